@@ -1,0 +1,195 @@
+package io.robustmq.kernel.config;
+
+import io.robustmq.plugin.api.ConfigurationException;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The kernel's configuration, read and validated once at start. Plugins' sections
+ * ({@code plugins.<name>}) are read by the plugins themselves, through {@link #reader()}.
+ */
+public final class ServerConfig
+{
+    /** Network transports {@code network.transport} accepts. */
+    public static final List<String> TRANSPORTS = List.of("auto", "epoll", "nio");
+
+    public static final ConfigKey NODE_ID = new ConfigKey("node.id", "1",
+        "The node's id, unique in a cluster: the id that /v1/node and the cluster API report.");
+    public static final ConfigKey NODE_DATA_DIR = new ConfigKey("node.data_dir", "\"./data\"",
+        "Directory of the node's data (journal, metadata, plugin state) and its pid file.");
+    public static final ConfigKey NODE_PLUGINS_DIR = new ConfigKey("node.plugins_dir", "\"\"",
+        "Directory whose jars are loaded as plugins; empty: plugins/ beside the node's lib/ directory.");
+    public static final ConfigKey ADMIN_HOST = new ConfigKey("admin.host", "\"127.0.0.1\"",
+        "Address the admin HTTP API (/health, /v1/..., /metrics) binds.");
+    public static final ConfigKey ADMIN_PORT = new ConfigKey("admin.port", "58080",
+        "Port of the admin HTTP API; 0 binds an ephemeral port.");
+    public static final ConfigKey ADMIN_MAX_REQUEST_BYTES = new ConfigKey("admin.max_request_bytes", "65536",
+        "Largest admin HTTP request (headers and body) accepted; larger ones get 413.");
+    public static final ConfigKey NETWORK_HOST = new ConfigKey("network.host", "\"127.0.0.1\"",
+        "Address a plugin's listener binds when its own host is empty; 0.0.0.0 for every interface.");
+    public static final ConfigKey NETWORK_TRANSPORT = new ConfigKey("network.transport", "\"auto\"",
+        "Event-loop transport: auto (native epoll where available, else NIO), epoll or nio.");
+    public static final ConfigKey NETWORK_IO_THREADS = new ConfigKey("network.io_threads", "0",
+        "Event-loop threads shared by every listener; 0: twice the number of cores.");
+    public static final ConfigKey NETWORK_WEBSOCKET_MAX_FRAME_BYTES =
+        new ConfigKey("network.websocket_max_frame_bytes", "1048576",
+        "Largest WebSocket frame payload accepted on ws and wss listeners; a larger frame closes the connection.");
+
+    /** Every kernel key, in the order of config/server.toml. */
+    public static final List<ConfigKey> KEYS = List.of(
+        NODE_ID, NODE_DATA_DIR, NODE_PLUGINS_DIR,
+        ADMIN_HOST, ADMIN_PORT, ADMIN_MAX_REQUEST_BYTES,
+        NETWORK_HOST, NETWORK_TRANSPORT, NETWORK_IO_THREADS, NETWORK_WEBSOCKET_MAX_FRAME_BYTES);
+
+    /** Prefix of the plugins' sections; {@code plugins.<name>.enabled} is read by the kernel. */
+    public static final String PLUGINS_PREFIX = "plugins.";
+
+    private final ConfigReader reader;
+    private final int nodeId;
+    private final Path dataDir;
+    private final Path pluginsDir;
+    private final String adminHost;
+    private final int adminPort;
+    private final int adminMaxRequestBytes;
+    private final String networkHost;
+    private final String networkTransport;
+    private final int ioThreads;
+    private final int webSocketMaxFrameBytes;
+
+    private ServerConfig(final ConfigReader reader)
+    {
+        this.reader = reader;
+        nodeId = reader.getInt(NODE_ID.name(), 1, 0, Integer.MAX_VALUE);
+        dataDir = Path.of(nonEmpty(NODE_DATA_DIR, reader.getString(NODE_DATA_DIR.name(), "./data")));
+        final String plugins = reader.getString(NODE_PLUGINS_DIR.name(), "");
+        pluginsDir = plugins.isEmpty() ? null : Path.of(plugins);
+        adminHost = nonEmpty(ADMIN_HOST, reader.getString(ADMIN_HOST.name(), "127.0.0.1"));
+        adminPort = reader.getInt(ADMIN_PORT.name(), 58080, 0, 65535);
+        adminMaxRequestBytes = reader.getInt(ADMIN_MAX_REQUEST_BYTES.name(), 65536, 1024, 16 * 1024 * 1024);
+        networkHost = nonEmpty(NETWORK_HOST, reader.getString(NETWORK_HOST.name(), "127.0.0.1"));
+        networkTransport = reader.getChoice(NETWORK_TRANSPORT.name(), "auto", TRANSPORTS);
+        ioThreads = reader.getInt(NETWORK_IO_THREADS.name(), 0, 0, 1024);
+        webSocketMaxFrameBytes =
+            reader.getInt(NETWORK_WEBSOCKET_MAX_FRAME_BYTES.name(), 1024 * 1024, 125, 256 * 1024 * 1024);
+    }
+
+    /**
+     * Read and validate the kernel's keys; any other key outside {@code plugins.} is an error.
+     *
+     * @param source the values given.
+     * @return the configuration.
+     * @throws ConfigurationException naming the first key that is wrong or unknown.
+     */
+    public static ServerConfig read(final ConfigSource source)
+    {
+        final ServerConfig config = new ServerConfig(new ConfigReader(source));
+        for (final ConfigSource.UnknownKey unknown : source.unknownKeys(""))
+        {
+            final boolean pluginKey = unknown.key().startsWith(PLUGINS_PREFIX) ||
+                unknown.key().startsWith(ConfigSource.environmentName("plugins") + "_");
+            if (!pluginKey)
+            {
+                throw new ConfigurationException(unknown.key(), "unknown key (in " + unknown.origin() + ")");
+            }
+        }
+        return config;
+    }
+
+    private static String nonEmpty(final ConfigKey key, final String value)
+    {
+        if (value.isBlank())
+        {
+            throw new ConfigurationException(key.name(), "must not be empty");
+        }
+        return value;
+    }
+
+    /**
+     * @return the reader over every value given, for the plugins' sections.
+     */
+    public ConfigReader reader()
+    {
+        return reader;
+    }
+
+    /**
+     * @return {@code node.id}.
+     */
+    public int nodeId()
+    {
+        return nodeId;
+    }
+
+    /**
+     * @return {@code node.data_dir}.
+     */
+    public Path dataDir()
+    {
+        return dataDir;
+    }
+
+    /**
+     * @return {@code node.plugins_dir}, or null for the default beside the node's lib/ directory.
+     */
+    public Path pluginsDir()
+    {
+        return pluginsDir;
+    }
+
+    /**
+     * @return {@code admin.host}.
+     */
+    public String adminHost()
+    {
+        return adminHost;
+    }
+
+    /**
+     * @return {@code admin.port}.
+     */
+    public int adminPort()
+    {
+        return adminPort;
+    }
+
+    /**
+     * @return {@code admin.max_request_bytes}.
+     */
+    public int adminMaxRequestBytes()
+    {
+        return adminMaxRequestBytes;
+    }
+
+    /**
+     * @return {@code network.host}.
+     */
+    public String networkHost()
+    {
+        return networkHost;
+    }
+
+    /**
+     * @return {@code network.transport}: auto, epoll or nio.
+     */
+    public String networkTransport()
+    {
+        return networkTransport;
+    }
+
+    /**
+     * @return {@code network.io_threads}; 0 for twice the number of cores.
+     */
+    public int ioThreads()
+    {
+        return ioThreads;
+    }
+
+    /**
+     * @return {@code network.websocket_max_frame_bytes}.
+     */
+    public int webSocketMaxFrameBytes()
+    {
+        return webSocketMaxFrameBytes;
+    }
+}

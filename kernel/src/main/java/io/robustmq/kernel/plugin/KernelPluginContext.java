@@ -1,0 +1,98 @@
+package io.robustmq.kernel.plugin;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.robustmq.plugin.api.PluginConfig;
+import io.robustmq.plugin.api.PluginContext;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The kernel's implementation of {@link PluginContext}, one per plugin.
+ */
+public final class KernelPluginContext implements PluginContext
+{
+    private final int nodeId;
+    private final PluginConfig config;
+    private final MeterRegistry meterRegistry;
+    private final Path dataDirectory;
+    private final ScheduledExecutorService scheduler;
+    private final String defaultHost;
+
+    /**
+     * @param nodeId        the node's id.
+     * @param config        the plugin's section.
+     * @param meterRegistry the node's registry.
+     * @param dataDirectory the plugin's directory, created on first use.
+     * @param scheduler     the shared event loops.
+     * @param defaultHost   {@code network.host}.
+     */
+    public KernelPluginContext(
+        final int nodeId,
+        final PluginConfig config,
+        final MeterRegistry meterRegistry,
+        final Path dataDirectory,
+        final ScheduledExecutorService scheduler,
+        final String defaultHost)
+    {
+        this.nodeId = nodeId;
+        this.config = config;
+        this.meterRegistry = meterRegistry;
+        this.dataDirectory = dataDirectory;
+        this.scheduler = scheduler;
+        this.defaultHost = defaultHost;
+    }
+
+    @Override
+    public int nodeId()
+    {
+        return nodeId;
+    }
+
+    @Override
+    public PluginConfig config()
+    {
+        return config;
+    }
+
+    @Override
+    public MeterRegistry meterRegistry()
+    {
+        return meterRegistry;
+    }
+
+    @Override
+    public Path dataDirectory()
+    {
+        try
+        {
+            return Files.createDirectories(dataDirectory);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot create plugin data directory " + dataDirectory, ex);
+        }
+    }
+
+    @Override
+    public Clock clock()
+    {
+        return Clock.systemUTC();
+    }
+
+    @Override
+    public ScheduledExecutorService scheduler()
+    {
+        return scheduler;
+    }
+
+    @Override
+    public String defaultHost()
+    {
+        return defaultHost;
+    }
+}

@@ -1,0 +1,52 @@
+package io.robustmq.plugin.api;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * What the kernel lends a plugin. Later versions of the API add the storage adapter, the metadata
+ * client and the authenticator here.
+ */
+public interface PluginContext
+{
+    /**
+     * @return the id of the node hosting the plugin.
+     */
+    int nodeId();
+
+    /**
+     * @return the plugin's configuration section.
+     */
+    PluginConfig config();
+
+    /**
+     * @return the node's meter registry; the plugin's meters are exported on {@code /metrics}.
+     */
+    MeterRegistry meterRegistry();
+
+    /**
+     * @return a directory of the plugin's own under the node's data directory, created.
+     */
+    Path dataDirectory();
+
+    /**
+     * @return the node's wall clock.
+     */
+    Clock clock();
+
+    /**
+     * A scheduler for node-wide timers, running on the shared event loops: tasks must not block.
+     * Per-connection timers belong on the connection's own event loop.
+     *
+     * @return the scheduler; it is shut down by the kernel, never by a plugin.
+     */
+    ScheduledExecutorService scheduler();
+
+    /**
+     * @return the host a listener binds when its configuration names none ({@code network.host}).
+     */
+    String defaultHost();
+}
