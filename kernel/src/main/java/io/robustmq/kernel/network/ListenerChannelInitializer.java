@@ -16,7 +16,7 @@ import io.robustmq.plugin.api.ProtocolPlugin;
  * first, before any handler is allocated; then, in order:
  * <pre>
  * traffic -> [tls] -> [http -> http-aggregator -> websocket -> websocket-guard -> websocket-frames]
- *         -> [first-bytes] -> the plugin's handlers
+ *         -> [first-bytes] -> the plugin's handlers -> errors
  * </pre>
  */
 final class ListenerChannelInitializer extends ChannelInitializer<Channel>
@@ -32,6 +32,7 @@ final class ListenerChannelInitializer extends ChannelInitializer<Channel>
     private final TrafficCounter trafficCounter;
     private final WebSocketServerProtocolConfig webSocketConfig;
     private final WebSocketUpgradeGuard webSocketGuard;
+    private final ConnectionErrors connectionErrors;
 
     ListenerChannelInitializer(
         final ListenerSpec spec,
@@ -45,6 +46,7 @@ final class ListenerChannelInitializer extends ChannelInitializer<Channel>
         this.metrics = metrics;
         this.sslContext = sslContext;
         this.trafficCounter = new TrafficCounter(metrics);
+        this.connectionErrors = new ConnectionErrors(metrics.label());
         if (spec.transport().isWebSocket())
         {
             final String subprotocols = spec.webSocketSubprotocols();
@@ -94,5 +96,6 @@ final class ListenerChannelInitializer extends ChannelInitializer<Channel>
             pipeline.addLast("first-bytes", new FirstBytesTimeout(spec.firstBytesTimeoutMs(), metrics));
         }
         plugin.initChannel(pipeline, spec);
+        pipeline.addLast("errors", connectionErrors);
     }
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class ListenerMetrics implements AutoCloseable
 {
     private final MeterRegistry registry;
+    private final String label;
     private final int maxConnections;
     private final AtomicInteger active = new AtomicInteger();
     private final LongAdder bytesReceived = new LongAdder();
@@ -43,6 +44,7 @@ public final class ListenerMetrics implements AutoCloseable
         final int maxConnections)
     {
         this.registry = registry;
+        this.label = plugin + "/" + listener;
         this.maxConnections = maxConnections;
         final Tags tags = Tags.of("plugin", plugin, "listener", listener, "transport", transport);
         accepted = register(Counter.builder("robustmq.listener.connections.accepted")
@@ -67,6 +69,14 @@ public final class ListenerMetrics implements AutoCloseable
     {
         meters.add(meter);
         return meter;
+    }
+
+    /**
+     * @return {@code plugin/listener}, for log lines.
+     */
+    public String label()
+    {
+        return label;
     }
 
     /**
