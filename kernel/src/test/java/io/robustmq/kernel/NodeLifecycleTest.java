@@ -2,7 +2,11 @@ package io.robustmq.kernel;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.robustmq.kernel.config.ConfigSource;
+import io.robustmq.kernel.config.ServerConfig;
 import io.robustmq.kernel.status.ComponentState;
+import io.robustmq.kernel.support.Clients;
+import io.robustmq.kernel.support.EchoPluginJar;
 import io.robustmq.kernel.support.TestNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +23,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -106,6 +115,56 @@ class NodeLifecycleTest
                 assertTrue(answer.startsWith("HTTP/1.") && answer.contains(" 400 "), answer);
             }
             assertEquals(200, node.get("/health").statusCode(), "still serving");
+        }
+    }
+
+    @Test
+    void healthNamesTheComponentStillStarting() throws Exception
+    {
+        EchoPluginJar.build(temp.resolve("plugins"), "echo", "echo.jar");
+        final Path gate = temp.resolve("gate");
+        final int adminPort;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
+        {
+            adminPort = free.getLocalPort();
+        }
+        final Path config = TestNode.writeConfig(temp, "[plugins.echo]\nstart_gate = \"" + gate + "\"\n");
+        Files.writeString(config, Files.readString(config).replace("admin.port = 0", "admin.port = " + adminPort));
+        final CompletableFuture<RobustNode> starting = CompletableFuture.supplyAsync(() -> RobustNode.launch(
+            ServerConfig.read(ConfigSource.load(config, Map.of(), new Properties()))));
+        try
+        {
+            final HttpClient http = HttpClient.newHttpClient();
+            final HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/health")).build();
+            final AtomicReference<HttpResponse<String>> answer = new AtomicReference<>();
+            Clients.await("the admin API to answer while the broker starts", 30_000, () ->
+            {
+                try
+                {
+                    answer.set(http.send(health, HttpResponse.BodyHandlers.ofString()));
+                    return true;
+                }
+                catch (final Exception notYetBound)
+                {
+                    return false;
+                }
+            });
+            assertEquals(503, answer.get().statusCode());
+            final JsonNode body = JSON.readTree(answer.get().body());
+            assertEquals("message-broker", body.get("component").asText());
+            assertEquals("starting", body.get("state").asText());
+
+            Files.createFile(gate);
+            starting.get(30, TimeUnit.SECONDS);
+            assertEquals(200, http.send(health, HttpResponse.BodyHandlers.ofString()).statusCode());
+        }
+        finally
+        {
+            if (!Files.exists(gate))
+            {
+                Files.createFile(gate);
+            }
+            starting.get(30, TimeUnit.SECONDS).close();
         }
     }
 

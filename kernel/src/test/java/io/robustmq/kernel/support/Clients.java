@@ -111,7 +111,6 @@ public final class Clients
             {
                 throw new AssertionError("timed out waiting for " + what);
             }
-            Thread.onSpinWait();
             Thread.sleep(10);
         }
     }

@@ -20,6 +20,8 @@ import java.util.stream.Stream;
  * The plugin offers four listeners, all disabled unless configured: {@code tcp}, {@code tls},
  * {@code ws} (path {@code /echo}, subprotocol {@code echo}) and {@code wss}; every byte it receives it
  * writes back. At creation it checks that the kernel's classes are invisible to it, and fails if not.
+ * With {@code start_gate = "<file>"} in its section, its {@code start()} waits until that file
+ * exists, so a test can watch a node that is still starting.
  */
 public final class EchoPluginJar
 {
@@ -68,17 +70,34 @@ public final class EchoPluginJar
                     .ifPresent(listeners::add);
                 ListenerConfig.read(context, new ListenerConfig.Defaults("wss", Transport.WSS, 0, false, "/echo", "echo"))
                     .ifPresent(listeners::add);
-                return new EchoPlugin(listeners);
+                final String startGate = context.config().getString("start_gate", "");
+                return new EchoPlugin(listeners, startGate);
             }
         }
 
         final class EchoPlugin implements ProtocolPlugin
         {
             private final List<ListenerSpec> listeners;
+            private final String startGate;
 
-            EchoPlugin(final List<ListenerSpec> listeners)
+            EchoPlugin(final List<ListenerSpec> listeners, final String startGate)
             {
                 this.listeners = listeners;
+                this.startGate = startGate;
+            }
+
+            @Override
+            public void start() throws Exception
+            {
+                final long deadline = System.nanoTime() + 30_000_000_000L;
+                while (!startGate.isEmpty() && !java.nio.file.Files.exists(java.nio.file.Path.of(startGate)))
+                {
+                    if (System.nanoTime() > deadline)
+                    {
+                        throw new IllegalStateException("start gate " + startGate + " never opened");
+                    }
+                    Thread.sleep(10);
+                }
             }
 
             @Override
