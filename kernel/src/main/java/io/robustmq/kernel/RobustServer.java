@@ -12,9 +12,9 @@ import java.nio.file.Path;
 
 /**
  * The node's main: {@code RobustServer [--config FILE]}. Prints one {@code ready: ...} line naming
- * every listener once the node serves; on SIGTERM or SIGINT it stops in order and exits 0. A node
- * that cannot start prints one line, {@code robustmq: ...}, and exits 1 (2 for a configuration or
- * usage error).
+ * every listener once the node serves; on SIGTERM or SIGINT it stops its components in reverse order
+ * and the JVM exits with the signal's status (143 or 130). A node that cannot start prints one line,
+ * {@code robustmq: ...}, and exits 1 (2 for a configuration or usage error).
  */
 public final class RobustServer
 {

@@ -179,7 +179,7 @@ class BadConfigurationTest
 
         Files.delete(broken);
         final Path notAPlugin = Files.writeString(temp.resolve("plugins/notes.jar"), "not a zip");
-        assertFails(run(""), 1, "plugin jar " + notAPlugin);
+        assertFails(run(""), 1, "plugin jar " + notAPlugin + ": not a valid jar");
     }
 
     @Test

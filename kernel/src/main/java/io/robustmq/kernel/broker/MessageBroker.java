@@ -186,7 +186,8 @@ public final class MessageBroker implements AutoCloseable
 
     private void checkUnknownKeys(final ConfigSource source, final Set<String> disabled)
     {
-        final Set<String> loaded = discovered.stream().map(DiscoveredPlugin::name).collect(Collectors.toSet());
+        final Set<String> loaded = discovered.stream().map(DiscoveredPlugin::name)
+            .collect(Collectors.toCollection(java.util.TreeSet::new));
         for (final ConfigSource.UnknownKey unknown : source.unknownKeys(ServerConfig.PLUGINS_PREFIX))
         {
             final String[] parts = unknown.key().split("\\.", 3);

@@ -24,6 +24,8 @@ final class ListenerChannelInitializer extends ChannelInitializer<Channel>
     /** Largest WebSocket upgrade request accepted. */
     private static final int MAX_UPGRADE_REQUEST_BYTES = 8192;
     private static final long WEBSOCKET_HANDSHAKE_TIMEOUT_MS = 10_000;
+    /** Netty's wildcard: accept, and name in the answer, whatever subprotocol the client asks for first. */
+    private static final String ANY_SUBPROTOCOL = "*";
 
     private final ListenerSpec spec;
     private final ProtocolPlugin plugin;
@@ -52,7 +54,7 @@ final class ListenerChannelInitializer extends ChannelInitializer<Channel>
             final String subprotocols = spec.webSocketSubprotocols();
             webSocketConfig = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(spec.webSocketPath())
-                .subprotocols(subprotocols == null || subprotocols.isBlank() ? null : subprotocols)
+                .subprotocols(subprotocols == null || subprotocols.isBlank() ? ANY_SUBPROTOCOL : subprotocols)
                 .checkStartsWith(false)
                 .maxFramePayloadLength(webSocketMaxFrameBytes)
                 .handshakeTimeoutMillis(WEBSOCKET_HANDSHAKE_TIMEOUT_MS)

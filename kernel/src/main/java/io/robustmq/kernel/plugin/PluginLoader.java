@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.jar.JarFile;
 import java.util.regex.Pattern;
 
 /**
@@ -57,6 +58,7 @@ public final class PluginLoader
                 final SharedApiClassLoader parent = new SharedApiClassLoader(kernelLoader);
                 for (final Path jar : jars(pluginsDir))
                 {
+                    checkIsJar(jar);
                     final URLClassLoader loader = new URLClassLoader("plugin:" + jar.getFileName(), new URL[]{url(jar)}, parent);
                     final List<ProtocolPluginFactory> factories =
                         load(ServiceLoader.load(ProtocolPluginFactory.class, loader), "plugin jar " + jar);
@@ -160,6 +162,18 @@ public final class PluginLoader
             }
         }
         return jars;
+    }
+
+    private static void checkIsJar(final Path jar) throws PluginLoadException
+    {
+        try (JarFile ignored = new JarFile(jar.toFile()))
+        {
+            // Opening it reads the central directory: enough to tell a jar from something else.
+        }
+        catch (final IOException ex)
+        {
+            throw new PluginLoadException("plugin jar " + jar + ": not a valid jar: " + ex.getMessage(), ex);
+        }
     }
 
     private static URL url(final Path jar) throws PluginLoadException

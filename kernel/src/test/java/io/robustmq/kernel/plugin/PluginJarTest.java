@@ -158,6 +158,7 @@ class PluginJarTest
             network.websocket_max_frame_bytes = 1024
             [plugins.echo.listeners.ws]
             enabled = true
+            ws_subprotocols = ""
             """))
         {
             final URI uri = URI.create("ws://127.0.0.1:" + node.port("echo", "ws") + "/echo");
@@ -178,6 +179,11 @@ class PluginJarTest
                 HttpResponse.BodyHandlers.ofString()).statusCode(), "a request on the path that is not an upgrade");
             assertEquals(404, http.send(HttpRequest.newBuilder(URI.create(base + "/other")).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode(), "a request on another path");
+
+            final WebSocket any = http.newWebSocketBuilder().subprotocols("whatever").buildAsync(uri, new RecordingListener())
+                .get(10, TimeUnit.SECONDS);
+            assertEquals("whatever", any.getSubprotocol(), "with no subprotocols configured, the client's is accepted");
+            any.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
 
             assertWebSocketEcho(http, uri, "still serving");
         }
