@@ -1,0 +1,135 @@
+package io.robustmq.journal;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
+
+/**
+ * A shard's recovery point: a position in its active segment below which every frame was forced
+ * to the device. Recovery checks frames from there on only. Written in place after each force,
+ * without a force of its own: it is written only after the data it describes is durable, so a lost
+ * or torn checkpoint can only make recovery check more, never less.
+ * <pre>
+ *  +---------------------------------------------------------------+
+ *  |                       Magic ("RMQC")                          |  0
+ *  +---------------------------------------------------------------+
+ *  |                 CRC32C of bytes 8 to 32                        |  4
+ *  +---------------------------------------------------------------+
+ *  |                 Segment Base Offset                           |  8
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                 Next Offset at the position                   | 16
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                 Position in the segment                       | 24
+ *  +---------------------------------------------------------------+
+ *  |                 Reserved (0)                                  | 28
+ *  +---------------------------------------------------------------+
+ * </pre>
+ */
+final class Checkpoint implements AutoCloseable
+{
+    static final String FILE_NAME = "checkpoint";
+    private static final int MAGIC = 0x434D4D52;
+    private static final int LENGTH = 32;
+
+    /**
+     * A recovery point.
+     *
+     * @param segmentBaseOffset the active segment's base offset.
+     * @param nextOffset        the offset after the last durable record.
+     * @param position          the end of the durable frames in that segment.
+     */
+    record Point(long segmentBaseOffset, long nextOffset, int position)
+    {
+    }
+
+    private final FileChannel channel;
+    private final ByteBuffer bytes = ByteBuffer.allocateDirect(LENGTH).order(ByteOrder.nativeOrder());
+    private final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
+    private final CRC32C crc = new CRC32C();
+
+    private Checkpoint(final FileChannel channel)
+    {
+        this.channel = channel;
+    }
+
+    static Checkpoint open(final Path dir) throws IOException
+    {
+        return new Checkpoint(FileChannel.open(dir.resolve(FILE_NAME), StandardOpenOption.CREATE,
+            StandardOpenOption.READ, StandardOpenOption.WRITE));
+    }
+
+    /**
+     * @param dir the shard's directory.
+     * @return the recovery point, or null if there is none or it does not check out.
+     */
+    static Point read(final Path dir)
+    {
+        final Path file = dir.resolve(FILE_NAME);
+        try
+        {
+            if (!Files.isRegularFile(file) || Files.size(file) != LENGTH)
+            {
+                return null;
+            }
+            final ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.nativeOrder());
+            final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
+            final CRC32C crc = new CRC32C();
+            crc.update(bytes.duplicate().position(8));
+            if (buffer.getInt(0) != MAGIC || buffer.getInt(4) != (int)crc.getValue() || buffer.getInt(24) < 0)
+            {
+                return null;
+            }
+            return new Point(buffer.getLong(8), buffer.getLong(16), buffer.getInt(24));
+        }
+        catch (final IOException ex)
+        {
+            return null;
+        }
+    }
+
+    void write(final long segmentBaseOffset, final long nextOffset, final int position)
+    {
+        buffer.putInt(0, MAGIC);
+        buffer.putLong(8, segmentBaseOffset);
+        buffer.putLong(16, nextOffset);
+        buffer.putInt(24, position);
+        buffer.putInt(28, 0);
+        crc.reset();
+        crc.update(bytes.clear().position(8));
+        buffer.putInt(4, (int)crc.getValue());
+        bytes.clear();
+        try
+        {
+            while (bytes.hasRemaining())
+            {
+                channel.write(bytes, bytes.position());
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalException("cannot write checkpoint: " + ex.getMessage(), ex);
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        try
+        {
+            channel.close();
+        }
+        catch (final IOException ignored)
+        {
+            // The checkpoint is advisory: recovery checks more without it.
+        }
+    }
+}

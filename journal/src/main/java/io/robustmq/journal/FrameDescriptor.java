@@ -1,0 +1,102 @@
+package io.robustmq.journal;
+
+import io.robustmq.journal.codecs.BatchHeaderEncoder;
+import io.robustmq.journal.codecs.MessageHeaderEncoder;
+import org.agrona.BitUtil;
+
+/**
+ * The layout of one batch in a segment file. Frames follow each other from position 0, each
+ * starting on an 8-byte boundary; a frame length of 0 marks the end of the written data.
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |                 Frame Length (written last)                   |  0
+ *  +---------------------------------------------------------------+
+ *  |                          Reserved (0)                         |  4
+ *  +-------------------------------+-------------------------------+
+ *  |     SBE Block Length (32)     |      SBE Template Id (1)      |  8
+ *  +-------------------------------+-------------------------------+
+ *  |     SBE Schema Id (101)       |      SBE Schema Version       | 12
+ *  +-------------------------------+-------------------------------+
+ *  |                     CRC32C (of 20 to end)                     | 16
+ *  +-------------------------------+-------------------------------+
+ *  |            Format             |             Flags             | 20
+ *  +-------------------------------+-------------------------------+
+ *  |                          Base Offset                          | 24
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                         Max Timestamp                         | 32
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                         Record Count                          | 40
+ *  +---------------------------------------------------------------+
+ *  |                        Payload Length                         | 44
+ *  +---------------------------------------------------------------+
+ *  |                     Payload (Payload Length)                 ...| 48
+ *  +---------------------------------------------------------------+
+ *  |                 Padding to the next multiple of 8            ...|
+ *  +---------------------------------------------------------------+
+ * </pre>
+ * Bytes 16 to 48 are the SBE {@code BatchHeader} block (journal-schema.xml). The frame length
+ * counts the header and the payload, not the padding; it is stored last, with release semantics,
+ * so a non-zero length means the frame is complete. The CRC covers everything after itself: the
+ * rest of the header, with the base offset, and the payload.
+ */
+public final class FrameDescriptor
+{
+    /** Every frame starts on a multiple of this. */
+    public static final int FRAME_ALIGNMENT = 8;
+    /** Offset of the frame length. */
+    public static final int FRAME_LENGTH_OFFSET = 0;
+    /** Offset of the SBE message header. */
+    public static final int SBE_HEADER_OFFSET = 8;
+    /** Offset of the SBE BatchHeader block. */
+    public static final int BLOCK_OFFSET = SBE_HEADER_OFFSET + MessageHeaderEncoder.ENCODED_LENGTH;
+    /** Offset of the CRC. */
+    public static final int CRC_OFFSET = BLOCK_OFFSET + BatchHeaderEncoder.crcEncodingOffset();
+    /** The CRC covers the frame from here to its end. */
+    public static final int CRC_COVERED_OFFSET = CRC_OFFSET + BatchHeaderEncoder.crcEncodingLength();
+    /** Offset of the payload format. */
+    public static final int FORMAT_OFFSET = BLOCK_OFFSET + BatchHeaderEncoder.formatEncodingOffset();
+    /** Offset of the batch's base offset. */
+    public static final int BASE_OFFSET_OFFSET = BLOCK_OFFSET + BatchHeaderEncoder.baseOffsetEncodingOffset();
+    /** Offset of the batch's largest timestamp. */
+    public static final int MAX_TIMESTAMP_OFFSET = BLOCK_OFFSET + BatchHeaderEncoder.maxTimestampEncodingOffset();
+    /** Offset of the record count. */
+    public static final int RECORD_COUNT_OFFSET = BLOCK_OFFSET + BatchHeaderEncoder.recordCountEncodingOffset();
+    /** Offset of the payload length. */
+    public static final int PAYLOAD_LENGTH_OFFSET = BLOCK_OFFSET + BatchHeaderEncoder.payloadLengthEncodingOffset();
+    /** Length of a frame's header; the payload starts here. */
+    public static final int HEADER_LENGTH = BLOCK_OFFSET + BatchHeaderEncoder.BLOCK_LENGTH;
+
+    static
+    {
+        if (HEADER_LENGTH % FRAME_ALIGNMENT != 0 || CRC_OFFSET != 16 || HEADER_LENGTH != 48)
+        {
+            throw new IllegalStateException("journal-schema.xml no longer matches FrameDescriptor's diagram");
+        }
+    }
+
+    private FrameDescriptor()
+    {
+    }
+
+    /**
+     * @param payloadLength bytes of payload.
+     * @return the frame length stored in the frame: header and payload.
+     */
+    public static int frameLength(final int payloadLength)
+    {
+        return HEADER_LENGTH + payloadLength;
+    }
+
+    /**
+     * @param frameLength a frame length.
+     * @return the space the frame takes in the segment, padding included.
+     */
+    public static int alignedLength(final int frameLength)
+    {
+        return BitUtil.align(frameLength, FRAME_ALIGNMENT);
+    }
+}

@@ -1,0 +1,373 @@
+package io.robustmq.journal;
+
+import org.agrona.IoUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One segment file of a shard: pre-allocated, mapped, named by the offset of its first record
+ * ({@code 00000000000000001234.log}). Written by the shard's writer only; read by anyone up to the
+ * published {@link #limit()}. Reference counted: the log holds one reference, each reader's view
+ * another, and the mapping is released (and the files deleted, if the segment was retired) when the
+ * last one is released.
+ */
+final class Segment
+{
+    static final String LOG_SUFFIX = ".log";
+    static final String INDEX_SUFFIX = ".index";
+    private static final int PAGE_SIZE = 4096;
+
+    private final long baseOffset;
+    private final Path logFile;
+    private final FileChannel channel;
+    private final MappedByteBuffer mapped;
+    private final UnsafeBuffer buffer;
+    private final ByteBuffer writerView;
+    private final AtomicInteger references = new AtomicInteger(1);
+    private volatile SegmentIndex index;
+    private volatile boolean deleteWhenFree;
+
+    private volatile int limit;
+    private volatile long nextOffset;
+    private volatile long maxTimestamp = Long.MIN_VALUE;
+
+    private int flushedPosition;
+    private int bytesSinceIndexEntry;
+
+    private Segment(final long baseOffset, final Path logFile, final FileChannel channel, final MappedByteBuffer mapped)
+    {
+        this.baseOffset = baseOffset;
+        this.logFile = logFile;
+        this.channel = channel;
+        this.mapped = mapped;
+        this.buffer = new UnsafeBuffer(mapped);
+        this.writerView = mapped.duplicate();
+        this.nextOffset = baseOffset;
+    }
+
+    static String fileName(final long baseOffset, final String suffix)
+    {
+        return String.format("%020d%s", baseOffset, suffix);
+    }
+
+    static long parseBaseOffset(final Path file)
+    {
+        final String name = file.getFileName().toString();
+        return Long.parseLong(name.substring(0, name.indexOf('.')));
+    }
+
+    /**
+     * Create a new, empty segment: allocate its file at full size, map it and touch every page, so
+     * that appends do not fault.
+     */
+    static Segment create(final Path dir, final long baseOffset, final int capacity, final int maxIndexEntries)
+        throws IOException
+    {
+        final Path file = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.setLength(capacity);
+        }
+        final Segment segment = map(file, baseOffset, capacity);
+        segment.pretouch();
+        segment.index = SegmentIndex.active(maxIndexEntries);
+        return segment;
+    }
+
+    /**
+     * Map an existing segment file; recovery then sets its limit and index.
+     */
+    static Segment open(final Path file) throws IOException
+    {
+        final long size = Files.size(file);
+        if (size < ShardConfig.MIN_SEGMENT_BYTES || size > Integer.MAX_VALUE)
+        {
+            throw new IOException("segment " + file + " has an impossible size: " + size);
+        }
+        return map(file, parseBaseOffset(file), (int)size);
+    }
+
+    private static Segment map(final Path file, final long baseOffset, final int capacity) throws IOException
+    {
+        final FileChannel channel = FileChannel.open(file, java.nio.file.StandardOpenOption.READ,
+            java.nio.file.StandardOpenOption.WRITE);
+        try
+        {
+            return new Segment(baseOffset, file, channel, channel.map(FileChannel.MapMode.READ_WRITE, 0, capacity));
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            channel.close();
+            throw ex;
+        }
+    }
+
+    private void pretouch()
+    {
+        final int capacity = buffer.capacity();
+        for (int i = 0; i < capacity; i += PAGE_SIZE)
+        {
+            buffer.putByte(i, (byte)0);
+        }
+    }
+
+    long baseOffset()
+    {
+        return baseOffset;
+    }
+
+    Path logFile()
+    {
+        return logFile;
+    }
+
+    Path indexFile()
+    {
+        return indexFileOf(logFile);
+    }
+
+    static Path indexFileOf(final Path logFile)
+    {
+        return logFile.resolveSibling(fileName(parseBaseOffset(logFile), INDEX_SUFFIX));
+    }
+
+    UnsafeBuffer buffer()
+    {
+        return buffer;
+    }
+
+    ByteBuffer writerView()
+    {
+        return writerView;
+    }
+
+    int capacity()
+    {
+        return buffer.capacity();
+    }
+
+    /**
+     * @return end of the published frames: readers read below it.
+     */
+    int limit()
+    {
+        return limit;
+    }
+
+    /**
+     * @return the offset after the segment's last published record.
+     */
+    long nextOffset()
+    {
+        return nextOffset;
+    }
+
+    /**
+     * @return the largest timestamp of the segment's published records; Long.MIN_VALUE if none.
+     */
+    long maxTimestamp()
+    {
+        return maxTimestamp;
+    }
+
+    SegmentIndex index()
+    {
+        return index;
+    }
+
+    void index(final SegmentIndex index)
+    {
+        this.index = index;
+    }
+
+    boolean isEmpty()
+    {
+        return limit == 0;
+    }
+
+    /**
+     * Writer only: account for a frame written at the current limit and publish it.
+     */
+    void published(final int alignedLength, final int recordCount, final long frameMaxTimestamp, final int indexInterval)
+    {
+        final int position = limit;
+        if (position > 0 && bytesSinceIndexEntry >= indexInterval && index.hasRoom())
+        {
+            index.add((int)(nextOffset - baseOffset), position, maxTimestamp);
+            bytesSinceIndexEntry = 0;
+        }
+        bytesSinceIndexEntry += alignedLength;
+        if (frameMaxTimestamp > maxTimestamp)
+        {
+            maxTimestamp = frameMaxTimestamp;
+        }
+        nextOffset += recordCount;
+        limit = position + alignedLength;
+    }
+
+    /**
+     * Writer only: force the frames written since the last force to the device.
+     *
+     * @return true if there was anything to force.
+     */
+    boolean force()
+    {
+        final int end = limit;
+        if (end == flushedPosition)
+        {
+            return false;
+        }
+        mapped.force(flushedPosition, end - flushedPosition);
+        flushedPosition = end;
+        return true;
+    }
+
+    /**
+     * Recovery only: zero whatever was written from a position on, so that nothing past a
+     * truncation point can ever look like a frame again. Only the part that is not already zero is
+     * written, found by reading back from the end.
+     *
+     * @return the bytes zeroed.
+     */
+    int zeroFrom(final int position)
+    {
+        int end = buffer.capacity();
+        while (end - 8 >= position && buffer.getLong(end - 8) == 0)
+        {
+            end -= 8;
+        }
+        if (end > position)
+        {
+            buffer.setMemory(position, end - position, (byte)0);
+            mapped.force(position, end - position);
+        }
+        return Math.max(0, end - position);
+    }
+
+    /**
+     * Recovery only: the frames below the limit were checked and published; they are durable.
+     */
+    void markFlushed()
+    {
+        flushedPosition = limit;
+    }
+
+    /**
+     * Recovery only: set the state of a sealed segment from its index file.
+     */
+    void recoveredSealed(final SegmentIndex sealed)
+    {
+        final SegmentIndex.SealedState state = sealed.sealedState();
+        this.index = sealed;
+        this.nextOffset = state.nextOffset();
+        this.maxTimestamp = state.maxTimestamp();
+        this.limit = state.limit();
+        this.flushedPosition = state.limit();
+    }
+
+    /**
+     * Close the mapping without deleting anything; for recovery's quarantine and failures.
+     */
+    void closeQuietly()
+    {
+        if (references.getAndSet(0) > 0)
+        {
+            free();
+        }
+    }
+
+    /**
+     * Seal a segment the writer has moved past: force it and write its index file.
+     */
+    void seal() throws IOException
+    {
+        force();
+        writeIndexFile();
+    }
+
+    /**
+     * Write the index file of a segment whose frames are all published, and switch to it.
+     */
+    void writeIndexFile() throws IOException
+    {
+        index.writeTo(indexFile(), new SegmentIndex.SealedState(limit, nextOffset, maxTimestamp));
+        final SegmentIndex sealed = SegmentIndex.loadSealed(indexFile(), baseOffset, capacity());
+        if (sealed == null)
+        {
+            throw new IOException("index file " + indexFile() + " did not read back as written");
+        }
+        final SegmentIndex active = index;
+        index = sealed;
+        active.close();
+    }
+
+    /**
+     * @return true if a reference was taken; false if the segment is already freed.
+     */
+    boolean tryRetain()
+    {
+        while (true)
+        {
+            final int current = references.get();
+            if (current <= 0)
+            {
+                return false;
+            }
+            if (references.compareAndSet(current, current + 1))
+            {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Drop a reference; the last one unmaps the segment, and deletes its files if it was retired.
+     */
+    void release()
+    {
+        if (references.decrementAndGet() == 0)
+        {
+            free();
+        }
+    }
+
+    /**
+     * Drop the log's own reference and delete the files once no reader holds the segment.
+     */
+    void retire()
+    {
+        deleteWhenFree = true;
+        release();
+    }
+
+    private void free()
+    {
+        IoUtil.unmap(mapped);
+        final SegmentIndex current = index;
+        if (current != null)
+        {
+            current.close();
+        }
+        try
+        {
+            channel.close();
+            if (deleteWhenFree)
+            {
+                Files.deleteIfExists(logFile);
+                Files.deleteIfExists(indexFile());
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalException("cannot delete segment " + logFile + ": " + ex.getMessage(), ex);
+        }
+    }
+}

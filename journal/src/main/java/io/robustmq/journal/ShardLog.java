@@ -1,0 +1,480 @@
+package io.robustmq.journal;
+
+import io.robustmq.journal.codecs.BatchHeaderEncoder;
+import io.robustmq.journal.codecs.MessageHeaderEncoder;
+import org.agrona.DirectBuffer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * One shard's log: a directory of segments, appended to by one writer thread and read by any
+ * number of threads without locks.
+ * <p>
+ * Threading: {@link #append}, {@link #force}, {@link #forceIfDue}, {@link #enforceRetention} and
+ * {@link #close} belong to the writer, the first thread that appends (checked). The reads,
+ * {@link #read}, {@link #offsetForTimestamp}, {@link #earliestOffset} and {@link #nextOffset}, may be
+ * called from any thread: they see every batch whose append has returned.
+ */
+public final class ShardLog implements AutoCloseable
+{
+    /** {@link #append} result: the payload is larger than a segment can hold. */
+    public static final long TOO_LARGE = -1;
+    /** {@link #read} result: the offset is below the earliest or above the next offset. */
+    public static final int OUT_OF_RANGE = -1;
+    /** {@link #read} result: the offset is in a range recovery could not vouch for. */
+    public static final int CORRUPT = -2;
+
+    private final Path dir;
+    private final ShardConfig config;
+    private final RecoveryReport recoveryReport;
+    private final List<CorruptRange> corruptRanges;
+    private final Checkpoint checkpoint;
+    private final int maxIndexEntries;
+    private volatile Segment[] segments;
+
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final BatchHeaderEncoder batchEncoder = new BatchHeaderEncoder();
+    private final CRC32C crc = new CRC32C();
+    private Segment active;
+    private Thread writer;
+    private long lastForceMs;
+    private boolean closed;
+
+    private ShardLog(final Path dir, final ShardConfig config, final ShardRecovery.Result recovered, final Checkpoint checkpoint)
+    {
+        this.dir = dir;
+        this.config = config;
+        this.recoveryReport = recovered.report();
+        this.corruptRanges = recovered.report().corruptRanges();
+        this.checkpoint = checkpoint;
+        this.maxIndexEntries = ShardRecovery.maxIndexEntries(config);
+        this.segments = recovered.segments().toArray(new Segment[0]);
+        this.active = segments[segments.length - 1];
+    }
+
+    /**
+     * Open a shard's log, creating the directory if needed and recovering what is there.
+     *
+     * @param dir    the shard's directory.
+     * @param config how the log is kept.
+     * @return the open log.
+     * @throws JournalException if the directory cannot be opened.
+     */
+    public static ShardLog open(final Path dir, final ShardConfig config)
+    {
+        try
+        {
+            Files.createDirectories(dir);
+            final ShardRecovery.Result recovered = new ShardRecovery(dir, config).recover();
+            final Checkpoint checkpoint = Checkpoint.open(dir);
+            final ShardLog log = new ShardLog(dir, config, recovered, checkpoint);
+            log.writeCheckpoint();
+            return log;
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalException("cannot open shard " + dir + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * @return the shard's directory.
+     */
+    public Path directory()
+    {
+        return dir;
+    }
+
+    /**
+     * @return how the log is kept.
+     */
+    public ShardConfig config()
+    {
+        return config;
+    }
+
+    /**
+     * @return what opening the log found.
+     */
+    public RecoveryReport recoveryReport()
+    {
+        return recoveryReport;
+    }
+
+    /**
+     * Writer only: append a batch. It is readable when this returns; it is durable per the shard's
+     * {@link Durability} once the writer forces ({@link #force}, {@link #forceIfDue}).
+     *
+     * @param payload       the batch's bytes.
+     * @param offset        where they start.
+     * @param length        how many.
+     * @param recordCount   records in the batch, at least 1; the next batch's base offset is this
+     *                      batch's plus this.
+     * @param maxTimestamp  the largest record timestamp in the batch, epoch ms.
+     * @param format        the payload's format tag, 0..65535.
+     * @return the batch's base offset, or {@link #TOO_LARGE}.
+     */
+    public long append(
+        final DirectBuffer payload,
+        final int offset,
+        final int length,
+        final int recordCount,
+        final long maxTimestamp,
+        final int format)
+    {
+        checkWriter();
+        if (recordCount < 1 || format < 0 || format > 0xFFFF || length < 0)
+        {
+            throw new IllegalArgumentException("record count must be positive, format 0..65535, length not negative");
+        }
+        if (length > config.maxPayloadBytes())
+        {
+            return TOO_LARGE;
+        }
+        final int aligned = FrameDescriptor.alignedLength(FrameDescriptor.frameLength(length));
+        Segment segment = active;
+        if (segment.limit() + aligned > segment.capacity())
+        {
+            segment = roll();
+        }
+        final int position = segment.limit();
+        final long baseOffset = segment.nextOffset();
+        final int frameLength = BatchFrames.write(segment.buffer(), segment.writerView(), crc, headerEncoder,
+            batchEncoder, position, baseOffset, maxTimestamp, recordCount, format, payload, offset, length);
+        segment.buffer().putIntRelease(position + FrameDescriptor.FRAME_LENGTH_OFFSET, frameLength);
+        segment.published(aligned, recordCount, maxTimestamp, config.indexIntervalBytes());
+        return baseOffset;
+    }
+
+    private Segment roll()
+    {
+        final Segment sealed = active;
+        try
+        {
+            sealed.seal();
+            final Segment next = Segment.create(dir, sealed.nextOffset(), config.segmentBytes(), maxIndexEntries);
+            final Segment[] current = segments;
+            final Segment[] grown = java.util.Arrays.copyOf(current, current.length + 1);
+            grown[current.length] = next;
+            segments = grown;
+            active = next;
+            writeCheckpoint();
+            return next;
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalException("cannot roll shard " + dir + " at offset " + sealed.nextOffset() + ": " +
+                ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * Writer only: force every appended batch to the device, and move the recovery point.
+     *
+     * @return true if there was anything to force.
+     */
+    public boolean force()
+    {
+        checkWriter();
+        final boolean forced = active.force();
+        if (forced)
+        {
+            writeCheckpoint();
+        }
+        return forced;
+    }
+
+    /**
+     * Writer only: for {@link Durability#INTERVAL}, force when the flush interval has passed.
+     *
+     * @param nowMs the time now, in ms.
+     * @return true if it forced.
+     */
+    public boolean forceIfDue(final long nowMs)
+    {
+        if (config.durability() != Durability.INTERVAL || nowMs - lastForceMs < config.flushIntervalMs())
+        {
+            return false;
+        }
+        lastForceMs = nowMs;
+        return force();
+    }
+
+    private void writeCheckpoint()
+    {
+        checkpoint.write(active.baseOffset(), active.nextOffset(), active.limit());
+    }
+
+    /**
+     * Writer only: delete whole segments, oldest first, while the log is over its retention size, or
+     * while the oldest's newest record is older than its retention time. The active segment is kept.
+     *
+     * @param nowMs the time now, epoch ms.
+     * @return segments deleted.
+     */
+    public int enforceRetention(final long nowMs)
+    {
+        checkWriter();
+        Segment[] current = segments;
+        long totalBytes = 0;
+        for (final Segment segment : current)
+        {
+            totalBytes += segment.limit();
+        }
+        int deleted = 0;
+        while (current.length - deleted > 1)
+        {
+            final Segment oldest = current[deleted];
+            final boolean overSize = config.retentionBytes() > 0 && totalBytes > config.retentionBytes();
+            final boolean tooOld = config.retentionMs() > 0 && oldest.maxTimestamp() < nowMs - config.retentionMs();
+            if (!overSize && !tooOld)
+            {
+                break;
+            }
+            totalBytes -= oldest.limit();
+            deleted++;
+        }
+        if (deleted > 0)
+        {
+            segments = java.util.Arrays.copyOfRange(current, deleted, current.length);
+            for (int i = 0; i < deleted; i++)
+            {
+                current[i].retire();
+            }
+        }
+        return deleted;
+    }
+
+    /**
+     * @return the offset of the oldest record kept.
+     */
+    public long earliestOffset()
+    {
+        return segments[0].baseOffset();
+    }
+
+    /**
+     * @return the offset the next appended record will get.
+     */
+    public long nextOffset()
+    {
+        final Segment[] current = segments;
+        return current[current.length - 1].nextOffset();
+    }
+
+    /**
+     * @return bytes of frames kept, over every segment.
+     */
+    public long sizeBytes()
+    {
+        long total = 0;
+        for (final Segment segment : segments)
+        {
+            total += segment.limit();
+        }
+        return total;
+    }
+
+    /**
+     * @return segments kept.
+     */
+    public int segmentCount()
+    {
+        return segments.length;
+    }
+
+    /**
+     * Read whole batches from the one containing an offset, in place. At least one batch is read,
+     * even if it is larger than {@code maxBytes}; a read never crosses a segment.
+     *
+     * @param offset   the first offset wanted.
+     * @param maxBytes stop before a batch that would take the view over this many bytes.
+     * @param view     filled in, holding the segment until released.
+     * @return bytes in the view; 0 if nothing is there yet ({@code offset} is the next offset);
+     * {@link #OUT_OF_RANGE} or {@link #CORRUPT}.
+     */
+    public int read(final long offset, final int maxBytes, final JournalView view)
+    {
+        for (final CorruptRange range : corruptRanges)
+        {
+            if (range.contains(offset))
+            {
+                return CORRUPT;
+            }
+        }
+        while (true)
+        {
+            final Segment[] current = segments;
+            final int index = segmentFor(current, offset);
+            if (index < 0)
+            {
+                return OUT_OF_RANGE;
+            }
+            final Segment segment = current[index];
+            if (!segment.tryRetain())
+            {
+                continue;
+            }
+            final int limit = segment.limit();
+            final long segmentNext = segment.nextOffset();
+            if (offset >= segmentNext)
+            {
+                segment.release();
+                if (index == current.length - 1)
+                {
+                    return offset == segmentNext ? 0 : OUT_OF_RANGE;
+                }
+                return offset < current[index + 1].baseOffset() ? CORRUPT : OUT_OF_RANGE;
+            }
+            return fill(segment, offset, limit, maxBytes, view);
+        }
+    }
+
+    private static int fill(final Segment segment, final long offset, final int limit, final int maxBytes, final JournalView view)
+    {
+        final DirectBuffer buffer = segment.buffer();
+        int position = segment.index().floorPosition((int)(offset - segment.baseOffset()));
+        while (true)
+        {
+            final int frameLength = buffer.getInt(position + FrameDescriptor.FRAME_LENGTH_OFFSET);
+            final long next = BatchFrames.baseOffset(buffer, position) + BatchFrames.recordCount(buffer, position);
+            if (offset < next)
+            {
+                break;
+            }
+            position += FrameDescriptor.alignedLength(frameLength);
+        }
+        final int start = position;
+        final long firstOffset = BatchFrames.baseOffset(buffer, start);
+        long nextOffset = firstOffset;
+        do
+        {
+            final int aligned = FrameDescriptor.alignedLength(buffer.getInt(position + FrameDescriptor.FRAME_LENGTH_OFFSET));
+            if (position > start && position + aligned - start > maxBytes)
+            {
+                break;
+            }
+            nextOffset = BatchFrames.baseOffset(buffer, position) + BatchFrames.recordCount(buffer, position);
+            position += aligned;
+        }
+        while (position < limit);
+        view.wrap(segment, start, position - start, firstOffset, nextOffset);
+        return position - start;
+    }
+
+    private static int segmentFor(final Segment[] current, final long offset)
+    {
+        if (offset < current[0].baseOffset())
+        {
+            return -1;
+        }
+        int low = 0;
+        int high = current.length - 1;
+        while (low < high)
+        {
+            final int mid = (low + high + 1) >>> 1;
+            if (current[mid].baseOffset() <= offset)
+            {
+                low = mid;
+            }
+            else
+            {
+                high = mid - 1;
+            }
+        }
+        return low;
+    }
+
+    /**
+     * @param timestamp epoch ms.
+     * @return the base offset of the first batch whose largest timestamp is at least the given one,
+     * or -1 if there is none.
+     */
+    public long offsetForTimestamp(final long timestamp)
+    {
+        while (true)
+        {
+            final Segment[] current = segments;
+            for (final Segment segment : current)
+            {
+                if (segment.maxTimestamp() < timestamp)
+                {
+                    continue;
+                }
+                if (!segment.tryRetain())
+                {
+                    break;
+                }
+                try
+                {
+                    final DirectBuffer buffer = segment.buffer();
+                    final int limit = segment.limit();
+                    int position = segment.index().positionBeforeTimestamp(timestamp);
+                    while (position < limit)
+                    {
+                        if (BatchFrames.maxTimestamp(buffer, position) >= timestamp)
+                        {
+                            return BatchFrames.baseOffset(buffer, position);
+                        }
+                        position += FrameDescriptor.alignedLength(BatchFrames.frameLength(buffer, position));
+                    }
+                }
+                finally
+                {
+                    segment.release();
+                }
+            }
+            if (current == segments)
+            {
+                return -1;
+            }
+        }
+    }
+
+    private void checkWriter()
+    {
+        final Thread current = Thread.currentThread();
+        if (writer != current)
+        {
+            if (writer != null)
+            {
+                throw new IllegalStateException("shard " + dir + " is written by " + writer.getName() + ", not " +
+                    current.getName());
+            }
+            writer = current;
+        }
+        if (closed)
+        {
+            throw new IllegalStateException("shard " + dir + " is closed");
+        }
+    }
+
+    /**
+     * Writer only, or any thread once the writer has stopped: force, record the recovery point and
+     * release every segment (each unmapped when its last reader lets go).
+     */
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        if (writer != null && writer != Thread.currentThread() && writer.isAlive())
+        {
+            throw new IllegalStateException("shard " + dir + " must be closed by its writer " + writer.getName());
+        }
+        active.force();
+        writeCheckpoint();
+        closed = true;
+        checkpoint.close();
+        for (final Segment segment : segments)
+        {
+            segment.release();
+        }
+    }
+}
