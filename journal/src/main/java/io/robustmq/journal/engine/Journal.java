@@ -38,7 +38,7 @@ import java.util.stream.Stream;
  */
 public final class Journal implements AutoCloseable
 {
-    private static final Pattern SHARD_NAME = Pattern.compile("[A-Za-z0-9._-]{1,200}");
+    private static final Pattern SHARD_NAME = Pattern.compile("[A-Za-z0-9._%-]{1,200}");
     private static final long COMMAND_TIMEOUT_S = 30;
 
     /**
@@ -240,7 +240,7 @@ public final class Journal implements AutoCloseable
     /**
      * Create a shard; its settings are kept with it.
      *
-     * @param name   letters, digits, {@code .}, {@code _} and {@code -}, at most 200.
+     * @param name   letters, digits, {@code .}, {@code _}, {@code %} and {@code -}, at most 200.
      * @param config how its log is kept.
      * @return the shard, ready for appends.
      * @throws IllegalArgumentException if the name is invalid or taken.

@@ -184,6 +184,14 @@ public final class JournalShard
     }
 
     /**
+     * @return what opening the shard found and repaired.
+     */
+    public io.robustmq.journal.RecoveryReport recoveryReport()
+    {
+        return log.recoveryReport();
+    }
+
+    /**
      * @return bytes of frames kept.
      */
     public long sizeBytes()
