@@ -34,6 +34,8 @@ public final class ShardLog implements AutoCloseable
     private final List<CorruptRange> corruptRanges;
     private final Checkpoint checkpoint;
     private final int maxIndexEntries;
+    private final SegmentPreparer preparer;
+    private final SegmentPreparer.Slot nextSegment;
     private volatile Segment[] segments;
 
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
@@ -44,8 +46,15 @@ public final class ShardLog implements AutoCloseable
     private long lastForceMs;
     private boolean closed;
 
-    private ShardLog(final Path dir, final ShardConfig config, final ShardRecovery.Result recovered, final Checkpoint checkpoint)
+    private ShardLog(
+        final Path dir,
+        final ShardConfig config,
+        final ShardRecovery.Result recovered,
+        final Checkpoint checkpoint,
+        final SegmentPreparer preparer)
     {
+        this.preparer = preparer;
+        this.nextSegment = preparer == null ? null : preparer.slot(dir, config.segmentBytes());
         this.dir = dir;
         this.config = config;
         this.recoveryReport = recovered.report();
@@ -66,12 +75,27 @@ public final class ShardLog implements AutoCloseable
      */
     public static ShardLog open(final Path dir, final ShardConfig config)
     {
+        return open(dir, config, null);
+    }
+
+    /**
+     * Open a shard's log whose next segments are made ready in the background.
+     *
+     * @param dir      the shard's directory.
+     * @param config   how the log is kept.
+     * @param preparer prepares next segments off the writer's path; null: the writer creates them
+     *                 when it rolls.
+     * @return the open log.
+     * @throws JournalException if the directory cannot be opened.
+     */
+    public static ShardLog open(final Path dir, final ShardConfig config, final SegmentPreparer preparer)
+    {
         try
         {
             Files.createDirectories(dir);
             final ShardRecovery.Result recovered = new ShardRecovery(dir, config).recover();
             final Checkpoint checkpoint = Checkpoint.open(dir);
-            final ShardLog log = new ShardLog(dir, config, recovered, checkpoint);
+            final ShardLog log = new ShardLog(dir, config, recovered, checkpoint, preparer);
             log.writeCheckpoint();
             return log;
         }
@@ -147,6 +171,10 @@ public final class ShardLog implements AutoCloseable
             batchEncoder, position, baseOffset, maxTimestamp, recordCount, format, payload, offset, length);
         segment.buffer().putIntRelease(position + FrameDescriptor.FRAME_LENGTH_OFFSET, frameLength);
         segment.published(aligned, recordCount, maxTimestamp, config.indexIntervalBytes());
+        if (nextSegment != null && !nextSegment.isRequested() && segment.limit() > segment.capacity() >> 1)
+        {
+            preparer.request(nextSegment);
+        }
         return baseOffset;
     }
 
@@ -156,7 +184,20 @@ public final class ShardLog implements AutoCloseable
         try
         {
             sealed.seal();
-            final Segment next = Segment.create(dir, sealed.nextOffset(), config.segmentBytes(), maxIndexEntries);
+            final Segment.Prepared prepared = nextSegment != null ? nextSegment.take() : null;
+            final Segment next;
+            if (prepared != null && prepared.capacity() == config.segmentBytes())
+            {
+                next = Segment.fromPrepared(dir, sealed.nextOffset(), prepared, maxIndexEntries);
+            }
+            else
+            {
+                if (prepared != null)
+                {
+                    prepared.discard();
+                }
+                next = Segment.create(dir, sealed.nextOffset(), config.segmentBytes(), maxIndexEntries);
+            }
             final Segment[] current = segments;
             final Segment[] grown = java.util.Arrays.copyOf(current, current.length + 1);
             grown[current.length] = next;
@@ -435,6 +476,14 @@ public final class ShardLog implements AutoCloseable
         }
     }
 
+    /**
+     * @return true if the next segment is prepared and waiting for the roll.
+     */
+    boolean isNextSegmentReady()
+    {
+        return nextSegment != null && nextSegment.isReady();
+    }
+
     private void checkWriter()
     {
         final Thread current = Thread.currentThread();
@@ -471,6 +520,10 @@ public final class ShardLog implements AutoCloseable
         active.force();
         writeCheckpoint();
         closed = true;
+        if (nextSegment != null)
+        {
+            nextSegment.close();
+        }
         checkpoint.close();
         for (final Segment segment : segments)
         {

@@ -2,6 +2,7 @@ package io.robustmq.journal.engine;
 
 import io.robustmq.journal.JournalDirectory;
 import io.robustmq.journal.JournalException;
+import io.robustmq.journal.SegmentPreparer;
 import io.robustmq.journal.ShardConfig;
 import io.robustmq.journal.ShardLog;
 import org.agrona.ErrorHandler;
@@ -134,6 +135,7 @@ public final class Journal implements AutoCloseable
     private final JournalDirectory directory;
     private final JournalWriter[] writers;
     private final AgentRunner[] runners;
+    private final SegmentPreparer preparer;
     private final Map<String, JournalShard> shards = new TreeMap<>();
     private volatile AppendCompletion[] completions = new AppendCompletion[0];
     private int nextShardId;
@@ -145,6 +147,7 @@ public final class Journal implements AutoCloseable
         this.directory = directory;
         this.writers = new JournalWriter[ctx.writers];
         this.runners = new AgentRunner[ctx.writers];
+        this.preparer = new SegmentPreparer(ctx.errorHandler);
         final Supplier<AppendCompletion[]> table = () -> completions;
         for (int i = 0; i < ctx.writers; i++)
         {
@@ -174,7 +177,7 @@ public final class Journal implements AutoCloseable
                 final Path dir = directory.path().resolve(name);
                 if (ShardConfigFile.exists(dir))
                 {
-                    final JournalShard shard = journal.newShard(name, ShardLog.open(dir, ShardConfigFile.read(dir)));
+                    final JournalShard shard = journal.newShard(name, ShardLog.open(dir, ShardConfigFile.read(dir), journal.preparer));
                     journal.writerOf(shard).add(shard);
                 }
             }
@@ -182,6 +185,7 @@ public final class Journal implements AutoCloseable
         catch (final RuntimeException ex)
         {
             journal.shards.values().forEach(shard -> shard.log().close());
+            journal.preparer.close();
             directory.close();
             throw ex;
         }
@@ -266,7 +270,7 @@ public final class Journal implements AutoCloseable
             throw new JournalException("cannot create shard directory " + dir + ": " + ex.getMessage(), ex);
         }
         ShardConfigFile.write(dir, config);
-        final JournalShard shard = newShard(name, ShardLog.open(dir, config));
+        final JournalShard shard = newShard(name, ShardLog.open(dir, config, preparer));
         final JournalWriter writer = writerOf(shard);
         onWriter(writer, () -> writer.add(shard));
         return shard;
@@ -395,6 +399,7 @@ public final class Journal implements AutoCloseable
         {
             runner.close();
         }
+        preparer.close();
         directory.close();
     }
 }
