@@ -190,6 +190,14 @@ public final class RobustNode implements AutoCloseable
     }
 
     /**
+     * @return the Storage Adapter: every shard of the node.
+     */
+    public io.robustmq.kernel.storage.StorageAdapter storage()
+    {
+        return journal.shards();
+    }
+
+    /**
      * @return the Message Broker.
      */
     public MessageBroker broker()
