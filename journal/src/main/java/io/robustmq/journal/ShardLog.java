@@ -340,6 +340,23 @@ public final class ShardLog implements AutoCloseable
      */
     public int read(final long offset, final int maxBytes, final JournalView view)
     {
+        return read(offset, maxBytes, Integer.MAX_VALUE, view);
+    }
+
+    /**
+     * Read whole batches from the one containing an offset, in place, up to a byte and a record
+     * limit. At least one batch is read, even if it is larger than either; a read never crosses a
+     * segment.
+     *
+     * @param offset     the first offset wanted.
+     * @param maxBytes   stop before a batch that would take the view over this many bytes.
+     * @param maxRecords stop once the view holds this many records from {@code offset} on.
+     * @param view       filled in, holding the segment until released.
+     * @return bytes in the view; 0 if nothing is there yet ({@code offset} is the next offset);
+     * {@link #OUT_OF_RANGE} or {@link #CORRUPT}.
+     */
+    public int read(final long offset, final int maxBytes, final int maxRecords, final JournalView view)
+    {
         for (final CorruptRange range : corruptRanges)
         {
             if (range.contains(offset))
@@ -371,11 +388,17 @@ public final class ShardLog implements AutoCloseable
                 }
                 return offset < current[index + 1].baseOffset() ? CORRUPT : OUT_OF_RANGE;
             }
-            return fill(segment, offset, limit, maxBytes, view);
+            return fill(segment, offset, limit, maxBytes, maxRecords, view);
         }
     }
 
-    private static int fill(final Segment segment, final long offset, final int limit, final int maxBytes, final JournalView view)
+    private static int fill(
+        final Segment segment,
+        final long offset,
+        final int limit,
+        final int maxBytes,
+        final int maxRecords,
+        final JournalView view)
     {
         final DirectBuffer buffer = segment.buffer();
         int position = segment.index().floorPosition((int)(offset - segment.baseOffset()));
@@ -395,7 +418,7 @@ public final class ShardLog implements AutoCloseable
         do
         {
             final int aligned = FrameDescriptor.alignedLength(buffer.getInt(position + FrameDescriptor.FRAME_LENGTH_OFFSET));
-            if (position > start && position + aligned - start > maxBytes)
+            if (position > start && (position + aligned - start > maxBytes || nextOffset - offset >= maxRecords))
             {
                 break;
             }

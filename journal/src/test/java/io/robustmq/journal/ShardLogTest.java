@@ -101,6 +101,12 @@ class ShardLogTest
             assertEquals(5, view.firstOffset());
             assertEquals(10, view.nextOffset());
             view.release();
+            assertTrue(log.read(0, 1 << 20, 5, view) > 0);
+            assertEquals(5, view.nextOffset(), "the record limit stops after the first batch of 5");
+            view.release();
+            assertTrue(log.read(0, 1 << 20, 6, view) > 0);
+            assertEquals(10, view.nextOffset());
+            view.release();
             assertEquals(0, log.read(10, 100, view), "nothing there yet");
             assertEquals(ShardLog.OUT_OF_RANGE, log.read(11, 100, view));
             assertFalse(view.isHeld());

@@ -147,15 +147,16 @@ public final class JournalShard
     /**
      * Read whole batches from the one holding an offset; see {@link ShardLog#read}.
      *
-     * @param offset   first offset wanted.
-     * @param maxBytes stop before a batch that would take the view over this.
-     * @param view     filled in; release it when done.
+     * @param offset     first offset wanted.
+     * @param maxBytes   stop before a batch that would take the view over this.
+     * @param maxRecords stop once the view holds this many records from {@code offset} on.
+     * @param view       filled in; release it when done.
      * @return bytes read, 0 if nothing is there yet, or {@link ShardLog#OUT_OF_RANGE} or
      * {@link ShardLog#CORRUPT}.
      */
-    public int read(final long offset, final int maxBytes, final JournalView view)
+    public int read(final long offset, final int maxBytes, final int maxRecords, final JournalView view)
     {
-        return log.read(offset, maxBytes, view);
+        return log.read(offset, maxBytes, maxRecords, view);
     }
 
     /**

@@ -110,7 +110,7 @@ class JournalTest
         final JournalView view = new JournalView();
         long offset = 0;
         int batches = 0;
-        while (shard.read(offset, 64 * 1024, view) > 0)
+        while (shard.read(offset, 64 * 1024, Integer.MAX_VALUE, view) > 0)
         {
             int position = view.offset();
             while (position < view.offset() + view.length())
@@ -208,7 +208,7 @@ class JournalTest
             assertEquals(0L, recorder.offsets.get(42L));
 
             final JournalView view = new JournalView();
-            assertTrue(shard.read(0, 1000, view) > 0);
+            assertTrue(shard.read(0, 1000, Integer.MAX_VALUE, view) > 0);
             assertTrue(journal.deleteShard("small"));
             assertFalse(Files.exists(dir.resolve("small")));
             assertEquals(42L, view.buffer().getLong(BatchFrames.payloadOffset(view.offset())), "a held view outlives the delete");

@@ -108,14 +108,14 @@ final class JournalShardAdapter implements Shard
     }
 
     @Override
-    public int read(final long offset, final int maxBytes, final ShardView view)
+    public int read(final long offset, final int maxBytes, final int maxRecords, final ShardView view)
     {
         if (!(view instanceof JournalShardView journalView))
         {
             throw new IllegalArgumentException("read a journal shard into a view from its newView()");
         }
         journalView.release();
-        final int result = shard.read(offset, maxBytes, journalView.journalView());
+        final int result = shard.read(offset, maxBytes, maxRecords, journalView.journalView());
         if (result == ShardLog.OUT_OF_RANGE)
         {
             return OUT_OF_RANGE;

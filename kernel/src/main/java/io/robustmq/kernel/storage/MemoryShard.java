@@ -145,7 +145,7 @@ final class MemoryShard implements Shard
     }
 
     @Override
-    public int read(final long offset, final int maxBytes, final ShardView view)
+    public int read(final long offset, final int maxBytes, final int maxRecords, final ShardView view)
     {
         if (!(view instanceof MemoryShardView memoryView))
         {
@@ -178,15 +178,17 @@ final class MemoryShard implements Shard
                 }
             }
             long taken = 0;
+            long records = 0;
             int count = 0;
             for (int i = low; i < size; i++)
             {
                 final Batch batch = at(i);
                 final int length = batch.payload().readableBytes();
-                if (count > 0 && taken + length > maxBytes)
+                if (count > 0 && (taken + length > maxBytes || records >= maxRecords))
                 {
                     break;
                 }
+                records = batch.baseOffset() + batch.recordCount() - offset;
                 memoryView.add(batch.baseOffset(), batch.recordCount(), batch.maxTimestamp(), batch.format(),
                     batch.payload().retainedDuplicate());
                 taken += length;

@@ -134,7 +134,7 @@ class PluginJarTest
                 node.node().storage().find("audit/log").orElseThrow();
             assertEquals("always", shard.durability());
             final io.robustmq.plugin.api.storage.ShardView view = shard.newView();
-            assertEquals(3, shard.read(0, 1 << 20, view));
+            assertEquals(3, shard.read(0, 1 << 20, 100, view));
             final List<String> stored = new ArrayList<>();
             while (view.next())
             {

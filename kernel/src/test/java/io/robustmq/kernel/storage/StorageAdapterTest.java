@@ -93,7 +93,7 @@ class StorageAdapterTest
         final List<String> payloads = new ArrayList<>();
         final ShardView view = shard.newView();
         long offset = from;
-        while (shard.read(offset, 100, view) > 0)
+        while (shard.read(offset, 100, Integer.MAX_VALUE, view) > 0)
         {
             while (view.next())
             {
@@ -143,8 +143,12 @@ class StorageAdapterTest
                 Thread.onSpinWait();
             }
             final ShardView view = orders.newView();
-            assertEquals(Shard.OUT_OF_RANGE, orders.read(4, 100, view));
-            assertEquals(0, orders.read(3, 100, view));
+            assertEquals(2, orders.read(0, 1 << 20, 2, view), "the record limit");
+            view.release();
+            assertEquals(1, orders.read(0, 1, 10, view), "the byte limit, but always one batch");
+            view.release();
+            assertEquals(Shard.OUT_OF_RANGE, orders.read(4, 100, 10, view));
+            assertEquals(0, orders.read(3, 100, 10, view));
         }
 
         try (JournalService service = JournalService.launch(config, temp.resolve("journal"), new SimpleMeterRegistry()))
@@ -176,7 +180,7 @@ class StorageAdapterTest
                 assertEquals(i, append(metrics, callbackId, i, Unpooled.copiedBuffer(String.format("%064d", i), StandardCharsets.UTF_8)));
                 if (i == 0)
                 {
-                    assertEquals(1, metrics.read(0, 100, held));
+                    assertEquals(1, metrics.read(0, 100, 1, held));
                 }
             }
             assertEquals(100, woken.get(), "woken on the appending thread");
@@ -186,7 +190,10 @@ class StorageAdapterTest
             final List<String> kept = readAll(metrics, metrics.earliestOffset());
             assertEquals(100 - metrics.earliestOffset(), kept.size());
             assertEquals(String.format("%064d", 99), kept.get(kept.size() - 1));
-            assertEquals(Shard.OUT_OF_RANGE, metrics.read(0, 100, metrics.newView()));
+            assertEquals(Shard.OUT_OF_RANGE, metrics.read(0, 100, 1, metrics.newView()));
+            final ShardView limited = metrics.newView();
+            assertEquals(3, metrics.read(metrics.earliestOffset(), 1 << 20, 3, limited), "the record limit");
+            limited.release();
             assertEquals(metrics.earliestOffset() + 5, metrics.offsetForTimestamp(metrics.earliestOffset() + 5));
 
             assertTrue(held.next());

@@ -63,15 +63,17 @@ public interface Shard
     int append(ByteBuf batch, int recordCount, long maxTimestamp, int format, int callbackId, long correlationId);
 
     /**
-     * Read whole batches, starting with the one that holds {@code offset}. At least one batch is
-     * read if one is there, even if it is larger than {@code maxBytes}.
+     * Read whole batches, starting with the one that holds {@code offset}, up to a byte and a
+     * record limit. At least one batch is read if one is there, even if it is larger than either
+     * limit.
      *
-     * @param offset   the first offset wanted.
-     * @param maxBytes stop before a batch that would take the read past this many bytes.
-     * @param view     filled in; release it when done with its payloads.
+     * @param offset     the first offset wanted.
+     * @param maxBytes   stop before a batch that would take the read past this many bytes.
+     * @param maxRecords stop once the read holds this many records from {@code offset} on.
+     * @param view       filled in; release it when done with its payloads.
      * @return batches read; 0 if nothing is there yet; {@link #OUT_OF_RANGE} or {@link #CORRUPT}.
      */
-    int read(long offset, int maxBytes, ShardView view);
+    int read(long offset, int maxBytes, int maxRecords, ShardView view);
 
     /**
      * @return a view to read into; reuse it, one per reader.
