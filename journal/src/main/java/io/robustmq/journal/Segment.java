@@ -39,6 +39,7 @@ final class Segment
     private volatile long nextOffset;
     private volatile long maxTimestamp = Long.MIN_VALUE;
 
+    private boolean sealed;
     private int flushedPosition;
     private int bytesSinceIndexEntry;
 
@@ -344,6 +345,7 @@ final class Segment
         this.maxTimestamp = state.maxTimestamp();
         this.limit = state.limit();
         this.flushedPosition = state.limit();
+        this.sealed = true;
     }
 
     /**
@@ -358,12 +360,16 @@ final class Segment
     }
 
     /**
-     * Seal a segment the writer has moved past: force it and write its index file.
+     * Seal a segment the writer has moved past: force it and write its index file. Idempotent; the
+     * writer's successor thread (the preparer) or the log's close may call it.
      */
-    void seal() throws IOException
+    synchronized void seal() throws IOException
     {
-        force();
-        writeIndexFile();
+        if (!sealed)
+        {
+            force();
+            writeIndexFile();
+        }
     }
 
     /**
@@ -380,6 +386,7 @@ final class Segment
         final SegmentIndex active = index;
         index = sealed;
         active.close();
+        this.sealed = true;
     }
 
     /**

@@ -7,14 +7,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Makes each shard's next segment ready before the writer needs it, on a thread of its own: the
- * file allocated, mapped and every page touched, so that a roll is a rename and no append pays for
- * page faults. A shard asks once its active segment is half full, so idle shards cost nothing.
+ * Takes a segment's slow steps off the writer, on a thread of its own. Ahead of need, it makes
+ * each shard's next segment ready: the file allocated, mapped and every page touched, so that a
+ * roll is a rename and no append pays for page faults (a shard asks once its active segment is half
+ * full, so idle shards cost nothing). Behind the writer, it seals the segment a roll left: forces
+ * it and writes its index file, so the roll does not wait for either.
  */
 public final class SegmentPreparer implements AutoCloseable
 {
-    /** Name of the prepared file in a shard's directory; deleted at open if left over. */
-    static final String PREPARED_FILE = "next-segment.tmp";
+    /**
+     * Prefix of prepared files in a shard's directory, each named apart ({@code next-segment-N.tmp})
+     * so that a preparation never touches a file the writer is renaming; deleted at open if left over.
+     */
+    static final String PREPARED_PREFIX = "next-segment-";
 
     /**
      * One shard's next segment: requested by its writer, filled in by the preparer, taken at roll.
@@ -27,6 +32,7 @@ public final class SegmentPreparer implements AutoCloseable
         private volatile Segment.Prepared prepared;
         private volatile boolean requested;
         private boolean closed;
+        private long preparations;
 
         private Slot(final Path dir, final int capacity)
         {
@@ -66,15 +72,19 @@ public final class SegmentPreparer implements AutoCloseable
             }
         }
 
-        private void fill() throws IOException
+        private void fill()
         {
             lock.lock();
             try
             {
                 if (!closed && prepared == null)
                 {
-                    prepared = Segment.prepare(dir.resolve(PREPARED_FILE), capacity);
+                    prepared = Segment.prepare(dir.resolve(PREPARED_PREFIX + preparations++ + ".tmp"), capacity);
                 }
+            }
+            catch (final IOException ex)
+            {
+                throw new JournalException("cannot prepare a segment in " + dir + ": " + ex.getMessage(), ex);
             }
             finally
             {
@@ -105,7 +115,7 @@ public final class SegmentPreparer implements AutoCloseable
         }
     }
 
-    private final LinkedBlockingQueue<Slot> requests = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
     private final Thread thread;
     private final org.agrona.ErrorHandler errorHandler;
     private volatile boolean running = true;
@@ -134,8 +144,33 @@ public final class SegmentPreparer implements AutoCloseable
         if (!slot.requested)
         {
             slot.requested = true;
-            requests.offer(slot);
+            tasks.offer(slot::fill);
         }
+    }
+
+    /**
+     * Writer only: seal a segment the writer has rolled past, in the background.
+     */
+    void seal(final Segment segment)
+    {
+        tasks.offer(() ->
+        {
+            if (segment.tryRetain())
+            {
+                try
+                {
+                    segment.seal();
+                }
+                catch (final IOException ex)
+                {
+                    throw new JournalException("cannot seal segment " + segment.logFile() + ": " + ex.getMessage(), ex);
+                }
+                finally
+                {
+                    segment.release();
+                }
+            }
+        });
     }
 
     private void run()
@@ -144,17 +179,17 @@ public final class SegmentPreparer implements AutoCloseable
         {
             try
             {
-                final Slot slot = requests.poll(100, TimeUnit.MILLISECONDS);
-                if (slot != null)
+                final Runnable task = tasks.poll(100, TimeUnit.MILLISECONDS);
+                if (task != null)
                 {
-                    slot.fill();
+                    task.run();
                 }
             }
             catch (final InterruptedException ex)
             {
                 return;
             }
-            catch (final IOException | RuntimeException ex)
+            catch (final RuntimeException ex)
             {
                 errorHandler.onError(ex);
             }
@@ -162,7 +197,7 @@ public final class SegmentPreparer implements AutoCloseable
     }
 
     /**
-     * Stop the thread; shards discard their prepared files as they close.
+     * Stop the thread; shards discard their prepared files, and seal what is left, as they close.
      */
     @Override
     public void close()

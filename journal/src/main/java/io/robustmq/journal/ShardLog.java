@@ -183,7 +183,14 @@ public final class ShardLog implements AutoCloseable
         final Segment sealed = active;
         try
         {
-            sealed.seal();
+            if (preparer == null)
+            {
+                sealed.seal();
+            }
+            else
+            {
+                sealed.force();
+            }
             final Segment.Prepared prepared = nextSegment != null ? nextSegment.take() : null;
             final Segment next;
             if (prepared != null && prepared.capacity() == config.segmentBytes())
@@ -204,6 +211,10 @@ public final class ShardLog implements AutoCloseable
             segments = grown;
             active = next;
             writeCheckpoint();
+            if (preparer != null)
+            {
+                preparer.seal(sealed);
+            }
             return next;
         }
         catch (final IOException ex)
@@ -543,6 +554,18 @@ public final class ShardLog implements AutoCloseable
         active.force();
         writeCheckpoint();
         closed = true;
+        final Segment[] current = segments;
+        for (int i = 0; i < current.length - 1; i++)
+        {
+            try
+            {
+                current[i].seal();
+            }
+            catch (final IOException ex)
+            {
+                throw new JournalException("cannot seal segment " + current[i].logFile() + ": " + ex.getMessage(), ex);
+            }
+        }
         if (nextSegment != null)
         {
             nextSegment.close();

@@ -65,7 +65,13 @@ class ShardLogTest
                 assertTrue(System.nanoTime() < deadline, "the preparer made the next segment");
                 Thread.sleep(1);
             }
-            final Object preparedInode = Files.getAttribute(dir.resolve(SegmentPreparer.PREPARED_FILE), "unix:ino");
+            final Path preparedFile;
+            try (var files = Files.list(dir))
+            {
+                preparedFile = files.filter(f -> f.getFileName().toString().startsWith(SegmentPreparer.PREPARED_PREFIX))
+                    .findFirst().orElseThrow();
+            }
+            final Object preparedInode = Files.getAttribute(preparedFile, "unix:ino");
             while (log.segmentCount() == 1)
             {
                 written.add(Batches.append(log, i++, 100, 1, i));
@@ -80,7 +86,7 @@ class ShardLogTest
         }
         try (var files = Files.list(dir))
         {
-            assertTrue(files.noneMatch(f -> f.getFileName().toString().equals(SegmentPreparer.PREPARED_FILE)),
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith(SegmentPreparer.PREPARED_PREFIX)),
                 "a prepared file is discarded at close");
         }
         try (ShardLog log = ShardLog.open(dir, SMALL))

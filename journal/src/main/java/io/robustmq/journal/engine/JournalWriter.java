@@ -1,7 +1,6 @@
 package io.robustmq.journal.engine;
 
 import io.robustmq.journal.Durability;
-import io.robustmq.journal.JournalException;
 import io.robustmq.journal.ShardLog;
 import org.agrona.ErrorHandler;
 import org.agrona.MutableDirectBuffer;
@@ -150,7 +149,7 @@ final class JournalWriter implements Agent, MessageHandler
                 buffer.getLong(index + AppendDescriptor.MAX_TIMESTAMP_OFFSET),
                 buffer.getInt(index + AppendDescriptor.FORMAT_OFFSET));
         }
-        catch (final JournalException ex)
+        catch (final RuntimeException ex)
         {
             errorHandler.onError(ex);
             completion.onFailed(correlationId, AppendCompletion.IO_ERROR);
