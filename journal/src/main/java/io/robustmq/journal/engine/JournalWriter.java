@@ -44,6 +44,7 @@ final class JournalWriter implements Agent, MessageHandler
     private final int[] pendingCompletion = new int[CYCLE_LIMIT];
     private int pendingCount;
 
+    /** The completion table as of this cycle; refreshed when a message names a newer completion. */
     private AppendCompletion[] cycleCompletions;
     private long nextIntervalCheckMs;
     private long nextRetentionCheckMs;
@@ -132,6 +133,10 @@ final class JournalWriter implements Agent, MessageHandler
         final int shardId = buffer.getInt(index + AppendDescriptor.SHARD_ID_OFFSET);
         final long correlationId = buffer.getLong(index + AppendDescriptor.CORRELATION_ID_OFFSET);
         final int completionId = buffer.getInt(index + AppendDescriptor.COMPLETION_ID_OFFSET);
+        if (completionId >= cycleCompletions.length)
+        {
+            cycleCompletions = completions.get();
+        }
         final AppendCompletion completion = cycleCompletions[completionId];
         final JournalShard shard = shardId < shardsById.length ? shardsById[shardId] : null;
         if (shard == null || shard.isClosed())
