@@ -1,7 +1,6 @@
 package io.robustmq.journal.crash;
 
 import io.robustmq.journal.BatchFrames;
-import io.robustmq.journal.FrameDescriptor;
 import io.robustmq.journal.JournalTool;
 import io.robustmq.journal.JournalView;
 import io.robustmq.journal.RecoveryReport;
@@ -10,11 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -90,7 +83,8 @@ class JournalCrashTest
         final long nextBefore = durable.isEmpty() ? 0 : durable.get(durable.size() - 1).nextOffset();
         final List<long[]> acks = new ArrayList<>();
         String opened = null;
-        try (WriterProcess writer = WriterProcess.start(shard, seed, logs.resolve("writer-" + iteration + ".err")))
+        try (WriterProcess writer = WriterProcess.start(CrashingWriter.class,
+            logs.resolve("writer-" + iteration + ".err"), shard.toString(), Long.toString(seed)))
         {
             final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ITERATION_DEADLINE_MS);
             final int mode = random.nextInt(10);
@@ -101,7 +95,7 @@ class JournalCrashTest
                 kills.merge("after acks", 1, Integer::sum);
                 while (count(lines, "ack ") < wanted)
                 {
-                    lines.add(nextLine(writer, deadline, where + ", waiting for ack " + wanted));
+                    lines.add(writer.awaitLine(deadline, where + ", waiting for ack " + wanted));
                 }
             }
             else if (mode < 9)
@@ -109,14 +103,14 @@ class JournalCrashTest
                 kills.merge("after open", 1, Integer::sum);
                 while (count(lines, "open ") == 0)
                 {
-                    lines.add(nextLine(writer, deadline, where + ", waiting for the open line"));
+                    lines.add(writer.awaitLine(deadline, where + ", waiting for the open line"));
                 }
-                assertChildRuns(writer, random.nextInt(40), where);
+                writer.keepsRunningFor(random.nextInt(40), where);
             }
             else
             {
                 kills.merge("after start", 1, Integer::sum);
-                assertChildRuns(writer, random.nextInt(700), where);
+                writer.keepsRunningFor(random.nextInt(700), where);
             }
             lines.addAll(writer.kill());
             assertEquals(137, writer.exitValue(), where + ": the writer died of the SIGKILL, not on its own: " +
@@ -144,45 +138,27 @@ class JournalCrashTest
         }
         acknowledged += acks.size();
 
-        final Path killed = copyOf(shard, logs.resolve("killed"));
+        final Path killed = KilledShard.copy(shard, logs.resolve("killed"));
         try
         {
-            if (!isEmpty(shard))
+            if (!KilledShard.isEmpty(shard))
             {
-                final Tool verify = verify();
-                countStateLeft(verify);
+                final KilledShard.Verify verify = KilledShard.verify(shard);
+                statesLeft.merge(verify.stateLeft(), 1, Integer::sum);
                 assertEquals(JournalTool.OK, verify.status(), where + ": journal-tool verify finds nothing wrong with a " +
                     "shard whose writer was killed (only notes on what recovery tidies up): " + verify);
             }
             recoverAndCheck(where, acks, nextBefore);
-            final Tool after = verify();
+            final KilledShard.Verify after = KilledShard.verify(shard);
             assertEquals(JournalTool.OK, after.status(), where + ": journal-tool verify after recovery and a clean close: " +
                 after);
         }
         catch (final AssertionError | RuntimeException ex)
         {
-            final Path evidence = copyOf(killed, Path.of("target", "crash-evidence", "seed-" + seed + "-iteration-" + iteration));
+            final Path evidence = KilledShard.keepAsEvidence(killed, "seed-" + seed + "-iteration-" + iteration);
             throw new AssertionError(ex.getMessage() + "\nthe shard as the kill left it, before recovery: " +
-                evidence.toAbsolutePath() + " (look with: scripts/journal-tool verify <dir>)", ex);
+                evidence + " (look with: scripts/journal-tool verify <dir>)", ex);
         }
-    }
-
-    /**
-     * Tell from journal-tool's notes on the killed shard where the kill landed, to show what the
-     * run covered.
-     */
-    private void countStateLeft(final Tool verify)
-    {
-        final String out = verify.out();
-        final List<String> segments = out.lines().filter(line -> line.startsWith("segment ")).toList();
-        final boolean lastSealed = !segments.isEmpty() && segments.get(segments.size() - 1).contains(": sealed, ");
-        final String state = out.contains("a temporary file") ? "mid index write" :
-            out.contains("while it was being created") ? "segment file created, not sized" :
-            lastSealed ? "sealed, next segment not created" :
-            out.contains("names ") && out.contains("a sealed segment") ? "new segment, checkpoint not moved" :
-            out.contains("are not zero") ? "mid append" :
-            "between appends";
-        statesLeft.merge(state, 1, Integer::sum);
     }
 
     private void recoverAndCheck(final String where, final List<long[]> acks, final long nextBefore)
@@ -229,128 +205,27 @@ class JournalCrashTest
     private List<CrashBatches.Batch> readAll(final ShardLog log, final String where)
     {
         final List<CrashBatches.Batch> batches = new ArrayList<>();
-        final JournalView view = new JournalView();
-        long offset = 0;
-        while (true)
+        final String context = where + "; " + log.recoveryReport();
+        KilledShard.readAll((offset, view) -> log.read(offset, 256 * 1024, view), (buffer, position) ->
         {
-            final int read = log.read(offset, 256 * 1024, view);
-            if (read == 0)
+            final long base = BatchFrames.baseOffset(buffer, position);
+            final CrashBatches.Batch expected = CrashBatches.at(seed, base);
+            final byte[] payload = KilledShard.payload(buffer, position);
+            if (BatchFrames.recordCount(buffer, position) != expected.recordCount() ||
+                BatchFrames.maxTimestamp(buffer, position) != expected.timestamp() ||
+                BatchFrames.format(buffer, position) != expected.format() ||
+                !Arrays.equals(expected.payload(), payload))
             {
-                return batches;
+                fail(context + ": the batch at offset " + base + " is not the one written: " + payload.length +
+                    " bytes read, " + expected.payload().length + " written");
             }
-            assertTrue(read > 0, where + ": read at offset " + offset + " failed: " + read + "; " + log.recoveryReport());
-            try
-            {
-                int position = view.offset();
-                final int end = view.offset() + view.length();
-                while (position < end)
-                {
-                    final long base = BatchFrames.baseOffset(view.buffer(), position);
-                    assertEquals(offset, base, where + ": offsets are dense");
-                    final CrashBatches.Batch expected = CrashBatches.at(seed, base);
-                    final byte[] payload = new byte[BatchFrames.payloadLength(view.buffer(), position)];
-                    view.buffer().getBytes(BatchFrames.payloadOffset(position), payload);
-                    if (BatchFrames.recordCount(view.buffer(), position) != expected.recordCount() ||
-                        BatchFrames.maxTimestamp(view.buffer(), position) != expected.timestamp() ||
-                        BatchFrames.format(view.buffer(), position) != expected.format() ||
-                        !Arrays.equals(expected.payload(), payload))
-                    {
-                        fail(where + ": the batch at offset " + base + " is not the one written: " + payload.length +
-                            " bytes read, " + expected.payload().length + " written; " + log.recoveryReport());
-                    }
-                    batches.add(expected);
-                    offset = expected.nextOffset();
-                    position += FrameDescriptor.alignedLength(BatchFrames.frameLength(view.buffer(), position));
-                }
-                assertEquals(offset, view.nextOffset(), where);
-            }
-            finally
-            {
-                view.release();
-            }
-        }
-    }
-
-    private static String nextLine(final WriterProcess writer, final long deadline, final String what) throws Exception
-    {
-        final String line = writer.nextLine(deadline);
-        if (line == null)
-        {
-            fail(what + ": nothing from pid " + writer.pid() + " within " + ITERATION_DEADLINE_MS + " ms; stderr: " +
-                writer.stderr());
-        }
-        if (line.equals(WriterProcess.END_OF_OUTPUT))
-        {
-            fail(what + ": the writer exited on its own; stderr: " + writer.stderr());
-        }
-        return line;
-    }
-
-    /**
-     * Let the child run for a while: wait for it to exit, which it must not do.
-     */
-    private static void assertChildRuns(final WriterProcess writer, final long millis, final String where) throws Exception
-    {
-        if (writer.exitsWithin(millis))
-        {
-            fail(where + ": the writer exited on its own with status " + writer.exitValue() + "; stderr: " + writer.stderr());
-        }
-    }
-
-    /**
-     * @return {@code to}, now a copy of the files of {@code from}, replacing what it held.
-     */
-    private static Path copyOf(final Path from, final Path to) throws IOException
-    {
-        if (Files.exists(to))
-        {
-            try (Stream<Path> old = Files.list(to))
-            {
-                for (final Path file : old.toList())
-                {
-                    Files.delete(file);
-                }
-            }
-        }
-        Files.createDirectories(to);
-        try (Stream<Path> files = Files.list(from))
-        {
-            for (final Path file : files.toList())
-            {
-                Files.copy(file, to.resolve(file.getFileName()));
-            }
-        }
-        return to;
-    }
-
-    private static boolean isEmpty(final Path dir) throws IOException
-    {
-        try (Stream<Path> files = Files.list(dir))
-        {
-            return files.findAny().isEmpty();
-        }
+            batches.add(expected);
+        }, context);
+        return batches;
     }
 
     private static int count(final List<String> lines, final String prefix)
     {
         return (int)lines.stream().filter(line -> line.startsWith(prefix)).count();
-    }
-
-    private record Tool(int status, String out, String err)
-    {
-        @Override
-        public String toString()
-        {
-            return "status " + status + "\n" + out + err;
-        }
-    }
-
-    private Tool verify()
-    {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        final int status = JournalTool.run(new String[]{"verify", shard.toString()},
-            new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Tool(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 }
