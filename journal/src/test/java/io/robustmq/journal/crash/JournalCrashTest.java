@@ -2,7 +2,6 @@ package io.robustmq.journal.crash;
 
 import io.robustmq.journal.BatchFrames;
 import io.robustmq.journal.JournalTool;
-import io.robustmq.journal.JournalView;
 import io.robustmq.journal.RecoveryReport;
 import io.robustmq.journal.ShardLog;
 import org.junit.jupiter.api.Test;
@@ -11,7 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,33 +45,21 @@ class JournalCrashTest
     @TempDir
     Path logs;
 
-    private long seed;
+    private final CrashRun run = new CrashRun();
+    private final long seed = run.seed();
     private final List<CrashBatches.Batch> durable = new ArrayList<>();
-    private final Map<String, Integer> kills = new HashMap<>();
     private long acknowledged;
     private long unacknowledgedKept;
-    private int truncations;
-    private long zeroedBytes;
-    private final Map<String, Integer> statesLeft = new HashMap<>();
-    private final List<String> notes = new ArrayList<>();
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void everyAcknowledgedBatchSurvivesSigkill() throws Exception
     {
-        final String fixed = System.getProperty("test.seed");
-        seed = fixed != null ? Long.parseLong(fixed) : System.nanoTime();
-        final long started = System.nanoTime();
-        for (int iteration = 0; iteration < KILLS; iteration++)
-        {
-            runAndKill(iteration);
-        }
-        final long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-        System.out.println("JournalCrashTest seed " + seed + ": " + KILLS + " kills " + kills + " in " + millis + " ms; " +
-            acknowledged + " batches acknowledged, " + durable.size() + " in the log (" + unacknowledgedKept +
+        final long millis = run.iterate(KILLS, this::runAndKill);
+        System.out.println("JournalCrashTest seed " + seed + ": " + KILLS + " kills " + run.kills() + " in " + millis +
+            " ms; " + acknowledged + " batches acknowledged, " + durable.size() + " in the log (" + unacknowledgedKept +
             " kept without an ack), next offset " + (durable.isEmpty() ? 0 : durable.get(durable.size() - 1).nextOffset()) +
-            "; recovery cut " + truncations + " tails, zeroed " + zeroedBytes + " bytes; states the kills left " + statesLeft +
-            (notes.isEmpty() ? "" : "; " + String.join("; ", notes)));
+            "; " + run);
     }
 
     private void runAndKill(final int iteration) throws Exception
@@ -87,34 +73,8 @@ class JournalCrashTest
             logs.resolve("writer-" + iteration + ".err"), shard.toString(), Long.toString(seed)))
         {
             final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ITERATION_DEADLINE_MS);
-            final int mode = random.nextInt(10);
             final List<String> lines = new ArrayList<>();
-            if (mode < 6)
-            {
-                final int wanted = 1 + random.nextInt(40);
-                kills.merge("after acks", 1, Integer::sum);
-                while (count(lines, "ack ") < wanted)
-                {
-                    lines.add(writer.awaitLine(deadline, where + ", waiting for ack " + wanted));
-                }
-            }
-            else if (mode < 9)
-            {
-                kills.merge("after open", 1, Integer::sum);
-                while (count(lines, "open ") == 0)
-                {
-                    lines.add(writer.awaitLine(deadline, where + ", waiting for the open line"));
-                }
-                writer.keepsRunningFor(random.nextInt(40), where);
-            }
-            else
-            {
-                kills.merge("after start", 1, Integer::sum);
-                writer.keepsRunningFor(random.nextInt(700), where);
-            }
-            lines.addAll(writer.kill());
-            assertEquals(137, writer.exitValue(), where + ": the writer died of the SIGKILL, not on its own: " +
-                writer.stderr());
+            run.killed(writer.killAtRandomMoment(random, 6, () -> 1 + random.nextInt(40), deadline, where, lines));
             for (final String line : lines)
             {
                 final String[] words = line.split(" ");
@@ -138,13 +98,10 @@ class JournalCrashTest
         }
         acknowledged += acks.size();
 
-        final Path killed = KilledShard.copy(shard, logs.resolve("killed"));
-        try
+        run.afterKill(shard, logs.resolve("killed"), iteration, "", verify ->
         {
-            if (!KilledShard.isEmpty(shard))
+            if (verify != null)
             {
-                final KilledShard.Verify verify = KilledShard.verify(shard);
-                statesLeft.merge(verify.stateLeft(), 1, Integer::sum);
                 assertEquals(JournalTool.OK, verify.status(), where + ": journal-tool verify finds nothing wrong with a " +
                     "shard whose writer was killed (only notes on what recovery tidies up): " + verify);
             }
@@ -152,13 +109,7 @@ class JournalCrashTest
             final KilledShard.Verify after = KilledShard.verify(shard);
             assertEquals(JournalTool.OK, after.status(), where + ": journal-tool verify after recovery and a clean close: " +
                 after);
-        }
-        catch (final AssertionError | RuntimeException ex)
-        {
-            final Path evidence = KilledShard.keepAsEvidence(killed, "seed-" + seed + "-iteration-" + iteration);
-            throw new AssertionError(ex.getMessage() + "\nthe shard as the kill left it, before recovery: " +
-                evidence + " (look with: scripts/journal-tool verify <dir>)", ex);
-        }
+        });
     }
 
     private void recoverAndCheck(final String where, final List<long[]> acks, final long nextBefore)
@@ -166,21 +117,11 @@ class JournalCrashTest
         try (ShardLog log = ShardLog.open(shard, CrashBatches.CONFIG))
         {
             final RecoveryReport report = log.recoveryReport();
-            assertEquals(List.of(), report.quarantined(), where + ": nothing quarantined: " + report);
-            assertEquals(List.of(), report.corruptRanges(), where + ": no corrupt range: " + report);
-            if (report.truncatedAt() >= 0)
-            {
-                truncations++;
-                notes.add(where + ": recovery cut the tail at " + report.truncatedAt() + " (" + report.truncationReason() + ")");
-            }
-            zeroedBytes += report.zeroedBytes();
+            run.recovered(report, where);
 
-            final List<CrashBatches.Batch> read = readAll(log, where);
+            final List<CrashBatches.Batch> read = readAll(log, where + "; " + report);
             final long next = read.isEmpty() ? 0 : read.get(read.size() - 1).nextOffset();
             assertEquals(next, log.nextOffset(), where + ": the next offset is the end of the last batch read");
-            final JournalView view = new JournalView();
-            assertEquals(0, log.read(next, 1 << 20, view), where + ": nothing is served at the next offset");
-            assertEquals(ShardLog.OUT_OF_RANGE, log.read(next + 1, 1 << 20, view), where + ": nor past it");
 
             assertTrue(read.size() >= durable.size() && next >= nextBefore, where + ": the log kept what the last " +
                 "recovery served: " + durable.size() + " batches to offset " + nextBefore + ", now " + read.size() +
@@ -199,33 +140,19 @@ class JournalCrashTest
     }
 
     /**
-     * Read the whole log, checking that offsets are dense from 0 and that every batch is the one the
-     * writer appends at its offset, byte for byte.
+     * Read the whole log, checking that offsets are dense from 0, that nothing is served past the
+     * last batch, and that every batch is the one the writer appends at its offset, byte for byte.
      */
     private List<CrashBatches.Batch> readAll(final ShardLog log, final String where)
     {
         final List<CrashBatches.Batch> batches = new ArrayList<>();
-        final String context = where + "; " + log.recoveryReport();
         KilledShard.readAll((offset, view) -> log.read(offset, 256 * 1024, view), (buffer, position) ->
         {
-            final long base = BatchFrames.baseOffset(buffer, position);
-            final CrashBatches.Batch expected = CrashBatches.at(seed, base);
-            final byte[] payload = KilledShard.payload(buffer, position);
-            if (BatchFrames.recordCount(buffer, position) != expected.recordCount() ||
-                BatchFrames.maxTimestamp(buffer, position) != expected.timestamp() ||
-                BatchFrames.format(buffer, position) != expected.format() ||
-                !Arrays.equals(expected.payload(), payload))
-            {
-                fail(context + ": the batch at offset " + base + " is not the one written: " + payload.length +
-                    " bytes read, " + expected.payload().length + " written");
-            }
+            final CrashBatches.Batch expected = CrashBatches.at(seed, BatchFrames.baseOffset(buffer, position));
+            KilledShard.assertBatch(buffer, position, expected.recordCount(), expected.timestamp(), expected.format(),
+                expected.payload(), "the writer", where);
             batches.add(expected);
-        }, context);
+        }, where);
         return batches;
-    }
-
-    private static int count(final List<String> lines, final String prefix)
-    {
-        return (int)lines.stream().filter(line -> line.startsWith(prefix)).count();
     }
 }

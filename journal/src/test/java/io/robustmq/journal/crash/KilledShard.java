@@ -4,6 +4,7 @@ import io.robustmq.journal.BatchFrames;
 import io.robustmq.journal.FrameDescriptor;
 import io.robustmq.journal.JournalTool;
 import io.robustmq.journal.JournalView;
+import io.robustmq.journal.ShardLog;
 import org.agrona.DirectBuffer;
 
 import java.io.ByteArrayOutputStream;
@@ -12,16 +13,18 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * What the crash tests do with a shard directory a kill left: copy it before recovery touches it,
  * keep the copy as evidence when a check fails, ask journal-tool what it finds there, and read the
- * recovered log back batch by batch.
+ * recovered log back batch by batch, comparing each with what was written.
  */
 final class KilledShard
 {
@@ -60,8 +63,8 @@ final class KilledShard
     }
 
     /**
-     * Read the whole log from offset 0, checking that offsets are dense and that every read
-     * succeeds, and hand each batch to {@code check}.
+     * Read the whole log from offset 0, checking that offsets are dense, that every read succeeds
+     * and that nothing is served past the last batch, and hand each batch to {@code check}.
      *
      * @param reader reads the log.
      * @param check  checks each batch.
@@ -77,6 +80,8 @@ final class KilledShard
             final int read = reader.read(offset, view);
             if (read == 0)
             {
+                assertEquals(ShardLog.OUT_OF_RANGE, reader.read(offset + 1, view), where + ": nothing is served past " +
+                    "the next offset " + offset);
                 return offset;
             }
             assertTrue(read > 0, where + ": read at offset " + offset + " failed: " + read);
@@ -101,13 +106,71 @@ final class KilledShard
     }
 
     /**
-     * @return a copy of the payload of the batch at {@code position}.
+     * Fail unless the batch at {@code position} is the one expected, byte for byte.
+     *
+     * @param buffer      the segment.
+     * @param position    the batch's frame.
+     * @param recordCount the records expected.
+     * @param timestamp   the largest timestamp expected.
+     * @param format      the format expected.
+     * @param payload     the payload expected.
+     * @param writer      who wrote it, for the failure message.
+     * @param where       names the run and what recovery reported.
      */
-    static byte[] payload(final DirectBuffer buffer, final int position)
+    static void assertBatch(
+        final DirectBuffer buffer,
+        final int position,
+        final int recordCount,
+        final long timestamp,
+        final int format,
+        final byte[] payload,
+        final String writer,
+        final String where)
     {
-        final byte[] payload = new byte[BatchFrames.payloadLength(buffer, position)];
-        buffer.getBytes(BatchFrames.payloadOffset(position), payload);
-        return payload;
+        final byte[] read = new byte[BatchFrames.payloadLength(buffer, position)];
+        buffer.getBytes(BatchFrames.payloadOffset(position), read);
+        if (BatchFrames.recordCount(buffer, position) != recordCount ||
+            BatchFrames.maxTimestamp(buffer, position) != timestamp ||
+            BatchFrames.format(buffer, position) != format ||
+            !Arrays.equals(payload, read))
+        {
+            fail(where + ": the batch at offset " + BatchFrames.baseOffset(buffer, position) + " is not the one " + writer +
+                " wrote: " + read.length + " bytes read, " + payload.length + " written");
+        }
+    }
+
+    /**
+     * A check of a killed shard's recovery.
+     */
+    @FunctionalInterface
+    interface Check
+    {
+        void run() throws Exception;
+    }
+
+    /**
+     * Run a check; if it fails, keep the shard as the kill left it and say where.
+     *
+     * @param killed   the copy taken before recovery, or null if the kill left no shard.
+     * @param evidence the name to keep it under: the seed and the iteration.
+     * @param check    the check.
+     */
+    static void keepingEvidence(final Path killed, final String evidence, final Check check) throws Exception
+    {
+        try
+        {
+            check.run();
+        }
+        catch (final AssertionError | RuntimeException ex)
+        {
+            if (killed == null)
+            {
+                throw ex;
+            }
+            final Path kept = copy(killed, EVIDENCE.resolve(evidence)).toAbsolutePath();
+            throw new AssertionError(ex.getMessage() + "\nthe shard as the kill left it, before recovery: " + kept +
+                " (look with: scripts/journal-tool verify <dir>)", ex);
+        }
     }
 
     /**
@@ -137,22 +200,20 @@ final class KilledShard
     }
 
     /**
-     * Keep a copy of a killed shard where the build leaves it.
-     *
-     * @param killed the copy taken before recovery.
-     * @param name   the evidence's name: the seed and the iteration.
-     * @return where it is kept.
+     * @param dir a shard's directory, which may not exist.
+     * @return true if it holds a segment file or a checkpoint: something journal-tool can look at.
+     * A kill as a shard is being created may leave it empty, or with its settings alone.
      */
-    static Path keepAsEvidence(final Path killed, final String name) throws IOException
+    static boolean holdsLog(final Path dir) throws IOException
     {
-        return copy(killed, EVIDENCE.resolve(name)).toAbsolutePath();
-    }
-
-    static boolean isEmpty(final Path dir) throws IOException
-    {
+        if (!Files.isDirectory(dir))
+        {
+            return false;
+        }
         try (Stream<Path> files = Files.list(dir))
         {
-            return files.findAny().isEmpty();
+            return files.map(file -> file.getFileName().toString())
+                .anyMatch(name -> name.endsWith(".log") || name.equals("checkpoint"));
         }
     }
 
@@ -175,7 +236,7 @@ final class KilledShard
         {
             final List<String> segments = out.lines().filter(line -> line.startsWith("segment ")).toList();
             final boolean lastSealed = !segments.isEmpty() && segments.get(segments.size() - 1).contains(": sealed, ");
-            return out.contains("a temporary file") ? "mid index write" :
+            return out.contains(".index.tmp: a temporary file") ? "mid index write" :
                 out.contains("while it was being created") ? "segment file created, not sized" :
                 lastSealed ? "sealed, next segment not created" :
                 out.contains("names ") && out.contains("a sealed segment") ? "new segment, checkpoint not moved" :

@@ -9,10 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -135,6 +138,65 @@ final class WriterProcess implements AutoCloseable
         {
             fail(where + ": the child exited on its own with status " + exitValue() + "; stderr: " + stderr());
         }
+    }
+
+    /**
+     * Kill the child at a random moment, as the crash tests do: after a number of acks (lines
+     * starting {@code ack }; the child is then in its next append, force or roll), a while after it
+     * opened the log (its line starting {@code open }), or a while after it started (sometimes
+     * before or while it opens the log). The child must not exit on its own before that, and must
+     * die of the SIGKILL.
+     *
+     * @param random        the iteration's choices.
+     * @param afterAcks     in how many draws out of 10 to kill after acks.
+     * @param acks          draws how many acks to wait for.
+     * @param deadlineNanos a {@link System#nanoTime()} not to wait past.
+     * @param where         names the run and iteration, for failure messages.
+     * @param lines         receives every line the child wrote, those after the kill included.
+     * @return how the kill came: {@code after acks}, {@code after open} or {@code after start}.
+     * @throws InterruptedException if interrupted while waiting.
+     */
+    String killAtRandomMoment(
+        final Random random,
+        final int afterAcks,
+        final IntSupplier acks,
+        final long deadlineNanos,
+        final String where,
+        final List<String> lines) throws InterruptedException
+    {
+        final int mode = random.nextInt(10);
+        final String how;
+        if (mode < afterAcks)
+        {
+            final int wanted = acks.getAsInt();
+            how = "after acks";
+            while (count(lines, "ack ") < wanted)
+            {
+                lines.add(awaitLine(deadlineNanos, where + ", waiting for ack " + wanted));
+            }
+        }
+        else if (mode < 9)
+        {
+            how = "after open";
+            while (count(lines, "open ") == 0)
+            {
+                lines.add(awaitLine(deadlineNanos, where + ", waiting for the open line"));
+            }
+            keepsRunningFor(random.nextInt(40), where);
+        }
+        else
+        {
+            how = "after start";
+            keepsRunningFor(random.nextInt(700), where);
+        }
+        lines.addAll(kill());
+        assertEquals(137, exitValue(), where + ": the child died of the SIGKILL, not on its own: " + stderr());
+        return how;
+    }
+
+    private static int count(final List<String> lines, final String prefix)
+    {
+        return (int)lines.stream().filter(line -> line.startsWith(prefix)).count();
     }
 
     /**
