@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * A crash test's child in its own JVM (the test's java, class path and JVM flags): a main class
- * that writes a journal until it is killed (e.g. {@link CrashingWriter}),
+ * that writes a journal until it is killed ({@link CrashingWriter}, {@link CrashingProducers}),
  * with a thread that hands its stdout lines to the test as they come; its stderr goes to a file.
  */
 final class WriterProcess implements AutoCloseable
