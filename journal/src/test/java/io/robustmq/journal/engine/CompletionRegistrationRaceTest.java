@@ -3,7 +3,6 @@ package io.robustmq.journal.engine;
 import io.robustmq.journal.Durability;
 import io.robustmq.journal.ShardConfig;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,13 +17,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Reproduces an engine bug: an append that names a completion registered while the writer is in a
- * duty cycle is dropped. {@link JournalShard#append} checks the completion id against the current
+ * An append that names a completion registered while the writer is in a duty cycle completes. It
+ * once was dropped: {@link JournalShard#append} checks the completion id against the current
  * table, but the writer looks it up in the table it took at the start of its cycle, so the look-up
  * throws {@link ArrayIndexOutOfBoundsException}; the ring buffer has already consumed the request,
- * so the batch is never appended and its completion is told neither {@code onAppended} nor
- * {@code onFailed}. {@code JournalTest.alwaysSharesForcesAmongConcurrentAppendsAndSurvivesARestart}
- * hits it now and then (it registers its completion just before its producers start).
+ * so the batch was never appended and its completion was told neither {@code onAppended} nor
+ * {@code onFailed}. The writer now refreshes its table when a request names a newer completion.
  * <p>
  * To hit the window every time, the registration and the append happen inside a completion of the
  * same cycle, which the writer calls from within its ring-buffer read: any thread registering and
@@ -37,7 +35,6 @@ class CompletionRegistrationRaceTest
     Path dir;
 
     @Test
-    @Disabled("engine bug, not fixed yet: JournalWriter.doWork takes the completion table before ring.read")
     void anAppendNamingACompletionRegisteredDuringADutyCycleCompletes() throws Exception
     {
         final List<Throwable> errors = new CopyOnWriteArrayList<>();

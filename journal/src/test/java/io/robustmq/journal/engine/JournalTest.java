@@ -189,33 +189,6 @@ class JournalTest
     }
 
     @Test
-    void aCompletionRegisteredAfterTheWriterReadItsTableIsStillFound() throws Exception
-    {
-        final Recorder early = new Recorder(0);
-        final Recorder late = new Recorder(1);
-        final AppendCompletion[] before = {early};
-        final AppendCompletion[] after = {early, late};
-        final AtomicInteger reads = new AtomicInteger();
-        final java.util.function.Supplier<AppendCompletion[]> table = () -> reads.getAndIncrement() == 0 ? before : after;
-        final org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer ring = new org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer(
-            new UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(65536 + org.agrona.concurrent.ringbuffer.RingBufferDescriptor.TRAILER_LENGTH)));
-        final List<Throwable> errors = new ArrayList<>();
-        final JournalWriter writer = new JournalWriter("test-writer", ring, table,
-            org.agrona.concurrent.SystemEpochClock.INSTANCE, errors::add);
-        try (io.robustmq.journal.ShardLog log = io.robustmq.journal.ShardLog.open(dir.resolve("late"),
-            new ShardConfig(64 * 1024, 1024, Durability.NONE, 1000, 0, 0)))
-        {
-            final JournalShard shard = new JournalShard("late", 0, log, ring, () -> after);
-            writer.add(shard);
-            submit(shard, 1, 42);
-            writer.doWork();
-            assertEquals(List.of(), errors);
-            assertEquals(0L, late.offsets.get(42L), "completed through the completion registered after the table was read");
-            writer.remove(shard);
-        }
-    }
-
-    @Test
     void refusesWhatCanNeverBeStoredAndFailsAppendsToADeletedShard() throws Exception
     {
         try (Journal journal = Journal.launch(new Journal.Context().directory(dir).ringBufferBytes(64 * 1024)))
