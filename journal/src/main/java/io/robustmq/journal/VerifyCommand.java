@@ -82,7 +82,9 @@ final class VerifyCommand
         }
         for (final Path file : shard.temporary())
         {
-            note(file.getFileName().toString(), "a temporary file left by an interrupted index write; recovery deletes it");
+            note(file.getFileName().toString(), file.getFileName().toString().startsWith(SegmentPreparer.PREPARED_PREFIX) ?
+                "a next segment prepared ahead of the writer; recovery deletes it" :
+                "a temporary file left by an interrupted write; recovery deletes it");
         }
         for (final Path file : shard.orphanIndexes())
         {
@@ -114,11 +116,15 @@ final class VerifyCommand
             {
                 checkSealedState(index, scanner, indexName);
             }
+            else if (sealed && segment.hasIndexFile())
+            {
+                problem(indexName, "malformed (magic, CRC, sizes or entries do not check out); recovery rebuilds it " +
+                    "from the segment's frames");
+            }
             else if (sealed)
             {
-                problem(indexName, (segment.hasIndexFile() ?
-                    "malformed (magic, CRC, sizes or entries do not check out)" : "missing") +
-                    "; recovery rebuilds it from the segment's frames");
+                note(indexName, "missing: the segment is not sealed yet (sealing runs behind the writer) or its index " +
+                    "was lost; recovery rebuilds it from the frames checked above");
             }
             out.println("segment " + segment.name() + ": " + (sealed ? "sealed, " : "active, ") + scanner.frames() +
                 (scanner.frames() == 1 ? " frame, " : " frames, ") +
