@@ -39,6 +39,7 @@ final class Segment
     private volatile long nextOffset;
     private volatile long maxTimestamp = Long.MIN_VALUE;
 
+    private boolean sealed;
     private int flushedPosition;
     private int bytesSinceIndexEntry;
 
@@ -78,6 +79,79 @@ final class Segment
         }
         final Segment segment = map(file, baseOffset, capacity);
         segment.pretouch();
+        segment.index = SegmentIndex.active(maxIndexEntries);
+        return segment;
+    }
+
+    /**
+     * Allocate, map and touch a segment file ahead of need, under a temporary name.
+     *
+     * @param file     the temporary file.
+     * @param capacity its size.
+     * @return the file, mapped and touched, not yet a segment.
+     */
+    static Prepared prepare(final Path file, final int capacity) throws IOException
+    {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.setLength(capacity);
+        }
+        final FileChannel channel = FileChannel.open(file, java.nio.file.StandardOpenOption.READ,
+            java.nio.file.StandardOpenOption.WRITE);
+        try
+        {
+            final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, capacity);
+            for (int i = 0; i < capacity; i += PAGE_SIZE)
+            {
+                mapped.put(i, (byte)0);
+            }
+            return new Prepared(file, channel, mapped);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            channel.close();
+            throw ex;
+        }
+    }
+
+    /**
+     * A segment file made ready ahead of need by {@link SegmentPreparer}.
+     *
+     * @param file    its temporary name.
+     * @param channel its open channel.
+     * @param mapped  its mapping, every page touched.
+     */
+    record Prepared(Path file, FileChannel channel, MappedByteBuffer mapped)
+    {
+        int capacity()
+        {
+            return mapped.capacity();
+        }
+
+        void discard()
+        {
+            IoUtil.unmap(mapped);
+            try
+            {
+                channel.close();
+                Files.deleteIfExists(file);
+            }
+            catch (final IOException ignored)
+            {
+                // A leftover temporary file is deleted when the shard is next opened.
+            }
+        }
+    }
+
+    /**
+     * Turn a prepared file into the segment starting at a base offset: rename it, keep its mapping.
+     */
+    static Segment fromPrepared(final Path dir, final long baseOffset, final Prepared prepared, final int maxIndexEntries)
+        throws IOException
+    {
+        final Path file = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
+        Files.move(prepared.file(), file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        final Segment segment = new Segment(baseOffset, file, prepared.channel(), prepared.mapped());
         segment.index = SegmentIndex.active(maxIndexEntries);
         return segment;
     }
@@ -271,6 +345,7 @@ final class Segment
         this.maxTimestamp = state.maxTimestamp();
         this.limit = state.limit();
         this.flushedPosition = state.limit();
+        this.sealed = true;
     }
 
     /**
@@ -285,12 +360,16 @@ final class Segment
     }
 
     /**
-     * Seal a segment the writer has moved past: force it and write its index file.
+     * Seal a segment the writer has moved past: force it and write its index file. Idempotent; the
+     * writer's successor thread (the preparer) or the log's close may call it.
      */
-    void seal() throws IOException
+    synchronized void seal() throws IOException
     {
-        force();
-        writeIndexFile();
+        if (!sealed)
+        {
+            force();
+            writeIndexFile();
+        }
     }
 
     /**
@@ -307,6 +386,7 @@ final class Segment
         final SegmentIndex active = index;
         index = sealed;
         active.close();
+        this.sealed = true;
     }
 
     /**

@@ -34,6 +34,8 @@ public final class ShardLog implements AutoCloseable
     private final List<CorruptRange> corruptRanges;
     private final Checkpoint checkpoint;
     private final int maxIndexEntries;
+    private final SegmentPreparer preparer;
+    private final SegmentPreparer.Slot nextSegment;
     private volatile Segment[] segments;
 
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
@@ -44,8 +46,15 @@ public final class ShardLog implements AutoCloseable
     private long lastForceMs;
     private boolean closed;
 
-    private ShardLog(final Path dir, final ShardConfig config, final ShardRecovery.Result recovered, final Checkpoint checkpoint)
+    private ShardLog(
+        final Path dir,
+        final ShardConfig config,
+        final ShardRecovery.Result recovered,
+        final Checkpoint checkpoint,
+        final SegmentPreparer preparer)
     {
+        this.preparer = preparer;
+        this.nextSegment = preparer == null ? null : preparer.slot(dir, config.segmentBytes());
         this.dir = dir;
         this.config = config;
         this.recoveryReport = recovered.report();
@@ -66,12 +75,27 @@ public final class ShardLog implements AutoCloseable
      */
     public static ShardLog open(final Path dir, final ShardConfig config)
     {
+        return open(dir, config, null);
+    }
+
+    /**
+     * Open a shard's log whose next segments are made ready in the background.
+     *
+     * @param dir      the shard's directory.
+     * @param config   how the log is kept.
+     * @param preparer prepares next segments off the writer's path; null: the writer creates them
+     *                 when it rolls.
+     * @return the open log.
+     * @throws JournalException if the directory cannot be opened.
+     */
+    public static ShardLog open(final Path dir, final ShardConfig config, final SegmentPreparer preparer)
+    {
         try
         {
             Files.createDirectories(dir);
             final ShardRecovery.Result recovered = new ShardRecovery(dir, config).recover();
             final Checkpoint checkpoint = Checkpoint.open(dir);
-            final ShardLog log = new ShardLog(dir, config, recovered, checkpoint);
+            final ShardLog log = new ShardLog(dir, config, recovered, checkpoint, preparer);
             log.writeCheckpoint();
             return log;
         }
@@ -147,6 +171,10 @@ public final class ShardLog implements AutoCloseable
             batchEncoder, position, baseOffset, maxTimestamp, recordCount, format, payload, offset, length);
         segment.buffer().putIntRelease(position + FrameDescriptor.FRAME_LENGTH_OFFSET, frameLength);
         segment.published(aligned, recordCount, maxTimestamp, config.indexIntervalBytes());
+        if (nextSegment != null && !nextSegment.isRequested() && segment.limit() > segment.capacity() >> 1)
+        {
+            preparer.request(nextSegment);
+        }
         return baseOffset;
     }
 
@@ -155,14 +183,38 @@ public final class ShardLog implements AutoCloseable
         final Segment sealed = active;
         try
         {
-            sealed.seal();
-            final Segment next = Segment.create(dir, sealed.nextOffset(), config.segmentBytes(), maxIndexEntries);
+            if (preparer == null)
+            {
+                sealed.seal();
+            }
+            else
+            {
+                sealed.force();
+            }
+            final Segment.Prepared prepared = nextSegment != null ? nextSegment.take() : null;
+            final Segment next;
+            if (prepared != null && prepared.capacity() == config.segmentBytes())
+            {
+                next = Segment.fromPrepared(dir, sealed.nextOffset(), prepared, maxIndexEntries);
+            }
+            else
+            {
+                if (prepared != null)
+                {
+                    prepared.discard();
+                }
+                next = Segment.create(dir, sealed.nextOffset(), config.segmentBytes(), maxIndexEntries);
+            }
             final Segment[] current = segments;
             final Segment[] grown = java.util.Arrays.copyOf(current, current.length + 1);
             grown[current.length] = next;
             segments = grown;
             active = next;
             writeCheckpoint();
+            if (preparer != null)
+            {
+                preparer.seal(sealed);
+            }
             return next;
         }
         catch (final IOException ex)
@@ -299,6 +351,23 @@ public final class ShardLog implements AutoCloseable
      */
     public int read(final long offset, final int maxBytes, final JournalView view)
     {
+        return read(offset, maxBytes, Integer.MAX_VALUE, view);
+    }
+
+    /**
+     * Read whole batches from the one containing an offset, in place, up to a byte and a record
+     * limit. At least one batch is read, even if it is larger than either; a read never crosses a
+     * segment.
+     *
+     * @param offset     the first offset wanted.
+     * @param maxBytes   stop before a batch that would take the view over this many bytes.
+     * @param maxRecords stop once the view holds this many records from {@code offset} on.
+     * @param view       filled in, holding the segment until released.
+     * @return bytes in the view; 0 if nothing is there yet ({@code offset} is the next offset);
+     * {@link #OUT_OF_RANGE} or {@link #CORRUPT}.
+     */
+    public int read(final long offset, final int maxBytes, final int maxRecords, final JournalView view)
+    {
         for (final CorruptRange range : corruptRanges)
         {
             if (range.contains(offset))
@@ -330,11 +399,17 @@ public final class ShardLog implements AutoCloseable
                 }
                 return offset < current[index + 1].baseOffset() ? CORRUPT : OUT_OF_RANGE;
             }
-            return fill(segment, offset, limit, maxBytes, view);
+            return fill(segment, offset, limit, maxBytes, maxRecords, view);
         }
     }
 
-    private static int fill(final Segment segment, final long offset, final int limit, final int maxBytes, final JournalView view)
+    private static int fill(
+        final Segment segment,
+        final long offset,
+        final int limit,
+        final int maxBytes,
+        final int maxRecords,
+        final JournalView view)
     {
         final DirectBuffer buffer = segment.buffer();
         int position = segment.index().floorPosition((int)(offset - segment.baseOffset()));
@@ -354,7 +429,7 @@ public final class ShardLog implements AutoCloseable
         do
         {
             final int aligned = FrameDescriptor.alignedLength(buffer.getInt(position + FrameDescriptor.FRAME_LENGTH_OFFSET));
-            if (position > start && position + aligned - start > maxBytes)
+            if (position > start && (position + aligned - start > maxBytes || nextOffset - offset >= maxRecords))
             {
                 break;
             }
@@ -435,6 +510,14 @@ public final class ShardLog implements AutoCloseable
         }
     }
 
+    /**
+     * @return true if the next segment is prepared and waiting for the roll.
+     */
+    boolean isNextSegmentReady()
+    {
+        return nextSegment != null && nextSegment.isReady();
+    }
+
     private void checkWriter()
     {
         final Thread current = Thread.currentThread();
@@ -471,6 +554,22 @@ public final class ShardLog implements AutoCloseable
         active.force();
         writeCheckpoint();
         closed = true;
+        final Segment[] current = segments;
+        for (int i = 0; i < current.length - 1; i++)
+        {
+            try
+            {
+                current[i].seal();
+            }
+            catch (final IOException ex)
+            {
+                throw new JournalException("cannot seal segment " + current[i].logFile() + ": " + ex.getMessage(), ex);
+            }
+        }
+        if (nextSegment != null)
+        {
+            nextSegment.close();
+        }
         checkpoint.close();
         for (final Segment segment : segments)
         {

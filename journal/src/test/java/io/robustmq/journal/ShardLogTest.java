@@ -48,6 +48,54 @@ class ShardLogTest
     }
 
     @Test
+    void theNextSegmentIsPreparedOffThePathAndRenamedAtTheRoll() throws Exception
+    {
+        final List<Batches.Batch> written = new ArrayList<>();
+        try (SegmentPreparer preparer = new SegmentPreparer(Throwable::printStackTrace);
+            ShardLog log = ShardLog.open(dir, SMALL, preparer))
+        {
+            int i = 0;
+            while (log.sizeBytes() <= SMALL.segmentBytes() / 2)
+            {
+                written.add(Batches.append(log, i++, 100, 1, i));
+            }
+            final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (!log.isNextSegmentReady())
+            {
+                assertTrue(System.nanoTime() < deadline, "the preparer made the next segment");
+                Thread.sleep(1);
+            }
+            final Path preparedFile;
+            try (var files = Files.list(dir))
+            {
+                preparedFile = files.filter(f -> f.getFileName().toString().startsWith(SegmentPreparer.PREPARED_PREFIX))
+                    .findFirst().orElseThrow();
+            }
+            final Object preparedInode = Files.getAttribute(preparedFile, "unix:ino");
+            while (log.segmentCount() == 1)
+            {
+                written.add(Batches.append(log, i++, 100, 1, i));
+            }
+            final Path second = dir.resolve(Segment.fileName(log.nextOffset() - 1, Segment.LOG_SUFFIX));
+            assertEquals(preparedInode, Files.getAttribute(second, "unix:ino"), "the roll renamed the prepared file");
+            for (int n = 0; n < 500; n++)
+            {
+                written.add(Batches.append(log, i++, 100, 1, i));
+            }
+            Batches.assertSame(written, Batches.readAll(log, 0, 5000));
+        }
+        try (var files = Files.list(dir))
+        {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith(SegmentPreparer.PREPARED_PREFIX)),
+                "a prepared file is discarded at close");
+        }
+        try (ShardLog log = ShardLog.open(dir, SMALL))
+        {
+            Batches.assertSame(written, Batches.readAll(log, 0, 5000));
+        }
+    }
+
+    @Test
     void readsStartAtTheBatchHoldingTheOffset()
     {
         try (ShardLog log = ShardLog.open(dir, SMALL))
@@ -57,6 +105,12 @@ class ShardLogTest
             final JournalView view = new JournalView();
             assertTrue(log.read(7, 1, view) > 0);
             assertEquals(5, view.firstOffset());
+            assertEquals(10, view.nextOffset());
+            view.release();
+            assertTrue(log.read(0, 1 << 20, 5, view) > 0);
+            assertEquals(5, view.nextOffset(), "the record limit stops after the first batch of 5");
+            view.release();
+            assertTrue(log.read(0, 1 << 20, 6, view) > 0);
             assertEquals(10, view.nextOffset());
             view.release();
             assertEquals(0, log.read(10, 100, view), "nothing there yet");

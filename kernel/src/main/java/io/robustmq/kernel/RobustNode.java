@@ -96,7 +96,8 @@ public final class RobustNode implements AutoCloseable
         metaService = start(META_SERVICE, () -> MetaService.launch(config.nodeId()));
         status.component(META_SERVICE).detail(metaService::describeState);
 
-        journal = start(JOURNAL, () -> JournalService.launch(config.dataDir().resolve("journal")));
+        journal = start(JOURNAL, () -> JournalService.launch(config.storage(), config.dataDir().resolve("journal"),
+            commonServer.meterRegistry()));
         status.component(JOURNAL).detail(journal::describeState);
 
         broker = start(MESSAGE_BROKER, () -> MessageBroker.launch(new MessageBroker.Context()
@@ -106,6 +107,7 @@ public final class RobustNode implements AutoCloseable
             .binder(new ListenerBinder(commonServer.eventLoops(), commonServer.meterRegistry(),
                 config.webSocketMaxFrameBytes()))
             .scheduler(commonServer.eventLoops().ioGroup())
+            .shards(journal.shards())
             .pluginsDir(pluginsDir(config))));
         status.component(MESSAGE_BROKER).detail(broker::describeState);
 
@@ -185,6 +187,14 @@ public final class RobustNode implements AutoCloseable
     public CommonServer commonServer()
     {
         return commonServer;
+    }
+
+    /**
+     * @return the Storage Adapter: every shard of the node.
+     */
+    public io.robustmq.kernel.storage.StorageAdapter storage()
+    {
+        return journal.shards();
     }
 
     /**

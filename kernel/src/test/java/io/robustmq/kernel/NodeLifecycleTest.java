@@ -137,12 +137,12 @@ class NodeLifecycleTest
             final HttpClient http = HttpClient.newHttpClient();
             final HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/health")).build();
             final AtomicReference<HttpResponse<String>> answer = new AtomicReference<>();
-            Clients.await("the admin API to answer while the broker starts", 30_000, () ->
+            Clients.await("the admin API to name the broker, held at its start", 30_000, () ->
             {
                 try
                 {
                     answer.set(http.send(health, HttpResponse.BodyHandlers.ofString()));
-                    return true;
+                    return answer.get().body().contains("message-broker");
                 }
                 catch (final Exception notYetBound)
                 {

@@ -17,6 +17,7 @@ import io.robustmq.kernel.status.PluginStatus;
 import io.robustmq.plugin.api.ConfigurationException;
 import io.robustmq.plugin.api.ListenerSpec;
 import io.robustmq.plugin.api.ProtocolPlugin;
+import io.robustmq.plugin.api.storage.Shards;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,7 @@ public final class MessageBroker implements AutoCloseable
         private MeterRegistry meterRegistry;
         private ListenerBinder binder;
         private ScheduledExecutorService scheduler;
+        private Shards shards;
         private Path pluginsDir;
         private ClassLoader kernelLoader = MessageBroker.class.getClassLoader();
 
@@ -83,6 +85,12 @@ public final class MessageBroker implements AutoCloseable
             return this;
         }
 
+        public Context shards(final Shards shards)
+        {
+            this.shards = shards;
+            return this;
+        }
+
         /**
          * @param pluginsDir the directory of plugin jars, or null for none.
          * @return this.
@@ -106,6 +114,7 @@ public final class MessageBroker implements AutoCloseable
             Objects.requireNonNull(meterRegistry, "meterRegistry");
             Objects.requireNonNull(binder, "binder");
             Objects.requireNonNull(scheduler, "scheduler");
+            Objects.requireNonNull(shards, "shards");
         }
     }
 
@@ -165,6 +174,7 @@ public final class MessageBroker implements AutoCloseable
                 ctx.config.nodeId(),
                 new PluginConfigView(reader, prefix),
                 ctx.meterRegistry,
+                ctx.shards,
                 ctx.config.dataDir().resolve("plugins").resolve(plugin.name()),
                 ctx.scheduler,
                 ctx.config.networkHost());

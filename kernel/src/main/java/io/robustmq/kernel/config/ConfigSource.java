@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -152,6 +153,31 @@ public final class ConfigSource
     {
         return properties.containsKey(key) || environment.containsKey(environmentName(key)) ||
             fileValues.containsKey(key);
+    }
+
+    /**
+     * @param prefix a dotted prefix, e.g. {@code storage.topics.}.
+     * @return the keys under it that the file or a system property gives (environment variables
+     * cannot be enumerated back to keys); does not mark them known.
+     */
+    public Set<String> keysUnder(final String prefix)
+    {
+        final Set<String> keys = new TreeSet<>();
+        for (final String key : fileValues.keySet())
+        {
+            if (key.startsWith(prefix))
+            {
+                keys.add(key);
+            }
+        }
+        for (final String key : properties.keySet())
+        {
+            if (key.startsWith(prefix))
+            {
+                keys.add(key);
+            }
+        }
+        return keys;
     }
 
     /**

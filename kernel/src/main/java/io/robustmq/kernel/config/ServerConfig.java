@@ -37,10 +37,11 @@ public final class ServerConfig
         "Largest WebSocket frame payload accepted on ws and wss listeners; a larger frame closes the connection.");
 
     /** Every kernel key, in the order of config/server.toml. */
-    public static final List<ConfigKey> KEYS = List.of(
+    public static final List<ConfigKey> KEYS = java.util.stream.Stream.concat(java.util.stream.Stream.of(
         NODE_ID, NODE_DATA_DIR, NODE_PLUGINS_DIR,
         ADMIN_HOST, ADMIN_PORT, ADMIN_MAX_REQUEST_BYTES,
-        NETWORK_HOST, NETWORK_TRANSPORT, NETWORK_IO_THREADS, NETWORK_WEBSOCKET_MAX_FRAME_BYTES);
+        NETWORK_HOST, NETWORK_TRANSPORT, NETWORK_IO_THREADS, NETWORK_WEBSOCKET_MAX_FRAME_BYTES),
+        StorageConfig.KEYS.stream()).toList();
 
     /** Prefix of the plugins' sections; {@code plugins.<name>.enabled} is read by the kernel. */
     public static final String PLUGINS_PREFIX = "plugins.";
@@ -56,6 +57,7 @@ public final class ServerConfig
     private final String networkTransport;
     private final int ioThreads;
     private final int webSocketMaxFrameBytes;
+    private final StorageConfig storage;
 
     private ServerConfig(final ConfigReader reader)
     {
@@ -72,6 +74,7 @@ public final class ServerConfig
         ioThreads = reader.getInt(NETWORK_IO_THREADS.name(), 0, 0, 1024);
         webSocketMaxFrameBytes =
             reader.getInt(NETWORK_WEBSOCKET_MAX_FRAME_BYTES.name(), 1024 * 1024, 125, 256 * 1024 * 1024);
+        storage = new StorageConfig(reader);
     }
 
     /**
@@ -183,6 +186,14 @@ public final class ServerConfig
     public int ioThreads()
     {
         return ioThreads;
+    }
+
+    /**
+     * @return the {@code storage.*} settings.
+     */
+    public StorageConfig storage()
+    {
+        return storage;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.robustmq.kernel.plugin;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.robustmq.plugin.api.PluginConfig;
 import io.robustmq.plugin.api.PluginContext;
+import io.robustmq.plugin.api.storage.Shards;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,6 +20,7 @@ public final class KernelPluginContext implements PluginContext
     private final int nodeId;
     private final PluginConfig config;
     private final MeterRegistry meterRegistry;
+    private final Shards shards;
     private final Path dataDirectory;
     private final ScheduledExecutorService scheduler;
     private final String defaultHost;
@@ -27,6 +29,7 @@ public final class KernelPluginContext implements PluginContext
      * @param nodeId        the node's id.
      * @param config        the plugin's section.
      * @param meterRegistry the node's registry.
+     * @param shards        the Storage Adapter.
      * @param dataDirectory the plugin's directory, created on first use.
      * @param scheduler     the shared event loops.
      * @param defaultHost   {@code network.host}.
@@ -35,6 +38,7 @@ public final class KernelPluginContext implements PluginContext
         final int nodeId,
         final PluginConfig config,
         final MeterRegistry meterRegistry,
+        final Shards shards,
         final Path dataDirectory,
         final ScheduledExecutorService scheduler,
         final String defaultHost)
@@ -42,6 +46,7 @@ public final class KernelPluginContext implements PluginContext
         this.nodeId = nodeId;
         this.config = config;
         this.meterRegistry = meterRegistry;
+        this.shards = shards;
         this.dataDirectory = dataDirectory;
         this.scheduler = scheduler;
         this.defaultHost = defaultHost;
@@ -63,6 +68,12 @@ public final class KernelPluginContext implements PluginContext
     public MeterRegistry meterRegistry()
     {
         return meterRegistry;
+    }
+
+    @Override
+    public Shards shards()
+    {
+        return shards;
     }
 
     @Override

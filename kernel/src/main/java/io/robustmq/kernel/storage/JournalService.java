@@ -1,34 +1,95 @@
 package io.robustmq.kernel.storage;
 
-import io.robustmq.journal.JournalDirectory;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.robustmq.journal.RecoveryReport;
+import io.robustmq.journal.engine.Journal;
+import io.robustmq.kernel.config.StorageConfig;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SleepingIdleStrategy;
+import org.agrona.concurrent.YieldingIdleStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
-import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
- * The Journal component of a node: owns the journal's directory under the data directory. Until
- * the storage engine lands it opens and locks the directory and finds the shard directories
- * present; it serves no shard yet, and {@link #describeState()} says so.
+ * The Journal component of a node: the journal engine under {@code <data_dir>/journal}, its shards
+ * recovered at start, and the Storage Adapter that plugins store through.
  */
 public final class JournalService implements AutoCloseable
 {
-    private final JournalDirectory directory;
-    private final List<String> shardsFound;
+    private static final Logger LOG = LoggerFactory.getLogger(JournalService.class);
 
-    private JournalService(final JournalDirectory directory)
+    private final Journal journal;
+    private final StorageAdapter adapter;
+    private final int shardsRecoveredWithLoss;
+
+    private JournalService(final Journal journal, final StorageAdapter adapter, final int shardsRecoveredWithLoss)
     {
-        this.directory = directory;
-        this.shardsFound = directory.shardNames();
+        this.journal = journal;
+        this.adapter = adapter;
+        this.shardsRecoveredWithLoss = shardsRecoveredWithLoss;
     }
 
     /**
-     * @param path the journal's directory.
+     * @param config        the storage settings.
+     * @param directory     the journal's directory.
+     * @param meterRegistry where the journal's meters go.
      * @return the started component.
-     * @throws io.robustmq.journal.JournalException if the directory cannot be opened or is in use.
+     * @throws io.robustmq.journal.JournalException if the directory is in use or a shard cannot be opened.
      */
-    public static JournalService launch(final Path path)
+    public static JournalService launch(final StorageConfig config, final Path directory, final MeterRegistry meterRegistry)
     {
-        return new JournalService(JournalDirectory.open(path));
+        final Journal journal = Journal.launch(new Journal.Context()
+            .directory(directory)
+            .writers(config.journalWriters())
+            .ringBufferBytes(config.writerBufferBytes())
+            .idleStrategy(idleStrategy(config.writerIdleStrategy()))
+            .errorHandler(error -> LOG.error("journal writer error", error)));
+        int withLoss = 0;
+        for (final String name : journal.shardNames())
+        {
+            final RecoveryReport report = journal.shard(name).recoveryReport();
+            if (!report.isClean())
+            {
+                withLoss++;
+                LOG.warn("shard {} recovered with repairs: {}", ShardNames.decode(name), report);
+            }
+        }
+        final StorageAdapter adapter = new StorageAdapter(config, journal);
+        FunctionCounter.builder("robustmq.journal.appends", journal, Journal::appends)
+            .description("Batches appended to journal shards").register(meterRegistry);
+        FunctionCounter.builder("robustmq.journal.forces", journal, Journal::forces)
+            .description("Forces (fsyncs) of always shards; fewer than their appends when shared").register(meterRegistry);
+        Gauge.builder("robustmq.storage.shards", adapter, StorageAdapter::size)
+            .description("Shards open, every engine").register(meterRegistry);
+        return new JournalService(journal, adapter, withLoss);
+    }
+
+    private static Supplier<IdleStrategy> idleStrategy(final String name)
+    {
+        return switch (name)
+        {
+            case "busy" -> BusySpinIdleStrategy::new;
+            case "yielding" -> YieldingIdleStrategy::new;
+            case "sleeping" -> () -> new SleepingIdleStrategy(TimeUnit.MICROSECONDS.toNanos(100));
+            default -> () -> new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1),
+                TimeUnit.MICROSECONDS.toNanos(100));
+        };
+    }
+
+    /**
+     * @return the Storage Adapter, for plugins.
+     */
+    public StorageAdapter shards()
+    {
+        return adapter;
     }
 
     /**
@@ -36,16 +97,18 @@ public final class JournalService implements AutoCloseable
      */
     public String describeState()
     {
-        return "directory " + directory.path() + " locked; " + shardsFound.size() +
-            " shard directories found; storage engine not implemented yet: no shard is served";
+        return "directory " + journal.directory() + "; " + adapter.describe() +
+            (shardsRecoveredWithLoss > 0 ? "; " + shardsRecoveredWithLoss + " shards repaired at start (see the log)" : "");
     }
 
     /**
-     * Release the directory. Nothing is buffered yet, so there is nothing to flush.
+     * Drop the memory shards, then stop the writers: each drains what was submitted, forces and
+     * closes its shards.
      */
     @Override
     public void close()
     {
-        directory.close();
+        adapter.close();
+        journal.close();
     }
 }

@@ -107,6 +107,46 @@ class PluginJarTest
     }
 
     @Test
+    void aPluginStoresThroughTheStorageAdapterFromItsOwnClassLoader() throws Exception
+    {
+        EchoPluginJar.build(temp.resolve("plugins"), "echo", "echo-plugin.jar");
+        try (TestNode node = TestNode.start(temp, """
+            [plugins.echo]
+            store_topic = "audit/log"
+            [plugins.echo.listeners.tcp]
+            enabled = true
+            [storage.topics."audit/*"]
+            durability = "always"
+            """))
+        {
+            try (Socket socket = new Socket("127.0.0.1", node.port("echo", "tcp")))
+            {
+                socket.setSoTimeout(10_000);
+                for (long expected = 0; expected < 3; expected++)
+                {
+                    socket.getOutputStream().write(("entry-" + expected).getBytes(StandardCharsets.UTF_8));
+                    socket.getOutputStream().flush();
+                    final byte[] offset = socket.getInputStream().readNBytes(8);
+                    assertEquals(expected, java.nio.ByteBuffer.wrap(offset).getLong(), "acknowledged with its offset");
+                }
+            }
+            final io.robustmq.plugin.api.storage.Shard shard =
+                node.node().storage().find("audit/log").orElseThrow();
+            assertEquals("always", shard.durability());
+            final io.robustmq.plugin.api.storage.ShardView view = shard.newView();
+            assertEquals(3, shard.read(0, 1 << 20, 100, view));
+            final List<String> stored = new ArrayList<>();
+            while (view.next())
+            {
+                stored.add(view.payload().toString(StandardCharsets.UTF_8));
+            }
+            view.release();
+            assertEquals(List.of("entry-0", "entry-1", "entry-2"), stored);
+            assertTrue(node.get("/v1/node").body().contains("1 journal shards"), "the journal reports its shard");
+        }
+    }
+
+    @Test
     void enforcesTheConnectionLimitAndTheFirstBytesTimeout() throws Exception
     {
         EchoPluginJar.build(temp.resolve("plugins"), "echo", "echo-plugin.jar");

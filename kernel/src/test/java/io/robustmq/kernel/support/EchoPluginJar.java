@@ -21,7 +21,8 @@ import java.util.stream.Stream;
  * {@code ws} (path {@code /echo}, subprotocol {@code echo}) and {@code wss}; every byte it receives it
  * writes back. At creation it checks that the kernel's classes are invisible to it, and fails if not.
  * With {@code start_gate = "<file>"} in its section, its {@code start()} waits until that file
- * exists, so a test can watch a node that is still starting.
+ * exists, so a test can watch a node that is still starting. With {@code store_topic = "<topic>"},
+ * instead of echoing it stores each chunk in the shard of that name and answers with its offset.
  */
 public final class EchoPluginJar
 {
@@ -71,7 +72,61 @@ public final class EchoPluginJar
                 ListenerConfig.read(context, new ListenerConfig.Defaults("wss", Transport.WSS, 0, false, "/echo", "echo"))
                     .ifPresent(listeners::add);
                 final String startGate = context.config().getString("start_gate", "");
-                return new EchoPlugin(listeners, startGate);
+                final String storeTopic = context.config().getString("store_topic", "");
+                return new EchoPlugin(listeners, startGate,
+                    storeTopic.isEmpty() ? null : new Store(context.shards(), storeTopic));
+            }
+        }
+
+        /**
+         * Stores each chunk it receives in a shard, and answers with the chunk's offset (8 bytes)
+         * once the shard has it.
+         */
+        final class Store implements io.robustmq.plugin.api.storage.AppendCallback
+        {
+            private final io.robustmq.plugin.api.storage.Shard shard;
+            private final int callbackId;
+            private final java.util.Map<Long, ChannelHandlerContext> pending = new java.util.concurrent.ConcurrentHashMap<>();
+            private final java.util.concurrent.atomic.AtomicLong correlation = new java.util.concurrent.atomic.AtomicLong();
+
+            Store(final io.robustmq.plugin.api.storage.Shards shards, final String topic)
+            {
+                this.shard = shards.open(topic, topic);
+                this.callbackId = shards.register(this);
+            }
+
+            void append(final ChannelHandlerContext ctx, final io.netty.buffer.ByteBuf chunk)
+            {
+                final long id = correlation.incrementAndGet();
+                pending.put(id, ctx);
+                try
+                {
+                    if (shard.append(chunk, 1, System.currentTimeMillis(), 0, callbackId, id) !=
+                        io.robustmq.plugin.api.storage.Shard.SUBMITTED)
+                    {
+                        pending.remove(id);
+                        ctx.close();
+                    }
+                }
+                finally
+                {
+                    chunk.release();
+                }
+            }
+
+            @Override
+            public void onAppended(final long correlationId, final long baseOffset)
+            {
+                final ChannelHandlerContext ctx = pending.remove(correlationId);
+                ctx.channel().eventLoop().execute(() ->
+                    ctx.writeAndFlush(ctx.alloc().buffer(8).writeLong(baseOffset)));
+            }
+
+            @Override
+            public void onFailed(final long correlationId, final int reason)
+            {
+                final ChannelHandlerContext ctx = pending.remove(correlationId);
+                ctx.channel().eventLoop().execute(ctx::close);
             }
         }
 
@@ -79,11 +134,13 @@ public final class EchoPluginJar
         {
             private final List<ListenerSpec> listeners;
             private final String startGate;
+            private final Store store;
 
-            EchoPlugin(final List<ListenerSpec> listeners, final String startGate)
+            EchoPlugin(final List<ListenerSpec> listeners, final String startGate, final Store store)
             {
                 this.listeners = listeners;
                 this.startGate = startGate;
+                this.store = store;
             }
 
             @Override
@@ -114,7 +171,14 @@ public final class EchoPluginJar
                     @Override
                     public void channelRead(final ChannelHandlerContext ctx, final Object msg)
                     {
-                        ctx.writeAndFlush(msg);
+                        if (store == null)
+                        {
+                            ctx.writeAndFlush(msg);
+                        }
+                        else
+                        {
+                            store.append(ctx, (io.netty.buffer.ByteBuf)msg);
+                        }
                     }
                 });
             }

@@ -1,14 +1,15 @@
 package io.robustmq.plugin.api;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.robustmq.plugin.api.storage.Shards;
 
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * What the kernel lends a plugin. Later versions of the API add the storage adapter, the metadata
- * client and the authenticator here.
+ * What the kernel lends a plugin. Later versions of the API add the metadata client and the
+ * authenticator here.
  */
 public interface PluginContext
 {
@@ -21,6 +22,11 @@ public interface PluginContext
      * @return the plugin's configuration section.
      */
     PluginConfig config();
+
+    /**
+     * @return the node's shards: where the plugin stores its messages and its durable state.
+     */
+    Shards shards();
 
     /**
      * @return the node's meter registry; the plugin's meters are exported on {@code /metrics}.

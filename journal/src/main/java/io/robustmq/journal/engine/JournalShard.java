@@ -1,0 +1,251 @@
+package io.robustmq.journal.engine;
+
+import io.robustmq.journal.JournalView;
+import io.robustmq.journal.ShardConfig;
+import io.robustmq.journal.ShardLog;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
+
+import java.util.Arrays;
+
+/**
+ * A shard of the journal, as producers and readers use it. Appends go to the shard's writer
+ * through its ring buffer and complete later; reads go straight to the log, from any thread.
+ */
+public final class JournalShard
+{
+    /** {@link #append} result: the request is on its way to the writer. */
+    public static final int SUBMITTED = 0;
+    /** {@link #append} result: the writer's buffer is full; try again later, or slow the producer. */
+    public static final int BACK_PRESSURED = -1;
+    /** {@link #append} result: the batch can never be stored: larger than a segment or the buffer. */
+    public static final int TOO_LARGE = -2;
+    /** {@link #append} result: the shard was deleted or the journal closed. */
+    public static final int CLOSED = -3;
+
+    private static final TailListener[] NO_LISTENERS = new TailListener[0];
+
+    private final String name;
+    private final int id;
+    private final ShardLog log;
+    private final ManyToOneRingBuffer ring;
+    private final int maxPayload;
+    private final java.util.function.Supplier<AppendCompletion[]> completions;
+    private volatile TailListener[] tailListeners = NO_LISTENERS;
+    private volatile boolean closed;
+    boolean dirty;
+
+    JournalShard(
+        final String name,
+        final int id,
+        final ShardLog log,
+        final ManyToOneRingBuffer ring,
+        final java.util.function.Supplier<AppendCompletion[]> completions)
+    {
+        this.completions = completions;
+        this.name = name;
+        this.id = id;
+        this.log = log;
+        this.ring = ring;
+        this.maxPayload = Math.min(log.config().maxPayloadBytes(), ring.maxMsgLength() - AppendDescriptor.HEADER_LENGTH);
+    }
+
+    /**
+     * @return the shard's name, also its directory's.
+     */
+    public String name()
+    {
+        return name;
+    }
+
+    int id()
+    {
+        return id;
+    }
+
+    ShardLog log()
+    {
+        return log;
+    }
+
+    /**
+     * @return how the shard's log is kept.
+     */
+    public ShardConfig config()
+    {
+        return log.config();
+    }
+
+    /**
+     * @return the largest payload one append may carry.
+     */
+    public int maxPayloadBytes()
+    {
+        return maxPayload;
+    }
+
+    /**
+     * Submit a batch. It is copied before this returns; the completion registered under
+     * {@code completionId} is told its base offset once it is stored as the shard's durability
+     * promises. Any thread may call this; it never blocks.
+     *
+     * @param payload       the batch's bytes.
+     * @param offset        where they start.
+     * @param length        how many.
+     * @param recordCount   records in the batch, at least 1.
+     * @param maxTimestamp  largest record timestamp, epoch ms.
+     * @param format        the payload's format tag, 0..65535.
+     * @param completionId  from {@link Journal#registerCompletion}.
+     * @param correlationId handed back to the completion.
+     * @return {@link #SUBMITTED}, {@link #BACK_PRESSURED}, {@link #TOO_LARGE} or {@link #CLOSED}.
+     */
+    public int append(
+        final DirectBuffer payload,
+        final int offset,
+        final int length,
+        final int recordCount,
+        final long maxTimestamp,
+        final int format,
+        final int completionId,
+        final long correlationId)
+    {
+        if (recordCount < 1 || format < 0 || format > 0xFFFF || length < 0)
+        {
+            throw new IllegalArgumentException("record count must be positive, format 0..65535, length not negative");
+        }
+        if (completionId < 0 || completionId >= completions.get().length)
+        {
+            throw new IllegalArgumentException("unknown completion id " + completionId);
+        }
+        if (closed)
+        {
+            return CLOSED;
+        }
+        if (length > maxPayload)
+        {
+            return TOO_LARGE;
+        }
+        final int index = ring.tryClaim(AppendDescriptor.APPEND_MSG_TYPE_ID, AppendDescriptor.HEADER_LENGTH + length);
+        if (index == RingBuffer.INSUFFICIENT_CAPACITY)
+        {
+            return BACK_PRESSURED;
+        }
+        final AtomicBuffer buffer = ring.buffer();
+        buffer.putInt(index + AppendDescriptor.SHARD_ID_OFFSET, id);
+        buffer.putInt(index + AppendDescriptor.RECORD_COUNT_OFFSET, recordCount);
+        buffer.putLong(index + AppendDescriptor.MAX_TIMESTAMP_OFFSET, maxTimestamp);
+        buffer.putLong(index + AppendDescriptor.CORRELATION_ID_OFFSET, correlationId);
+        buffer.putInt(index + AppendDescriptor.COMPLETION_ID_OFFSET, completionId);
+        buffer.putInt(index + AppendDescriptor.FORMAT_OFFSET, format);
+        buffer.putBytes(index + AppendDescriptor.HEADER_LENGTH, payload, offset, length);
+        ring.commit(index);
+        return SUBMITTED;
+    }
+
+    /**
+     * Read whole batches from the one holding an offset; see {@link ShardLog#read}.
+     *
+     * @param offset     first offset wanted.
+     * @param maxBytes   stop before a batch that would take the view over this.
+     * @param maxRecords stop once the view holds this many records from {@code offset} on.
+     * @param view       filled in; release it when done.
+     * @return bytes read, 0 if nothing is there yet, or {@link ShardLog#OUT_OF_RANGE} or
+     * {@link ShardLog#CORRUPT}.
+     */
+    public int read(final long offset, final int maxBytes, final int maxRecords, final JournalView view)
+    {
+        return log.read(offset, maxBytes, maxRecords, view);
+    }
+
+    /**
+     * @return the oldest offset kept.
+     */
+    public long earliestOffset()
+    {
+        return log.earliestOffset();
+    }
+
+    /**
+     * @return the offset the next record will get.
+     */
+    public long nextOffset()
+    {
+        return log.nextOffset();
+    }
+
+    /**
+     * @param timestamp epoch ms.
+     * @return the first batch whose largest timestamp is at least this, or -1.
+     */
+    public long offsetForTimestamp(final long timestamp)
+    {
+        return log.offsetForTimestamp(timestamp);
+    }
+
+    /**
+     * @return what opening the shard found and repaired.
+     */
+    public io.robustmq.journal.RecoveryReport recoveryReport()
+    {
+        return log.recoveryReport();
+    }
+
+    /**
+     * @return bytes of frames kept.
+     */
+    public long sizeBytes()
+    {
+        return log.sizeBytes();
+    }
+
+    /**
+     * @param listener woken after appends.
+     */
+    public synchronized void addTailListener(final TailListener listener)
+    {
+        final TailListener[] current = tailListeners;
+        final TailListener[] grown = Arrays.copyOf(current, current.length + 1);
+        grown[current.length] = listener;
+        tailListeners = grown;
+    }
+
+    /**
+     * @param listener no longer woken.
+     */
+    public synchronized void removeTailListener(final TailListener listener)
+    {
+        final TailListener[] current = tailListeners;
+        for (int i = 0; i < current.length; i++)
+        {
+            if (current[i] == listener)
+            {
+                final TailListener[] shrunk = new TailListener[current.length - 1];
+                System.arraycopy(current, 0, shrunk, 0, i);
+                System.arraycopy(current, i + 1, shrunk, i, current.length - i - 1);
+                tailListeners = shrunk;
+                return;
+            }
+        }
+    }
+
+    void notifyTail()
+    {
+        final long next = log.nextOffset();
+        for (final TailListener listener : tailListeners)
+        {
+            listener.onAppend(this, next);
+        }
+    }
+
+    boolean isClosed()
+    {
+        return closed;
+    }
+
+    void markClosed()
+    {
+        closed = true;
+    }
+}

@@ -1,0 +1,316 @@
+package io.robustmq.journal.engine;
+
+import io.robustmq.journal.Durability;
+import io.robustmq.journal.ShardLog;
+import org.agrona.ErrorHandler;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+
+import java.util.Arrays;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Supplier;
+
+/**
+ * The single writer of a set of shards. Each duty cycle it takes up to {@link #CYCLE_LIMIT} append
+ * requests from its ring buffer and appends them to their shards; then, for the shards whose
+ * durability is {@link Durability#ALWAYS}, it forces each shard once and only then completes their
+ * appends: every append waiting for the same force shares it (group commit, smart batching: the
+ * longer a force takes, the more appends the next one carries). Appends to other shards complete as
+ * soon as they are written. Then it wakes the tail listeners of every shard that grew, once each.
+ */
+final class JournalWriter implements Agent, MessageHandler
+{
+    static final int CYCLE_LIMIT = 4096;
+    private static final long INTERVAL_CHECK_MS = 5;
+    private static final long RETENTION_CHECK_MS = 1000;
+
+    private final String roleName;
+    private final ManyToOneRingBuffer ring;
+    private final Supplier<AppendCompletion[]> completions;
+    private final EpochClock clock;
+    private final ErrorHandler errorHandler;
+    private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
+
+    private JournalShard[] shardsById = new JournalShard[16];
+    private final JournalShard[] dirty = new JournalShard[CYCLE_LIMIT];
+    private int dirtyCount;
+
+    private final long[] pendingCorrelation = new long[CYCLE_LIMIT];
+    private final long[] pendingBaseOffset = new long[CYCLE_LIMIT];
+    private final int[] pendingCompletion = new int[CYCLE_LIMIT];
+    private int pendingCount;
+
+    private AppendCompletion[] cycleCompletions;
+    private long nextIntervalCheckMs;
+    private long nextRetentionCheckMs;
+
+    private volatile long appends;
+    private volatile long forces;
+
+    JournalWriter(
+        final String roleName,
+        final ManyToOneRingBuffer ring,
+        final Supplier<AppendCompletion[]> completions,
+        final EpochClock clock,
+        final ErrorHandler errorHandler)
+    {
+        this.roleName = roleName;
+        this.ring = ring;
+        this.completions = completions;
+        this.clock = clock;
+        this.errorHandler = errorHandler;
+    }
+
+    ManyToOneRingBuffer ring()
+    {
+        return ring;
+    }
+
+    /**
+     * Run a command on the writer's thread, between duty cycles.
+     */
+    void execute(final Runnable command)
+    {
+        commands.add(command);
+    }
+
+    /**
+     * @return batches appended so far.
+     */
+    long appends()
+    {
+        return appends;
+    }
+
+    /**
+     * @return forces (fsyncs) done so far for {@link Durability#ALWAYS} shards.
+     */
+    long forces()
+    {
+        return forces;
+    }
+
+    @Override
+    public String roleName()
+    {
+        return roleName;
+    }
+
+    @Override
+    public int doWork()
+    {
+        int work = runCommands();
+        cycleCompletions = completions.get();
+        work += ring.read(this, CYCLE_LIMIT);
+        if (dirtyCount > 0)
+        {
+            forceAndComplete();
+            notifyTails();
+        }
+        return work + maintain();
+    }
+
+    private int runCommands()
+    {
+        int count = 0;
+        Runnable command;
+        while ((command = commands.poll()) != null)
+        {
+            command.run();
+            count++;
+        }
+        return count;
+    }
+
+    @Override
+    public void onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
+    {
+        final int shardId = buffer.getInt(index + AppendDescriptor.SHARD_ID_OFFSET);
+        final long correlationId = buffer.getLong(index + AppendDescriptor.CORRELATION_ID_OFFSET);
+        final int completionId = buffer.getInt(index + AppendDescriptor.COMPLETION_ID_OFFSET);
+        final AppendCompletion completion = cycleCompletions[completionId];
+        final JournalShard shard = shardId < shardsById.length ? shardsById[shardId] : null;
+        if (shard == null || shard.isClosed())
+        {
+            completion.onFailed(correlationId, AppendCompletion.SHARD_CLOSED);
+            return;
+        }
+
+        final ShardLog log = shard.log();
+        final long baseOffset;
+        try
+        {
+            baseOffset = log.append(buffer, index + AppendDescriptor.HEADER_LENGTH, length - AppendDescriptor.HEADER_LENGTH,
+                buffer.getInt(index + AppendDescriptor.RECORD_COUNT_OFFSET),
+                buffer.getLong(index + AppendDescriptor.MAX_TIMESTAMP_OFFSET),
+                buffer.getInt(index + AppendDescriptor.FORMAT_OFFSET));
+        }
+        catch (final RuntimeException ex)
+        {
+            errorHandler.onError(ex);
+            completion.onFailed(correlationId, AppendCompletion.IO_ERROR);
+            return;
+        }
+        if (baseOffset == ShardLog.TOO_LARGE)
+        {
+            completion.onFailed(correlationId, AppendCompletion.TOO_LARGE);
+            return;
+        }
+        appends++;
+        if (!shard.dirty)
+        {
+            shard.dirty = true;
+            dirty[dirtyCount++] = shard;
+        }
+        if (log.config().durability() == Durability.ALWAYS)
+        {
+            final int i = pendingCount++;
+            pendingCorrelation[i] = correlationId;
+            pendingBaseOffset[i] = baseOffset;
+            pendingCompletion[i] = completionId;
+        }
+        else
+        {
+            completion.onAppended(correlationId, baseOffset);
+        }
+    }
+
+    private void forceAndComplete()
+    {
+        if (pendingCount == 0)
+        {
+            return;
+        }
+        boolean failed = false;
+        for (int i = 0; i < dirtyCount; i++)
+        {
+            final ShardLog log = dirty[i].log();
+            if (log.config().durability() == Durability.ALWAYS)
+            {
+                try
+                {
+                    if (log.force())
+                    {
+                        forces++;
+                    }
+                }
+                catch (final RuntimeException ex)
+                {
+                    errorHandler.onError(ex);
+                    failed = true;
+                }
+            }
+        }
+        final AppendCompletion[] table = cycleCompletions;
+        for (int i = 0; i < pendingCount; i++)
+        {
+            if (failed)
+            {
+                table[pendingCompletion[i]].onFailed(pendingCorrelation[i], AppendCompletion.IO_ERROR);
+            }
+            else
+            {
+                table[pendingCompletion[i]].onAppended(pendingCorrelation[i], pendingBaseOffset[i]);
+            }
+        }
+        pendingCount = 0;
+    }
+
+    private void notifyTails()
+    {
+        for (int i = 0; i < dirtyCount; i++)
+        {
+            final JournalShard shard = dirty[i];
+            dirty[i] = null;
+            shard.dirty = false;
+            try
+            {
+                shard.notifyTail();
+            }
+            catch (final RuntimeException ex)
+            {
+                errorHandler.onError(ex);
+            }
+        }
+        dirtyCount = 0;
+    }
+
+    private int maintain()
+    {
+        final long now = clock.time();
+        int work = 0;
+        if (now >= nextIntervalCheckMs)
+        {
+            nextIntervalCheckMs = now + INTERVAL_CHECK_MS;
+            for (final JournalShard shard : shardsById)
+            {
+                if (shard != null && shard.log().forceIfDue(now))
+                {
+                    work++;
+                }
+            }
+        }
+        if (now >= nextRetentionCheckMs)
+        {
+            nextRetentionCheckMs = now + RETENTION_CHECK_MS;
+            for (final JournalShard shard : shardsById)
+            {
+                if (shard != null)
+                {
+                    work += shard.log().enforceRetention(now);
+                }
+            }
+        }
+        return work;
+    }
+
+    /**
+     * Writer thread only: start serving a shard.
+     */
+    void add(final JournalShard shard)
+    {
+        if (shard.id() >= shardsById.length)
+        {
+            shardsById = Arrays.copyOf(shardsById, Math.max(shardsById.length * 2, shard.id() + 1));
+        }
+        shardsById[shard.id()] = shard;
+    }
+
+    /**
+     * Writer thread only: stop serving a shard and close its log, forcing what it holds.
+     */
+    void remove(final JournalShard shard)
+    {
+        shard.markClosed();
+        shardsById[shard.id()] = null;
+        shard.log().close();
+    }
+
+    /**
+     * On the writer's thread as it stops: drain what was submitted, then close every shard.
+     */
+    @Override
+    public void onClose()
+    {
+        runCommands();
+        cycleCompletions = completions.get();
+        while (ring.read(this, CYCLE_LIMIT) > 0)
+        {
+            forceAndComplete();
+            notifyTails();
+        }
+        forceAndComplete();
+        notifyTails();
+        for (final JournalShard shard : shardsById)
+        {
+            if (shard != null)
+            {
+                remove(shard);
+            }
+        }
+    }
+}

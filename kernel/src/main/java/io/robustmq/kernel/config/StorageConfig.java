@@ -1,0 +1,201 @@
+package io.robustmq.kernel.config;
+
+import io.robustmq.plugin.api.ConfigurationException;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * How topics are stored: a default engine and its settings for the node, and overrides per topic
+ * ({@code [storage.topics."<topic>"]}, where a topic ending in {@code *} matches every topic that
+ * starts with what precedes it; the longest match wins).
+ */
+public final class StorageConfig
+{
+    /** Engines {@code engine} accepts. */
+    public static final List<String> ENGINES = List.of("journal", "memory");
+    /** Durabilities {@code durability} accepts. */
+    public static final List<String> DURABILITIES = List.of("none", "interval", "always");
+    /** Writer idle strategies {@code storage.writer_idle_strategy} accepts. */
+    public static final List<String> IDLE_STRATEGIES = List.of("backoff", "sleeping", "yielding", "busy");
+
+    public static final ConfigKey ENGINE = new ConfigKey("storage.engine", "\"journal\"",
+        "Engine of a topic without an override: journal (durable, on disk) or memory (bounded, lost on a crash).");
+    public static final ConfigKey DURABILITY = new ConfigKey("storage.durability", "\"interval\"",
+        "When a journal append is acknowledged: none (written to the page cache), interval (and forced every " +
+        "flush_interval_ms) or always (after its fsync; concurrent appends share one).");
+    public static final ConfigKey FLUSH_INTERVAL_MS = new ConfigKey("storage.flush_interval_ms", "1000",
+        "How often the journal forces shards whose durability is interval.");
+    public static final ConfigKey SEGMENT_BYTES = new ConfigKey("storage.segment_bytes", "67108864",
+        "Size of each journal segment file, a multiple of 8; also the limit on one batch.");
+    public static final ConfigKey INDEX_INTERVAL_BYTES = new ConfigKey("storage.index_interval_bytes", "4096",
+        "Bytes of batches between two entries of a segment's sparse offset and time index.");
+    public static final ConfigKey RETENTION_BYTES = new ConfigKey("storage.retention_bytes", "0",
+        "A shard's oldest segments are deleted while it holds more than this; 0: no size limit.");
+    public static final ConfigKey RETENTION_MS = new ConfigKey("storage.retention_ms", "604800000",
+        "A segment whose newest batch is older than this is deleted (7 days); 0: no age limit.");
+    public static final ConfigKey MEMORY_MAX_BYTES = new ConfigKey("storage.memory_max_bytes", "67108864",
+        "A memory shard drops its oldest batches to stay within this many bytes.");
+    public static final ConfigKey JOURNAL_WRITERS = new ConfigKey("storage.journal_writers", "1",
+        "Journal writer threads; each is the single writer of the shards assigned to it.");
+    public static final ConfigKey WRITER_BUFFER_BYTES = new ConfigKey("storage.writer_buffer_bytes", "16777216",
+        "Each writer's request buffer, a power of two; a batch may take up to an eighth of it. When full, " +
+        "appends are back-pressured.");
+    public static final ConfigKey WRITER_IDLE_STRATEGY = new ConfigKey("storage.writer_idle_strategy", "\"backoff\"",
+        "How an idle writer waits: backoff (spin, yield, then park up to 100 us), sleeping (park 100 us), " +
+        "yielding, or busy (spin: lowest latency, burns a core).");
+
+    /** The storage keys, in the order of config/server.toml. */
+    public static final List<ConfigKey> KEYS = List.of(ENGINE, DURABILITY, FLUSH_INTERVAL_MS, SEGMENT_BYTES,
+        INDEX_INTERVAL_BYTES, RETENTION_BYTES, RETENTION_MS, MEMORY_MAX_BYTES, JOURNAL_WRITERS, WRITER_BUFFER_BYTES,
+        WRITER_IDLE_STRATEGY);
+
+    /** Prefix of the per-topic overrides. */
+    public static final String TOPICS_PREFIX = "storage.topics.";
+    private static final Set<String> TOPIC_KEYS = Set.of("engine", "durability", "flush_interval_ms", "segment_bytes",
+        "index_interval_bytes", "retention_bytes", "retention_ms", "memory_max_bytes");
+
+    /**
+     * The settings a topic's shards are created with.
+     *
+     * @param engine             journal or memory.
+     * @param durability         none, interval or always (journal).
+     * @param flushIntervalMs    journal flush interval.
+     * @param segmentBytes       journal segment size.
+     * @param indexIntervalBytes journal index interval.
+     * @param retentionBytes     journal size limit per shard, 0 for none.
+     * @param retentionMs        journal age limit, 0 for none.
+     * @param memoryMaxBytes     memory shard bound.
+     */
+    public record TopicStorage(
+        String engine,
+        String durability,
+        long flushIntervalMs,
+        int segmentBytes,
+        int indexIntervalBytes,
+        long retentionBytes,
+        long retentionMs,
+        long memoryMaxBytes)
+    {
+    }
+
+    private record Override(String topic, TopicStorage storage)
+    {
+        boolean matches(final String name)
+        {
+            return topic.endsWith("*") ? name.startsWith(topic.substring(0, topic.length() - 1)) : name.equals(topic);
+        }
+
+        int specificity()
+        {
+            return topic.endsWith("*") ? topic.length() - 1 : Integer.MAX_VALUE;
+        }
+    }
+
+    private final TopicStorage defaults;
+    private final List<Override> overrides;
+    private final int journalWriters;
+    private final int writerBufferBytes;
+    private final String writerIdleStrategy;
+
+    StorageConfig(final ConfigReader reader)
+    {
+        defaults = read(reader, "storage.", null);
+        journalWriters = reader.getInt(JOURNAL_WRITERS.name(), 1, 1, 64);
+        writerBufferBytes = reader.getInt(WRITER_BUFFER_BYTES.name(), 16 * 1024 * 1024, 64 * 1024, 1 << 30);
+        if (Integer.bitCount(writerBufferBytes) != 1)
+        {
+            throw new ConfigurationException(WRITER_BUFFER_BYTES.name(), "must be a power of two, got " + writerBufferBytes);
+        }
+        writerIdleStrategy = reader.getChoice(WRITER_IDLE_STRATEGY.name(), "backoff", IDLE_STRATEGIES);
+
+        final Set<String> topics = new TreeSet<>();
+        for (final String key : reader.source().keysUnder(TOPICS_PREFIX))
+        {
+            final int lastDot = key.lastIndexOf('.');
+            final String leaf = key.substring(lastDot + 1);
+            if (lastDot > TOPICS_PREFIX.length() && TOPIC_KEYS.contains(leaf))
+            {
+                topics.add(key.substring(TOPICS_PREFIX.length(), lastDot));
+            }
+        }
+        final List<Override> list = new ArrayList<>();
+        for (final String topic : topics)
+        {
+            list.add(new Override(topic, read(reader, TOPICS_PREFIX + topic + ".", defaults)));
+        }
+        list.sort(Comparator.comparingInt(Override::specificity).reversed());
+        overrides = List.copyOf(list);
+    }
+
+    private static TopicStorage read(final ConfigReader reader, final String prefix, final TopicStorage base)
+    {
+        final TopicStorage d = base != null ? base : new TopicStorage("journal", "interval", 1000, 64 * 1024 * 1024,
+            4096, 0, 604_800_000L, 64L * 1024 * 1024);
+        final int segmentBytes = reader.getInt(prefix + "segment_bytes", d.segmentBytes(), 64 * 1024, 1 << 30);
+        if (segmentBytes % 8 != 0)
+        {
+            throw new ConfigurationException(prefix + "segment_bytes", "must be a multiple of 8, got " + segmentBytes);
+        }
+        return new TopicStorage(
+            reader.getChoice(prefix + "engine", d.engine(), ENGINES),
+            reader.getChoice(prefix + "durability", d.durability(), DURABILITIES),
+            reader.getLong(prefix + "flush_interval_ms", d.flushIntervalMs(), 1, 3_600_000),
+            segmentBytes,
+            reader.getInt(prefix + "index_interval_bytes", d.indexIntervalBytes(), 64, segmentBytes),
+            reader.getLong(prefix + "retention_bytes", d.retentionBytes(), 0, Long.MAX_VALUE),
+            reader.getLong(prefix + "retention_ms", d.retentionMs(), 0, Long.MAX_VALUE),
+            reader.getLong(prefix + "memory_max_bytes", d.memoryMaxBytes(), 1024, Long.MAX_VALUE));
+    }
+
+    /**
+     * @param topic a topic.
+     * @return the settings its shards are created with.
+     */
+    public TopicStorage forTopic(final String topic)
+    {
+        for (final Override override : overrides)
+        {
+            if (override.matches(topic))
+            {
+                return override.storage();
+            }
+        }
+        return defaults;
+    }
+
+    /**
+     * @return the node's defaults.
+     */
+    public TopicStorage defaults()
+    {
+        return defaults;
+    }
+
+    /**
+     * @return {@code storage.journal_writers}.
+     */
+    public int journalWriters()
+    {
+        return journalWriters;
+    }
+
+    /**
+     * @return {@code storage.writer_buffer_bytes}.
+     */
+    public int writerBufferBytes()
+    {
+        return writerBufferBytes;
+    }
+
+    /**
+     * @return {@code storage.writer_idle_strategy}.
+     */
+    public String writerIdleStrategy()
+    {
+        return writerIdleStrategy;
+    }
+}

@@ -1,0 +1,108 @@
+package io.robustmq.plugin.api.storage;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * One shard: a sequence of batches with dense offsets from its earliest, appended by anyone and
+ * read by anyone.
+ * <p>
+ * Threading: every method may be called from any thread, and none blocks.
+ */
+public interface Shard
+{
+    /** {@link #append} result: submitted; the callback will be told the outcome. */
+    int SUBMITTED = 0;
+    /** {@link #append} result: the engine is full for now; retry later or slow the producer. */
+    int BACK_PRESSURED = -1;
+    /** {@link #append} result: the batch can never be stored: it is too large for this shard. */
+    int TOO_LARGE = -2;
+    /** {@link #append} result: the shard was deleted or the node is stopping. */
+    int CLOSED = -3;
+
+    /** {@link #read} result: the offset is below the earliest kept or above the next offset. */
+    int OUT_OF_RANGE = -1;
+    /** {@link #read} result: the offset lies in data recovery could not vouch for. */
+    int CORRUPT = -2;
+
+    /**
+     * @return the shard's name.
+     */
+    String name();
+
+    /**
+     * @return the engine that stores it: {@code journal} or {@code memory}.
+     */
+    String engine();
+
+    /**
+     * @return what an acknowledgement means: {@code none}, {@code interval} or {@code always} for
+     * the journal (see the storage documentation), {@code memory} for the memory engine.
+     */
+    String durability();
+
+    /**
+     * @return the largest batch payload {@link #append} accepts.
+     */
+    int maxBatchBytes();
+
+    /**
+     * Append a batch. Its bytes are copied, or retained, before this returns: the caller keeps
+     * ownership of {@code batch} and releases it as usual. The callback registered under
+     * {@code callbackId} is told the batch's base offset once the batch is stored as the shard's
+     * durability promises, or why it was not; possibly before this method returns.
+     *
+     * @param batch         the batch's bytes, from its reader index.
+     * @param recordCount   records in the batch, at least 1: the next batch's base offset is this
+     *                      batch's plus this.
+     * @param maxTimestamp  largest record timestamp, epoch ms.
+     * @param format        who can read the payload (see {@link BatchFormat}).
+     * @param callbackId    from {@link Shards#register}.
+     * @param correlationId handed back to the callback.
+     * @return {@link #SUBMITTED}, {@link #BACK_PRESSURED}, {@link #TOO_LARGE} or {@link #CLOSED}.
+     */
+    int append(ByteBuf batch, int recordCount, long maxTimestamp, int format, int callbackId, long correlationId);
+
+    /**
+     * Read whole batches, starting with the one that holds {@code offset}, up to a byte and a
+     * record limit. At least one batch is read if one is there, even if it is larger than either
+     * limit.
+     *
+     * @param offset     the first offset wanted.
+     * @param maxBytes   stop before a batch that would take the read past this many bytes.
+     * @param maxRecords stop once the read holds this many records from {@code offset} on.
+     * @param view       filled in; release it when done with its payloads.
+     * @return batches read; 0 if nothing is there yet; {@link #OUT_OF_RANGE} or {@link #CORRUPT}.
+     */
+    int read(long offset, int maxBytes, int maxRecords, ShardView view);
+
+    /**
+     * @return a view to read into; reuse it, one per reader.
+     */
+    ShardView newView();
+
+    /**
+     * @return the oldest offset kept.
+     */
+    long earliestOffset();
+
+    /**
+     * @return the offset the next record will get: everything below it is readable.
+     */
+    long nextOffset();
+
+    /**
+     * @param timestamp epoch ms.
+     * @return the base offset of the first batch whose largest timestamp is at least this, or -1.
+     */
+    long offsetForTimestamp(long timestamp);
+
+    /**
+     * @param listener woken when the shard grows.
+     */
+    void addTailListener(TailListener listener);
+
+    /**
+     * @param listener no longer woken.
+     */
+    void removeTailListener(TailListener listener);
+}
