@@ -1,6 +1,7 @@
 package io.robustmq.bench.journal;
 
 import io.robustmq.journal.Durability;
+import io.robustmq.journal.SegmentPreparer;
 import io.robustmq.journal.ShardConfig;
 import io.robustmq.journal.ShardLog;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -21,9 +22,11 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@link ShardLog#append} as a shard runs for real: the default configuration (64 MiB segments, 1 s
- * flush interval), so that segment rolls happen on the measured path, with whatever they cost the
- * writer thread (sealing the full segment, creating and pre-touching the next). Retention keeps
+ * {@link ShardLog#append} as a shard of the journal engine runs: the default configuration (64 MiB
+ * segments, 1 s flush interval) and a {@link SegmentPreparer}, so that segment rolls happen on the
+ * measured path, with whatever they cost the writer thread (forcing the full segment, taking the
+ * next one that the preparer made ready, or creating it if it is not ready), and the preparer's
+ * background work (pre-touching the next segment, sealing the last) competes for the CPUs. Retention keeps
  * {@value #RETENTION_BYTES} bytes (enforced between iterations, by the writer). The operation is
  * {@link JournalAppendBenchmark}'s; bytes per second = ops/s x recordSize x batch.
  */
@@ -50,6 +53,7 @@ public class JournalSustainedAppendBenchmark
     private UnsafeBuffer payload;
     private int length;
     private Path dir;
+    private SegmentPreparer preparer;
     private ShardLog log;
 
     @Setup(Level.Trial)
@@ -62,7 +66,8 @@ public class JournalSustainedAppendBenchmark
         length = recordSize * batch;
         payload = Records.payload(recordSize, batch);
         dir = BenchFiles.newDirectory("journal-sustained-");
-        log = ShardLogs.open(dir, config);
+        preparer = new SegmentPreparer(Throwable::printStackTrace);
+        log = ShardLogs.open(dir, config, preparer);
     }
 
     @TearDown(Level.Iteration)
@@ -75,6 +80,11 @@ public class JournalSustainedAppendBenchmark
     public void closeLog()
     {
         log = ShardLogs.discard(log, dir);
+        if (preparer != null)
+        {
+            preparer.close();
+            preparer = null;
+        }
     }
 
     @Benchmark

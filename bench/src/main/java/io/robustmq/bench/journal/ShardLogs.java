@@ -1,5 +1,6 @@
 package io.robustmq.bench.journal;
 
+import io.robustmq.journal.SegmentPreparer;
 import io.robustmq.journal.ShardConfig;
 import io.robustmq.journal.ShardLog;
 
@@ -26,9 +27,20 @@ final class ShardLogs
      */
     static ShardLog open(final Path dir, final ShardConfig config)
     {
+        return open(dir, config, null);
+    }
+
+    /**
+     * @param dir      a new, empty directory.
+     * @param config   how the log is kept.
+     * @param preparer prepares next segments in the background, or null.
+     * @return the open log; the directory is deleted if it cannot be opened.
+     */
+    static ShardLog open(final Path dir, final ShardConfig config, final SegmentPreparer preparer)
+    {
         try
         {
-            return ShardLog.open(dir, config);
+            return ShardLog.open(dir, config, preparer);
         }
         catch (final RuntimeException ex)
         {

@@ -1,0 +1,198 @@
+package io.robustmq.bench.journal;
+
+import io.robustmq.journal.Durability;
+import io.robustmq.journal.ShardConfig;
+import io.robustmq.journal.ShardLog;
+import io.robustmq.journal.engine.AppendCompletion;
+import io.robustmq.journal.engine.Journal;
+import io.robustmq.journal.engine.JournalShard;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Durability {@code always}: what group commit buys. One operation is one record of
+ * {@code recordSize} bytes appended and stored durably (forced to the device) before the producer
+ * goes on; bytes per second = ops/s x recordSize (ops summed over the producer threads).
+ * <ul>
+ *   <li>{@code fsyncEach}: one thread appends straight to a {@link ShardLog} and forces after each
+ *       record: one fsync per record, the baseline;</li>
+ *   <li>{@code groupCommit}: {@value #PRODUCERS} producer threads submit to one shard of a
+ *       {@link Journal} (one writer agent) and each waits for its record's completion before it
+ *       submits the next; the writer forces once per duty cycle for every append it took (group
+ *       commit);</li>
+ *   <li>{@code oneProducer}: the same journal with a single such producer, to show what the
+ *       hand-off to the writer costs when nothing is shared.</li>
+ * </ul>
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(time = 1)
+@Measurement(time = 1)
+public class GroupCommitBenchmark
+{
+    /** Concurrent producers of {@link #groupCommit}. */
+    public static final int PRODUCERS = 64;
+
+    /** The records, shared by every benchmark here. */
+    @State(Scope.Benchmark)
+    public static class Records
+    {
+        @Param({"1024"})
+        public int recordSize;
+
+        UnsafeBuffer payload;
+
+        @Setup(Level.Trial)
+        public void prepare()
+        {
+            payload = io.robustmq.bench.journal.Records.payload(recordSize, 1);
+        }
+    }
+
+    /** A running journal with one {@code always} shard, shared by the producers. */
+    @State(Scope.Benchmark)
+    public static class Engine
+    {
+        Path dir;
+        Journal journal;
+        JournalShard shard;
+
+        @Setup(Level.Trial)
+        public void launch()
+        {
+            dir = BenchFiles.newDirectory("group-commit-");
+            journal = Journal.launch(new Journal.Context().directory(dir).writers(1)
+                .errorHandler(Throwable::printStackTrace));
+            shard = journal.createShard("bench", ShardConfig.defaults(Durability.ALWAYS));
+        }
+
+        @TearDown(Level.Trial)
+        public void close()
+        {
+            if (journal != null)
+            {
+                journal.close();
+                journal = null;
+            }
+            BenchFiles.delete(dir);
+        }
+    }
+
+    /** One producer: submits a record and parks until the writer completes it. */
+    @State(Scope.Thread)
+    public static class Producer implements AppendCompletion
+    {
+        private Thread thread;
+        private int completionId;
+        private long correlationId;
+        private volatile long completed;
+        private volatile int failure;
+
+        @Setup(Level.Trial)
+        public void register(final Engine engine)
+        {
+            thread = Thread.currentThread();
+            completionId = engine.journal.registerCompletion(this);
+        }
+
+        @Override
+        public void onAppended(final long correlationId, final long baseOffset)
+        {
+            completed = correlationId;
+            LockSupport.unpark(thread);
+        }
+
+        @Override
+        public void onFailed(final long correlationId, final int reason)
+        {
+            failure = reason;
+            completed = correlationId;
+            LockSupport.unpark(thread);
+        }
+
+        long appendAndWait(final JournalShard shard, final UnsafeBuffer payload, final int length)
+        {
+            final long id = ++correlationId;
+            int result;
+            while ((result = shard.append(payload, 0, length, 1, io.robustmq.bench.journal.Records.TIMESTAMP,
+                io.robustmq.bench.journal.Records.FORMAT, completionId, id)) == JournalShard.BACK_PRESSURED)
+            {
+                Thread.yield();
+            }
+            if (result != JournalShard.SUBMITTED)
+            {
+                throw new IllegalStateException("append refused: " + result);
+            }
+            while (completed != id)
+            {
+                LockSupport.park(this);
+            }
+            if (failure != 0)
+            {
+                throw new IllegalStateException("append failed: reason " + failure);
+            }
+            return id;
+        }
+    }
+
+    /** A log of its own for the one-fsync-per-record baseline, written by the benchmark thread. */
+    @State(Scope.Thread)
+    public static class DirectLog
+    {
+        Path dir;
+        ShardLog log;
+
+        @Setup(Level.Trial)
+        public void open()
+        {
+            dir = BenchFiles.newDirectory("fsync-each-");
+            log = ShardLogs.open(dir, ShardConfig.defaults(Durability.ALWAYS));
+        }
+
+        @TearDown(Level.Trial)
+        public void close()
+        {
+            log = ShardLogs.discard(log, dir);
+        }
+    }
+
+    @Benchmark
+    @Threads(1)
+    public long fsyncEach(final Records records, final DirectLog direct)
+    {
+        final long baseOffset = direct.log.append(records.payload, 0, records.recordSize, 1,
+            io.robustmq.bench.journal.Records.TIMESTAMP, io.robustmq.bench.journal.Records.FORMAT);
+        direct.log.force();
+        return baseOffset;
+    }
+
+    @Benchmark
+    @Threads(PRODUCERS)
+    public long groupCommit(final Records records, final Engine engine, final Producer producer)
+    {
+        return producer.appendAndWait(engine.shard, records.payload, records.recordSize);
+    }
+
+    @Benchmark
+    @Threads(1)
+    public long oneProducer(final Records records, final Engine engine, final Producer producer)
+    {
+        return producer.appendAndWait(engine.shard, records.payload, records.recordSize);
+    }
+}
