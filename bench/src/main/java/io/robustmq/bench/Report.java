@@ -135,8 +135,8 @@ public final class Report
             }
             else
             {
-                out.printf(Locale.ROOT, "target %s >= %s: %s (%s)%n", ratio.name(), format(ratio.target()),
-                    value >= ratio.target() ? "met" : "MISSED", ratio.meaning());
+                out.printf(Locale.ROOT, "target %s >= %s: %s, %s (%s)%n", ratio.name(), format(ratio.target()),
+                    value >= ratio.target() ? "met" : "MISSED", format(value), ratio.meaning());
             }
         }
         for (final Map.Entry<String, Double> entry : values.entrySet())
@@ -177,7 +177,8 @@ public final class Report
 
     static String format(final double value)
     {
-        return String.format(Locale.ROOT, value >= 100 ? "%.0f" : value >= 10 ? "%.1f" : "%.2f", value);
+        return String.format(Locale.ROOT, value >= 100 ? "%.0f" : value >= 10 ? "%.1f" : value >= 1 ? "%.2f" : "%.3f",
+            value);
     }
 
     @SuppressWarnings("unchecked")

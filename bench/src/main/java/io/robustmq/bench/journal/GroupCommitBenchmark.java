@@ -82,6 +82,15 @@ public class GroupCommitBenchmark
             shard = journal.createShard("bench", ShardConfig.defaults(Durability.ALWAYS));
         }
 
+        @TearDown(Level.Iteration)
+        public void report()
+        {
+            final long appends = journal.appends();
+            final long forces = journal.forces();
+            System.out.printf("robustmq-bench: group commit so far: %d appends, %d forces, %.1f appends per force%n",
+                appends, forces, forces == 0 ? 0.0 : (double)appends / forces);
+        }
+
         @TearDown(Level.Trial)
         public void close()
         {

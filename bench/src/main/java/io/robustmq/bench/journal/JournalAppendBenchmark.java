@@ -38,11 +38,12 @@ import java.util.concurrent.TimeUnit;
  * Rolls: for {@code none} and {@code interval} the segment is as large as ShardLog allows
  * ({@value #SEGMENT_BYTES_PROP_NAME}, default 2 GiB less 4 KiB) and iterations are short (200 ms);
  * {@code always}, which writes little, keeps the default 64 MiB segment (a 2 GiB one would have the
- * kernel writing back 2 GiB of pre-touched zeros while the benchmark waits for its fsyncs). Before each iteration, if what is left of the
- * segment is less than 1.5 times what the last iteration wrote, the log is thrown away (its files
- * truncated, so that the dirty pages are dropped rather than written back, then closed and deleted)
- * and a fresh one opened, with a new pre-touched segment: all outside the measurement. An iteration
- * that still rolls prints a line starting with {@value #ROLL_WARNING}. What rolls cost is measured by
+ * kernel writing back 2 GiB of pre-touched zeros while the benchmark waits for its fsyncs). Before
+ * each iteration, if what is left of the segment is less than half of it, or less than twice what the
+ * last iteration wrote, the log is thrown away (its files truncated, so that the dirty pages are
+ * dropped rather than written back, then closed and deleted) and a fresh one opened, with a new
+ * pre-touched segment: all outside the measurement. An iteration that still rolls prints a line
+ * starting with {@value #ROLL_WARNING}. What rolls cost is measured by
  * {@link JournalSustainedAppendBenchmark}.
  */
 @State(Scope.Thread)
@@ -99,7 +100,7 @@ public class JournalAppendBenchmark
     public void makeRoom()
     {
         final long free = config.segmentBytes() - log.sizeBytes();
-        if (log.segmentCount() > 1 || free < lastIterationBytes * 3 / 2)
+        if (log.segmentCount() > 1 || free < Math.max(2 * lastIterationBytes, config.segmentBytes() / 2))
         {
             reopen();
         }
