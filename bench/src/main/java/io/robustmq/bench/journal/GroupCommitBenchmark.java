@@ -23,6 +23,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -65,13 +66,20 @@ public class GroupCommitBenchmark
         }
     }
 
-    /** A running journal with one {@code always} shard, shared by the producers. */
+    /**
+     * A running journal with one {@code always} shard, shared by the producers, and one completion
+     * per producer, every one registered before any producer appends (registering while another
+     * producer appends races the writer's per-cycle copy of the completion table: see
+     * docs/benchmarks.md).
+     */
     @State(Scope.Benchmark)
     public static class Engine
     {
         Path dir;
         Journal journal;
         JournalShard shard;
+        Completion[] completions;
+        final AtomicInteger claimed = new AtomicInteger();
 
         @Setup(Level.Trial)
         public void launch()
@@ -80,6 +88,12 @@ public class GroupCommitBenchmark
             journal = Journal.launch(new Journal.Context().directory(dir).writers(1)
                 .errorHandler(Throwable::printStackTrace));
             shard = journal.createShard("bench", ShardConfig.defaults(Durability.ALWAYS));
+            completions = new Completion[PRODUCERS];
+            for (int i = 0; i < PRODUCERS; i++)
+            {
+                completions[i] = new Completion();
+                completions[i].completionId = journal.registerCompletion(completions[i]);
+            }
         }
 
         @TearDown(Level.Iteration)
@@ -103,22 +117,13 @@ public class GroupCommitBenchmark
         }
     }
 
-    /** One producer: submits a record and parks until the writer completes it. */
-    @State(Scope.Thread)
-    public static class Producer implements AppendCompletion
+    /** What the writer tells one producer: it unparks the producer's thread. */
+    static final class Completion implements AppendCompletion
     {
-        private Thread thread;
-        private int completionId;
-        private long correlationId;
-        private volatile long completed;
-        private volatile int failure;
-
-        @Setup(Level.Trial)
-        public void register(final Engine engine)
-        {
-            thread = Thread.currentThread();
-            completionId = engine.journal.registerCompletion(this);
-        }
+        int completionId;
+        volatile Thread thread;
+        volatile long completed;
+        volatile int failure;
 
         @Override
         public void onAppended(final long correlationId, final long baseOffset)
@@ -134,13 +139,29 @@ public class GroupCommitBenchmark
             completed = correlationId;
             LockSupport.unpark(thread);
         }
+    }
+
+    /** One producer: submits a record and parks until the writer completes it. */
+    @State(Scope.Thread)
+    public static class Producer
+    {
+        private Completion completion;
+        private long correlationId;
+
+        @Setup(Level.Trial)
+        public void claim(final Engine engine)
+        {
+            completion = engine.completions[engine.claimed.getAndIncrement()];
+            completion.thread = Thread.currentThread();
+        }
 
         long appendAndWait(final JournalShard shard, final UnsafeBuffer payload, final int length)
         {
+            final Completion completion = this.completion;
             final long id = ++correlationId;
             int result;
             while ((result = shard.append(payload, 0, length, 1, io.robustmq.bench.journal.Records.TIMESTAMP,
-                io.robustmq.bench.journal.Records.FORMAT, completionId, id)) == JournalShard.BACK_PRESSURED)
+                io.robustmq.bench.journal.Records.FORMAT, completion.completionId, id)) == JournalShard.BACK_PRESSURED)
             {
                 Thread.yield();
             }
@@ -148,13 +169,13 @@ public class GroupCommitBenchmark
             {
                 throw new IllegalStateException("append refused: " + result);
             }
-            while (completed != id)
+            while (completion.completed != id)
             {
                 LockSupport.park(this);
             }
-            if (failure != 0)
+            if (completion.failure != 0)
             {
-                throw new IllegalStateException("append failed: reason " + failure);
+                throw new IllegalStateException("append failed: reason " + completion.failure);
             }
             return id;
         }
