@@ -3,7 +3,10 @@ package io.robustmq.journal;
 import java.util.Locale;
 
 /**
- * When an appended batch counts as stored.
+ * When an appended batch counts as stored. {@link ShardLog} itself only appends and forces when
+ * told; the engine's writer ({@code io.robustmq.journal.engine}) applies the durability: it forces
+ * {@link #ALWAYS} shards after each duty cycle's appends and {@link #INTERVAL} shards on their
+ * interval, and acknowledges accordingly.
  */
 public enum Durability
 {
