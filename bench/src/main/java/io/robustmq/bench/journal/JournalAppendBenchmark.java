@@ -45,6 +45,10 @@ import java.util.concurrent.TimeUnit;
  * pre-touched segment: all outside the measurement. An iteration that still rolls prints a line
  * starting with {@value #ROLL_WARNING}. What rolls cost is measured by
  * {@link JournalSustainedAppendBenchmark}.
+ * <p>
+ * Threading: the state is {@link Scope#Thread}, so JMH runs its set-up and tear-down on the
+ * benchmark's own thread, which the log takes as its writer at the first append; closing, and
+ * replacing the log between iterations, happen on that thread too.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
