@@ -1,0 +1,313 @@
+package io.robustmq.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Turns a JMH result file ({@code -rf json}) into a table of payload bytes and records per second,
+ * then the issue's targets and ratios, ending with one {@code RATIO <name> <x>} line per ratio.
+ * <p>
+ * Every benchmark here reports operations per second; a benchmark's bytes and records per
+ * operation come from its parameters: {@code records} (or else {@code batch}, or else 1) records of
+ * {@code recordSize} bytes.
+ * <pre>
+ *   java -cp bench/target/benchmarks.jar io.robustmq.bench.Report results.json
+ * </pre>
+ * Exit status: 0 printed (a ratio whose results are missing prints {@code n/a}); 2 bad arguments or
+ * an unreadable file.
+ */
+public final class Report
+{
+    private static final String JOURNAL = "io.robustmq.bench.journal.";
+
+    /** What a ratio divides, and the target it is held to. */
+    record Ratio(String name, Selector numerator, List<Selector> denominators, double target, String meaning)
+    {
+    }
+
+    /** One benchmark result: a method, and the parameters that must match (others are ignored). */
+    record Selector(String benchmark, Map<String, String> params)
+    {
+        boolean matches(final Row row)
+        {
+            if (!row.benchmark().equals(benchmark))
+            {
+                return false;
+            }
+            for (final Map.Entry<String, String> entry : params.entrySet())
+            {
+                if (!entry.getValue().equals(row.params().get(entry.getKey())))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public String toString()
+        {
+            return shortName(benchmark) + params;
+        }
+    }
+
+    /** One row of the table. */
+    record Row(String benchmark, Map<String, String> params, int threads, double opsPerSecond,
+        double errorOpsPerSecond, long recordsPerOp, long bytesPerOp)
+    {
+        double bytesPerSecond()
+        {
+            return opsPerSecond * bytesPerOp;
+        }
+
+        double recordsPerSecond()
+        {
+            return opsPerSecond * recordsPerOp;
+        }
+    }
+
+    static final List<Ratio> RATIOS = List.of(
+        new Ratio("append_nofsync_vs_raw",
+            new Selector(JOURNAL + "JournalAppendBenchmark.append",
+                Map.of("recordSize", "1024", "batch", "1", "durability", "none")),
+            List.of(new Selector(JOURNAL + "RawMappedCopyBenchmark.copy", Map.of("recordSize", "1024", "batch", "1"))),
+            0.5, "journal append, durability none, vs a raw copy into a pre-touched mapped file"),
+        new Ratio("append_nofsync_vs_chronicle",
+            new Selector(JOURNAL + "JournalAppendBenchmark.append",
+                Map.of("recordSize", "1024", "batch", "1", "durability", "none")),
+            List.of(new Selector(JOURNAL + "ChronicleAppendBenchmark.append", Map.of("recordSize", "1024", "batch", "1"))),
+            1.0, "journal append, durability none, vs Chronicle Queue appending the same records"),
+        new Ratio("group_commit_vs_fsync_each",
+            new Selector(JOURNAL + "GroupCommitBenchmark.groupCommit", Map.of("recordSize", "1024")),
+            List.of(
+                new Selector(JOURNAL + "GroupCommitBenchmark.fsyncEach", Map.of("recordSize", "1024")),
+                new Selector(JOURNAL + "JournalAppendBenchmark.append",
+                    Map.of("recordSize", "1024", "batch", "1", "durability", "always"))),
+            20.0, "durability always, 64 concurrent producers with group commit, vs one fsync per record"));
+
+    private Report()
+    {
+    }
+
+    public static void main(final String[] args)
+    {
+        if (args.length != 1)
+        {
+            System.err.println("usage: java -cp benchmarks.jar io.robustmq.bench.Report <jmh-result.json>");
+            System.exit(2);
+        }
+        final List<Row> rows;
+        try
+        {
+            rows = rows(Json.parse(Files.readString(Path.of(args[0]), StandardCharsets.UTF_8)));
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            System.err.println("report: cannot read " + args[0] + ": " + ex.getMessage());
+            System.exit(2);
+            return;
+        }
+        print(rows, System.out);
+    }
+
+    static void print(final List<Row> rows, final PrintStream out)
+    {
+        printTable(rows, out);
+        out.println();
+        final Map<String, Double> values = new LinkedHashMap<>();
+        for (final Ratio ratio : RATIOS)
+        {
+            final Double value = value(ratio, rows);
+            values.put(ratio.name(), value);
+            if (value == null)
+            {
+                out.printf(Locale.ROOT, "target %s >= %s: no result (%s)%n", ratio.name(), format(ratio.target()),
+                    ratio.meaning());
+            }
+            else
+            {
+                out.printf(Locale.ROOT, "target %s >= %s: %s, %s (%s)%n", ratio.name(), format(ratio.target()),
+                    value >= ratio.target() ? "met" : "MISSED", format(value), ratio.meaning());
+            }
+        }
+        for (final Map.Entry<String, Double> entry : values.entrySet())
+        {
+            out.println("RATIO " + entry.getKey() + " " + (entry.getValue() == null ? "n/a" : format(entry.getValue())));
+        }
+    }
+
+    static Double value(final Ratio ratio, final List<Row> rows)
+    {
+        final Row numerator = find(ratio.numerator(), rows);
+        if (numerator == null)
+        {
+            return null;
+        }
+        for (final Selector selector : ratio.denominators())
+        {
+            final Row denominator = find(selector, rows);
+            if (denominator != null && denominator.bytesPerSecond() > 0)
+            {
+                return numerator.bytesPerSecond() / denominator.bytesPerSecond();
+            }
+        }
+        return null;
+    }
+
+    private static Row find(final Selector selector, final List<Row> rows)
+    {
+        for (final Row row : rows)
+        {
+            if (selector.matches(row))
+            {
+                return row;
+            }
+        }
+        return null;
+    }
+
+    static String format(final double value)
+    {
+        return String.format(Locale.ROOT, value >= 100 ? "%.0f" : value >= 10 ? "%.1f" : value >= 1 ? "%.2f" : "%.3f",
+            value);
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Row> rows(final Object json)
+    {
+        if (!(json instanceof List))
+        {
+            throw new IllegalArgumentException("not a JMH result file: the top level is not an array");
+        }
+        final List<Row> rows = new ArrayList<>();
+        for (final Object element : (List<Object>)json)
+        {
+            final Map<String, Object> result = (Map<String, Object>)element;
+            final Map<String, String> params = new LinkedHashMap<>();
+            final Object rawParams = result.get("params");
+            if (rawParams instanceof Map)
+            {
+                for (final Map.Entry<String, Object> entry : ((Map<String, Object>)rawParams).entrySet())
+                {
+                    params.put(entry.getKey(), String.valueOf(entry.getValue()));
+                }
+            }
+            final Map<String, Object> metric = (Map<String, Object>)result.get("primaryMetric");
+            final double perSecond = perSecond(String.valueOf(metric.get("scoreUnit")));
+            final double score = number(metric.get("score")) * perSecond;
+            final double error = number(metric.get("scoreError")) * perSecond;
+            final long records = Long.parseLong(params.getOrDefault("records", params.getOrDefault("batch", "1")));
+            final long recordSize = Long.parseLong(params.getOrDefault("recordSize", "0"));
+            final int threads = (int)number(result.getOrDefault("threads", 1.0));
+            rows.add(new Row(String.valueOf(result.get("benchmark")), params, threads, score, error, records,
+                records * recordSize));
+        }
+        return rows;
+    }
+
+    private static double perSecond(final String unit)
+    {
+        return switch (unit)
+        {
+            case "ops/s" -> 1;
+            case "ops/ms" -> 1e3;
+            case "ops/us" -> 1e6;
+            case "ops/ns" -> 1e9;
+            default -> throw new IllegalArgumentException("unit " + unit + ": run the benchmarks in throughput mode");
+        };
+    }
+
+    private static double number(final Object value)
+    {
+        if (value instanceof Number number)
+        {
+            return number.doubleValue();
+        }
+        return Double.NaN;
+    }
+
+    private static void printTable(final List<Row> rows, final PrintStream out)
+    {
+        final List<String[]> lines = new ArrayList<>();
+        lines.add(new String[] {"benchmark", "params", "threads", "ops/s", "MB/s", "records/s", "error"});
+        for (final Row row : rows)
+        {
+            final double relativeError = row.errorOpsPerSecond() / row.opsPerSecond();
+            lines.add(new String[] {
+                shortName(row.benchmark()),
+                params(row.params()),
+                Integer.toString(row.threads()),
+                String.format(Locale.ROOT, "%,.0f", row.opsPerSecond()),
+                String.format(Locale.ROOT, "%,.1f", row.bytesPerSecond() / 1e6),
+                String.format(Locale.ROOT, "%,.0f", row.recordsPerSecond()),
+                Double.isNaN(relativeError) ? "n/a" : String.format(Locale.ROOT, "±%.0f%%", relativeError * 100)});
+        }
+        final int[] widths = new int[lines.get(0).length];
+        for (final String[] line : lines)
+        {
+            for (int i = 0; i < line.length; i++)
+            {
+                widths[i] = Math.max(widths[i], line[i].length());
+            }
+        }
+        for (final String[] line : lines)
+        {
+            final StringBuilder text = new StringBuilder();
+            for (int i = 0; i < line.length; i++)
+            {
+                final boolean left = i < 2;
+                final String cell = left ? pad(line[i], widths[i], false) : pad(line[i], widths[i], true);
+                text.append(cell).append(i == line.length - 1 ? "" : "  ");
+            }
+            out.println(text.toString().stripTrailing());
+        }
+        out.println("MB = 10^6 bytes of payload (records x recordSize; frame headers not counted); error = JMH's "
+            + "99.9% confidence half-width, relative to the score.");
+    }
+
+    private static String pad(final String text, final int width, final boolean right)
+    {
+        final String spaces = " ".repeat(width - text.length());
+        return right ? spaces + text : text + spaces;
+    }
+
+    static String shortName(final String benchmark)
+    {
+        final String[] parts = benchmark.split("\\.");
+        return parts.length < 2 ? benchmark : parts[parts.length - 2].replace("Benchmark", "") + "." +
+            parts[parts.length - 1];
+    }
+
+    private static String params(final Map<String, String> params)
+    {
+        final Map<String, String> ordered = new TreeMap<>((a, b) -> rank(a) != rank(b) ? rank(a) - rank(b) :
+            a.compareTo(b));
+        ordered.putAll(params);
+        final StringBuilder text = new StringBuilder();
+        for (final Map.Entry<String, String> entry : ordered.entrySet())
+        {
+            text.append(text.length() == 0 ? "" : " ").append(entry.getKey()).append('=').append(entry.getValue());
+        }
+        return text.toString();
+    }
+
+    private static int rank(final String param)
+    {
+        return switch (param)
+        {
+            case "recordSize" -> 0;
+            case "batch" -> 1;
+            case "durability" -> 2;
+            default -> 3;
+        };
+    }
+}

@@ -1,0 +1,39 @@
+package io.robustmq.bench.journal;
+
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.SplittableRandom;
+
+/**
+ * The records every benchmark writes: the same pseudo-random bytes (fixed seed), so that the
+ * journal, the raw copy and Chronicle Queue copy exactly the same payloads.
+ */
+final class Records
+{
+    /** The payload format tag the journal benchmarks store. */
+    static final int FORMAT = 1;
+    /** The timestamp stored with every batch: the producer already has it, so it costs nothing. */
+    static final long TIMESTAMP = 1_764_000_000_000L;
+
+    private Records()
+    {
+    }
+
+    /**
+     * @param recordSize bytes per record.
+     * @param batch      records in one append.
+     * @return a direct, page-aligned buffer of {@code recordSize * batch} bytes.
+     */
+    static UnsafeBuffer payload(final int recordSize, final int batch)
+    {
+        final int length = recordSize * batch;
+        final UnsafeBuffer buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(Math.max(length, 8), 4096));
+        final SplittableRandom random = new SplittableRandom(42);
+        for (int i = 0; i < length; i++)
+        {
+            buffer.putByte(i, (byte)random.nextInt(256));
+        }
+        return buffer;
+    }
+}
