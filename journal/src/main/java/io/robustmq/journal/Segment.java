@@ -4,6 +4,8 @@ import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
@@ -35,9 +37,33 @@ final class Segment
     private volatile SegmentIndex index;
     private volatile boolean deleteWhenFree;
 
-    private volatile int limit;
-    private volatile long nextOffset;
-    private volatile long maxTimestamp = Long.MIN_VALUE;
+    private static final VarHandle LIMIT;
+    private static final VarHandle NEXT_OFFSET;
+    private static final VarHandle MAX_TIMESTAMP;
+
+    static
+    {
+        try
+        {
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            LIMIT = lookup.findVarHandle(Segment.class, "limit", int.class);
+            NEXT_OFFSET = lookup.findVarHandle(Segment.class, "nextOffset", long.class);
+            MAX_TIMESTAMP = lookup.findVarHandle(Segment.class, "maxTimestamp", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    /*
+     * Published state: written by the writer with release stores (no full fence on the append
+     * path), read by anyone with acquire loads. The limit is stored last: a reader that sees a
+     * limit sees every frame, index entry and offset before it.
+     */
+    private int limit;
+    private long nextOffset;
+    private long maxTimestamp = Long.MIN_VALUE;
 
     private boolean sealed;
     private int flushedPosition;
@@ -101,9 +127,9 @@ final class Segment
         try
         {
             final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, capacity);
-            for (int i = 0; i < capacity; i += PAGE_SIZE)
+            for (long i = 0; i < capacity; i += PAGE_SIZE)
             {
-                mapped.put(i, (byte)0);
+                mapped.put((int)i, (byte)0);
             }
             return new Prepared(file, channel, mapped);
         }
@@ -187,9 +213,9 @@ final class Segment
     private void pretouch()
     {
         final int capacity = buffer.capacity();
-        for (int i = 0; i < capacity; i += PAGE_SIZE)
+        for (long i = 0; i < capacity; i += PAGE_SIZE)
         {
-            buffer.putByte(i, (byte)0);
+            buffer.putByte((int)i, (byte)0);
         }
     }
 
@@ -233,7 +259,7 @@ final class Segment
      */
     int limit()
     {
-        return limit;
+        return (int)LIMIT.getAcquire(this);
     }
 
     /**
@@ -241,7 +267,7 @@ final class Segment
      */
     long nextOffset()
     {
-        return nextOffset;
+        return (long)NEXT_OFFSET.getAcquire(this);
     }
 
     /**
@@ -249,7 +275,7 @@ final class Segment
      */
     long maxTimestamp()
     {
-        return maxTimestamp;
+        return (long)MAX_TIMESTAMP.getAcquire(this);
     }
 
     SegmentIndex index()
@@ -264,7 +290,7 @@ final class Segment
 
     boolean isEmpty()
     {
-        return limit == 0;
+        return limit() == 0;
     }
 
     /**
@@ -273,18 +299,19 @@ final class Segment
     void published(final int alignedLength, final int recordCount, final long frameMaxTimestamp, final int indexInterval)
     {
         final int position = limit;
+        final long next = nextOffset;
         if (position > 0 && bytesSinceIndexEntry >= indexInterval && index.hasRoom())
         {
-            index.add((int)(nextOffset - baseOffset), position, maxTimestamp);
+            index.add((int)(next - baseOffset), position, maxTimestamp);
             bytesSinceIndexEntry = 0;
         }
         bytesSinceIndexEntry += alignedLength;
         if (frameMaxTimestamp > maxTimestamp)
         {
-            maxTimestamp = frameMaxTimestamp;
+            MAX_TIMESTAMP.setRelease(this, frameMaxTimestamp);
         }
-        nextOffset += recordCount;
-        limit = position + alignedLength;
+        NEXT_OFFSET.setRelease(this, next + recordCount);
+        LIMIT.setRelease(this, position + alignedLength);
     }
 
     /**
@@ -294,7 +321,7 @@ final class Segment
      */
     boolean force()
     {
-        final int end = limit;
+        final int end = limit();
         if (end == flushedPosition)
         {
             return false;
@@ -331,7 +358,7 @@ final class Segment
      */
     void markFlushed()
     {
-        flushedPosition = limit;
+        flushedPosition = limit();
     }
 
     /**
@@ -341,9 +368,9 @@ final class Segment
     {
         final SegmentIndex.SealedState state = sealed.sealedState();
         this.index = sealed;
-        this.nextOffset = state.nextOffset();
-        this.maxTimestamp = state.maxTimestamp();
-        this.limit = state.limit();
+        NEXT_OFFSET.setRelease(this, state.nextOffset());
+        MAX_TIMESTAMP.setRelease(this, state.maxTimestamp());
+        LIMIT.setRelease(this, state.limit());
         this.flushedPosition = state.limit();
         this.sealed = true;
     }
@@ -377,7 +404,7 @@ final class Segment
      */
     void writeIndexFile() throws IOException
     {
-        index.writeTo(indexFile(), new SegmentIndex.SealedState(limit, nextOffset, maxTimestamp));
+        index.writeTo(indexFile(), new SegmentIndex.SealedState(limit(), nextOffset(), maxTimestamp()));
         final SegmentIndex sealed = SegmentIndex.loadSealed(indexFile(), baseOffset, capacity());
         if (sealed == null)
         {

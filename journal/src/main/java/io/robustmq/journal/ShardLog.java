@@ -187,10 +187,6 @@ public final class ShardLog implements AutoCloseable
             {
                 sealed.seal();
             }
-            else
-            {
-                sealed.force();
-            }
             final Segment.Prepared prepared = nextSegment != null ? nextSegment.take() : null;
             final Segment next;
             if (prepared != null && prepared.capacity() == config.segmentBytes())
