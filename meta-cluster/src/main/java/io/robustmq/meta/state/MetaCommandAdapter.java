@@ -1,0 +1,151 @@
+package io.robustmq.meta.state;
+
+import io.robustmq.meta.codecs.CommandResultEncoder;
+import io.robustmq.meta.codecs.CreateTopicDecoder;
+import io.robustmq.meta.codecs.DeleteTopicDecoder;
+import io.robustmq.meta.codecs.MessageHeaderDecoder;
+import io.robustmq.meta.codecs.MessageHeaderEncoder;
+import io.robustmq.meta.codecs.NodeHeartbeatDecoder;
+import io.robustmq.meta.codecs.RegisterNodeDecoder;
+import io.robustmq.meta.codecs.ResultCode;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+
+/**
+ * Decodes the Meta Service's commands from the log and applies them to {@link MetaState}, in log
+ * order; each client command's outcome is encoded as a {@code CommandResult} and handed to a
+ * {@link ResultSink}. Decoders and the result buffer are reused; one per clustered service.
+ */
+public final class MetaCommandAdapter
+{
+    /**
+     * Where a command's result goes: to the client session that sent it, in the clustered service.
+     */
+    @FunctionalInterface
+    public interface ResultSink
+    {
+        /**
+         * @param buffer holds the encoded {@code CommandResult}.
+         * @param offset where it starts.
+         * @param length its length.
+         */
+        void onResult(DirectBuffer buffer, int offset, int length);
+    }
+
+    private final MetaState state;
+    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
+    private final CreateTopicDecoder createTopic = new CreateTopicDecoder();
+    private final DeleteTopicDecoder deleteTopic = new DeleteTopicDecoder();
+    private final RegisterNodeDecoder registerNode = new RegisterNodeDecoder();
+    private final NodeHeartbeatDecoder heartbeat = new NodeHeartbeatDecoder();
+    private final MessageHeaderEncoder resultHeader = new MessageHeaderEncoder();
+    private final CommandResultEncoder result = new CommandResultEncoder();
+    private final ExpandableArrayBuffer resultBuffer = new ExpandableArrayBuffer(256);
+
+    /**
+     * @param state the state the commands change.
+     */
+    public MetaCommandAdapter(final MetaState state)
+    {
+        this.state = state;
+    }
+
+    /**
+     * Apply one command.
+     *
+     * @param buffer      holds the message, SBE header first.
+     * @param offset      where it starts.
+     * @param length      its length.
+     * @param timestamp   cluster time of the command.
+     * @param logPosition its position in the log.
+     * @param sink        told the result of a client command.
+     * @return false if the message is not one of the Meta Service's commands (it is ignored).
+     */
+    public boolean apply(
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final long timestamp,
+        final long logPosition,
+        final ResultSink sink)
+    {
+        if (length < MessageHeaderDecoder.ENCODED_LENGTH)
+        {
+            return false;
+        }
+        header.wrap(buffer, offset);
+        if (header.schemaId() != CreateTopicDecoder.SCHEMA_ID)
+        {
+            return false;
+        }
+        final int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
+        switch (header.templateId())
+        {
+            case CreateTopicDecoder.TEMPLATE_ID ->
+            {
+                createTopic.wrap(buffer, body, header.blockLength(), header.version());
+                final long clientId = createTopic.clientId();
+                final long requestId = createTopic.requestId();
+                final int partitions = createTopic.partitions();
+                final long retentionMs = createTopic.retentionMs();
+                final long retentionBytes = createTopic.retentionBytes();
+                final String name = createTopic.name();
+                final String storage = createTopic.storage();
+                final String durability = createTopic.durability();
+                respond(sink, clientId, requestId, state.createTopic(clientId, requestId, name, partitions, storage,
+                    durability, retentionMs, retentionBytes, timestamp, logPosition), name);
+            }
+            case DeleteTopicDecoder.TEMPLATE_ID ->
+            {
+                deleteTopic.wrap(buffer, body, header.blockLength(), header.version());
+                final long clientId = deleteTopic.clientId();
+                final long requestId = deleteTopic.requestId();
+                final String name = deleteTopic.name();
+                respond(sink, clientId, requestId, state.deleteTopic(clientId, requestId, name), name);
+            }
+            case RegisterNodeDecoder.TEMPLATE_ID ->
+            {
+                registerNode.wrap(buffer, body, header.blockLength(), header.version());
+                final long clientId = registerNode.clientId();
+                final long requestId = registerNode.requestId();
+                final int nodeId = registerNode.nodeId();
+                final String address = registerNode.address();
+                respond(sink, clientId, requestId, state.registerNode(clientId, requestId, nodeId, address, timestamp),
+                    "node " + nodeId);
+            }
+            case NodeHeartbeatDecoder.TEMPLATE_ID ->
+            {
+                heartbeat.wrap(buffer, body, header.blockLength(), header.version());
+                state.heartbeat(heartbeat.nodeId(), timestamp);
+            }
+            default ->
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void respond(
+        final ResultSink sink, final long clientId, final long requestId, final ResultCode code, final String subject)
+    {
+        result.wrapAndApplyHeader(resultBuffer, 0, resultHeader)
+            .clientId(clientId)
+            .requestId(requestId)
+            .code(code)
+            .message(describe(code, subject));
+        sink.onResult(resultBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + result.encodedLength());
+    }
+
+    private static String describe(final ResultCode code, final String subject)
+    {
+        return switch (code)
+        {
+            case OK -> "";
+            case ALREADY_EXISTS -> subject + " exists";
+            case NOT_FOUND -> subject + " not found";
+            case INVALID -> "invalid request for " + subject;
+            default -> code.name();
+        };
+    }
+}
