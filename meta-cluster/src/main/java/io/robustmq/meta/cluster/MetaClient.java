@@ -1,0 +1,174 @@
+package io.robustmq.meta.cluster;
+
+import io.aeron.cluster.client.AeronCluster;
+import io.aeron.cluster.client.EgressListener;
+import io.aeron.logbuffer.Header;
+import io.robustmq.meta.codecs.CommandResultDecoder;
+import io.robustmq.meta.codecs.MessageHeaderDecoder;
+import io.robustmq.meta.codecs.ResultCode;
+import io.robustmq.meta.state.MetaCommands;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * Sends commands to the Meta Service and completes a future with each result. One thread of its
+ * own ({@code robustmq-meta-client}) owns the cluster connection: it sends what callers queue and
+ * polls the results. Each command carries this client's id and a fresh request id, so the cluster
+ * applies a command once even if it is sent again.
+ */
+public final class MetaClient implements AutoCloseable
+{
+    /**
+     * A command's outcome.
+     *
+     * @param code    OK, ALREADY_EXISTS, NOT_FOUND or INVALID.
+     * @param message what went wrong, or empty.
+     */
+    public record Result(ResultCode code, String message)
+    {
+    }
+
+    private interface Command
+    {
+        int encode(MetaCommands commands, ExpandableArrayBuffer buffer, long requestId);
+    }
+
+    private record Pending(long requestId, Command command)
+    {
+    }
+
+    private final long clientId;
+    private final AeronCluster cluster;
+    private final MetaCommands commands = new MetaCommands();
+    private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(512);
+    private final Queue<Pending> outbox = new ConcurrentLinkedQueue<>();
+    private final Map<Long, CompletableFuture<Result>> waiting = new ConcurrentHashMap<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private long nextRequestId;
+
+    private MetaClient(final long clientId, final AeronCluster.Context ctx)
+    {
+        this.clientId = clientId;
+        final MessageHeaderDecoder header = new MessageHeaderDecoder();
+        final CommandResultDecoder result = new CommandResultDecoder();
+        ctx.egressListener(new EgressListener()
+        {
+            @Override
+            public void onMessage(
+                final long clusterSessionId,
+                final long timestamp,
+                final DirectBuffer buffer,
+                final int offset,
+                final int length,
+                final Header aeronHeader)
+            {
+                header.wrap(buffer, offset);
+                if (header.schemaId() == CommandResultDecoder.SCHEMA_ID && header.templateId() == CommandResultDecoder.TEMPLATE_ID)
+                {
+                    result.wrapAndApplyHeader(buffer, offset, header);
+                    final long requestId = result.requestId();
+                    final ResultCode code = result.code();
+                    final CompletableFuture<Result> future = waiting.remove(requestId);
+                    if (future != null && result.clientId() == MetaClient.this.clientId)
+                    {
+                        future.complete(new Result(code, result.message()));
+                    }
+                }
+            }
+        });
+        this.cluster = AeronCluster.connect(ctx);
+        this.thread = new Thread(this::run, "robustmq-meta-client");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    /**
+     * @param clientId         unique among the cluster's clients (a node uses its node id).
+     * @param aeronDirectory   the local media driver's directory.
+     * @param ingressEndpoints the members' ingress endpoints, {@code id=host:port,...}.
+     * @return a connected client.
+     */
+    public static MetaClient connect(final long clientId, final String aeronDirectory, final String ingressEndpoints)
+    {
+        return new MetaClient(clientId, new AeronCluster.Context()
+            .aeronDirectoryName(aeronDirectory)
+            .ingressChannel("aeron:udp")
+            .ingressEndpoints(ingressEndpoints)
+            .egressChannel("aeron:udp?endpoint=localhost:0"));
+    }
+
+    public CompletableFuture<Result> createTopic(
+        final String name,
+        final int partitions,
+        final String storage,
+        final String durability,
+        final long retentionMs,
+        final long retentionBytes)
+    {
+        return submit((encoder, out, requestId) -> encoder.createTopic(out, 0, clientId, requestId, name, partitions,
+            storage, durability, retentionMs, retentionBytes));
+    }
+
+    public CompletableFuture<Result> deleteTopic(final String name)
+    {
+        return submit((encoder, out, requestId) -> encoder.deleteTopic(out, 0, clientId, requestId, name));
+    }
+
+    public CompletableFuture<Result> registerNode(final int nodeId, final String address)
+    {
+        return submit((encoder, out, requestId) -> encoder.registerNode(out, 0, clientId, requestId, nodeId, address));
+    }
+
+    private synchronized CompletableFuture<Result> submit(final Command command)
+    {
+        final long requestId = ++nextRequestId;
+        final CompletableFuture<Result> future = new CompletableFuture<>();
+        waiting.put(requestId, future);
+        outbox.add(new Pending(requestId, command));
+        return future;
+    }
+
+    private void run()
+    {
+        final IdleStrategy idle = new BackoffIdleStrategy();
+        while (running)
+        {
+            int work = cluster.pollEgress();
+            Pending pending;
+            while ((pending = outbox.poll()) != null)
+            {
+                final int length = pending.command().encode(commands, buffer, pending.requestId());
+                while (cluster.offer(buffer, 0, length) < 0)
+                {
+                    idle.idle(cluster.pollEgress());
+                }
+                work++;
+            }
+            idle.idle(work);
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        running = false;
+        try
+        {
+            thread.join(5000);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        cluster.close();
+    }
+}

@@ -1,0 +1,225 @@
+package io.robustmq.meta.cluster;
+
+import io.aeron.archive.Archive;
+import io.aeron.archive.ArchiveThreadingMode;
+import io.aeron.archive.client.AeronArchive;
+import io.aeron.cluster.ClusteredMediaDriver;
+import io.aeron.cluster.ConsensusModule;
+import io.aeron.cluster.service.ClusteredServiceContainer;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.NoOpLock;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * One member of the Meta Service's cluster, embedded in the node's process: a media driver, an
+ * archive and a consensus module (all on shared threads, with small buffers), and the service
+ * container hosting {@link MetaClusteredService}. Files live under the node's data directory;
+ * Aeron's own directory is a fresh one of the member's, deleted at start and at close.
+ * <p>
+ * Ports, from the member's base port: ingress +0, consensus +1, log +2, catch-up +3, archive
+ * control +4.
+ */
+public final class MetaClusterMember implements AutoCloseable
+{
+    /**
+     * How a member runs.
+     */
+    public static final class Context
+    {
+        private int memberId;
+        private Path directory;
+        private String aeronDirectory;
+        private String host = "localhost";
+        private int basePort = 29000;
+        private long nodeTimeoutMs = 5000;
+        private ErrorHandler errorHandler = Throwable::printStackTrace;
+
+        public Context memberId(final int memberId)
+        {
+            this.memberId = memberId;
+            return this;
+        }
+
+        /**
+         * @param directory where the archive and the cluster's files go.
+         * @return this.
+         */
+        public Context directory(final Path directory)
+        {
+            this.directory = directory;
+            return this;
+        }
+
+        /**
+         * @param aeronDirectory the media driver's directory (under /dev/shm where there is one).
+         * @return this.
+         */
+        public Context aeronDirectory(final String aeronDirectory)
+        {
+            this.aeronDirectory = aeronDirectory;
+            return this;
+        }
+
+        public Context host(final String host)
+        {
+            this.host = host;
+            return this;
+        }
+
+        public Context basePort(final int basePort)
+        {
+            this.basePort = basePort;
+            return this;
+        }
+
+        public Context nodeTimeoutMs(final long nodeTimeoutMs)
+        {
+            this.nodeTimeoutMs = nodeTimeoutMs;
+            return this;
+        }
+
+        public Context errorHandler(final ErrorHandler errorHandler)
+        {
+            this.errorHandler = errorHandler;
+            return this;
+        }
+
+        void conclude()
+        {
+            Objects.requireNonNull(directory, "directory");
+            Objects.requireNonNull(aeronDirectory, "aeronDirectory");
+        }
+
+        String endpoint(final int offset)
+        {
+            return host + ":" + (basePort + offset);
+        }
+
+        /**
+         * @return the members list in Aeron's form: id,ingress,consensus,log,catchup,archive.
+         */
+        String members()
+        {
+            return memberId + "," + endpoint(0) + "," + endpoint(1) + "," + endpoint(2) + "," + endpoint(3) + "," +
+                endpoint(4);
+        }
+
+        /**
+         * @return the media driver's directory.
+         */
+        public String aeronDirectoryName()
+        {
+            return aeronDirectory;
+        }
+
+        /**
+         * @return the ingress endpoints in Aeron's client form: id=host:port.
+         */
+        public String ingressEndpoints()
+        {
+            return memberId + "=" + endpoint(0);
+        }
+    }
+
+    private static final String SMALL_TERM = "term-length=64k";
+
+    private final ClusteredMediaDriver driver;
+    private final ClusteredServiceContainer container;
+    private final MetaClusteredService service;
+
+    private MetaClusterMember(
+        final ClusteredMediaDriver driver, final ClusteredServiceContainer container, final MetaClusteredService service)
+    {
+        this.driver = driver;
+        this.container = container;
+        this.service = service;
+    }
+
+    /**
+     * Start the member; it recovers from its latest snapshot and its log.
+     *
+     * @param ctx how to run.
+     * @return the running member.
+     */
+    public static MetaClusterMember launch(final Context ctx)
+    {
+        ctx.conclude();
+        final File base = ctx.directory.toFile();
+        final MediaDriver.Context driverCtx = new MediaDriver.Context()
+            .aeronDirectoryName(ctx.aeronDirectory)
+            .threadingMode(ThreadingMode.SHARED)
+            .termBufferSparseFile(true)
+            .publicationTermBufferLength(64 * 1024)
+            .ipcTermBufferLength(64 * 1024)
+            .counterValuesBufferLength(1024 * 1024)
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true)
+            .errorHandler(ctx.errorHandler);
+        final Archive.Context archiveCtx = new Archive.Context()
+            .aeronDirectoryName(ctx.aeronDirectory)
+            .archiveDir(new File(base, "archive"))
+            .archiveId(ctx.memberId)
+            .controlChannel("aeron:udp?endpoint=" + ctx.endpoint(4) + "|" + SMALL_TERM)
+            .localControlChannel("aeron:ipc?" + SMALL_TERM)
+            .replicationChannel("aeron:udp?endpoint=" + ctx.host + ":0")
+            .recordingEventsEnabled(false)
+            .threadingMode(ArchiveThreadingMode.SHARED)
+            .errorHandler(ctx.errorHandler);
+        final AeronArchive.Context archiveClient = new AeronArchive.Context()
+            .lock(NoOpLock.INSTANCE)
+            .controlRequestChannel(archiveCtx.localControlChannel())
+            .controlRequestStreamId(archiveCtx.localControlStreamId())
+            .controlResponseChannel(archiveCtx.localControlChannel())
+            .aeronDirectoryName(ctx.aeronDirectory);
+        final ConsensusModule.Context consensusCtx = new ConsensusModule.Context()
+            .clusterMemberId(ctx.memberId)
+            .clusterMembers(ctx.members())
+            .clusterDir(new File(base, "cluster"))
+            .ingressChannel("aeron:udp?" + SMALL_TERM)
+            .logChannel("aeron:udp?term-length=256k|control-mode=manual|control=" + ctx.endpoint(2))
+            .replicationChannel("aeron:udp?endpoint=" + ctx.host + ":0")
+            .archiveContext(archiveClient.clone())
+            .errorHandler(ctx.errorHandler);
+        final MetaClusteredService service = new MetaClusteredService(ctx.nodeTimeoutMs);
+        final ClusteredMediaDriver driver = ClusteredMediaDriver.launch(driverCtx, archiveCtx, consensusCtx);
+        try
+        {
+            final ClusteredServiceContainer container = ClusteredServiceContainer.launch(
+                new ClusteredServiceContainer.Context()
+                    .aeronDirectoryName(ctx.aeronDirectory)
+                    .archiveContext(archiveClient.clone())
+                    .clusterDir(new File(base, "cluster"))
+                    .clusteredService(service)
+                    .errorHandler(ctx.errorHandler));
+            return new MetaClusterMember(driver, container, service);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietClose(driver);
+            throw ex;
+        }
+    }
+
+    /**
+     * @return the hosted service.
+     */
+    public MetaClusteredService service()
+    {
+        return service;
+    }
+
+    /**
+     * Stop the service container, then the consensus module, archive and driver.
+     */
+    @Override
+    public void close()
+    {
+        CloseHelper.closeAll(container, driver);
+    }
+}

@@ -1,0 +1,165 @@
+package io.robustmq.meta.cluster;
+
+import io.aeron.ExclusivePublication;
+import io.aeron.Image;
+import io.aeron.cluster.codecs.CloseReason;
+import io.aeron.cluster.service.ClientSession;
+import io.aeron.cluster.service.Cluster;
+import io.aeron.cluster.service.ClusteredService;
+import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.Header;
+import io.robustmq.meta.state.MetaCommandAdapter;
+import io.robustmq.meta.state.MetaSnapshot;
+import io.robustmq.meta.state.MetaState;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.IdleStrategy;
+
+/**
+ * The Meta Service's state machine hosted by Aeron Cluster: commands arrive in log order with the
+ * cluster's time and position and are applied to {@link MetaState}; each client command's result
+ * goes back to its session (from the leader; followers' sessions do not send). A cluster timer,
+ * armed once a node has registered (timers may not be scheduled from {@code onStart}) and carried
+ * in the consensus module's own snapshots, marks nodes down that missed their heartbeats.
+ * Snapshots carry the whole state.
+ * <p>
+ * Threading: every callback runs on the service container's thread; nothing here does I/O of its
+ * own, reads a clock or draws a random number.
+ */
+public final class MetaClusteredService implements ClusteredService
+{
+    /** How often the cluster checks for nodes that missed their heartbeats. */
+    public static final long NODE_CHECK_INTERVAL_MS = 1000;
+    private static final long NODE_CHECK_TIMER_ID = 1;
+
+    private final MetaState state;
+    private final MetaCommandAdapter adapter;
+    private final MetaSnapshot snapshot = new MetaSnapshot();
+    private Cluster cluster;
+    private IdleStrategy idleStrategy;
+    private ClientSession replyTo;
+    private volatile Cluster.Role role = Cluster.Role.FOLLOWER;
+    private boolean nodeCheckArmed;
+
+    private final MetaCommandAdapter.ResultSink reply = this::reply;
+
+    /**
+     * @param nodeTimeoutMs a node that sends no heartbeat for this long is marked down.
+     */
+    public MetaClusteredService(final long nodeTimeoutMs)
+    {
+        this.state = new MetaState(nodeTimeoutMs);
+        this.adapter = new MetaCommandAdapter(state);
+    }
+
+    /**
+     * @return the state; read it only on the service thread (or after the container has stopped).
+     */
+    public MetaState state()
+    {
+        return state;
+    }
+
+    /**
+     * @return this member's role, as the cluster last told it.
+     */
+    public Cluster.Role role()
+    {
+        return role;
+    }
+
+    @Override
+    public void onStart(final Cluster cluster, final Image snapshotImage)
+    {
+        this.cluster = cluster;
+        this.idleStrategy = cluster.idleStrategy();
+        if (snapshotImage != null)
+        {
+            final FragmentHandler loader = (buffer, offset, length, header) -> snapshot.load(state, buffer, offset);
+            while (!snapshotImage.isEndOfStream())
+            {
+                idleStrategy.idle(snapshotImage.poll(loader, 100));
+            }
+        }
+    }
+
+    private void scheduleNodeCheck(final long now)
+    {
+        idleStrategy.reset();
+        while (!cluster.scheduleTimer(NODE_CHECK_TIMER_ID, now + NODE_CHECK_INTERVAL_MS))
+        {
+            idleStrategy.idle();
+        }
+    }
+
+    @Override
+    public void onSessionOpen(final ClientSession session, final long timestamp)
+    {
+    }
+
+    @Override
+    public void onSessionClose(final ClientSession session, final long timestamp, final CloseReason closeReason)
+    {
+    }
+
+    @Override
+    public void onSessionMessage(
+        final ClientSession session,
+        final long timestamp,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final Header header)
+    {
+        replyTo = session;
+        adapter.apply(buffer, offset, length, timestamp, header.position(), reply);
+        replyTo = null;
+        if (!nodeCheckArmed && !state.nodes().isEmpty())
+        {
+            nodeCheckArmed = true;
+            scheduleNodeCheck(timestamp);
+        }
+    }
+
+    private void reply(final DirectBuffer buffer, final int offset, final int length)
+    {
+        idleStrategy.reset();
+        while (replyTo.offer(buffer, offset, length) < 0)
+        {
+            idleStrategy.idle();
+        }
+    }
+
+    @Override
+    public void onTimerEvent(final long correlationId, final long timestamp)
+    {
+        if (correlationId == NODE_CHECK_TIMER_ID)
+        {
+            state.markMissingNodesDown(timestamp);
+            scheduleNodeCheck(timestamp);
+        }
+    }
+
+    @Override
+    public void onTakeSnapshot(final ExclusivePublication publication)
+    {
+        snapshot.write(state, (buffer, offset, length) ->
+        {
+            idleStrategy.reset();
+            while (publication.offer(buffer, offset, length) < 0)
+            {
+                idleStrategy.idle();
+            }
+        });
+    }
+
+    @Override
+    public void onRoleChange(final Cluster.Role newRole)
+    {
+        role = newRole;
+    }
+
+    @Override
+    public void onTerminate(final Cluster cluster)
+    {
+    }
+}

@@ -1,0 +1,62 @@
+package io.robustmq.meta.cluster;
+
+import io.robustmq.meta.codecs.ResultCode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * One embedded member: commands answered through Aeron Cluster, and state recovered from the log
+ * after a restart.
+ */
+@Timeout(120)
+class MetaClusterMemberTest
+{
+    @TempDir
+    Path temp;
+
+    private MetaClusterMember.Context context()
+    {
+        final String shm = Files.isDirectory(Path.of("/dev/shm")) ? "/dev/shm" : temp.toString();
+        return new MetaClusterMember.Context()
+            .memberId(0)
+            .directory(temp.resolve("meta"))
+            .aeronDirectory(shm + "/robustmq-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime())
+            .basePort(29100);
+    }
+
+    private static MetaClient.Result await(final java.util.concurrent.CompletableFuture<MetaClient.Result> future)
+        throws Exception
+    {
+        return future.get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void answersCommandsAndRecoversTheStateFromItsLogAfterARestart() throws Exception
+    {
+        final MetaClusterMember.Context ctx = context();
+        try (MetaClusterMember member = MetaClusterMember.launch(ctx);
+            MetaClient client = MetaClient.connect(1, ctx.aeronDirectoryName(), ctx.ingressEndpoints()))
+        {
+            assertEquals(ResultCode.OK, await(client.createTopic("orders", 3, "journal", "always", 0, 0)).code());
+            assertEquals(ResultCode.ALREADY_EXISTS, await(client.createTopic("orders", 3, "", "", 0, 0)).code());
+            assertEquals(ResultCode.OK, await(client.registerNode(1, "127.0.0.1:58080")).code());
+        }
+
+        final MetaClusterMember.Context again = context();
+        try (MetaClusterMember member = MetaClusterMember.launch(again);
+            MetaClient client = MetaClient.connect(2, again.aeronDirectoryName(), again.ingressEndpoints()))
+        {
+            final MetaClient.Result result = await(client.createTopic("orders", 1, "", "", 0, 0));
+            assertEquals(ResultCode.ALREADY_EXISTS, result.code(), "the topic came back from the log");
+            assertEquals("orders exists", result.message());
+            assertEquals(ResultCode.OK, await(client.deleteTopic("orders")).code());
+        }
+    }
+}
