@@ -51,6 +51,7 @@ public final class RobustNode implements AutoCloseable
     private JournalService journal;
     private MessageBroker broker;
     private PidFile pidFile;
+    private DataDirectoryLock dataDirectoryLock;
 
     private RobustNode(final ServerConfig config)
     {
@@ -83,6 +84,14 @@ public final class RobustNode implements AutoCloseable
 
     private void start()
     {
+        try
+        {
+            dataDirectoryLock = DataDirectoryLock.acquire(config.dataDir());
+        }
+        catch (final IOException ex)
+        {
+            throw new NodeStartException("node", ex.getMessage(), ex);
+        }
         commonServer = start(COMMON_SERVER, () -> CommonServer.launch(new CommonServer.Context()
             .status(status)
             .adminHost(config.adminHost())
@@ -93,7 +102,14 @@ public final class RobustNode implements AutoCloseable
         status.component(COMMON_SERVER).detail(() -> "admin " + status.adminUrl() + ", " +
             commonServer.eventLoops().transport() + " event loops");
 
-        metaService = start(META_SERVICE, () -> MetaService.launch(config.nodeId()));
+        metaService = start(META_SERVICE, () -> MetaService.launch(new MetaService.Context()
+            .nodeId(config.nodeId())
+            .directory(config.dataDir().resolve("meta"))
+            .aeronDirectory(config.metaAeronDir())
+            .basePort(config.metaPort())
+            .nodeTimeoutMs(config.metaNodeTimeoutMs())
+            .adminAddress(status.adminUrl())
+            .scheduler(commonServer.eventLoops().ioGroup())));
         status.component(META_SERVICE).detail(metaService::describeState);
 
         journal = start(JOURNAL, () -> JournalService.launch(config.storage(), config.dataDir().resolve("journal"),
@@ -250,6 +266,10 @@ public final class RobustNode implements AutoCloseable
             if (pidFile != null)
             {
                 pidFile.close();
+            }
+            if (dataDirectoryLock != null)
+            {
+                dataDirectoryLock.close();
             }
         }
         finally

@@ -169,13 +169,13 @@ class NodeLifecycleTest
     }
 
     @Test
-    void aSecondNodeOnTheSameDataDirectoryIsRefusedByTheJournal() throws Exception
+    void aSecondNodeOnTheSameDataDirectoryIsRefused() throws Exception
     {
         try (TestNode first = TestNode.start(temp, ""))
         {
             final NodeStartException refused = org.junit.jupiter.api.Assertions.assertThrows(NodeStartException.class,
                 () -> TestNode.start(temp, ""));
-            assertEquals("journal", refused.component());
+            assertEquals("node", refused.component());
             assertTrue(refused.getMessage().contains("in use by another node"), refused.getMessage());
             assertEquals(200, first.get("/health").statusCode());
         }

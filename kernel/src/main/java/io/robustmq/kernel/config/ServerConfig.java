@@ -36,11 +36,21 @@ public final class ServerConfig
         new ConfigKey("network.websocket_max_frame_bytes", "1048576",
         "Largest WebSocket frame payload accepted on ws and wss listeners; a larger frame closes the connection.");
 
+    public static final ConfigKey META_PORT = new ConfigKey("meta.port", "58090",
+        "First of the five UDP ports of this node's Meta Service member (ingress, consensus, log, catch-up, " +
+        "archive control).");
+    public static final ConfigKey META_NODE_TIMEOUT_MS = new ConfigKey("meta.node_timeout_ms", "5000",
+        "A node that sends no heartbeat to the Meta Service for this long is marked down.");
+    public static final ConfigKey META_AERON_DIR = new ConfigKey("meta.aeron_dir", "\"\"",
+        "The Meta Service's Aeron directory; empty: /dev/shm/robustmq-node-<id> where /dev/shm exists, " +
+        "else <data_dir>/meta/aeron. Deleted at start and stop.");
+
     /** Every kernel key, in the order of config/server.toml. */
     public static final List<ConfigKey> KEYS = java.util.stream.Stream.concat(java.util.stream.Stream.of(
         NODE_ID, NODE_DATA_DIR, NODE_PLUGINS_DIR,
         ADMIN_HOST, ADMIN_PORT, ADMIN_MAX_REQUEST_BYTES,
-        NETWORK_HOST, NETWORK_TRANSPORT, NETWORK_IO_THREADS, NETWORK_WEBSOCKET_MAX_FRAME_BYTES),
+        NETWORK_HOST, NETWORK_TRANSPORT, NETWORK_IO_THREADS, NETWORK_WEBSOCKET_MAX_FRAME_BYTES,
+        META_PORT, META_NODE_TIMEOUT_MS, META_AERON_DIR),
         StorageConfig.KEYS.stream()).toList();
 
     /** Prefix of the plugins' sections; {@code plugins.<name>.enabled} is read by the kernel. */
@@ -58,6 +68,9 @@ public final class ServerConfig
     private final int ioThreads;
     private final int webSocketMaxFrameBytes;
     private final StorageConfig storage;
+    private final int metaPort;
+    private final long metaNodeTimeoutMs;
+    private final String metaAeronDir;
 
     private ServerConfig(final ConfigReader reader)
     {
@@ -74,6 +87,9 @@ public final class ServerConfig
         ioThreads = reader.getInt(NETWORK_IO_THREADS.name(), 0, 0, 1024);
         webSocketMaxFrameBytes =
             reader.getInt(NETWORK_WEBSOCKET_MAX_FRAME_BYTES.name(), 1024 * 1024, 125, 256 * 1024 * 1024);
+        metaPort = reader.getInt(META_PORT.name(), 58090, 1, 65530);
+        metaNodeTimeoutMs = reader.getLong(META_NODE_TIMEOUT_MS.name(), 5000, 100, 3_600_000);
+        metaAeronDir = reader.getString(META_AERON_DIR.name(), "");
         storage = new StorageConfig(reader);
     }
 
@@ -186,6 +202,30 @@ public final class ServerConfig
     public int ioThreads()
     {
         return ioThreads;
+    }
+
+    /**
+     * @return {@code meta.port}.
+     */
+    public int metaPort()
+    {
+        return metaPort;
+    }
+
+    /**
+     * @return {@code meta.node_timeout_ms}.
+     */
+    public long metaNodeTimeoutMs()
+    {
+        return metaNodeTimeoutMs;
+    }
+
+    /**
+     * @return {@code meta.aeron_dir}, or empty for the default.
+     */
+    public String metaAeronDir()
+    {
+        return metaAeronDir;
     }
 
     /**

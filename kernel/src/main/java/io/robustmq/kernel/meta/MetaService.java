@@ -1,26 +1,187 @@
 package io.robustmq.kernel.meta;
 
+import io.aeron.exceptions.TimeoutException;
+import io.robustmq.meta.cluster.MetaClient;
+import io.robustmq.meta.cluster.MetaClusterMember;
+import io.robustmq.meta.cluster.MetaClusteredService;
+import io.robustmq.meta.codecs.ResultCode;
+import org.agrona.CloseHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
 /**
- * The Meta Service component of a node. Until the Aeron Cluster service lands it holds no
- * metadata and replicates nothing: it only takes its place in the start-up order, and
- * {@link #describeState()} says exactly that.
+ * The Meta Service component of a node: a one-member Aeron Cluster embedded in the process
+ * (media driver, archive, consensus module, the metadata state machine), a client of it, the
+ * node's registration and its heartbeat every second.
  */
 public final class MetaService implements AutoCloseable
 {
-    private final int nodeId;
+    private static final Logger LOG = LoggerFactory.getLogger(MetaService.class);
+    private static final int CONNECT_ATTEMPTS = 6;
+    private static final long COMMAND_TIMEOUT_S = 30;
+    private static final long HEARTBEAT_INTERVAL_MS = 1000;
 
-    private MetaService(final int nodeId)
+    /**
+     * What the Meta Service is started with.
+     */
+    public static final class Context
+    {
+        private int nodeId;
+        private Path directory;
+        private String aeronDirectory = "";
+        private int basePort = 58090;
+        private long nodeTimeoutMs = 5000;
+        private String adminAddress;
+        private ScheduledExecutorService scheduler;
+
+        public Context nodeId(final int nodeId)
+        {
+            this.nodeId = nodeId;
+            return this;
+        }
+
+        public Context directory(final Path directory)
+        {
+            this.directory = directory;
+            return this;
+        }
+
+        /**
+         * @param aeronDirectory empty for /dev/shm/robustmq-node-&lt;id&gt; (or under the directory).
+         * @return this.
+         */
+        public Context aeronDirectory(final String aeronDirectory)
+        {
+            this.aeronDirectory = aeronDirectory;
+            return this;
+        }
+
+        public Context basePort(final int basePort)
+        {
+            this.basePort = basePort;
+            return this;
+        }
+
+        public Context nodeTimeoutMs(final long nodeTimeoutMs)
+        {
+            this.nodeTimeoutMs = nodeTimeoutMs;
+            return this;
+        }
+
+        public Context adminAddress(final String adminAddress)
+        {
+            this.adminAddress = adminAddress;
+            return this;
+        }
+
+        public Context scheduler(final ScheduledExecutorService scheduler)
+        {
+            this.scheduler = scheduler;
+            return this;
+        }
+
+        void conclude()
+        {
+            Objects.requireNonNull(directory, "directory");
+            Objects.requireNonNull(adminAddress, "adminAddress");
+            Objects.requireNonNull(scheduler, "scheduler");
+            if (aeronDirectory.isEmpty())
+            {
+                aeronDirectory = Files.isDirectory(Path.of("/dev/shm")) ?
+                    "/dev/shm/robustmq-node-" + nodeId + "-" + basePort :
+                    directory.resolve("aeron").toString();
+            }
+        }
+    }
+
+    private final int nodeId;
+    private final MetaClusterMember member;
+    private final MetaClient client;
+    private final ScheduledFuture<?> heartbeat;
+
+    private MetaService(final int nodeId, final MetaClusterMember member, final MetaClient client,
+        final ScheduledFuture<?> heartbeat)
     {
         this.nodeId = nodeId;
+        this.member = member;
+        this.client = client;
+        this.heartbeat = heartbeat;
     }
 
     /**
-     * @param nodeId the node's id.
+     * Start the member, connect to it, and register the node.
+     *
+     * @param ctx what to start with.
      * @return the started component.
+     * @throws IllegalStateException if the cluster does not accept the node's registration.
      */
-    public static MetaService launch(final int nodeId)
+    public static MetaService launch(final Context ctx) throws Exception
     {
-        return new MetaService(nodeId);
+        ctx.conclude();
+        final MetaClusterMember member = MetaClusterMember.launch(new MetaClusterMember.Context()
+            .memberId(0)
+            .directory(ctx.directory)
+            .aeronDirectory(ctx.aeronDirectory)
+            .basePort(ctx.basePort)
+            .nodeTimeoutMs(ctx.nodeTimeoutMs)
+            .errorHandler(error -> LOG.error("meta service error", error)));
+        MetaClient client = null;
+        try
+        {
+            client = connect(ctx, member);
+            final MetaClient.Result registered =
+                client.registerNode(ctx.nodeId, ctx.adminAddress).get(COMMAND_TIMEOUT_S, TimeUnit.SECONDS);
+            if (registered.code() != ResultCode.OK)
+            {
+                throw new IllegalStateException("the cluster refused node " + ctx.nodeId + ": " + registered.message());
+            }
+            final MetaClient heartbeats = client;
+            final ScheduledFuture<?> heartbeat = ctx.scheduler.scheduleAtFixedRate(() -> heartbeats.heartbeat(ctx.nodeId),
+                HEARTBEAT_INTERVAL_MS, HEARTBEAT_INTERVAL_MS, TimeUnit.MILLISECONDS);
+            return new MetaService(ctx.nodeId, member, client, heartbeat);
+        }
+        catch (final Exception ex)
+        {
+            CloseHelper.quietCloseAll(client, member);
+            throw ex;
+        }
+    }
+
+    /**
+     * A member that has not yet elected itself makes the first connection time out: try again.
+     */
+    private static MetaClient connect(final Context ctx, final MetaClusterMember member)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return MetaClient.connect(ctx.nodeId, ctx.aeronDirectory, member.ingressEndpoints());
+            }
+            catch (final TimeoutException ex)
+            {
+                if (attempt == CONNECT_ATTEMPTS)
+                {
+                    throw ex;
+                }
+                LOG.info("meta service not ready yet (attempt {} of {}): {}", attempt, CONNECT_ATTEMPTS, ex.getMessage());
+            }
+        }
+    }
+
+    /**
+     * @return the client, for the kernel's metadata commands.
+     */
+    public MetaClient client()
+    {
+        return client;
     }
 
     /**
@@ -28,13 +189,15 @@ public final class MetaService implements AutoCloseable
      */
     public String describeState()
     {
-        return "standalone node " + nodeId + "; cluster metadata (Aeron Cluster) not implemented yet: " +
-            "nothing is stored or replicated";
+        final MetaClusteredService.Summary summary = member.service().summary();
+        return "one-member cluster, node " + nodeId + " " + summary.role().name().toLowerCase(java.util.Locale.ROOT) +
+            "; " + summary.topics() + " topics, " + summary.nodesUp() + " of " + summary.nodes() + " nodes up";
     }
 
     @Override
     public void close()
     {
-        // Holds nothing yet.
+        heartbeat.cancel(false);
+        CloseHelper.closeAll(client, member);
     }
 }

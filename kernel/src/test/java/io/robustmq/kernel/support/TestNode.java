@@ -57,10 +57,41 @@ public final class TestNode implements AutoCloseable
             node.plugins_dir = "%s"
             admin.port = 0
             network.io_threads = 2
-            """.formatted(dir.resolve("data"), plugins) + extraToml;
+            meta.port = %d
+            """.formatted(dir.resolve("data"), plugins, freeMetaPorts()) + extraToml;
         final Path file = dir.resolve("server.toml");
         Files.writeString(file, toml);
         return file;
+    }
+
+    /**
+     * @return the first of five consecutive UDP ports free on localhost, for the node's Meta Service.
+     */
+    public static int freeMetaPorts()
+    {
+        final java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 100; attempt++)
+        {
+            final int base = 30_000 + random.nextInt(20_000);
+            final java.util.List<java.net.DatagramSocket> taken = new java.util.ArrayList<>();
+            try
+            {
+                for (int i = 0; i < 5; i++)
+                {
+                    taken.add(new java.net.DatagramSocket(base + i, java.net.InetAddress.getLoopbackAddress()));
+                }
+                return base;
+            }
+            catch (final java.net.SocketException busy)
+            {
+                // Try another range.
+            }
+            finally
+            {
+                taken.forEach(java.net.DatagramSocket::close);
+            }
+        }
+        throw new IllegalStateException("no five free consecutive UDP ports found");
     }
 
     public RobustNode node()

@@ -128,6 +128,16 @@ public final class MetaClient implements AutoCloseable
         return submit((encoder, out, requestId) -> encoder.registerNode(out, 0, clientId, requestId, nodeId, address));
     }
 
+    /**
+     * Tell the cluster this node is alive; no answer is sent.
+     *
+     * @param nodeId the node's id.
+     */
+    public void heartbeat(final int nodeId)
+    {
+        outbox.add(new Pending(0, (encoder, out, requestId) -> encoder.heartbeat(out, 0, nodeId)));
+    }
+
     private synchronized CompletableFuture<Result> submit(final Command command)
     {
         final long requestId = ++nextRequestId;

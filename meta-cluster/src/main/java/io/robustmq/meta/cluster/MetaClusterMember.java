@@ -132,13 +132,26 @@ public final class MetaClusterMember implements AutoCloseable
     private final ClusteredMediaDriver driver;
     private final ClusteredServiceContainer container;
     private final MetaClusteredService service;
+    private final String ingressEndpoints;
 
     private MetaClusterMember(
-        final ClusteredMediaDriver driver, final ClusteredServiceContainer container, final MetaClusteredService service)
+        final ClusteredMediaDriver driver,
+        final ClusteredServiceContainer container,
+        final MetaClusteredService service,
+        final String ingressEndpoints)
     {
         this.driver = driver;
         this.container = container;
         this.service = service;
+        this.ingressEndpoints = ingressEndpoints;
+    }
+
+    /**
+     * @return where clients reach the cluster, {@code id=host:port}.
+     */
+    public String ingressEndpoints()
+    {
+        return ingressEndpoints;
     }
 
     /**
@@ -197,7 +210,7 @@ public final class MetaClusterMember implements AutoCloseable
                     .clusterDir(new File(base, "cluster"))
                     .clusteredService(service)
                     .errorHandler(ctx.errorHandler));
-            return new MetaClusterMember(driver, container, service);
+            return new MetaClusterMember(driver, container, service, ctx.ingressEndpoints());
         }
         catch (final RuntimeException ex)
         {

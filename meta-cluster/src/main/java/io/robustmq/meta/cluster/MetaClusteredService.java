@@ -27,6 +27,18 @@ import org.agrona.concurrent.IdleStrategy;
  */
 public final class MetaClusteredService implements ClusteredService
 {
+    /**
+     * What other threads may read of the service: published after every change.
+     *
+     * @param role       this member's role.
+     * @param topics     topics known.
+     * @param nodes      nodes registered.
+     * @param nodesUp    nodes up.
+     */
+    public record Summary(Cluster.Role role, int topics, int nodes, int nodesUp)
+    {
+    }
+
     /** How often the cluster checks for nodes that missed their heartbeats. */
     public static final long NODE_CHECK_INTERVAL_MS = 1000;
     private static final long NODE_CHECK_TIMER_ID = 1;
@@ -38,6 +50,7 @@ public final class MetaClusteredService implements ClusteredService
     private IdleStrategy idleStrategy;
     private ClientSession replyTo;
     private volatile Cluster.Role role = Cluster.Role.FOLLOWER;
+    private volatile Summary summary = new Summary(Cluster.Role.FOLLOWER, 0, 0, 0);
     private boolean nodeCheckArmed;
 
     private final MetaCommandAdapter.ResultSink reply = this::reply;
@@ -57,6 +70,27 @@ public final class MetaClusteredService implements ClusteredService
     public MetaState state()
     {
         return state;
+    }
+
+    /**
+     * @return the latest summary; any thread.
+     */
+    public Summary summary()
+    {
+        return summary;
+    }
+
+    private void publish()
+    {
+        int up = 0;
+        for (final var node : state.nodes())
+        {
+            if (node.up())
+            {
+                up++;
+            }
+        }
+        summary = new Summary(role, state.topics().size(), state.nodes().size(), up);
     }
 
     /**
@@ -80,6 +114,7 @@ public final class MetaClusteredService implements ClusteredService
                 idleStrategy.idle(snapshotImage.poll(loader, 100));
             }
         }
+        publish();
     }
 
     private void scheduleNodeCheck(final long now)
@@ -118,6 +153,7 @@ public final class MetaClusteredService implements ClusteredService
             nodeCheckArmed = true;
             scheduleNodeCheck(timestamp);
         }
+        publish();
     }
 
     private void reply(final DirectBuffer buffer, final int offset, final int length)
@@ -136,6 +172,7 @@ public final class MetaClusteredService implements ClusteredService
         {
             state.markMissingNodesDown(timestamp);
             scheduleNodeCheck(timestamp);
+            publish();
         }
     }
 
@@ -156,6 +193,7 @@ public final class MetaClusteredService implements ClusteredService
     public void onRoleChange(final Cluster.Role newRole)
     {
         role = newRole;
+        summary = new Summary(newRole, summary.topics(), summary.nodes(), summary.nodesUp());
     }
 
     @Override
