@@ -111,6 +111,7 @@ public final class RobustNode implements AutoCloseable
             .adminAddress(status.adminUrl())
             .scheduler(commonServer.eventLoops().ioGroup())));
         status.component(META_SERVICE).detail(metaService::describeState);
+        new io.robustmq.kernel.meta.MetaResource(metaService).register(commonServer.router());
 
         journal = start(JOURNAL, () -> JournalService.launch(config.storage(), config.dataDir().resolve("journal"),
             commonServer.meterRegistry()));

@@ -36,30 +36,55 @@ final class AdminRequestHandler extends SimpleChannelInboundHandler<FullHttpRequ
     protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest request)
     {
         final DecoderResult decoded = request.decoderResult();
-        AdminResponse answer;
+        final boolean keepAlive = HttpUtil.isKeepAlive(request) && !decoded.isFailure();
+        final io.netty.handler.codec.http.HttpVersion version = request.protocolVersion();
         if (decoded.isFailure())
         {
-            answer = AdminResponse.error(HttpResponseStatus.BAD_REQUEST, "malformed request: " + decoded.cause().getMessage());
+            write(ctx, version, keepAlive, AdminResponse.error(HttpResponseStatus.BAD_REQUEST,
+                "malformed request: " + decoded.cause().getMessage()));
+            return;
         }
-        else
+        final String what = request.method() + " " + request.uri();
+        java.util.concurrent.CompletionStage<AdminResponse> answer;
+        try
         {
-            try
-            {
-                answer = router.dispatch(request);
-            }
-            catch (final RuntimeException ex)
-            {
-                LOG.warn("admin request {} {} failed", request.method(), request.uri(), ex);
-                answer = AdminResponse.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, String.valueOf(ex.getMessage()));
-            }
+            answer = router.dispatch(request);
         }
+        catch (final RuntimeException ex)
+        {
+            answer = AdminHandler.now(failure(what, ex));
+        }
+        answer.whenComplete((response, error) ->
+        {
+            final AdminResponse toSend = error == null ? response : failure(what, error);
+            if (ctx.executor().inEventLoop())
+            {
+                write(ctx, version, keepAlive, toSend);
+            }
+            else
+            {
+                ctx.executor().execute(() -> write(ctx, version, keepAlive, toSend));
+            }
+        });
+    }
 
+    private static AdminResponse failure(final String what, final Throwable error)
+    {
+        LOG.warn("admin request {} failed", what, error);
+        return AdminResponse.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, String.valueOf(error.getMessage()));
+    }
+
+    private static void write(
+        final ChannelHandlerContext ctx,
+        final io.netty.handler.codec.http.HttpVersion version,
+        final boolean keepAlive,
+        final AdminResponse answer)
+    {
         final FullHttpResponse response = new DefaultFullHttpResponse(
-            request.protocolVersion(), answer.status(), Unpooled.wrappedBuffer(answer.body()));
+            version, answer.status(), Unpooled.wrappedBuffer(answer.body()));
         response.headers()
             .set(HttpHeaderNames.CONTENT_TYPE, answer.contentType())
             .setInt(HttpHeaderNames.CONTENT_LENGTH, answer.body().length);
-        final boolean keepAlive = HttpUtil.isKeepAlive(request) && !decoded.isFailure();
         HttpUtil.setKeepAlive(response, keepAlive);
         final ChannelFuture written = ctx.writeAndFlush(response);
         if (!keepAlive)

@@ -41,10 +41,10 @@ public final class NodeResource
     public void register(final AdminRouter router)
     {
         router
-            .route(HttpMethod.GET, "/health", request -> health())
-            .route(HttpMethod.GET, "/v1/node", request -> node())
+            .route(HttpMethod.GET, "/health", request -> AdminHandler.now(health()))
+            .route(HttpMethod.GET, "/v1/node", request -> AdminHandler.now(node()))
             .route(HttpMethod.GET, "/metrics", request ->
-                AdminResponse.text(HttpResponseStatus.OK, PROMETHEUS_TEXT, registry.scrape()));
+                AdminHandler.now(AdminResponse.text(HttpResponseStatus.OK, PROMETHEUS_TEXT, registry.scrape())));
     }
 
     AdminResponse health()

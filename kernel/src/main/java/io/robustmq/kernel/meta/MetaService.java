@@ -177,6 +177,30 @@ public final class MetaService implements AutoCloseable
     }
 
     /**
+     * @return the latest view of the metadata, any thread.
+     */
+    public MetaClusteredService.View view()
+    {
+        return member.service().view();
+    }
+
+    /**
+     * @return this node's id.
+     */
+    public int nodeId()
+    {
+        return nodeId;
+    }
+
+    /**
+     * @return the member's consensus address, as the cluster API reports it.
+     */
+    public String memberAddress()
+    {
+        return member.ingressEndpoints().substring(member.ingressEndpoints().indexOf('=') + 1);
+    }
+
+    /**
      * @return the client, for the kernel's metadata commands.
      */
     public MetaClient client()
@@ -189,9 +213,9 @@ public final class MetaService implements AutoCloseable
      */
     public String describeState()
     {
-        final MetaClusteredService.Summary summary = member.service().summary();
-        return "one-member cluster, node " + nodeId + " " + summary.role().name().toLowerCase(java.util.Locale.ROOT) +
-            "; " + summary.topics() + " topics, " + summary.nodesUp() + " of " + summary.nodes() + " nodes up";
+        final MetaClusteredService.View view = member.service().view();
+        return "one-member cluster, node " + nodeId + " " + view.role().name().toLowerCase(java.util.Locale.ROOT) +
+            "; " + view.topics().size() + " topics, " + view.nodesUp() + " of " + view.nodes().size() + " nodes up";
     }
 
     @Override

@@ -28,15 +28,28 @@ import org.agrona.concurrent.IdleStrategy;
 public final class MetaClusteredService implements ClusteredService
 {
     /**
-     * What other threads may read of the service: published after every change.
+     * What other threads may read of the service: an immutable copy, published after every change.
      *
-     * @param role       this member's role.
-     * @param topics     topics known.
-     * @param nodes      nodes registered.
-     * @param nodesUp    nodes up.
+     * @param role             this member's role.
+     * @param leaderMemberId   the leader's member id, or -1 before the first election.
+     * @param leadershipTermId the current term, or -1.
+     * @param topics           every topic, by name.
+     * @param nodes            every node, by id.
      */
-    public record Summary(Cluster.Role role, int topics, int nodes, int nodesUp)
+    public record View(
+        Cluster.Role role,
+        int leaderMemberId,
+        long leadershipTermId,
+        java.util.List<io.robustmq.meta.state.TopicRecord> topics,
+        java.util.List<io.robustmq.meta.state.NodeRecord> nodes)
     {
+        /**
+         * @return nodes up.
+         */
+        public int nodesUp()
+        {
+            return (int)nodes.stream().filter(io.robustmq.meta.state.NodeRecord::up).count();
+        }
     }
 
     /** How often the cluster checks for nodes that missed their heartbeats. */
@@ -50,7 +63,9 @@ public final class MetaClusteredService implements ClusteredService
     private IdleStrategy idleStrategy;
     private ClientSession replyTo;
     private volatile Cluster.Role role = Cluster.Role.FOLLOWER;
-    private volatile Summary summary = new Summary(Cluster.Role.FOLLOWER, 0, 0, 0);
+    private volatile View view = new View(Cluster.Role.FOLLOWER, -1, -1, java.util.List.of(), java.util.List.of());
+    private int leaderMemberId = -1;
+    private long leadershipTermId = -1;
     private boolean nodeCheckArmed;
 
     private final MetaCommandAdapter.ResultSink reply = this::reply;
@@ -73,24 +88,17 @@ public final class MetaClusteredService implements ClusteredService
     }
 
     /**
-     * @return the latest summary; any thread.
+     * @return the latest view; any thread.
      */
-    public Summary summary()
+    public View view()
     {
-        return summary;
+        return view;
     }
 
     private void publish()
     {
-        int up = 0;
-        for (final var node : state.nodes())
-        {
-            if (node.up())
-            {
-                up++;
-            }
-        }
-        summary = new Summary(role, state.topics().size(), state.nodes().size(), up);
+        view = new View(role, leaderMemberId, leadershipTermId, java.util.List.copyOf(state.topics()),
+            java.util.List.copyOf(state.nodes()));
     }
 
     /**
@@ -158,6 +166,7 @@ public final class MetaClusteredService implements ClusteredService
 
     private void reply(final DirectBuffer buffer, final int offset, final int length)
     {
+        publish();
         idleStrategy.reset();
         while (replyTo.offer(buffer, offset, length) < 0)
         {
@@ -193,7 +202,23 @@ public final class MetaClusteredService implements ClusteredService
     public void onRoleChange(final Cluster.Role newRole)
     {
         role = newRole;
-        summary = new Summary(newRole, summary.topics(), summary.nodes(), summary.nodesUp());
+        publish();
+    }
+
+    @Override
+    public void onNewLeadershipTermEvent(
+        final long leadershipTermId,
+        final long logPosition,
+        final long timestamp,
+        final long termBaseLogPosition,
+        final int leaderMemberId,
+        final int logSessionId,
+        final java.util.concurrent.TimeUnit timeUnit,
+        final int appVersion)
+    {
+        this.leadershipTermId = leadershipTermId;
+        this.leaderMemberId = leaderMemberId;
+        publish();
     }
 
     @Override

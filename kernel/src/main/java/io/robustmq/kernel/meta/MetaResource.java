@@ -1,0 +1,265 @@
+package io.robustmq.kernel.meta;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.robustmq.kernel.admin.AdminHandler;
+import io.robustmq.kernel.admin.AdminResponse;
+import io.robustmq.kernel.admin.AdminRouter;
+import io.robustmq.meta.cluster.MetaClient;
+import io.robustmq.meta.cluster.MetaClusteredService;
+import io.robustmq.meta.state.MetaState;
+import io.robustmq.meta.state.NodeRecord;
+import io.robustmq.meta.state.TopicRecord;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The Meta Service's admin routes. Reads answer from the local view of the metadata; writes go
+ * through the cluster and answer once it has applied them.
+ * <pre>
+ * GET    /v1/cluster         {"leader": id, "term": n, "members": [{"id", "address", "role", "state"}]}
+ * GET    /v1/nodes           every node: id, address, state, last heartbeat
+ * GET    /v1/topics          every topic
+ * POST   /v1/topics          {"name", "partitions", "storage", "durability", "retention_ms", "retention_bytes"}:
+ *                            201, 409 if it exists, 400 naming a bad field
+ * GET    /v1/topics/{name}   200 or 404 (a name holding / is sent as %2F)
+ * DELETE /v1/topics/{name}   204 or 404
+ * </pre>
+ */
+public final class MetaResource
+{
+    private static final String TOPIC_PREFIX = "/v1/topics/";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> TOPIC_FIELDS =
+        Set.of("name", "partitions", "storage", "durability", "retention_ms", "retention_bytes");
+    private static final Set<String> STORAGES = Set.of("journal", "memory");
+    private static final Set<String> DURABILITIES = Set.of("none", "interval", "always");
+
+    private final MetaService meta;
+
+    /**
+     * @param meta the node's Meta Service.
+     */
+    public MetaResource(final MetaService meta)
+    {
+        this.meta = meta;
+    }
+
+    /**
+     * @param router where to add the routes.
+     */
+    public void register(final AdminRouter router)
+    {
+        router
+            .route(HttpMethod.GET, "/v1/cluster", request -> AdminHandler.now(cluster()))
+            .route(HttpMethod.GET, "/v1/nodes", request -> AdminHandler.now(nodes()))
+            .route(HttpMethod.GET, "/v1/topics", request -> AdminHandler.now(topics()))
+            .route(HttpMethod.POST, "/v1/topics", this::createTopic)
+            .routePrefix(HttpMethod.GET, TOPIC_PREFIX, request -> AdminHandler.now(topic(name(request))))
+            .routePrefix(HttpMethod.DELETE, TOPIC_PREFIX, this::deleteTopic);
+    }
+
+    private static String name(final FullHttpRequest request)
+    {
+        return AdminRouter.remainder(request, TOPIC_PREFIX);
+    }
+
+    private AdminResponse cluster()
+    {
+        final MetaClusteredService.View view = meta.view();
+        final Map<String, Object> member = new LinkedHashMap<>();
+        member.put("id", meta.nodeId());
+        member.put("address", meta.memberAddress());
+        member.put("role", view.role().name().toLowerCase(Locale.ROOT));
+        member.put("state", "up");
+        final Map<String, Object> body = new LinkedHashMap<>();
+        body.put("leader", view.leaderMemberId() < 0 ? null : meta.nodeId());
+        body.put("term", view.leadershipTermId());
+        body.put("members", List.of(member));
+        return AdminResponse.json(HttpResponseStatus.OK, body);
+    }
+
+    private AdminResponse nodes()
+    {
+        final List<Object> nodes = new ArrayList<>();
+        for (final NodeRecord node : meta.view().nodes())
+        {
+            final Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("id", node.id());
+            entry.put("address", node.address());
+            entry.put("state", node.up() ? "up" : "down");
+            entry.put("registered_at", node.registeredAt());
+            entry.put("last_heartbeat", node.lastHeartbeat());
+            nodes.add(entry);
+        }
+        return AdminResponse.json(HttpResponseStatus.OK, Map.of("nodes", nodes));
+    }
+
+    private AdminResponse topics()
+    {
+        final List<Object> topics = new ArrayList<>();
+        for (final TopicRecord topic : meta.view().topics())
+        {
+            topics.add(json(topic));
+        }
+        return AdminResponse.json(HttpResponseStatus.OK, Map.of("topics", topics));
+    }
+
+    private AdminResponse topic(final String name)
+    {
+        for (final TopicRecord topic : meta.view().topics())
+        {
+            if (topic.name().equals(name))
+            {
+                return AdminResponse.json(HttpResponseStatus.OK, json(topic));
+            }
+        }
+        return AdminResponse.error(HttpResponseStatus.NOT_FOUND, "no topic " + name);
+    }
+
+    private static Map<String, Object> json(final TopicRecord topic)
+    {
+        final Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("name", topic.name());
+        entry.put("id", topic.uuid().toString());
+        entry.put("partitions", topic.partitions());
+        entry.put("storage", topic.storage());
+        entry.put("durability", topic.durability());
+        entry.put("retention_ms", topic.retentionMs());
+        entry.put("retention_bytes", topic.retentionBytes());
+        entry.put("created_at", topic.createdAt());
+        return entry;
+    }
+
+    private record TopicRequest(String name, int partitions, String storage, String durability, long retentionMs,
+        long retentionBytes)
+    {
+    }
+
+    private CompletionStage<AdminResponse> createTopic(final FullHttpRequest request)
+    {
+        final TopicRequest topic;
+        try
+        {
+            topic = parse(request.content().toString(StandardCharsets.UTF_8));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return AdminHandler.now(AdminResponse.error(HttpResponseStatus.BAD_REQUEST, ex.getMessage()));
+        }
+        return meta.client()
+            .createTopic(topic.name(), topic.partitions(), topic.storage(), topic.durability(), topic.retentionMs(),
+                topic.retentionBytes())
+            .thenApply(result -> switch (result.code())
+            {
+                case OK -> AdminResponse.json(HttpResponseStatus.CREATED, topicJson(topic.name()));
+                case ALREADY_EXISTS -> AdminResponse.error(HttpResponseStatus.CONFLICT, "topic " + topic.name() + " exists");
+                default -> AdminResponse.error(HttpResponseStatus.BAD_REQUEST, result.message());
+            });
+    }
+
+    private Object topicJson(final String name)
+    {
+        for (final TopicRecord topic : meta.view().topics())
+        {
+            if (topic.name().equals(name))
+            {
+                return json(topic);
+            }
+        }
+        return Map.of("name", name);
+    }
+
+    private CompletionStage<AdminResponse> deleteTopic(final FullHttpRequest request)
+    {
+        final String name = name(request);
+        return meta.client().deleteTopic(name).thenApply(result -> switch (result.code())
+        {
+            case OK -> new AdminResponse(HttpResponseStatus.NO_CONTENT, "application/json", new byte[0]);
+            case NOT_FOUND -> AdminResponse.error(HttpResponseStatus.NOT_FOUND, "no topic " + name);
+            default -> AdminResponse.error(HttpResponseStatus.BAD_REQUEST, result.message());
+        });
+    }
+
+    /**
+     * @param body the request's JSON.
+     * @return the request, checked.
+     * @throws IllegalArgumentException naming the field that is wrong.
+     */
+    static TopicRequest parse(final String body)
+    {
+        final JsonNode root;
+        try
+        {
+            root = JSON.readTree(body);
+        }
+        catch (final com.fasterxml.jackson.core.JsonProcessingException ex)
+        {
+            throw new IllegalArgumentException("the body is not JSON: " + ex.getOriginalMessage());
+        }
+        if (root == null || !root.isObject())
+        {
+            throw new IllegalArgumentException("the body must be a JSON object");
+        }
+        for (final Iterator<String> fields = root.fieldNames(); fields.hasNext(); )
+        {
+            final String field = fields.next();
+            if (!TOPIC_FIELDS.contains(field))
+            {
+                throw new IllegalArgumentException("unknown field '" + field + "'");
+            }
+        }
+        final JsonNode name = root.get("name");
+        if (name == null || !name.isTextual() || !MetaState.validTopicName(name.asText()))
+        {
+            throw new IllegalArgumentException("field 'name' is required: 1 to " + MetaState.MAX_TOPIC_NAME_LENGTH +
+                " characters, no control characters");
+        }
+        return new TopicRequest(
+            name.asText(),
+            (int)number(root, "partitions", 1, 1, 100_000),
+            choice(root, "storage", STORAGES),
+            choice(root, "durability", DURABILITIES),
+            number(root, "retention_ms", 0, 0, Long.MAX_VALUE),
+            number(root, "retention_bytes", 0, 0, Long.MAX_VALUE));
+    }
+
+    private static long number(final JsonNode root, final String field, final long absent, final long min, final long max)
+    {
+        final JsonNode value = root.get(field);
+        if (value == null || value.isNull())
+        {
+            return absent;
+        }
+        if (!value.isIntegralNumber() || value.asLong() < min || value.asLong() > max)
+        {
+            throw new IllegalArgumentException("field '" + field + "' must be an integer from " + min + " to " + max);
+        }
+        return value.asLong();
+    }
+
+    private static String choice(final JsonNode root, final String field, final Set<String> allowed)
+    {
+        final JsonNode value = root.get(field);
+        if (value == null || value.isNull())
+        {
+            return "";
+        }
+        if (!value.isTextual() || !allowed.contains(value.asText()))
+        {
+            throw new IllegalArgumentException("field '" + field + "' must be one of " + new java.util.TreeSet<>(allowed));
+        }
+        return value.asText();
+    }
+}
