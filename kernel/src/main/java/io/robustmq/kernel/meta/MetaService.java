@@ -163,7 +163,7 @@ public final class MetaService implements AutoCloseable
         {
             try
             {
-                return MetaClient.connect(ctx.nodeId, ctx.aeronDirectory, member.ingressEndpoints());
+                return MetaClient.connect(ctx.aeronDirectory, member.ingressEndpoints());
             }
             catch (final TimeoutException ex)
             {

@@ -22,7 +22,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * Sends commands to the Meta Service and completes a future with each result. One thread of its
  * own ({@code robustmq-meta-client}) owns the cluster connection: it sends what callers queue and
  * polls the results. Each command carries this client's id and a fresh request id, so the cluster
- * applies a command once even if it is sent again.
+ * applies a command once even if it is sent again. The client id is drawn at random when the client
+ * is made: request ids restart from 1 in every process, so a client id reused across restarts would
+ * make the cluster answer new requests with the outcomes of old ones.
  */
 public final class MetaClient implements AutoCloseable
 {
@@ -55,9 +57,9 @@ public final class MetaClient implements AutoCloseable
     private volatile boolean running = true;
     private long nextRequestId;
 
-    private MetaClient(final long clientId, final AeronCluster.Context ctx)
+    private MetaClient(final AeronCluster.Context ctx)
     {
-        this.clientId = clientId;
+        this.clientId = new java.security.SecureRandom().nextLong() & Long.MAX_VALUE;
         final MessageHeaderDecoder header = new MessageHeaderDecoder();
         final CommandResultDecoder result = new CommandResultDecoder();
         ctx.egressListener(new EgressListener()
@@ -92,18 +94,25 @@ public final class MetaClient implements AutoCloseable
     }
 
     /**
-     * @param clientId         unique among the cluster's clients (a node uses its node id).
      * @param aeronDirectory   the local media driver's directory.
      * @param ingressEndpoints the members' ingress endpoints, {@code id=host:port,...}.
      * @return a connected client.
      */
-    public static MetaClient connect(final long clientId, final String aeronDirectory, final String ingressEndpoints)
+    public static MetaClient connect(final String aeronDirectory, final String ingressEndpoints)
     {
-        return new MetaClient(clientId, new AeronCluster.Context()
+        return new MetaClient(new AeronCluster.Context()
             .aeronDirectoryName(aeronDirectory)
             .ingressChannel("aeron:udp")
             .ingressEndpoints(ingressEndpoints)
             .egressChannel("aeron:udp?endpoint=localhost:0"));
+    }
+
+    /**
+     * @return this client's id, drawn at random when it was made.
+     */
+    public long clientId()
+    {
+        return clientId;
     }
 
     public CompletableFuture<Result> createTopic(

@@ -42,7 +42,7 @@ class MetaClusterMemberTest
     {
         final MetaClusterMember.Context ctx = context();
         try (MetaClusterMember member = MetaClusterMember.launch(ctx);
-            MetaClient client = MetaClient.connect(1, ctx.aeronDirectoryName(), ctx.ingressEndpoints()))
+            MetaClient client = MetaClient.connect(ctx.aeronDirectoryName(), ctx.ingressEndpoints()))
         {
             assertEquals(ResultCode.OK, await(client.createTopic("orders", 3, "journal", "always", 0, 0)).code());
             assertEquals(ResultCode.ALREADY_EXISTS, await(client.createTopic("orders", 3, "", "", 0, 0)).code());
@@ -51,12 +51,15 @@ class MetaClusterMemberTest
 
         final MetaClusterMember.Context again = context();
         try (MetaClusterMember member = MetaClusterMember.launch(again);
-            MetaClient client = MetaClient.connect(2, again.aeronDirectoryName(), again.ingressEndpoints()))
+            MetaClient client = MetaClient.connect(again.aeronDirectoryName(), again.ingressEndpoints()))
         {
             final MetaClient.Result result = await(client.createTopic("orders", 1, "", "", 0, 0));
             assertEquals(ResultCode.ALREADY_EXISTS, result.code(), "the topic came back from the log");
             assertEquals("orders exists", result.message());
             assertEquals(ResultCode.OK, await(client.deleteTopic("orders")).code());
+            assertEquals(ResultCode.OK, await(client.createTopic("payments", 1, "", "", 0, 0)).code(),
+                "a new client's request 3 is not mistaken for the first client's request 3");
+            assertEquals("payments", member.service().view().topics().get(0).name());
         }
     }
 }
