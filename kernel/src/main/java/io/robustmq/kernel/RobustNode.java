@@ -108,6 +108,7 @@ public final class RobustNode implements AutoCloseable
             .aeronDirectory(config.metaAeronDir())
             .basePort(config.metaPort())
             .nodeTimeoutMs(config.metaNodeTimeoutMs())
+            .snapshotIntervalMs(config.metaSnapshotIntervalMs())
             .adminAddress(status.adminUrl())
             .scheduler(commonServer.eventLoops().ioGroup())));
         status.component(META_SERVICE).detail(metaService::describeState);

@@ -41,6 +41,9 @@ public final class ServerConfig
         "archive control).");
     public static final ConfigKey META_NODE_TIMEOUT_MS = new ConfigKey("meta.node_timeout_ms", "5000",
         "A node that sends no heartbeat to the Meta Service for this long is marked down.");
+    public static final ConfigKey META_SNAPSHOT_INTERVAL_MS = new ConfigKey("meta.snapshot_interval_ms", "3600000",
+        "How often the Meta Service snapshots its state, so that a restart replays only the log after the last " +
+        "snapshot; 0: never.");
     public static final ConfigKey META_AERON_DIR = new ConfigKey("meta.aeron_dir", "\"\"",
         "The Meta Service's Aeron directory; empty: /dev/shm/robustmq-node-<id> where /dev/shm exists, " +
         "else <data_dir>/meta/aeron. Deleted at start and stop.");
@@ -50,7 +53,7 @@ public final class ServerConfig
         NODE_ID, NODE_DATA_DIR, NODE_PLUGINS_DIR,
         ADMIN_HOST, ADMIN_PORT, ADMIN_MAX_REQUEST_BYTES,
         NETWORK_HOST, NETWORK_TRANSPORT, NETWORK_IO_THREADS, NETWORK_WEBSOCKET_MAX_FRAME_BYTES,
-        META_PORT, META_NODE_TIMEOUT_MS, META_AERON_DIR),
+        META_PORT, META_NODE_TIMEOUT_MS, META_SNAPSHOT_INTERVAL_MS, META_AERON_DIR),
         StorageConfig.KEYS.stream()).toList();
 
     /** Prefix of the plugins' sections; {@code plugins.<name>.enabled} is read by the kernel. */
@@ -71,6 +74,7 @@ public final class ServerConfig
     private final int metaPort;
     private final long metaNodeTimeoutMs;
     private final String metaAeronDir;
+    private final long metaSnapshotIntervalMs;
 
     private ServerConfig(final ConfigReader reader)
     {
@@ -89,6 +93,7 @@ public final class ServerConfig
             reader.getInt(NETWORK_WEBSOCKET_MAX_FRAME_BYTES.name(), 1024 * 1024, 125, 256 * 1024 * 1024);
         metaPort = reader.getInt(META_PORT.name(), 58090, 1, 65530);
         metaNodeTimeoutMs = reader.getLong(META_NODE_TIMEOUT_MS.name(), 5000, 100, 3_600_000);
+        metaSnapshotIntervalMs = reader.getLong(META_SNAPSHOT_INTERVAL_MS.name(), 3_600_000, 0, Long.MAX_VALUE);
         metaAeronDir = reader.getString(META_AERON_DIR.name(), "");
         storage = new StorageConfig(reader);
     }
@@ -218,6 +223,14 @@ public final class ServerConfig
     public long metaNodeTimeoutMs()
     {
         return metaNodeTimeoutMs;
+    }
+
+    /**
+     * @return {@code meta.snapshot_interval_ms}; 0 for never.
+     */
+    public long metaSnapshotIntervalMs()
+    {
+        return metaSnapshotIntervalMs;
     }
 
     /**

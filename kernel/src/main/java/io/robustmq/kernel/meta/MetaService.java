@@ -38,6 +38,7 @@ public final class MetaService implements AutoCloseable
         private String aeronDirectory = "";
         private int basePort = 58090;
         private long nodeTimeoutMs = 5000;
+        private long snapshotIntervalMs = 3_600_000;
         private String adminAddress;
         private ScheduledExecutorService scheduler;
 
@@ -75,6 +76,16 @@ public final class MetaService implements AutoCloseable
             return this;
         }
 
+        /**
+         * @param snapshotIntervalMs how often to snapshot the state; 0 for never.
+         * @return this.
+         */
+        public Context snapshotIntervalMs(final long snapshotIntervalMs)
+        {
+            this.snapshotIntervalMs = snapshotIntervalMs;
+            return this;
+        }
+
         public Context adminAddress(final String adminAddress)
         {
             this.adminAddress = adminAddress;
@@ -105,14 +116,16 @@ public final class MetaService implements AutoCloseable
     private final MetaClusterMember member;
     private final MetaClient client;
     private final ScheduledFuture<?> heartbeat;
+    private final ScheduledFuture<?> snapshots;
 
     private MetaService(final int nodeId, final MetaClusterMember member, final MetaClient client,
-        final ScheduledFuture<?> heartbeat)
+        final ScheduledFuture<?> heartbeat, final ScheduledFuture<?> snapshots)
     {
         this.nodeId = nodeId;
         this.member = member;
         this.client = client;
         this.heartbeat = heartbeat;
+        this.snapshots = snapshots;
     }
 
     /**
@@ -145,7 +158,10 @@ public final class MetaService implements AutoCloseable
             final MetaClient heartbeats = client;
             final ScheduledFuture<?> heartbeat = ctx.scheduler.scheduleAtFixedRate(() -> heartbeats.heartbeat(ctx.nodeId),
                 HEARTBEAT_INTERVAL_MS, HEARTBEAT_INTERVAL_MS, TimeUnit.MILLISECONDS);
-            return new MetaService(ctx.nodeId, member, client, heartbeat);
+            final ScheduledFuture<?> snapshots = ctx.snapshotIntervalMs == 0 ? null :
+                ctx.scheduler.scheduleAtFixedRate(member::takeSnapshot, ctx.snapshotIntervalMs, ctx.snapshotIntervalMs,
+                    TimeUnit.MILLISECONDS);
+            return new MetaService(ctx.nodeId, member, client, heartbeat, snapshots);
         }
         catch (final Exception ex)
         {
@@ -215,13 +231,19 @@ public final class MetaService implements AutoCloseable
     {
         final MetaClusteredService.View view = member.service().view();
         return "one-member cluster, node " + nodeId + " " + view.role().name().toLowerCase(java.util.Locale.ROOT) +
-            "; " + view.topics().size() + " topics, " + view.nodesUp() + " of " + view.nodes().size() + " nodes up";
+            "; " + view.topics().size() + " topics, " + view.nodesUp() + " of " + view.nodes().size() + " nodes up; " +
+            (member.service().startedFromSnapshot() ? "started from a snapshot; " : "") +
+            member.snapshotsTaken() + " snapshots since start";
     }
 
     @Override
     public void close()
     {
         heartbeat.cancel(false);
+        if (snapshots != null)
+        {
+            snapshots.cancel(false);
+        }
         CloseHelper.closeAll(client, member);
     }
 }

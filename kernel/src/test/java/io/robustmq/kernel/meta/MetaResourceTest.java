@@ -94,6 +94,27 @@ class MetaResourceTest
     }
 
     @Test
+    void snapshotsOnItsIntervalAndRestartsFromTheSnapshot() throws Exception
+    {
+        final String config = "meta.snapshot_interval_ms = 100\n";
+        try (TestNode node = TestNode.start(temp, config))
+        {
+            assertEquals(201, send(node, "POST", "/v1/topics", "{\"name\": \"kept\"}").statusCode());
+            io.robustmq.kernel.support.Clients.await("a snapshot after the topic", 30_000, () ->
+            {
+                final String detail = node.node().status().component("meta-service").detail();
+                return !detail.endsWith(" 0 snapshots since start");
+            });
+        }
+        try (TestNode node = TestNode.start(temp, config))
+        {
+            final String detail = node.node().status().component("meta-service").detail();
+            assertTrue(detail.contains("started from a snapshot"), detail);
+            assertEquals(200, send(node, "GET", "/v1/topics/kept", null).statusCode());
+        }
+    }
+
+    @Test
     void reportsTheClusterAndItsNodes() throws Exception
     {
         try (TestNode node = TestNode.start(temp, "node.id = 7\n"))

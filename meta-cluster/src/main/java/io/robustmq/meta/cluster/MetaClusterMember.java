@@ -220,6 +220,26 @@ public final class MetaClusterMember implements AutoCloseable
     }
 
     /**
+     * Ask the consensus module for a snapshot of the service's state (taken at the current log
+     * position, after which a restart replays only the log that follows).
+     *
+     * @return false if another cluster action (a snapshot, a shutdown) is under way; ask again.
+     */
+    public boolean takeSnapshot()
+    {
+        return io.aeron.cluster.ClusterControl.ToggleState.SNAPSHOT.toggle(
+            driver.consensusModule().context().controlToggleCounter());
+    }
+
+    /**
+     * @return snapshots this member has taken since it started.
+     */
+    public long snapshotsTaken()
+    {
+        return driver.consensusModule().context().snapshotCounter().get();
+    }
+
+    /**
      * @return the hosted service.
      */
     public MetaClusteredService service()

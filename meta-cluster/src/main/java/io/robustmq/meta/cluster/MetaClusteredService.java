@@ -67,6 +67,7 @@ public final class MetaClusteredService implements ClusteredService
     private int leaderMemberId = -1;
     private long leadershipTermId = -1;
     private boolean nodeCheckArmed;
+    private volatile boolean startedFromSnapshot;
 
     private final MetaCommandAdapter.ResultSink reply = this::reply;
 
@@ -85,6 +86,14 @@ public final class MetaClusteredService implements ClusteredService
     public MetaState state()
     {
         return state;
+    }
+
+    /**
+     * @return true if this service's state was loaded from a snapshot when it started.
+     */
+    public boolean startedFromSnapshot()
+    {
+        return startedFromSnapshot;
     }
 
     /**
@@ -116,6 +125,7 @@ public final class MetaClusteredService implements ClusteredService
         this.idleStrategy = cluster.idleStrategy();
         if (snapshotImage != null)
         {
+            startedFromSnapshot = true;
             final FragmentHandler loader = (buffer, offset, length, header) -> snapshot.load(state, buffer, offset);
             while (!snapshotImage.isEndOfStream())
             {

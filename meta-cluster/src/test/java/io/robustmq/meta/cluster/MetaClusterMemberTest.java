@@ -38,6 +38,42 @@ class MetaClusterMemberTest
     }
 
     @Test
+    void recoversFromASnapshotAndTheLogAfterIt() throws Exception
+    {
+        final MetaClusterMember.Context ctx = context();
+        try (MetaClusterMember member = MetaClusterMember.launch(ctx);
+            MetaClient client = MetaClient.connect(ctx.aeronDirectoryName(), ctx.ingressEndpoints()))
+        {
+            assertEquals(ResultCode.OK, await(client.createTopic("before-snapshot", 1, "", "", 0, 0)).code());
+            assertEquals(ResultCode.OK, await(client.registerNode(3, "127.0.0.1:58082")).code());
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!member.takeSnapshot())
+            {
+                org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() < deadline, "the snapshot was accepted");
+                Thread.onSpinWait();
+            }
+            while (member.snapshotsTaken() == 0)
+            {
+                org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() < deadline, "the snapshot was taken");
+                Thread.yield();
+            }
+            assertEquals(ResultCode.OK, await(client.createTopic("after-snapshot", 2, "", "", 0, 0)).code());
+        }
+
+        final MetaClusterMember.Context again = context();
+        try (MetaClusterMember member = MetaClusterMember.launch(again);
+            MetaClient client = MetaClient.connect(again.aeronDirectoryName(), again.ingressEndpoints()))
+        {
+            assertEquals(ResultCode.ALREADY_EXISTS, await(client.createTopic("before-snapshot", 1, "", "", 0, 0)).code());
+            org.junit.jupiter.api.Assertions.assertTrue(member.service().startedFromSnapshot(), "loaded the snapshot");
+            assertEquals(java.util.List.of("after-snapshot", "before-snapshot"),
+                member.service().view().topics().stream().map(io.robustmq.meta.state.TopicRecord::name).toList(),
+                "the snapshot, then the log after it");
+            assertEquals(3, member.service().view().nodes().get(0).id());
+        }
+    }
+
+    @Test
     void answersCommandsAndRecoversTheStateFromItsLogAfterARestart() throws Exception
     {
         final MetaClusterMember.Context ctx = context();
