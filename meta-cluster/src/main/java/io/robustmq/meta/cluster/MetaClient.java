@@ -22,7 +22,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * Sends commands to the Meta Service and completes a future with each result. One thread of its
  * own ({@code robustmq-meta-client}) owns the cluster connection: it sends what callers queue and
  * polls the results. Each command carries this client's id and a fresh request id, so the cluster
- * applies a command once even if it is sent again. The client id is drawn at random when the client
+ * applies a command once even if it is sent again: commands not yet answered are sent again to each
+ * new leader, since a leader that fails may take uncommitted commands with it. The client id is
+ * drawn at random when the client
  * is made: request ids restart from 1 in every process, so a client id reused across restarts would
  * make the cluster answer new requests with the outcomes of old ones.
  */
@@ -53,6 +55,8 @@ public final class MetaClient implements AutoCloseable
     private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(512);
     private final Queue<Pending> outbox = new ConcurrentLinkedQueue<>();
     private final Map<Long, CompletableFuture<Result>> waiting = new ConcurrentHashMap<>();
+    private final java.util.NavigableMap<Long, Pending> inFlight = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private volatile boolean resend;
     private final Thread thread;
     private volatile boolean running = true;
     private long nextRequestId;
@@ -79,12 +83,24 @@ public final class MetaClient implements AutoCloseable
                     result.wrapAndApplyHeader(buffer, offset, header);
                     final long requestId = result.requestId();
                     final ResultCode code = result.code();
+                    if (result.clientId() != MetaClient.this.clientId)
+                    {
+                        return;
+                    }
+                    inFlight.remove(requestId);
                     final CompletableFuture<Result> future = waiting.remove(requestId);
-                    if (future != null && result.clientId() == MetaClient.this.clientId)
+                    if (future != null)
                     {
                         future.complete(new Result(code, result.message()));
                     }
                 }
+            }
+
+            @Override
+            public void onNewLeader(
+                final long clusterSessionId, final long leadershipTermId, final int leaderMemberId, final String endpoints)
+            {
+                resend = true;
             }
         });
         this.cluster = AeronCluster.connect(ctx);
@@ -152,7 +168,9 @@ public final class MetaClient implements AutoCloseable
         final long requestId = ++nextRequestId;
         final CompletableFuture<Result> future = new CompletableFuture<>();
         waiting.put(requestId, future);
-        outbox.add(new Pending(requestId, command));
+        final Pending pending = new Pending(requestId, command);
+        inFlight.put(requestId, pending);
+        outbox.add(pending);
         return future;
     }
 
@@ -162,17 +180,30 @@ public final class MetaClient implements AutoCloseable
         while (running)
         {
             int work = cluster.pollEgress();
+            if (resend)
+            {
+                resend = false;
+                for (final Pending again : inFlight.values())
+                {
+                    send(again, idle);
+                }
+            }
             Pending pending;
             while ((pending = outbox.poll()) != null)
             {
-                final int length = pending.command().encode(commands, buffer, pending.requestId());
-                while (cluster.offer(buffer, 0, length) < 0)
-                {
-                    idle.idle(cluster.pollEgress());
-                }
+                send(pending, idle);
                 work++;
             }
             idle.idle(work);
+        }
+    }
+
+    private void send(final Pending pending, final IdleStrategy idle)
+    {
+        final int length = pending.command().encode(commands, buffer, pending.requestId());
+        while (running && cluster.offer(buffer, 0, length) < 0)
+        {
+            idle.idle(cluster.pollEgress());
         }
     }
 

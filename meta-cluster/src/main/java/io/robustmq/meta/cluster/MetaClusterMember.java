@@ -32,6 +32,22 @@ public final class MetaClusterMember implements AutoCloseable
      */
     public static final class Context
     {
+        /**
+         * A member of the cluster, as every member lists it.
+         *
+         * @param id       the member's id (the node's id).
+         * @param host     where its ports are.
+         * @param basePort the first of its five ports.
+         */
+        public record Member(int id, String host, int basePort)
+        {
+            String endpoint(final int offset)
+            {
+                return host + ":" + (basePort + offset);
+            }
+        }
+
+        private java.util.List<Member> members = java.util.List.of();
         private int memberId;
         private Path directory;
         private String aeronDirectory;
@@ -84,6 +100,17 @@ public final class MetaClusterMember implements AutoCloseable
             return this;
         }
 
+        /**
+         * @param members every member of the cluster, this one included; empty for a cluster of
+         *                this member alone.
+         * @return this.
+         */
+        public Context members(final java.util.List<Member> members)
+        {
+            this.members = java.util.List.copyOf(members);
+            return this;
+        }
+
         public Context errorHandler(final ErrorHandler errorHandler)
         {
             this.errorHandler = errorHandler;
@@ -94,6 +121,15 @@ public final class MetaClusterMember implements AutoCloseable
         {
             Objects.requireNonNull(directory, "directory");
             Objects.requireNonNull(aeronDirectory, "aeronDirectory");
+            if (members.isEmpty())
+            {
+                members = java.util.List.of(new Member(memberId, host, basePort));
+            }
+            final Member self = members.stream().filter(member -> member.id() == memberId).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("member " + memberId + " is not among the members " +
+                    members));
+            host = self.host();
+            basePort = self.basePort();
         }
 
         String endpoint(final int offset)
@@ -102,12 +138,22 @@ public final class MetaClusterMember implements AutoCloseable
         }
 
         /**
-         * @return the members list in Aeron's form: id,ingress,consensus,log,catchup,archive.
+         * @return the members list in Aeron's form: id,ingress,consensus,log,catchup,archive|...
          */
         String members()
         {
-            return memberId + "," + endpoint(0) + "," + endpoint(1) + "," + endpoint(2) + "," + endpoint(3) + "," +
-                endpoint(4);
+            final StringBuilder list = new StringBuilder();
+            for (final Member member : members.isEmpty() ? java.util.List.of(new Member(memberId, host, basePort)) : members)
+            {
+                if (list.length() > 0)
+                {
+                    list.append('|');
+                }
+                list.append(member.id()).append(',').append(member.endpoint(0)).append(',').append(member.endpoint(1))
+                    .append(',').append(member.endpoint(2)).append(',').append(member.endpoint(3)).append(',')
+                    .append(member.endpoint(4));
+            }
+            return list.toString();
         }
 
         /**
@@ -123,7 +169,16 @@ public final class MetaClusterMember implements AutoCloseable
          */
         public String ingressEndpoints()
         {
-            return memberId + "=" + endpoint(0);
+            final StringBuilder endpoints = new StringBuilder();
+            for (final Member member : members.isEmpty() ? java.util.List.of(new Member(memberId, host, basePort)) : members)
+            {
+                if (endpoints.length() > 0)
+                {
+                    endpoints.append(',');
+                }
+                endpoints.append(member.id()).append('=').append(member.endpoint(0));
+            }
+            return endpoints.toString();
         }
     }
 
@@ -198,6 +253,11 @@ public final class MetaClusterMember implements AutoCloseable
             .logChannel("aeron:udp?term-length=256k|control-mode=manual|control=" + ctx.endpoint(2))
             .replicationChannel("aeron:udp?endpoint=" + ctx.host + ":0")
             .archiveContext(archiveClient.clone())
+            .leaderHeartbeatIntervalNs(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100))
+            .leaderHeartbeatTimeoutNs(java.util.concurrent.TimeUnit.SECONDS.toNanos(1))
+            .electionTimeoutNs(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(300))
+            .electionStatusIntervalNs(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50))
+            .startupCanvassTimeoutNs(java.util.concurrent.TimeUnit.SECONDS.toNanos(2))
             .errorHandler(ctx.errorHandler);
         final MetaClusteredService service = new MetaClusteredService(ctx.nodeTimeoutMs);
         final ClusteredMediaDriver driver = ClusteredMediaDriver.launch(driverCtx, archiveCtx, consensusCtx);
