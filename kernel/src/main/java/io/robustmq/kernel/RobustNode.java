@@ -109,6 +109,9 @@ public final class RobustNode implements AutoCloseable
             .basePort(config.metaPort())
             .nodeTimeoutMs(config.metaNodeTimeoutMs())
             .snapshotIntervalMs(config.metaSnapshotIntervalMs())
+            .members(config.metaMembers().stream()
+                .map(m -> new io.robustmq.meta.cluster.MetaClusterMember.Context.Member(m.nodeId(), m.host(), m.basePort()))
+                .toList())
             .adminAddress(status.adminUrl())
             .scheduler(commonServer.eventLoops().ioGroup())));
         status.component(META_SERVICE).detail(metaService::describeState);

@@ -134,6 +134,48 @@ public final class ConfigReader
     }
 
     /**
+     * @param key dotted key.
+     * @return a TOML array of strings, or a comma-separated string (from the environment or a
+     * property); empty when no source gives the key.
+     */
+    public List<String> getStringList(final String key)
+    {
+        final Optional<ConfigSource.RawValue> raw = source.raw(key);
+        if (raw.isEmpty())
+        {
+            return List.of();
+        }
+        final Object value = raw.get().value();
+        final List<String> items = new java.util.ArrayList<>();
+        if (value instanceof List<?> list)
+        {
+            for (final Object item : list)
+            {
+                if (!(item instanceof String text))
+                {
+                    throw error(key, raw.get(), "expected an array of strings, got " + describe(item) + " in it");
+                }
+                items.add(text.trim());
+            }
+        }
+        else if (value instanceof String text)
+        {
+            for (final String item : text.split(","))
+            {
+                if (!item.isBlank())
+                {
+                    items.add(item.trim());
+                }
+            }
+        }
+        else
+        {
+            throw error(key, raw.get(), "expected an array of strings, got " + describe(value));
+        }
+        return List.copyOf(items);
+    }
+
+    /**
      * @param key          dotted key.
      * @param defaultValue used when no source gives the key.
      * @param allowed      the values allowed, lower case.

@@ -39,6 +39,9 @@ public final class ServerConfig
     public static final ConfigKey META_PORT = new ConfigKey("meta.port", "58090",
         "First of the five UDP ports of this node's Meta Service member (ingress, consensus, log, catch-up, " +
         "archive control).");
+    public static final ConfigKey META_ADDRS = new ConfigKey("meta.addrs", "[]",
+        "The members of a Meta Service cluster of 3 or 5 nodes, each \"<node id>=<host>:<first port>\", this node " +
+        "included (its entry replaces meta.port); empty: a cluster of this node alone.");
     public static final ConfigKey META_NODE_TIMEOUT_MS = new ConfigKey("meta.node_timeout_ms", "5000",
         "A node that sends no heartbeat to the Meta Service for this long is marked down.");
     public static final ConfigKey META_SNAPSHOT_INTERVAL_MS = new ConfigKey("meta.snapshot_interval_ms", "3600000",
@@ -53,7 +56,7 @@ public final class ServerConfig
         NODE_ID, NODE_DATA_DIR, NODE_PLUGINS_DIR,
         ADMIN_HOST, ADMIN_PORT, ADMIN_MAX_REQUEST_BYTES,
         NETWORK_HOST, NETWORK_TRANSPORT, NETWORK_IO_THREADS, NETWORK_WEBSOCKET_MAX_FRAME_BYTES,
-        META_PORT, META_NODE_TIMEOUT_MS, META_SNAPSHOT_INTERVAL_MS, META_AERON_DIR),
+        META_PORT, META_ADDRS, META_NODE_TIMEOUT_MS, META_SNAPSHOT_INTERVAL_MS, META_AERON_DIR),
         StorageConfig.KEYS.stream()).toList();
 
     /** Prefix of the plugins' sections; {@code plugins.<name>.enabled} is read by the kernel. */
@@ -75,6 +78,18 @@ public final class ServerConfig
     private final long metaNodeTimeoutMs;
     private final String metaAeronDir;
     private final long metaSnapshotIntervalMs;
+    private final List<MetaMember> metaMembers;
+
+    /**
+     * A member of the Meta Service cluster, as {@code meta.addrs} lists it.
+     *
+     * @param nodeId   the node's id.
+     * @param host     its host.
+     * @param basePort the first of its five ports.
+     */
+    public record MetaMember(int nodeId, String host, int basePort)
+    {
+    }
 
     private ServerConfig(final ConfigReader reader)
     {
@@ -95,6 +110,7 @@ public final class ServerConfig
         metaNodeTimeoutMs = reader.getLong(META_NODE_TIMEOUT_MS.name(), 5000, 100, 3_600_000);
         metaSnapshotIntervalMs = reader.getLong(META_SNAPSHOT_INTERVAL_MS.name(), 3_600_000, 0, Long.MAX_VALUE);
         metaAeronDir = reader.getString(META_AERON_DIR.name(), "");
+        metaMembers = parseMembers(reader.getStringList(META_ADDRS.name()), nodeId);
         storage = new StorageConfig(reader);
     }
 
@@ -118,6 +134,41 @@ public final class ServerConfig
             }
         }
         return config;
+    }
+
+    private static List<MetaMember> parseMembers(final List<String> addrs, final int nodeId)
+    {
+        final List<MetaMember> members = new java.util.ArrayList<>();
+        final java.util.Set<Integer> ids = new java.util.HashSet<>();
+        for (final String addr : addrs)
+        {
+            final int equals = addr.indexOf('=');
+            final int colon = addr.lastIndexOf(':');
+            try
+            {
+                if (equals < 1 || colon < equals + 2)
+                {
+                    throw new NumberFormatException();
+                }
+                final MetaMember member = new MetaMember(Integer.parseInt(addr.substring(0, equals)),
+                    addr.substring(equals + 1, colon), Integer.parseInt(addr.substring(colon + 1)));
+                if (member.basePort() < 1 || member.basePort() > 65530 || !ids.add(member.nodeId()))
+                {
+                    throw new NumberFormatException();
+                }
+                members.add(member);
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw new ConfigurationException(META_ADDRS.name(), "expected distinct \"<node id>=<host>:<port>\" " +
+                    "entries, got '" + addr + "'");
+            }
+        }
+        if (!members.isEmpty() && !ids.contains(nodeId))
+        {
+            throw new ConfigurationException(META_ADDRS.name(), "does not list this node, " + nodeId);
+        }
+        return List.copyOf(members);
     }
 
     private static String nonEmpty(final ConfigKey key, final String value)
@@ -223,6 +274,14 @@ public final class ServerConfig
     public long metaNodeTimeoutMs()
     {
         return metaNodeTimeoutMs;
+    }
+
+    /**
+     * @return {@code meta.addrs}: the cluster's members, or empty for a cluster of this node alone.
+     */
+    public List<MetaMember> metaMembers()
+    {
+        return metaMembers;
     }
 
     /**

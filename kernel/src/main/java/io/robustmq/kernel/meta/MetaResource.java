@@ -78,15 +78,21 @@ public final class MetaResource
     private AdminResponse cluster()
     {
         final MetaClusteredService.View view = meta.view();
-        final Map<String, Object> member = new LinkedHashMap<>();
-        member.put("id", meta.nodeId());
-        member.put("address", meta.memberAddress());
-        member.put("role", view.role().name().toLowerCase(Locale.ROOT));
-        member.put("state", "up");
+        final List<Object> members = new ArrayList<>();
+        for (final var member : meta.members())
+        {
+            final Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("id", member.id());
+            entry.put("address", member.host() + ":" + member.basePort());
+            entry.put("role", member.id() == view.leaderMemberId() ? "leader" : "follower");
+            entry.put("state", view.nodes().stream().filter(node -> node.id() == member.id()).findFirst()
+                .map(node -> node.up() ? "up" : "down").orElse("unknown"));
+            members.add(entry);
+        }
         final Map<String, Object> body = new LinkedHashMap<>();
-        body.put("leader", view.leaderMemberId() < 0 ? null : meta.nodeId());
+        body.put("leader", view.leaderMemberId() < 0 ? null : view.leaderMemberId());
         body.put("term", view.leadershipTermId());
-        body.put("members", List.of(member));
+        body.put("members", members);
         return AdminResponse.json(HttpResponseStatus.OK, body);
     }
 

@@ -17,7 +17,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Meta Service component of a node: a one-member Aeron Cluster embedded in the process
+ * The Meta Service component of a node: its member of an Aeron Cluster (of itself alone, or of the
+ * members {@code meta.addrs} lists), embedded in the process
  * (media driver, archive, consensus module, the metadata state machine), a client of it, the
  * node's registration and its heartbeat every second.
  */
@@ -39,6 +40,7 @@ public final class MetaService implements AutoCloseable
         private int basePort = 58090;
         private long nodeTimeoutMs = 5000;
         private long snapshotIntervalMs = 3_600_000;
+        private java.util.List<MetaClusterMember.Context.Member> members = java.util.List.of();
         private String adminAddress;
         private ScheduledExecutorService scheduler;
 
@@ -86,6 +88,16 @@ public final class MetaService implements AutoCloseable
             return this;
         }
 
+        /**
+         * @param members every member, this node included; empty for a cluster of this node alone.
+         * @return this.
+         */
+        public Context members(final java.util.List<MetaClusterMember.Context.Member> members)
+        {
+            this.members = members;
+            return this;
+        }
+
         public Context adminAddress(final String adminAddress)
         {
             this.adminAddress = adminAddress;
@@ -113,15 +125,18 @@ public final class MetaService implements AutoCloseable
     }
 
     private final int nodeId;
+    private final java.util.List<MetaClusterMember.Context.Member> members;
     private final MetaClusterMember member;
     private final MetaClient client;
     private final ScheduledFuture<?> heartbeat;
     private final ScheduledFuture<?> snapshots;
 
-    private MetaService(final int nodeId, final MetaClusterMember member, final MetaClient client,
-        final ScheduledFuture<?> heartbeat, final ScheduledFuture<?> snapshots)
+    private MetaService(final int nodeId, final java.util.List<MetaClusterMember.Context.Member> members,
+        final MetaClusterMember member, final MetaClient client, final ScheduledFuture<?> heartbeat,
+        final ScheduledFuture<?> snapshots)
     {
         this.nodeId = nodeId;
+        this.members = members;
         this.member = member;
         this.client = client;
         this.heartbeat = heartbeat;
@@ -129,7 +144,8 @@ public final class MetaService implements AutoCloseable
     }
 
     /**
-     * Start the member, connect to it, and register the node.
+     * Start the member, connect to it, and register the node. The node holds its data directory's
+     * lock, so mark files left by a killed predecessor are deleted first.
      *
      * @param ctx what to start with.
      * @return the started component.
@@ -138,8 +154,10 @@ public final class MetaService implements AutoCloseable
     public static MetaService launch(final Context ctx) throws Exception
     {
         ctx.conclude();
+        MetaClusterMember.deleteStaleMarkFiles(ctx.directory);
         final MetaClusterMember member = MetaClusterMember.launch(new MetaClusterMember.Context()
-            .memberId(0)
+            .memberId(ctx.nodeId)
+            .members(ctx.members)
             .directory(ctx.directory)
             .aeronDirectory(ctx.aeronDirectory)
             .basePort(ctx.basePort)
@@ -161,7 +179,9 @@ public final class MetaService implements AutoCloseable
             final ScheduledFuture<?> snapshots = ctx.snapshotIntervalMs == 0 ? null :
                 ctx.scheduler.scheduleAtFixedRate(member::takeSnapshot, ctx.snapshotIntervalMs, ctx.snapshotIntervalMs,
                     TimeUnit.MILLISECONDS);
-            return new MetaService(ctx.nodeId, member, client, heartbeat, snapshots);
+            final java.util.List<MetaClusterMember.Context.Member> members = ctx.members.isEmpty() ?
+                java.util.List.of(new MetaClusterMember.Context.Member(ctx.nodeId, "localhost", ctx.basePort)) : ctx.members;
+            return new MetaService(ctx.nodeId, members, member, client, heartbeat, snapshots);
         }
         catch (final Exception ex)
         {
@@ -209,11 +229,11 @@ public final class MetaService implements AutoCloseable
     }
 
     /**
-     * @return the member's consensus address, as the cluster API reports it.
+     * @return every member of the cluster, this node's included.
      */
-    public String memberAddress()
+    public java.util.List<MetaClusterMember.Context.Member> members()
     {
-        return member.ingressEndpoints().substring(member.ingressEndpoints().indexOf('=') + 1);
+        return members;
     }
 
     /**
@@ -230,7 +250,8 @@ public final class MetaService implements AutoCloseable
     public String describeState()
     {
         final MetaClusteredService.View view = member.service().view();
-        return "one-member cluster, node " + nodeId + " " + view.role().name().toLowerCase(java.util.Locale.ROOT) +
+        return members.size() + "-member cluster, node " + nodeId + " " +
+            view.role().name().toLowerCase(java.util.Locale.ROOT) +
             "; " + view.topics().size() + " topics, " + view.nodesUp() + " of " + view.nodes().size() + " nodes up; " +
             (member.service().startedFromSnapshot() ? "started from a snapshot; " : "") +
             member.snapshotsTaken() + " snapshots since start";

@@ -109,6 +109,31 @@ class ConfigSourceTest
     }
 
     @Test
+    void metaAddrsListTheMembersThisNodeIncluded() throws Exception
+    {
+        final ServerConfig fromFile = ServerConfig.read(ConfigSource.load(
+            toml("node.id = 2\nmeta.addrs = [\"1=127.0.0.1:58090\", \"2=127.0.0.1:58100\", \"3=10.0.0.3:58110\"]\n"),
+            Map.of(), new Properties()));
+        assertEquals(List.of(new ServerConfig.MetaMember(1, "127.0.0.1", 58090),
+            new ServerConfig.MetaMember(2, "127.0.0.1", 58100), new ServerConfig.MetaMember(3, "10.0.0.3", 58110)),
+            fromFile.metaMembers());
+        final ServerConfig fromEnv = ServerConfig.read(ConfigSource.load(null,
+            Map.of("ROBUSTMQ_META_ADDRS", "1=localhost:58090, 2=localhost:58100"), new Properties()));
+        assertEquals(2, fromEnv.metaMembers().size());
+        assertEquals(List.of(), ServerConfig.read(ConfigSource.load(null, Map.of(), new Properties())).metaMembers());
+
+        final ConfigurationException missingSelf = assertThrows(ConfigurationException.class, () -> ServerConfig.read(
+            ConfigSource.load(null, Map.of("ROBUSTMQ_META_ADDRS", "2=localhost:58100,3=localhost:58110"), new Properties())));
+        assertEquals("meta.addrs: does not list this node, 1", missingSelf.getMessage());
+        final ConfigurationException malformed = assertThrows(ConfigurationException.class, () -> ServerConfig.read(
+            ConfigSource.load(null, Map.of("ROBUSTMQ_META_ADDRS", "1=localhost"), new Properties())));
+        assertTrue(malformed.getMessage().startsWith("meta.addrs: expected distinct"), malformed.getMessage());
+        final ConfigurationException duplicate = assertThrows(ConfigurationException.class, () -> ServerConfig.read(
+            ConfigSource.load(null, Map.of("ROBUSTMQ_META_ADDRS", "1=a:1,1=b:2"), new Properties())));
+        assertTrue(duplicate.getMessage().contains("'1=b:2'"), duplicate.getMessage());
+    }
+
+    @Test
     void environmentNamesFollowTheKey()
     {
         assertEquals("ROBUSTMQ_ADMIN_PORT", ConfigSource.environmentName("admin.port"));

@@ -280,6 +280,32 @@ public final class MetaClusterMember implements AutoCloseable
     }
 
     /**
+     * Delete the mark files a killed member leaves in its directory. Aeron refuses to start on a
+     * mark file that looks recently active; call this only when nothing else can be using the
+     * directory (the node holds its data directory's lock).
+     *
+     * @param directory the member's directory.
+     * @throws java.io.IOException if a mark file cannot be deleted.
+     */
+    public static void deleteStaleMarkFiles(final Path directory) throws java.io.IOException
+    {
+        for (final String sub : new String[]{"archive", "cluster"})
+        {
+            final Path dir = directory.resolve(sub);
+            if (java.nio.file.Files.isDirectory(dir))
+            {
+                try (java.nio.file.DirectoryStream<Path> marks = java.nio.file.Files.newDirectoryStream(dir, "*-mark*.dat"))
+                {
+                    for (final Path mark : marks)
+                    {
+                        java.nio.file.Files.delete(mark);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * Ask the consensus module for a snapshot of the service's state (taken at the current log
      * position, after which a restart replays only the log that follows).
      *
