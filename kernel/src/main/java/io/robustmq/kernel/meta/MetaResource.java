@@ -45,6 +45,7 @@ public final class MetaResource
         Set.of("name", "partitions", "storage", "durability", "retention_ms", "retention_bytes");
     private static final Set<String> STORAGES = Set.of("journal", "memory");
     private static final Set<String> DURABILITIES = Set.of("none", "interval", "always");
+    private static final int VIEW_WAIT_ATTEMPTS = 400;
 
     private final MetaService meta;
 
@@ -167,24 +168,36 @@ public final class MetaResource
         return meta.client()
             .createTopic(topic.name(), topic.partitions(), topic.storage(), topic.durability(), topic.retentionMs(),
                 topic.retentionBytes())
-            .thenApply(result -> switch (result.code())
+            .thenCompose(result -> switch (result.code())
             {
-                case OK -> AdminResponse.json(HttpResponseStatus.CREATED, topicJson(topic.name()));
-                case ALREADY_EXISTS -> AdminResponse.error(HttpResponseStatus.CONFLICT, "topic " + topic.name() + " exists");
-                default -> AdminResponse.error(HttpResponseStatus.BAD_REQUEST, result.message());
+                case OK -> created(topic.name(), VIEW_WAIT_ATTEMPTS);
+                case ALREADY_EXISTS -> AdminHandler.now(
+                    AdminResponse.error(HttpResponseStatus.CONFLICT, "topic " + topic.name() + " exists"));
+                default -> AdminHandler.now(AdminResponse.error(HttpResponseStatus.BAD_REQUEST, result.message()));
             });
     }
 
-    private Object topicJson(final String name)
+    /**
+     * The leader answers once the cluster has committed the topic; this node's own copy (on a
+     * follower) applies it a moment later. Answer with the topic as this node then sees it, waiting
+     * for it off the event loop, a few milliseconds at a time.
+     */
+    private CompletionStage<AdminResponse> created(final String name, final int attemptsLeft)
     {
         for (final TopicRecord topic : meta.view().topics())
         {
             if (topic.name().equals(name))
             {
-                return json(topic);
+                return AdminHandler.now(AdminResponse.json(HttpResponseStatus.CREATED, json(topic)));
             }
         }
-        return Map.of("name", name);
+        if (attemptsLeft == 0)
+        {
+            return AdminHandler.now(AdminResponse.json(HttpResponseStatus.CREATED, Map.of("name", name)));
+        }
+        return java.util.concurrent.CompletableFuture
+            .runAsync(() -> { }, java.util.concurrent.CompletableFuture.delayedExecutor(5, java.util.concurrent.TimeUnit.MILLISECONDS))
+            .thenCompose(ignored -> created(name, attemptsLeft - 1));
     }
 
     private CompletionStage<AdminResponse> deleteTopic(final FullHttpRequest request)

@@ -44,6 +44,15 @@ public final class TestNode implements AutoCloseable
     }
 
     /**
+     * @param config a configuration file.
+     * @return a node started with it.
+     */
+    public static TestNode startWith(final Path config)
+    {
+        return new TestNode(RobustNode.launch(ServerConfig.read(ConfigSource.load(config, Map.of(), new Properties()))));
+    }
+
+    /**
      * @param dir       a temporary directory of the test's.
      * @param extraToml TOML appended to the base configuration.
      * @return the configuration file.
