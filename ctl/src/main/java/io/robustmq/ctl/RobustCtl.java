@@ -105,21 +105,27 @@ public final class RobustCtl implements Runnable
         void print(PrintWriter out, JsonNode body);
     }
 
-    @Command(name = "cluster", description = "The Meta Service cluster.", subcommands = ClusterCommand.Status.class)
-    static final class ClusterCommand implements Runnable
+    /**
+     * A command that only groups subcommands: run alone, it is a usage error.
+     */
+    abstract static class Group implements Runnable
     {
         @Spec
         CommandLine.Model.CommandSpec groupSpec;
+
+        @ParentCommand
+        RobustCtl ctl;
 
         @Override
         public void run()
         {
             throw new CommandLine.ParameterException(groupSpec.commandLine(), "Missing subcommand");
         }
+    }
 
-        @ParentCommand
-        RobustCtl ctl;
-
+    @Command(name = "cluster", description = "The Meta Service cluster.", subcommands = ClusterCommand.Status.class)
+    static final class ClusterCommand extends Group
+    {
         @Command(name = "status", description = "Leader, term and members.")
         static final class Status implements Callable<Integer>
         {
@@ -139,20 +145,8 @@ public final class RobustCtl implements Runnable
     }
 
     @Command(name = "nodes", description = "The cluster's nodes.", subcommands = NodesCommand.List.class)
-    static final class NodesCommand implements Runnable
+    static final class NodesCommand extends Group
     {
-        @Spec
-        CommandLine.Model.CommandSpec groupSpec;
-
-        @Override
-        public void run()
-        {
-            throw new CommandLine.ParameterException(groupSpec.commandLine(), "Missing subcommand");
-        }
-
-        @ParentCommand
-        RobustCtl ctl;
-
         @Command(name = "list", description = "Every node and whether it is up.")
         static final class List implements Callable<Integer>
         {
@@ -170,22 +164,10 @@ public final class RobustCtl implements Runnable
 
     @Command(name = "topics", description = "Topics.", subcommands = {TopicsCommand.List.class, TopicsCommand.Create.class,
         TopicsCommand.Describe.class, TopicsCommand.Delete.class})
-    static final class TopicsCommand implements Runnable
+    static final class TopicsCommand extends Group
     {
-        @Spec
-        CommandLine.Model.CommandSpec groupSpec;
-
-        @Override
-        public void run()
-        {
-            throw new CommandLine.ParameterException(groupSpec.commandLine(), "Missing subcommand");
-        }
-
         private static final String[] COLUMNS =
             {"name", "partitions", "storage", "durability", "retention_ms", "retention_bytes", "id"};
-
-        @ParentCommand
-        RobustCtl ctl;
 
         @Command(name = "list", description = "Every topic.")
         static final class List implements Callable<Integer>

@@ -4,6 +4,7 @@ import io.robustmq.kernel.broker.MessageBroker;
 import io.robustmq.kernel.common.CommonServer;
 import io.robustmq.kernel.config.ServerConfig;
 import io.robustmq.kernel.meta.MetaService;
+import io.robustmq.meta.cluster.MetaClusterMember;
 import io.robustmq.kernel.network.ListenerBinder;
 import io.robustmq.kernel.status.ComponentState;
 import io.robustmq.kernel.status.ComponentStatus;
@@ -103,15 +104,15 @@ public final class RobustNode implements AutoCloseable
             commonServer.eventLoops().transport() + " event loops");
 
         metaService = start(META_SERVICE, () -> MetaService.launch(new MetaService.Context()
-            .nodeId(config.nodeId())
-            .directory(config.dataDir().resolve("meta"))
-            .aeronDirectory(config.metaAeronDir())
-            .basePort(config.metaPort())
-            .nodeTimeoutMs(config.metaNodeTimeoutMs())
+            .member(new MetaClusterMember.Context()
+                .memberId(config.nodeId())
+                .members(config.metaMembers())
+                .basePort(config.metaPort())
+                .directory(config.dataDir().resolve("meta"))
+                .aeronDirectory(config.metaAeronDir())
+                .nodeTimeoutMs(config.metaNodeTimeoutMs())
+                .errorHandler(error -> LOG.error("meta service error", error)))
             .snapshotIntervalMs(config.metaSnapshotIntervalMs())
-            .members(config.metaMembers().stream()
-                .map(m -> new io.robustmq.meta.cluster.MetaClusterMember.Context.Member(m.nodeId(), m.host(), m.basePort()))
-                .toList())
             .adminAddress(status.adminUrl())
             .scheduler(commonServer.eventLoops().ioGroup())));
         status.component(META_SERVICE).detail(metaService::describeState);

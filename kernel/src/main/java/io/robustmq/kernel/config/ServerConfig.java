@@ -1,5 +1,6 @@
 package io.robustmq.kernel.config;
 
+import io.robustmq.meta.cluster.MetaClusterMember;
 import io.robustmq.plugin.api.ConfigurationException;
 
 import java.nio.file.Path;
@@ -48,7 +49,7 @@ public final class ServerConfig
         "How often the Meta Service snapshots its state, so that a restart replays only the log after the last " +
         "snapshot; 0: never.");
     public static final ConfigKey META_AERON_DIR = new ConfigKey("meta.aeron_dir", "\"\"",
-        "The Meta Service's Aeron directory; empty: /dev/shm/robustmq-node-<id> where /dev/shm exists, " +
+        "The Meta Service's Aeron directory; empty: /dev/shm/robustmq-member-<id>-<port> where /dev/shm exists, " +
         "else <data_dir>/meta/aeron. Deleted at start and stop.");
 
     /** Every kernel key, in the order of config/server.toml. */
@@ -78,18 +79,7 @@ public final class ServerConfig
     private final long metaNodeTimeoutMs;
     private final String metaAeronDir;
     private final long metaSnapshotIntervalMs;
-    private final List<MetaMember> metaMembers;
-
-    /**
-     * A member of the Meta Service cluster, as {@code meta.addrs} lists it.
-     *
-     * @param nodeId   the node's id.
-     * @param host     its host.
-     * @param basePort the first of its five ports.
-     */
-    public record MetaMember(int nodeId, String host, int basePort)
-    {
-    }
+    private final List<MetaClusterMember.Context.Member> metaMembers;
 
     private ServerConfig(final ConfigReader reader)
     {
@@ -136,9 +126,9 @@ public final class ServerConfig
         return config;
     }
 
-    private static List<MetaMember> parseMembers(final List<String> addrs, final int nodeId)
+    private static List<MetaClusterMember.Context.Member> parseMembers(final List<String> addrs, final int nodeId)
     {
-        final List<MetaMember> members = new java.util.ArrayList<>();
+        final List<MetaClusterMember.Context.Member> members = new java.util.ArrayList<>();
         final java.util.Set<Integer> ids = new java.util.HashSet<>();
         for (final String addr : addrs)
         {
@@ -150,9 +140,9 @@ public final class ServerConfig
                 {
                     throw new NumberFormatException();
                 }
-                final MetaMember member = new MetaMember(Integer.parseInt(addr.substring(0, equals)),
+                final MetaClusterMember.Context.Member member = new MetaClusterMember.Context.Member(Integer.parseInt(addr.substring(0, equals)),
                     addr.substring(equals + 1, colon), Integer.parseInt(addr.substring(colon + 1)));
-                if (member.basePort() < 1 || member.basePort() > 65530 || !ids.add(member.nodeId()))
+                if (member.basePort() < 1 || member.basePort() > 65530 || !ids.add(member.id()))
                 {
                     throw new NumberFormatException();
                 }
@@ -279,7 +269,7 @@ public final class ServerConfig
     /**
      * @return {@code meta.addrs}: the cluster's members, or empty for a cluster of this node alone.
      */
-    public List<MetaMember> metaMembers()
+    public List<MetaClusterMember.Context.Member> metaMembers()
     {
         return metaMembers;
     }

@@ -9,8 +9,6 @@ import org.agrona.CloseHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -34,47 +32,18 @@ public final class MetaService implements AutoCloseable
      */
     public static final class Context
     {
-        private int nodeId;
-        private Path directory;
-        private String aeronDirectory = "";
-        private int basePort = 58090;
-        private long nodeTimeoutMs = 5000;
+        private MetaClusterMember.Context member;
         private long snapshotIntervalMs = 3_600_000;
-        private java.util.List<MetaClusterMember.Context.Member> members = java.util.List.of();
         private String adminAddress;
         private ScheduledExecutorService scheduler;
 
-        public Context nodeId(final int nodeId)
-        {
-            this.nodeId = nodeId;
-            return this;
-        }
-
-        public Context directory(final Path directory)
-        {
-            this.directory = directory;
-            return this;
-        }
-
         /**
-         * @param aeronDirectory empty for /dev/shm/robustmq-node-&lt;id&gt; (or under the directory).
+         * @param member this node's member of the cluster; its id is the node's id.
          * @return this.
          */
-        public Context aeronDirectory(final String aeronDirectory)
+        public Context member(final MetaClusterMember.Context member)
         {
-            this.aeronDirectory = aeronDirectory;
-            return this;
-        }
-
-        public Context basePort(final int basePort)
-        {
-            this.basePort = basePort;
-            return this;
-        }
-
-        public Context nodeTimeoutMs(final long nodeTimeoutMs)
-        {
-            this.nodeTimeoutMs = nodeTimeoutMs;
+            this.member = member;
             return this;
         }
 
@@ -85,16 +54,6 @@ public final class MetaService implements AutoCloseable
         public Context snapshotIntervalMs(final long snapshotIntervalMs)
         {
             this.snapshotIntervalMs = snapshotIntervalMs;
-            return this;
-        }
-
-        /**
-         * @param members every member, this node included; empty for a cluster of this node alone.
-         * @return this.
-         */
-        public Context members(final java.util.List<MetaClusterMember.Context.Member> members)
-        {
-            this.members = members;
             return this;
         }
 
@@ -112,31 +71,22 @@ public final class MetaService implements AutoCloseable
 
         void conclude()
         {
-            Objects.requireNonNull(directory, "directory");
+            Objects.requireNonNull(member, "member");
             Objects.requireNonNull(adminAddress, "adminAddress");
             Objects.requireNonNull(scheduler, "scheduler");
-            if (aeronDirectory.isEmpty())
-            {
-                aeronDirectory = Files.isDirectory(Path.of("/dev/shm")) ?
-                    "/dev/shm/robustmq-node-" + nodeId + "-" + basePort :
-                    directory.resolve("aeron").toString();
-            }
         }
     }
 
     private final int nodeId;
-    private final java.util.List<MetaClusterMember.Context.Member> members;
     private final MetaClusterMember member;
     private final MetaClient client;
     private final ScheduledFuture<?> heartbeat;
     private final ScheduledFuture<?> snapshots;
 
-    private MetaService(final int nodeId, final java.util.List<MetaClusterMember.Context.Member> members,
-        final MetaClusterMember member, final MetaClient client, final ScheduledFuture<?> heartbeat,
-        final ScheduledFuture<?> snapshots)
+    private MetaService(final int nodeId, final MetaClusterMember member, final MetaClient client,
+        final ScheduledFuture<?> heartbeat, final ScheduledFuture<?> snapshots)
     {
         this.nodeId = nodeId;
-        this.members = members;
         this.member = member;
         this.client = client;
         this.heartbeat = heartbeat;
@@ -154,34 +104,26 @@ public final class MetaService implements AutoCloseable
     public static MetaService launch(final Context ctx) throws Exception
     {
         ctx.conclude();
-        MetaClusterMember.deleteStaleMarkFiles(ctx.directory);
-        final MetaClusterMember member = MetaClusterMember.launch(new MetaClusterMember.Context()
-            .memberId(ctx.nodeId)
-            .members(ctx.members)
-            .directory(ctx.directory)
-            .aeronDirectory(ctx.aeronDirectory)
-            .basePort(ctx.basePort)
-            .nodeTimeoutMs(ctx.nodeTimeoutMs)
-            .errorHandler(error -> LOG.error("meta service error", error)));
+        final int nodeId = ctx.member.memberId();
+        MetaClusterMember.deleteStaleMarkFiles(ctx.member.directory());
+        final MetaClusterMember member = MetaClusterMember.launch(ctx.member);
         MetaClient client = null;
         try
         {
-            client = connect(ctx, member);
+            client = connect(member);
             final MetaClient.Result registered =
-                client.registerNode(ctx.nodeId, ctx.adminAddress).get(COMMAND_TIMEOUT_S, TimeUnit.SECONDS);
+                client.registerNode(nodeId, ctx.adminAddress).get(COMMAND_TIMEOUT_S, TimeUnit.SECONDS);
             if (registered.code() != ResultCode.OK)
             {
-                throw new IllegalStateException("the cluster refused node " + ctx.nodeId + ": " + registered.message());
+                throw new IllegalStateException("the cluster refused node " + nodeId + ": " + registered.message());
             }
             final MetaClient heartbeats = client;
-            final ScheduledFuture<?> heartbeat = ctx.scheduler.scheduleAtFixedRate(() -> heartbeats.heartbeat(ctx.nodeId),
+            final ScheduledFuture<?> heartbeat = ctx.scheduler.scheduleAtFixedRate(() -> heartbeats.heartbeat(nodeId),
                 HEARTBEAT_INTERVAL_MS, HEARTBEAT_INTERVAL_MS, TimeUnit.MILLISECONDS);
             final ScheduledFuture<?> snapshots = ctx.snapshotIntervalMs == 0 ? null :
                 ctx.scheduler.scheduleAtFixedRate(member::takeSnapshot, ctx.snapshotIntervalMs, ctx.snapshotIntervalMs,
                     TimeUnit.MILLISECONDS);
-            final java.util.List<MetaClusterMember.Context.Member> members = ctx.members.isEmpty() ?
-                java.util.List.of(new MetaClusterMember.Context.Member(ctx.nodeId, "localhost", ctx.basePort)) : ctx.members;
-            return new MetaService(ctx.nodeId, members, member, client, heartbeat, snapshots);
+            return new MetaService(nodeId, member, client, heartbeat, snapshots);
         }
         catch (final Exception ex)
         {
@@ -193,13 +135,13 @@ public final class MetaService implements AutoCloseable
     /**
      * A member that has not yet elected itself makes the first connection time out: try again.
      */
-    private static MetaClient connect(final Context ctx, final MetaClusterMember member)
+    private static MetaClient connect(final MetaClusterMember member)
     {
         for (int attempt = 1; ; attempt++)
         {
             try
             {
-                return MetaClient.connect(ctx.aeronDirectory, member.ingressEndpoints());
+                return MetaClient.connect(member.aeronDirectory(), member.ingressEndpoints());
             }
             catch (final TimeoutException ex)
             {
@@ -233,7 +175,7 @@ public final class MetaService implements AutoCloseable
      */
     public java.util.List<MetaClusterMember.Context.Member> members()
     {
-        return members;
+        return member.members();
     }
 
     /**
@@ -250,7 +192,7 @@ public final class MetaService implements AutoCloseable
     public String describeState()
     {
         final MetaClusteredService.View view = member.service().view();
-        return members.size() + "-member cluster, node " + nodeId + " " +
+        return member.members().size() + "-member cluster, node " + nodeId + " " +
             view.role().name().toLowerCase(java.util.Locale.ROOT) +
             "; " + view.topics().size() + " topics, " + view.nodesUp() + " of " + view.nodes().size() + " nodes up; " +
             (member.service().startedFromSnapshot() ? "started from a snapshot; " : "") +

@@ -114,8 +114,8 @@ class ConfigSourceTest
         final ServerConfig fromFile = ServerConfig.read(ConfigSource.load(
             toml("node.id = 2\nmeta.addrs = [\"1=127.0.0.1:58090\", \"2=127.0.0.1:58100\", \"3=10.0.0.3:58110\"]\n"),
             Map.of(), new Properties()));
-        assertEquals(List.of(new ServerConfig.MetaMember(1, "127.0.0.1", 58090),
-            new ServerConfig.MetaMember(2, "127.0.0.1", 58100), new ServerConfig.MetaMember(3, "10.0.0.3", 58110)),
+        assertEquals(List.of(new io.robustmq.meta.cluster.MetaClusterMember.Context.Member(1, "127.0.0.1", 58090),
+            new io.robustmq.meta.cluster.MetaClusterMember.Context.Member(2, "127.0.0.1", 58100), new io.robustmq.meta.cluster.MetaClusterMember.Context.Member(3, "10.0.0.3", 58110)),
             fromFile.metaMembers());
         final ServerConfig fromEnv = ServerConfig.read(ConfigSource.load(null,
             Map.of("ROBUSTMQ_META_ADDRS", "1=localhost:58090, 2=localhost:58100"), new Properties()));

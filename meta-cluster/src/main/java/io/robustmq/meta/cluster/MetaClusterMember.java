@@ -73,7 +73,8 @@ public final class MetaClusterMember implements AutoCloseable
         }
 
         /**
-         * @param aeronDirectory the media driver's directory (under /dev/shm where there is one).
+         * @param aeronDirectory the media driver's directory; empty for
+         *                       /dev/shm/robustmq-member-&lt;id&gt;-&lt;port&gt; (or under the directory).
          * @return this.
          */
         public Context aeronDirectory(final String aeronDirectory)
@@ -120,7 +121,6 @@ public final class MetaClusterMember implements AutoCloseable
         void conclude()
         {
             Objects.requireNonNull(directory, "directory");
-            Objects.requireNonNull(aeronDirectory, "aeronDirectory");
             if (members.isEmpty())
             {
                 members = java.util.List.of(new Member(memberId, host, basePort));
@@ -130,6 +130,35 @@ public final class MetaClusterMember implements AutoCloseable
                     members));
             host = self.host();
             basePort = self.basePort();
+            if (aeronDirectory == null || aeronDirectory.isEmpty())
+            {
+                aeronDirectory = java.nio.file.Files.isDirectory(Path.of("/dev/shm")) ?
+                    "/dev/shm/robustmq-member-" + memberId + "-" + basePort : directory.resolve("aeron").toString();
+            }
+        }
+
+        /**
+         * @return the member's id.
+         */
+        public int memberId()
+        {
+            return memberId;
+        }
+
+        /**
+         * @return where the archive and the cluster's files go.
+         */
+        public Path directory()
+        {
+            return directory;
+        }
+
+        /**
+         * @return every member; this one alone until launched with no members given.
+         */
+        public java.util.List<Member> membersList()
+        {
+            return members.isEmpty() ? java.util.List.of(new Member(memberId, host, basePort)) : members;
         }
 
         String endpoint(final int offset)
@@ -143,7 +172,7 @@ public final class MetaClusterMember implements AutoCloseable
         String members()
         {
             final StringBuilder list = new StringBuilder();
-            for (final Member member : members.isEmpty() ? java.util.List.of(new Member(memberId, host, basePort)) : members)
+            for (final Member member : membersList())
             {
                 if (list.length() > 0)
                 {
@@ -170,7 +199,7 @@ public final class MetaClusterMember implements AutoCloseable
         public String ingressEndpoints()
         {
             final StringBuilder endpoints = new StringBuilder();
-            for (final Member member : members.isEmpty() ? java.util.List.of(new Member(memberId, host, basePort)) : members)
+            for (final Member member : membersList())
             {
                 if (endpoints.length() > 0)
                 {
@@ -188,17 +217,39 @@ public final class MetaClusterMember implements AutoCloseable
     private final ClusteredServiceContainer container;
     private final MetaClusteredService service;
     private final String ingressEndpoints;
+    private final String aeronDirectory;
+    private final java.util.List<Context.Member> members;
 
     private MetaClusterMember(
         final ClusteredMediaDriver driver,
         final ClusteredServiceContainer container,
         final MetaClusteredService service,
-        final String ingressEndpoints)
+        final String ingressEndpoints,
+        final java.util.List<Context.Member> members,
+        final String aeronDirectory)
     {
+        this.members = members;
+        this.aeronDirectory = aeronDirectory;
         this.driver = driver;
         this.container = container;
         this.service = service;
         this.ingressEndpoints = ingressEndpoints;
+    }
+
+    /**
+     * @return the media driver's directory, where a client in this process connects.
+     */
+    public String aeronDirectory()
+    {
+        return aeronDirectory;
+    }
+
+    /**
+     * @return every member of the cluster, this one included.
+     */
+    public java.util.List<Context.Member> members()
+    {
+        return members;
     }
 
     /**
@@ -270,7 +321,8 @@ public final class MetaClusterMember implements AutoCloseable
                     .clusterDir(new File(base, "cluster"))
                     .clusteredService(service)
                     .errorHandler(ctx.errorHandler));
-            return new MetaClusterMember(driver, container, service, ctx.ingressEndpoints());
+            return new MetaClusterMember(driver, container, service, ctx.ingressEndpoints(), ctx.membersList(),
+                ctx.aeronDirectory);
         }
         catch (final RuntimeException ex)
         {
