@@ -3,6 +3,8 @@ package io.robustmq.meta.cluster;
 import io.aeron.cluster.client.AeronCluster;
 import io.aeron.cluster.client.EgressListener;
 import io.aeron.logbuffer.Header;
+import io.robustmq.meta.auth.AclRule;
+import io.robustmq.meta.auth.ScramCredential;
 import io.robustmq.meta.codecs.CommandResultDecoder;
 import io.robustmq.meta.codecs.MessageHeaderDecoder;
 import io.robustmq.meta.codecs.ResultCode;
@@ -151,6 +153,51 @@ public final class MetaClient implements AutoCloseable
     public CompletableFuture<Result> registerNode(final int nodeId, final String address)
     {
         return submit((encoder, out, requestId) -> encoder.registerNode(out, 0, clientId, requestId, nodeId, address));
+    }
+
+    /**
+     * Register a consumer group; OK also if it exists for the same protocol.
+     */
+    public CompletableFuture<Result> registerGroup(final String name, final String protocol)
+    {
+        return submit((encoder, out, requestId) -> encoder.registerGroup(out, 0, clientId, requestId, name, protocol));
+    }
+
+    public CompletableFuture<Result> deleteGroup(final String name)
+    {
+        return submit((encoder, out, requestId) -> encoder.deleteGroup(out, 0, clientId, requestId, name));
+    }
+
+    /**
+     * Create a user or replace its credentials (derive them with {@link io.robustmq.meta.auth.Scram}).
+     */
+    public CompletableFuture<Result> putUser(final String name, final java.util.List<ScramCredential> credentials)
+    {
+        final java.util.List<ScramCredential> copy = java.util.List.copyOf(credentials);
+        return submit((encoder, out, requestId) -> encoder.putUser(out, 0, clientId, requestId, name, copy));
+    }
+
+    public CompletableFuture<Result> deleteUser(final String name)
+    {
+        return submit((encoder, out, requestId) -> encoder.deleteUser(out, 0, clientId, requestId, name));
+    }
+
+    public CompletableFuture<Result> addAcl(final AclRule rule)
+    {
+        return submit((encoder, out, requestId) -> encoder.addAcl(out, 0, clientId, requestId, rule));
+    }
+
+    public CompletableFuture<Result> removeAcl(final AclRule rule)
+    {
+        return submit((encoder, out, requestId) -> encoder.removeAcl(out, 0, clientId, requestId, rule));
+    }
+
+    /**
+     * @param value empty to restore the default.
+     */
+    public CompletableFuture<Result> setClusterConfig(final String key, final String value)
+    {
+        return submit((encoder, out, requestId) -> encoder.setClusterConfig(out, 0, clientId, requestId, key, value));
     }
 
     /**

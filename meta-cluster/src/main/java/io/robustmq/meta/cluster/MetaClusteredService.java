@@ -11,8 +11,24 @@ import io.aeron.logbuffer.Header;
 import io.robustmq.meta.state.MetaCommandAdapter;
 import io.robustmq.meta.state.MetaSnapshot;
 import io.robustmq.meta.state.MetaState;
+import io.robustmq.meta.auth.AclAuthorizer;
+import io.robustmq.meta.auth.AclRule;
+import io.robustmq.meta.codecs.AclOperationCode;
+import io.robustmq.meta.codecs.AclResourceCode;
+import io.robustmq.meta.state.ClusterSettings;
+import io.robustmq.meta.state.GroupRecord;
+import io.robustmq.meta.state.NodeRecord;
+import io.robustmq.meta.state.ShardRecord;
+import io.robustmq.meta.state.TopicRecord;
+import io.robustmq.meta.state.UserRecord;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The Meta Service's state machine hosted by Aeron Cluster: commands arrive in log order with the
@@ -35,20 +51,75 @@ public final class MetaClusteredService implements ClusteredService
      * @param leadershipTermId the current term, or -1.
      * @param topics           every topic, by name.
      * @param nodes            every node, by id.
+     * @param shards           every topic's shards by partition, by topic name.
+     * @param groups           the consumer-group registry, by name.
+     * @param users            every user, by name.
+     * @param acls             every ACL rule.
+     * @param settings         every cluster setting with its value, defaults included.
      */
     public record View(
         Cluster.Role role,
         int leaderMemberId,
         long leadershipTermId,
-        java.util.List<io.robustmq.meta.state.TopicRecord> topics,
-        java.util.List<io.robustmq.meta.state.NodeRecord> nodes)
+        List<TopicRecord> topics,
+        List<NodeRecord> nodes,
+        Map<String, List<ShardRecord>> shards,
+        List<GroupRecord> groups,
+        List<UserRecord> users,
+        List<AclRule> acls,
+        Map<String, String> settings)
     {
+        static final View EMPTY = new View(Cluster.Role.FOLLOWER, -1, -1, List.of(), List.of(), Map.of(), List.of(),
+            List.of(), List.of(), ClusterSettings.defaults());
+
+        /**
+         * @param name a topic's name.
+         * @return the topic, or null.
+         */
+        public TopicRecord topic(final String name)
+        {
+            for (final TopicRecord topic : topics)
+            {
+                if (topic.name().equals(name))
+                {
+                    return topic;
+                }
+            }
+            return null;
+        }
+
+        /**
+         * @param name a user's name.
+         * @return the user, or null.
+         */
+        public UserRecord user(final String name)
+        {
+            for (final UserRecord user : users)
+            {
+                if (user.name().equals(name))
+                {
+                    return user;
+                }
+            }
+            return null;
+        }
+
+        /**
+         * @return whether the ACL rules allow the request ({@link AclAuthorizer}).
+         */
+        public boolean allowed(
+            final String user, final AclOperationCode operation, final AclResourceCode resource, final String name)
+        {
+            return AclAuthorizer.allowed(acls, Boolean.parseBoolean(settings.get(ClusterSettings.ACL_ALLOW_IF_NO_RULE)),
+                user, operation, resource, name);
+        }
+
         /**
          * @return nodes up.
          */
         public int nodesUp()
         {
-            return (int)nodes.stream().filter(io.robustmq.meta.state.NodeRecord::up).count();
+            return (int)nodes.stream().filter(NodeRecord::up).count();
         }
     }
 
@@ -63,7 +134,7 @@ public final class MetaClusteredService implements ClusteredService
     private IdleStrategy idleStrategy;
     private ClientSession replyTo;
     private volatile Cluster.Role role = Cluster.Role.FOLLOWER;
-    private volatile View view = new View(Cluster.Role.FOLLOWER, -1, -1, java.util.List.of(), java.util.List.of());
+    private volatile View view = View.EMPTY;
     private int leaderMemberId = -1;
     private long leadershipTermId = -1;
     private boolean nodeCheckArmed;
@@ -106,8 +177,43 @@ public final class MetaClusteredService implements ClusteredService
 
     private void publish()
     {
-        view = new View(role, leaderMemberId, leadershipTermId, java.util.List.copyOf(state.topics()),
-            java.util.List.copyOf(state.nodes()));
+        final Map<String, List<ShardRecord>> shards = new TreeMap<>();
+        for (final ShardRecord shard : state.allShards())
+        {
+            shards.computeIfAbsent(shard.topic(), topic -> new ArrayList<>()).add(shard);
+        }
+        shards.replaceAll((topic, list) -> List.copyOf(list));
+        view = new View(role, leaderMemberId, leadershipTermId, List.copyOf(state.topics()), List.copyOf(state.nodes()),
+            Collections.unmodifiableMap(shards), List.copyOf(state.groups()), List.copyOf(state.users()),
+            List.copyOf(state.acls()), Collections.unmodifiableMap(state.settings().effective()));
+        final ViewListener listener = this.listener;
+        if (listener != null)
+        {
+            listener.onView(view);
+        }
+    }
+
+    /**
+     * Told of every new view, on the service's thread: it must return at once (hand the view to
+     * another thread to act on it).
+     */
+    @FunctionalInterface
+    public interface ViewListener
+    {
+        /**
+         * @param view the view just published.
+         */
+        void onView(View view);
+    }
+
+    private volatile ViewListener listener;
+
+    /**
+     * @param listener told of every view published from now on; null to stop.
+     */
+    public void viewListener(final ViewListener listener)
+    {
+        this.listener = listener;
     }
 
     /**

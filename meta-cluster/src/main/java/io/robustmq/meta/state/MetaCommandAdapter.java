@@ -1,6 +1,15 @@
 package io.robustmq.meta.state;
 
+import io.robustmq.meta.auth.AclRule;
+import io.robustmq.meta.auth.ScramCredential;
+import io.robustmq.meta.codecs.AddAclDecoder;
 import io.robustmq.meta.codecs.CommandResultEncoder;
+import io.robustmq.meta.codecs.DeleteGroupDecoder;
+import io.robustmq.meta.codecs.DeleteUserDecoder;
+import io.robustmq.meta.codecs.PutUserDecoder;
+import io.robustmq.meta.codecs.RegisterGroupDecoder;
+import io.robustmq.meta.codecs.RemoveAclDecoder;
+import io.robustmq.meta.codecs.SetClusterConfigDecoder;
 import io.robustmq.meta.codecs.CreateTopicDecoder;
 import io.robustmq.meta.codecs.DeleteTopicDecoder;
 import io.robustmq.meta.codecs.MessageHeaderDecoder;
@@ -10,6 +19,9 @@ import io.robustmq.meta.codecs.RegisterNodeDecoder;
 import io.robustmq.meta.codecs.ResultCode;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Decodes the Meta Service's commands from the log and applies them to {@link MetaState}, in log
@@ -38,6 +50,13 @@ public final class MetaCommandAdapter
     private final DeleteTopicDecoder deleteTopic = new DeleteTopicDecoder();
     private final RegisterNodeDecoder registerNode = new RegisterNodeDecoder();
     private final NodeHeartbeatDecoder heartbeat = new NodeHeartbeatDecoder();
+    private final RegisterGroupDecoder registerGroup = new RegisterGroupDecoder();
+    private final DeleteGroupDecoder deleteGroup = new DeleteGroupDecoder();
+    private final PutUserDecoder putUser = new PutUserDecoder();
+    private final DeleteUserDecoder deleteUser = new DeleteUserDecoder();
+    private final AddAclDecoder addAcl = new AddAclDecoder();
+    private final RemoveAclDecoder removeAcl = new RemoveAclDecoder();
+    private final SetClusterConfigDecoder setClusterConfig = new SetClusterConfigDecoder();
     private final MessageHeaderEncoder resultHeader = new MessageHeaderEncoder();
     private final CommandResultEncoder result = new CommandResultEncoder();
     private final ExpandableArrayBuffer resultBuffer = new ExpandableArrayBuffer(256);
@@ -118,12 +137,93 @@ public final class MetaCommandAdapter
                 heartbeat.wrap(buffer, body, header.blockLength(), header.version());
                 state.heartbeat(heartbeat.nodeId(), timestamp);
             }
+            case RegisterGroupDecoder.TEMPLATE_ID ->
+            {
+                registerGroup.wrap(buffer, body, header.blockLength(), header.version());
+                final long clientId = registerGroup.clientId();
+                final long requestId = registerGroup.requestId();
+                final String name = registerGroup.name();
+                final String protocol = registerGroup.protocol();
+                respond(sink, clientId, requestId, state.registerGroup(clientId, requestId, name, protocol, timestamp),
+                    "group " + name);
+            }
+            case DeleteGroupDecoder.TEMPLATE_ID ->
+            {
+                deleteGroup.wrap(buffer, body, header.blockLength(), header.version());
+                final long clientId = deleteGroup.clientId();
+                final long requestId = deleteGroup.requestId();
+                final String name = deleteGroup.name();
+                respond(sink, clientId, requestId, state.deleteGroup(clientId, requestId, name), "group " + name);
+            }
+            case PutUserDecoder.TEMPLATE_ID ->
+            {
+                putUser.wrap(buffer, body, header.blockLength(), header.version());
+                final long clientId = putUser.clientId();
+                final long requestId = putUser.requestId();
+                final List<ScramCredential> credentials = new ArrayList<>();
+                for (final PutUserDecoder.CredentialsDecoder credential : putUser.credentials())
+                {
+                    credentials.add(readCredential(credential));
+                }
+                final String name = putUser.name();
+                respond(sink, clientId, requestId, state.putUser(clientId, requestId, name, credentials),
+                    "user " + name);
+            }
+            case DeleteUserDecoder.TEMPLATE_ID ->
+            {
+                deleteUser.wrap(buffer, body, header.blockLength(), header.version());
+                final long clientId = deleteUser.clientId();
+                final long requestId = deleteUser.requestId();
+                final String name = deleteUser.name();
+                respond(sink, clientId, requestId, state.deleteUser(clientId, requestId, name), "user " + name);
+            }
+            case AddAclDecoder.TEMPLATE_ID ->
+            {
+                addAcl.wrap(buffer, body, header.blockLength(), header.version());
+                final long clientId = addAcl.clientId();
+                final long requestId = addAcl.requestId();
+                final AclRule rule = new AclRule(addAcl.principal(), addAcl.resource(), addAcl.pattern(),
+                    addAcl.resourceName(), addAcl.operation(), addAcl.permission());
+                respond(sink, clientId, requestId, state.addAcl(clientId, requestId, rule), "acl rule");
+            }
+            case RemoveAclDecoder.TEMPLATE_ID ->
+            {
+                removeAcl.wrap(buffer, body, header.blockLength(), header.version());
+                final long clientId = removeAcl.clientId();
+                final long requestId = removeAcl.requestId();
+                final AclRule rule = new AclRule(removeAcl.principal(), removeAcl.resource(), removeAcl.pattern(),
+                    removeAcl.resourceName(), removeAcl.operation(), removeAcl.permission());
+                respond(sink, clientId, requestId, state.removeAcl(clientId, requestId, rule), "acl rule");
+            }
+            case SetClusterConfigDecoder.TEMPLATE_ID ->
+            {
+                setClusterConfig.wrap(buffer, body, header.blockLength(), header.version());
+                final long clientId = setClusterConfig.clientId();
+                final long requestId = setClusterConfig.requestId();
+                final String key = setClusterConfig.key();
+                final String value = setClusterConfig.value();
+                respond(sink, clientId, requestId, state.setClusterConfig(clientId, requestId, key, value),
+                    "setting " + key);
+            }
             default ->
             {
                 return false;
             }
         }
         return true;
+    }
+
+    static ScramCredential readCredential(final PutUserDecoder.CredentialsDecoder credential)
+    {
+        final var mechanism = credential.mechanism();
+        final int iterations = credential.iterations();
+        final byte[] salt = new byte[credential.saltLength()];
+        credential.getSalt(salt, 0, salt.length);
+        final byte[] storedKey = new byte[credential.storedKeyLength()];
+        credential.getStoredKey(storedKey, 0, storedKey.length);
+        final byte[] serverKey = new byte[credential.serverKeyLength()];
+        credential.getServerKey(serverKey, 0, serverKey.length);
+        return new ScramCredential(mechanism, iterations, salt, storedKey, serverKey);
     }
 
     private void respond(

@@ -1,11 +1,22 @@
 package io.robustmq.meta.state;
 
+import io.robustmq.meta.auth.AclRule;
+import io.robustmq.meta.auth.ScramCredential;
+import io.robustmq.meta.codecs.AddAclEncoder;
 import io.robustmq.meta.codecs.CreateTopicEncoder;
+import io.robustmq.meta.codecs.DeleteGroupEncoder;
 import io.robustmq.meta.codecs.DeleteTopicEncoder;
+import io.robustmq.meta.codecs.DeleteUserEncoder;
 import io.robustmq.meta.codecs.MessageHeaderEncoder;
 import io.robustmq.meta.codecs.NodeHeartbeatEncoder;
+import io.robustmq.meta.codecs.PutUserEncoder;
+import io.robustmq.meta.codecs.RegisterGroupEncoder;
 import io.robustmq.meta.codecs.RegisterNodeEncoder;
+import io.robustmq.meta.codecs.RemoveAclEncoder;
+import io.robustmq.meta.codecs.SetClusterConfigEncoder;
 import org.agrona.MutableDirectBuffer;
+
+import java.util.List;
 
 /**
  * Encodes the Meta Service's commands (a proxy, in Aeron's terms): each method writes one SBE
@@ -19,6 +30,13 @@ public final class MetaCommands
     private final DeleteTopicEncoder deleteTopic = new DeleteTopicEncoder();
     private final RegisterNodeEncoder registerNode = new RegisterNodeEncoder();
     private final NodeHeartbeatEncoder heartbeat = new NodeHeartbeatEncoder();
+    private final RegisterGroupEncoder registerGroup = new RegisterGroupEncoder();
+    private final DeleteGroupEncoder deleteGroup = new DeleteGroupEncoder();
+    private final PutUserEncoder putUser = new PutUserEncoder();
+    private final DeleteUserEncoder deleteUser = new DeleteUserEncoder();
+    private final AddAclEncoder addAcl = new AddAclEncoder();
+    private final RemoveAclEncoder removeAcl = new RemoveAclEncoder();
+    private final SetClusterConfigEncoder setClusterConfig = new SetClusterConfigEncoder();
 
     public int createTopic(
         final MutableDirectBuffer buffer,
@@ -68,5 +86,89 @@ public final class MetaCommands
     {
         heartbeat.wrapAndApplyHeader(buffer, offset, header).nodeId(nodeId);
         return MessageHeaderEncoder.ENCODED_LENGTH + heartbeat.encodedLength();
+    }
+
+    public int registerGroup(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final long clientId,
+        final long requestId,
+        final String name,
+        final String protocol)
+    {
+        registerGroup.wrapAndApplyHeader(buffer, offset, header)
+            .clientId(clientId).requestId(requestId).name(name).protocol(protocol);
+        return MessageHeaderEncoder.ENCODED_LENGTH + registerGroup.encodedLength();
+    }
+
+    public int deleteGroup(
+        final MutableDirectBuffer buffer, final int offset, final long clientId, final long requestId, final String name)
+    {
+        deleteGroup.wrapAndApplyHeader(buffer, offset, header).clientId(clientId).requestId(requestId).name(name);
+        return MessageHeaderEncoder.ENCODED_LENGTH + deleteGroup.encodedLength();
+    }
+
+    public int putUser(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final long clientId,
+        final long requestId,
+        final String name,
+        final List<ScramCredential> credentials)
+    {
+        final PutUserEncoder.CredentialsEncoder group = putUser.wrapAndApplyHeader(buffer, offset, header)
+            .clientId(clientId).requestId(requestId).credentialsCount(credentials.size());
+        for (final ScramCredential credential : credentials)
+        {
+            final byte[] salt = credential.salt();
+            final byte[] storedKey = credential.storedKey();
+            final byte[] serverKey = credential.serverKey();
+            group.next().mechanism(credential.mechanism()).iterations(credential.iterations())
+                .putSalt(salt, 0, salt.length)
+                .putStoredKey(storedKey, 0, storedKey.length)
+                .putServerKey(serverKey, 0, serverKey.length);
+        }
+        putUser.name(name);
+        return MessageHeaderEncoder.ENCODED_LENGTH + putUser.encodedLength();
+    }
+
+    public int deleteUser(
+        final MutableDirectBuffer buffer, final int offset, final long clientId, final long requestId, final String name)
+    {
+        deleteUser.wrapAndApplyHeader(buffer, offset, header).clientId(clientId).requestId(requestId).name(name);
+        return MessageHeaderEncoder.ENCODED_LENGTH + deleteUser.encodedLength();
+    }
+
+    public int addAcl(
+        final MutableDirectBuffer buffer, final int offset, final long clientId, final long requestId, final AclRule rule)
+    {
+        addAcl.wrapAndApplyHeader(buffer, offset, header)
+            .clientId(clientId).requestId(requestId)
+            .resource(rule.resource()).pattern(rule.pattern()).operation(rule.operation()).permission(rule.permission())
+            .principal(rule.principal()).resourceName(rule.resourceName());
+        return MessageHeaderEncoder.ENCODED_LENGTH + addAcl.encodedLength();
+    }
+
+    public int removeAcl(
+        final MutableDirectBuffer buffer, final int offset, final long clientId, final long requestId, final AclRule rule)
+    {
+        removeAcl.wrapAndApplyHeader(buffer, offset, header)
+            .clientId(clientId).requestId(requestId)
+            .resource(rule.resource()).pattern(rule.pattern()).operation(rule.operation()).permission(rule.permission())
+            .principal(rule.principal()).resourceName(rule.resourceName());
+        return MessageHeaderEncoder.ENCODED_LENGTH + removeAcl.encodedLength();
+    }
+
+    public int setClusterConfig(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final long clientId,
+        final long requestId,
+        final String key,
+        final String value)
+    {
+        setClusterConfig.wrapAndApplyHeader(buffer, offset, header)
+            .clientId(clientId).requestId(requestId).key(key).value(value);
+        return MessageHeaderEncoder.ENCODED_LENGTH + setClusterConfig.encodedLength();
     }
 }

@@ -1,6 +1,9 @@
 package io.robustmq.meta.state;
 
+import io.robustmq.meta.auth.AclRule;
+import io.robustmq.meta.auth.ScramCredential;
 import io.robustmq.meta.codecs.ResultCode;
+import io.robustmq.meta.codecs.ScramMechanismCode;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -11,12 +14,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * The cluster's metadata as a deterministic state machine: every change is a command applied in log
  * order, with the time and position the log gives it, so every member that applies the same log
  * holds the same state. No I/O, no clock, no randomness; iteration orders are fixed (sorted).
+ * <p>
+ * It holds the nodes (with heartbeats), the topics and their shards (placed by
+ * {@link ShardPlacement}'s policy), the consumer-group registry, users with their SCRAM
+ * credentials, ACL rules, and the cluster settings ({@link ClusterSettings}).
  * <p>
  * Commands from clients carry a client id and a request id: a request applied once answers a retry
  * with the first outcome instead of applying it again, so a command retried across a leader change
@@ -38,6 +47,11 @@ public final class MetaState
     private final long nodeTimeoutMs;
     private final Map<String, TopicRecord> topics = new TreeMap<>();
     private final Map<Integer, NodeRecord> nodes = new TreeMap<>();
+    private final ShardPlacement placement = new ShardPlacement();
+    private final Map<String, GroupRecord> groups = new TreeMap<>();
+    private final Map<String, UserRecord> users = new TreeMap<>();
+    private final Set<AclRule> acls = new TreeSet<>(MetaState::compareRules);
+    private final ClusterSettings settings = new ClusterSettings();
     private final LinkedHashMap<RequestKey, ResultCode> applied = new LinkedHashMap<>(1024, 0.75f, false)
     {
         @Override
@@ -80,28 +94,22 @@ public final class MetaState
         final long timestamp,
         final long logPosition)
     {
-        final ResultCode earlier = applied.get(new RequestKey(clientId, requestId));
-        if (earlier != null)
+        return once(clientId, requestId, () ->
         {
-            return earlier;
-        }
-        final ResultCode result;
-        if (!validTopicName(name) || partitions < 1 || retentionMs < 0 || retentionBytes < 0)
-        {
-            result = ResultCode.INVALID;
-        }
-        else if (topics.containsKey(name))
-        {
-            result = ResultCode.ALREADY_EXISTS;
-        }
-        else
-        {
+            if (!validTopicName(name) || partitions < 1 || retentionMs < 0 || retentionBytes < 0)
+            {
+                return ResultCode.INVALID;
+            }
+            if (topics.containsKey(name))
+            {
+                return ResultCode.ALREADY_EXISTS;
+            }
             final UUID uuid = UUID.nameUUIDFromBytes((name + '@' + logPosition).getBytes(StandardCharsets.UTF_8));
             topics.put(name, new TopicRecord(name, uuid, partitions, storage, durability, retentionMs, retentionBytes,
                 timestamp));
-            result = ResultCode.OK;
-        }
-        return remember(clientId, requestId, result);
+            placement.place(name, partitions, upNodes(), settings.replicationFactor());
+            return ResultCode.OK;
+        });
     }
 
     /**
@@ -109,12 +117,11 @@ public final class MetaState
      */
     public ResultCode deleteTopic(final long clientId, final long requestId, final String name)
     {
-        final ResultCode earlier = applied.get(new RequestKey(clientId, requestId));
-        if (earlier != null)
+        return once(clientId, requestId, () ->
         {
-            return earlier;
-        }
-        return remember(clientId, requestId, topics.remove(name) != null ? ResultCode.OK : ResultCode.NOT_FOUND);
+            placement.remove(name);
+            return topics.remove(name) != null ? ResultCode.OK : ResultCode.NOT_FOUND;
+        });
     }
 
     /**
@@ -125,17 +132,19 @@ public final class MetaState
     public ResultCode registerNode(
         final long clientId, final long requestId, final int nodeId, final String address, final long timestamp)
     {
-        final ResultCode earlier = applied.get(new RequestKey(clientId, requestId));
-        if (earlier != null)
+        return once(clientId, requestId, () ->
         {
-            return earlier;
-        }
-        if (nodeId < 0 || address.isEmpty())
-        {
-            return remember(clientId, requestId, ResultCode.INVALID);
-        }
-        nodes.put(nodeId, new NodeRecord(nodeId, address, true, timestamp, timestamp));
-        return remember(clientId, requestId, ResultCode.OK);
+            if (nodeId < 0 || address.isEmpty())
+            {
+                return ResultCode.INVALID;
+            }
+            final NodeRecord before = nodes.put(nodeId, new NodeRecord(nodeId, address, true, timestamp, timestamp));
+            if (before == null || !before.up())
+            {
+                placement.nodeUp(nodeId, upNodes(), settings.replicationFactor());
+            }
+            return ResultCode.OK;
+        });
     }
 
     /**
@@ -151,6 +160,10 @@ public final class MetaState
             return false;
         }
         nodes.put(nodeId, new NodeRecord(nodeId, node.address(), true, node.registeredAt(), timestamp));
+        if (!node.up())
+        {
+            placement.nodeUp(nodeId, upNodes(), settings.replicationFactor());
+        }
         return true;
     }
 
@@ -176,7 +189,167 @@ public final class MetaState
             final NodeRecord node = nodes.get(id);
             nodes.put(id, new NodeRecord(id, node.address(), false, node.registeredAt(), node.lastHeartbeat()));
         }
+        if (!marked.isEmpty())
+        {
+            final Set<Integer> up = new TreeSet<>(upNodes());
+            for (final int id : marked)
+            {
+                placement.nodeDown(id, up);
+            }
+        }
         return marked;
+    }
+
+    private List<Integer> upNodes()
+    {
+        final List<Integer> up = new ArrayList<>(nodes.size());
+        for (final NodeRecord node : nodes.values())
+        {
+            if (node.up())
+            {
+                up.add(node.id());
+            }
+        }
+        return up;
+    }
+
+    /**
+     * Register a consumer group, or confirm it: OK if it exists for the same protocol.
+     *
+     * @return OK, ALREADY_EXISTS (another protocol owns the name) or INVALID.
+     */
+    public ResultCode registerGroup(
+        final long clientId, final long requestId, final String name, final String protocol, final long timestamp)
+    {
+        return once(clientId, requestId, () ->
+        {
+            if (!validName(name) || protocol.isEmpty())
+            {
+                return ResultCode.INVALID;
+            }
+            final GroupRecord existing = groups.get(name);
+            if (existing != null)
+            {
+                return existing.protocol().equals(protocol) ? ResultCode.OK : ResultCode.ALREADY_EXISTS;
+            }
+            groups.put(name, new GroupRecord(name, protocol, timestamp));
+            return ResultCode.OK;
+        });
+    }
+
+    /**
+     * @return OK or NOT_FOUND.
+     */
+    public ResultCode deleteGroup(final long clientId, final long requestId, final String name)
+    {
+        return once(clientId, requestId, () -> groups.remove(name) != null ? ResultCode.OK : ResultCode.NOT_FOUND);
+    }
+
+    /**
+     * Create a user, or replace its credentials.
+     *
+     * @param credentials at least one, at most one per mechanism.
+     * @return OK or INVALID.
+     */
+    public ResultCode putUser(
+        final long clientId, final long requestId, final String name, final List<ScramCredential> credentials)
+    {
+        return once(clientId, requestId, () ->
+        {
+            if (!validName(name) || credentials.isEmpty() || !oneEach(credentials))
+            {
+                return ResultCode.INVALID;
+            }
+            users.put(name, new UserRecord(name, credentials));
+            return ResultCode.OK;
+        });
+    }
+
+    private static boolean oneEach(final List<ScramCredential> credentials)
+    {
+        final Set<ScramMechanismCode> seen = new TreeSet<>();
+        for (final ScramCredential credential : credentials)
+        {
+            if (credential.mechanism() == ScramMechanismCode.NULL_VAL || credential.iterations() < 1 ||
+                !seen.add(credential.mechanism()))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * @return OK or NOT_FOUND.
+     */
+    public ResultCode deleteUser(final long clientId, final long requestId, final String name)
+    {
+        return once(clientId, requestId, () -> users.remove(name) != null ? ResultCode.OK : ResultCode.NOT_FOUND);
+    }
+
+    /**
+     * @return OK (also if the same rule exists) or INVALID.
+     */
+    public ResultCode addAcl(final long clientId, final long requestId, final AclRule rule)
+    {
+        return once(clientId, requestId, () ->
+        {
+            if (!rule.valid())
+            {
+                return ResultCode.INVALID;
+            }
+            acls.add(rule);
+            return ResultCode.OK;
+        });
+    }
+
+    /**
+     * @return OK or NOT_FOUND.
+     */
+    public ResultCode removeAcl(final long clientId, final long requestId, final AclRule rule)
+    {
+        return once(clientId, requestId, () -> acls.remove(rule) ? ResultCode.OK : ResultCode.NOT_FOUND);
+    }
+
+    /**
+     * @param value empty to restore the default.
+     * @return OK, NOT_FOUND (no such setting) or INVALID (a value it does not accept).
+     */
+    public ResultCode setClusterConfig(final long clientId, final long requestId, final String key, final String value)
+    {
+        return once(clientId, requestId, () ->
+        {
+            if (!ClusterSettings.known(key))
+            {
+                return ResultCode.NOT_FOUND;
+            }
+            if (!ClusterSettings.accepts(key, value))
+            {
+                return ResultCode.INVALID;
+            }
+            settings.set(key, value);
+            return ResultCode.OK;
+        });
+    }
+
+    private ResultCode once(final long clientId, final long requestId, final Supplier<ResultCode> command)
+    {
+        final ResultCode earlier = applied.get(new RequestKey(clientId, requestId));
+        if (earlier != null)
+        {
+            return earlier;
+        }
+        return remember(clientId, requestId, command.get());
+    }
+
+    private static int compareRules(final AclRule a, final AclRule b)
+    {
+        int c = a.principal().compareTo(b.principal());
+        c = c != 0 ? c : a.resource().compareTo(b.resource());
+        c = c != 0 ? c : a.pattern().compareTo(b.pattern());
+        c = c != 0 ? c : a.resourceName().compareTo(b.resourceName());
+        c = c != 0 ? c : a.operation().compareTo(b.operation());
+        return c != 0 ? c : a.permission().compareTo(b.permission());
     }
 
     private ResultCode remember(final long clientId, final long requestId, final ResultCode result)
@@ -190,6 +363,11 @@ public final class MetaState
      * @return true if it is 1 to {@link #MAX_TOPIC_NAME_LENGTH} characters, none a control character.
      */
     public static boolean validTopicName(final String name)
+    {
+        return validName(name);
+    }
+
+    private static boolean validName(final String name)
     {
         if (name.isEmpty() || name.length() > MAX_TOPIC_NAME_LENGTH)
         {
@@ -223,6 +401,57 @@ public final class MetaState
     }
 
     /**
+     * @param topic a topic's name.
+     * @return its shards by partition, or empty if there is no such topic.
+     */
+    public List<ShardRecord> shards(final String topic)
+    {
+        return placement.shards(topic);
+    }
+
+    /**
+     * @return every shard, by topic name then partition.
+     */
+    public List<ShardRecord> allShards()
+    {
+        final List<ShardRecord> all = new ArrayList<>();
+        placement.all().forEach(all::addAll);
+        return all;
+    }
+
+    /**
+     * @return every consumer group, by name.
+     */
+    public Collection<GroupRecord> groups()
+    {
+        return Collections.unmodifiableCollection(groups.values());
+    }
+
+    /**
+     * @return every user, by name.
+     */
+    public Collection<UserRecord> users()
+    {
+        return Collections.unmodifiableCollection(users.values());
+    }
+
+    /**
+     * @return every ACL rule, in a fixed order.
+     */
+    public Collection<AclRule> acls()
+    {
+        return Collections.unmodifiableCollection(acls);
+    }
+
+    /**
+     * @return the cluster settings.
+     */
+    public ClusterSettings settings()
+    {
+        return settings;
+    }
+
+    /**
      * @return every node, by id.
      */
     public Collection<NodeRecord> nodes()
@@ -248,6 +477,41 @@ public final class MetaState
     void restoreNode(final NodeRecord node)
     {
         nodes.put(node.id(), node);
+    }
+
+    void restoreShard(final ShardRecord shard)
+    {
+        placement.restore(shard);
+    }
+
+    void restoreGroup(final GroupRecord group)
+    {
+        groups.put(group.name(), group);
+    }
+
+    void restoreUser(final UserRecord user)
+    {
+        users.put(user.name(), user);
+    }
+
+    void restoreAcl(final AclRule rule)
+    {
+        acls.add(rule);
+    }
+
+    void restoreSetting(final String key, final String value)
+    {
+        settings.set(key, value);
+    }
+
+    long placementCursor()
+    {
+        return placement.cursor();
+    }
+
+    void restorePlacementCursor(final long cursor)
+    {
+        placement.restoreCursor(cursor);
     }
 
     void restoreApplied(final long clientId, final long requestId, final ResultCode code)

@@ -3,6 +3,14 @@ package io.robustmq.meta.state;
 import io.robustmq.meta.codecs.CommandResultDecoder;
 import io.robustmq.meta.codecs.MessageHeaderDecoder;
 import io.robustmq.meta.codecs.ResultCode;
+import io.robustmq.meta.auth.AclRule;
+import io.robustmq.meta.auth.Scram;
+import io.robustmq.meta.auth.ScramCredential;
+import io.robustmq.meta.codecs.AclOperationCode;
+import io.robustmq.meta.codecs.AclPatternCode;
+import io.robustmq.meta.codecs.AclPermissionCode;
+import io.robustmq.meta.codecs.AclResourceCode;
+import io.robustmq.meta.codecs.ScramMechanismCode;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -43,6 +51,41 @@ class MetaStateTest
         Log registerNode(final long client, final long request, final int node, final String address, final long time)
         {
             return add(encoder.registerNode(buffer, 0, client, request, node, address), time);
+        }
+
+        Log registerGroup(final long client, final long request, final String name, final String protocol, final long time)
+        {
+            return add(encoder.registerGroup(buffer, 0, client, request, name, protocol), time);
+        }
+
+        Log deleteGroup(final long client, final long request, final String name)
+        {
+            return add(encoder.deleteGroup(buffer, 0, client, request, name), 0);
+        }
+
+        Log putUser(final long client, final long request, final String name, final List<ScramCredential> credentials)
+        {
+            return add(encoder.putUser(buffer, 0, client, request, name, credentials), 0);
+        }
+
+        Log deleteUser(final long client, final long request, final String name)
+        {
+            return add(encoder.deleteUser(buffer, 0, client, request, name), 0);
+        }
+
+        Log addAcl(final long client, final long request, final AclRule rule)
+        {
+            return add(encoder.addAcl(buffer, 0, client, request, rule), 0);
+        }
+
+        Log removeAcl(final long client, final long request, final AclRule rule)
+        {
+            return add(encoder.removeAcl(buffer, 0, client, request, rule), 0);
+        }
+
+        Log setClusterConfig(final long client, final long request, final String key, final String value)
+        {
+            return add(encoder.setClusterConfig(buffer, 0, client, request, key, value), 0);
         }
 
         Log heartbeat(final int node, final long time)
@@ -161,6 +204,97 @@ class MetaStateTest
     }
 
     @Test
+    void shardsArePlacedAroundTheRingOfNodesUpAndLeadershipMovesWhenALeaderGoesDown()
+    {
+        final MetaState state = new MetaState(TIMEOUT_MS);
+        final List<String> results = new Log()
+            .createTopic(7, 1, "early", 2, 10)
+            .registerNode(1, 1, 1, "h:1", 20)
+            .registerNode(2, 1, 2, "h:2", 20)
+            .registerNode(3, 1, 3, "h:3", 20)
+            .setClusterConfig(7, 2, "replication_factor", "2")
+            .createTopic(7, 3, "orders", 3, 30)
+            .createTopic(7, 4, "audit", 1, 31)
+            .replay(state);
+        assertEquals(List.of("1:OK:", "1:OK:", "1:OK:", "1:OK:", "2:OK:", "3:OK:", "4:OK:"), results);
+        assertEquals(List.of("early-0 [1] leader 1 epoch 1", "early-1 [1] leader 1 epoch 1"),
+            describe(state.shards("early")), "shards made with no node up are placed when the first comes up");
+        assertEquals(List.of("orders-0 [3, 1] leader 3 epoch 0", "orders-1 [1, 2] leader 1 epoch 0",
+            "orders-2 [2, 3] leader 2 epoch 0"), describe(state.shards("orders")),
+            "each shard starts one further round the ring (the cursor is 2: early took two steps)");
+        assertEquals(List.of("audit-0 [1, 2] leader 1 epoch 0"), describe(state.shards("audit")),
+            "the ring's start moves on with every topic");
+
+        new Log().heartbeat(1, 8_000).heartbeat(3, 4_000).replay(state);
+        assertEquals(List.of(2), state.markMissingNodesDown(5_021));
+        assertEquals(List.of("orders-0 [3, 1] leader 3 epoch 0", "orders-1 [1, 2] leader 1 epoch 0",
+            "orders-2 [2, 3] leader 3 epoch 1"), describe(state.shards("orders")), "the next replica up leads");
+
+        assertEquals(List.of(3), state.markMissingNodesDown(9_001));
+        assertEquals(List.of("orders-0 [3, 1] leader 1 epoch 1", "orders-1 [1, 2] leader 1 epoch 0",
+            "orders-2 [2, 3] leader -1 epoch 2"), describe(state.shards("orders")), "no replica up: no leader");
+
+        assertTrue(state.heartbeat(2, 9_500));
+        assertEquals(List.of("orders-0 [3, 1] leader 1 epoch 1", "orders-1 [1, 2] leader 1 epoch 0",
+            "orders-2 [2, 3] leader 2 epoch 3"), describe(state.shards("orders")), "a replica back leads again");
+
+        new Log().deleteTopic(7, 5, "orders", 9_600).replay(state);
+        assertEquals(List.of(), state.shards("orders"));
+    }
+
+    private static List<String> describe(final List<ShardRecord> shards)
+    {
+        return shards.stream().map(s -> s.id() + " " + s.replicas() + " leader " + s.leader() + " epoch " + s.epoch())
+            .toList();
+    }
+
+    @Test
+    void groupsUsersAclsAndSettingsAnswerAsAClientExpects()
+    {
+        final MetaState state = new MetaState(TIMEOUT_MS);
+        final ScramCredential sha256 = Scram.newCredential(ScramMechanismCode.SCRAM_SHA_256, "s3cret".toCharArray());
+        final ScramCredential sha512 = Scram.newCredential(ScramMechanismCode.SCRAM_SHA_512, "s3cret".toCharArray());
+        final AclRule readOrders = new AclRule("alice", AclResourceCode.TOPIC, AclPatternCode.PREFIXED, "orders.",
+            AclOperationCode.READ, AclPermissionCode.ALLOW);
+        final List<String> results = new Log()
+            .registerGroup(7, 1, "billing", "kafka", 50)
+            .registerGroup(7, 2, "billing", "kafka", 51)
+            .registerGroup(7, 3, "billing", "amqp", 52)
+            .registerGroup(7, 4, "", "kafka", 53)
+            .deleteGroup(7, 5, "missing")
+            .putUser(7, 6, "alice", List.of(sha256, sha512))
+            .putUser(7, 7, "bob", List.of(sha256, sha256))
+            .putUser(7, 8, "carol", List.of())
+            .deleteUser(7, 9, "nobody")
+            .addAcl(7, 10, readOrders)
+            .addAcl(7, 11, readOrders)
+            .addAcl(7, 12, new AclRule("", AclResourceCode.TOPIC, AclPatternCode.LITERAL, "x", AclOperationCode.ALL,
+                AclPermissionCode.DENY))
+            .setClusterConfig(7, 13, "replication_factor", "0")
+            .setClusterConfig(7, 14, "no_such_setting", "1")
+            .setClusterConfig(7, 15, "acl.allow_if_no_rule", "false")
+            .replay(state);
+        assertEquals(List.of("1:OK:", "2:OK:", "3:ALREADY_EXISTS:group billing exists",
+            "4:INVALID:invalid request for group ", "5:NOT_FOUND:group missing not found", "6:OK:",
+            "7:INVALID:invalid request for user bob", "8:INVALID:invalid request for user carol",
+            "9:NOT_FOUND:user nobody not found", "10:OK:", "11:OK:", "12:INVALID:invalid request for acl rule",
+            "13:INVALID:invalid request for setting replication_factor",
+            "14:NOT_FOUND:setting no_such_setting not found", "15:OK:"), results);
+        assertEquals(List.of(new GroupRecord("billing", "kafka", 50)), List.copyOf(state.groups()));
+        assertEquals(List.of(new UserRecord("alice", List.of(sha256, sha512))), List.copyOf(state.users()));
+        assertEquals(List.of(readOrders), List.copyOf(state.acls()), "the same rule is kept once");
+        assertEquals("false", state.settings().get(ClusterSettings.ACL_ALLOW_IF_NO_RULE));
+
+        new Log().deleteGroup(7, 16, "billing").deleteUser(7, 17, "alice").removeAcl(7, 18, readOrders)
+            .setClusterConfig(7, 19, "acl.allow_if_no_rule", "").replay(state);
+        assertTrue(state.groups().isEmpty());
+        assertTrue(state.users().isEmpty());
+        assertTrue(state.acls().isEmpty());
+        assertEquals("true", state.settings().get(ClusterSettings.ACL_ALLOW_IF_NO_RULE), "empty restores the default");
+        assertEquals(java.util.Map.of(), state.settings().explicit());
+    }
+
+    @Test
     void aSnapshotRestoresEverythingIncludingTheRequestsToAnswerRetries()
     {
         final MetaState state = new MetaState(TIMEOUT_MS);
@@ -168,6 +302,13 @@ class MetaStateTest
             .createTopic(7, 1, "orders", 3, 100)
             .createTopic(7, 2, "sensors/1/temp", 1, 101)
             .registerNode(1, 1, 1, "127.0.0.1:58080", 102)
+            .registerNode(2, 1, 2, "127.0.0.1:58081", 102)
+            .setClusterConfig(7, 3, "replication_factor", "2")
+            .createTopic(7, 4, "replicated", 2, 103)
+            .registerGroup(7, 5, "billing", "kafka", 104)
+            .putUser(7, 6, "alice", List.of(Scram.newCredential(ScramMechanismCode.SCRAM_SHA_256, "pw".toCharArray())))
+            .addAcl(7, 7, new AclRule("*", AclResourceCode.GROUP, AclPatternCode.LITERAL, "*", AclOperationCode.ALL,
+                AclPermissionCode.ALLOW))
             .replay(state);
         state.markMissingNodesDown(100_000);
 
@@ -182,6 +323,12 @@ class MetaStateTest
         assertEquals(List.copyOf(state.topics()), List.copyOf(restored.topics()));
         assertEquals(List.copyOf(state.nodes()), List.copyOf(restored.nodes()));
         assertFalse(restored.nodes().iterator().next().up());
+        assertEquals(state.allShards(), restored.allShards());
+        assertEquals(List.copyOf(state.groups()), List.copyOf(restored.groups()));
+        assertEquals(List.copyOf(state.users()), List.copyOf(restored.users()));
+        assertEquals(List.copyOf(state.acls()), List.copyOf(restored.acls()));
+        assertEquals(state.settings().effective(), restored.settings().effective());
+        assertTrue(Arrays.equals(snapshot(state), snapshot(restored)), "the restored state writes the same snapshot");
 
         final List<String> retry = new Log().deleteTopic(8, 1, "orders", 200).createTopic(7, 1, "orders", 3, 201)
             .replay(restored);

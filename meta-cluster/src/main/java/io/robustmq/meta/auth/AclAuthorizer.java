@@ -1,0 +1,57 @@
+package io.robustmq.meta.auth;
+
+import io.robustmq.meta.codecs.AclOperationCode;
+import io.robustmq.meta.codecs.AclPermissionCode;
+import io.robustmq.meta.codecs.AclResourceCode;
+
+import java.util.Collection;
+
+/**
+ * Decides a request against a set of {@link AclRule}s, as Kafka's authorizer does: a matching DENY
+ * refuses; else a matching ALLOW permits; else, if no rule at all covers the resource, the answer is
+ * {@code allowIfNoRule} (the cluster setting {@code acl.allow_if_no_rule}); else refused.
+ */
+public final class AclAuthorizer
+{
+    private AclAuthorizer()
+    {
+    }
+
+    /**
+     * @param rules         every rule.
+     * @param allowIfNoRule the answer for a resource no rule covers.
+     * @param user          who asks.
+     * @param operation     what for.
+     * @param resource      the kind of resource.
+     * @param name          its name.
+     * @return true if allowed.
+     */
+    public static boolean allowed(
+        final Collection<AclRule> rules,
+        final boolean allowIfNoRule,
+        final String user,
+        final AclOperationCode operation,
+        final AclResourceCode resource,
+        final String name)
+    {
+        boolean covered = false;
+        boolean allow = false;
+        for (final AclRule rule : rules)
+        {
+            if (!rule.covers(resource, name))
+            {
+                continue;
+            }
+            covered = true;
+            if (rule.appliesTo(user, operation))
+            {
+                if (rule.permission() == AclPermissionCode.DENY)
+                {
+                    return false;
+                }
+                allow = true;
+            }
+        }
+        return allow || (!covered && allowIfNoRule);
+    }
+}

@@ -1,0 +1,176 @@
+package io.robustmq.meta.state;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Where each topic's shards live and which node leads each: the placement policy, deterministic so
+ * every member computes the same placement from the same log.
+ * <ul>
+ *   <li><b>New topic.</b> The nodes up, by ascending id, form a ring. Shard {@code p} of the topic
+ *       gets {@code min(replication_factor, nodes up)} replicas: the nodes at ring positions
+ *       {@code start + p}, {@code start + p + 1}, ...; its first replica (the preferred one) leads.
+ *       {@code start} is a cursor that advances by one with every topic, so leaders spread across
+ *       nodes as Kafka's do. With no node up, shards wait unplaced (no replicas, no leader).</li>
+ *   <li><b>Node down.</b> Each shard it led passes to its first replica still up, in replica order;
+ *       if none is up the shard has no leader ({@link ShardRecord#NO_LEADER}) until one returns.</li>
+ *   <li><b>Node up</b> (registered, or heartbeating again). Shards without a leader that list it
+ *       as a replica take it as leader; unplaced shards are placed as for a new topic.</li>
+ *   <li>Every change of leader raises the shard's epoch. Replicas are fixed once placed: leadership
+ *       does not move back to a returning preferred replica, and nodes that join later take no
+ *       existing shards (reassignment is for a later version).</li>
+ * </ul>
+ */
+final class ShardPlacement
+{
+    private final Map<String, List<ShardRecord>> shards = new TreeMap<>();
+    private long cursor;
+
+    /**
+     * Place a new topic's shards.
+     *
+     * @param topic             its name.
+     * @param partitions        its shard count.
+     * @param up                the nodes up, ascending.
+     * @param replicationFactor replicas wanted per shard.
+     */
+    void place(final String topic, final int partitions, final List<Integer> up, final int replicationFactor)
+    {
+        final List<ShardRecord> placed = new ArrayList<>(partitions);
+        for (int p = 0; p < partitions; p++)
+        {
+            final List<Integer> replicas = ring(up, cursor + p, replicationFactor);
+            placed.add(new ShardRecord(topic, p, replicas, replicas.isEmpty() ? ShardRecord.NO_LEADER : replicas.get(0),
+                0));
+        }
+        cursor++;
+        shards.put(topic, placed);
+    }
+
+    private static List<Integer> ring(final List<Integer> up, final long start, final int replicationFactor)
+    {
+        final int count = Math.min(replicationFactor, up.size());
+        final List<Integer> replicas = new ArrayList<>(count);
+        for (int i = 0; i < count; i++)
+        {
+            replicas.add(up.get((int)((start + i) % up.size())));
+        }
+        return replicas;
+    }
+
+    void remove(final String topic)
+    {
+        shards.remove(topic);
+    }
+
+    /**
+     * A node went down: move the leadership of the shards it led.
+     *
+     * @param node the node.
+     * @param up   the nodes still up.
+     */
+    void nodeDown(final int node, final Set<Integer> up)
+    {
+        for (final List<ShardRecord> topicShards : shards.values())
+        {
+            for (int i = 0; i < topicShards.size(); i++)
+            {
+                final ShardRecord shard = topicShards.get(i);
+                if (shard.leader() == node)
+                {
+                    int next = ShardRecord.NO_LEADER;
+                    for (final int replica : shard.replicas())
+                    {
+                        if (replica != node && up.contains(replica))
+                        {
+                            next = replica;
+                            break;
+                        }
+                    }
+                    topicShards.set(i, shard.withLeader(next));
+                }
+            }
+        }
+    }
+
+    /**
+     * A node came up: give it the shards without a leader it holds, and place unplaced shards.
+     *
+     * @param node              the node.
+     * @param up                the nodes up, ascending, the node included.
+     * @param replicationFactor replicas wanted per shard.
+     */
+    void nodeUp(final int node, final List<Integer> up, final int replicationFactor)
+    {
+        for (final List<ShardRecord> topicShards : shards.values())
+        {
+            boolean unplaced = false;
+            for (int i = 0; i < topicShards.size(); i++)
+            {
+                final ShardRecord shard = topicShards.get(i);
+                if (shard.leader() != ShardRecord.NO_LEADER)
+                {
+                    continue;
+                }
+                if (shard.replicas().isEmpty())
+                {
+                    final List<Integer> replicas = ring(up, cursor + shard.partition(), replicationFactor);
+                    topicShards.set(i, new ShardRecord(shard.topic(), shard.partition(), replicas, replicas.get(0),
+                        shard.epoch() + 1));
+                    unplaced = true;
+                }
+                else if (shard.replicas().contains(node))
+                {
+                    topicShards.set(i, shard.withLeader(node));
+                }
+            }
+            if (unplaced)
+            {
+                cursor++;
+            }
+        }
+    }
+
+    /**
+     * @param topic a topic's name.
+     * @return its shards by partition, or empty.
+     */
+    List<ShardRecord> shards(final String topic)
+    {
+        final List<ShardRecord> topicShards = shards.get(topic);
+        return topicShards == null ? List.of() : Collections.unmodifiableList(topicShards);
+    }
+
+    /**
+     * @return every topic's shards, by topic name.
+     */
+    Collection<List<ShardRecord>> all()
+    {
+        return Collections.unmodifiableCollection(shards.values());
+    }
+
+    long cursor()
+    {
+        return cursor;
+    }
+
+    void restoreCursor(final long cursor)
+    {
+        this.cursor = cursor;
+    }
+
+    void restore(final ShardRecord shard)
+    {
+        final List<ShardRecord> topicShards = shards.computeIfAbsent(shard.topic(), topic -> new ArrayList<>());
+        while (topicShards.size() <= shard.partition())
+        {
+            topicShards.add(null);
+        }
+        topicShards.set(shard.partition(), shard);
+    }
+}
