@@ -117,6 +117,7 @@ public final class RobustNode implements AutoCloseable
             .scheduler(commonServer.eventLoops().ioGroup())));
         status.component(META_SERVICE).detail(metaService::describeState);
         new io.robustmq.kernel.meta.MetaResource(metaService).register(commonServer.router());
+        new io.robustmq.kernel.meta.SecurityResource(metaService).register(commonServer.router());
 
         journal = start(JOURNAL, () -> JournalService.launch(config.storage(), config.dataDir().resolve("journal"),
             commonServer.meterRegistry()));
@@ -130,6 +131,7 @@ public final class RobustNode implements AutoCloseable
                 config.webSocketMaxFrameBytes()))
             .scheduler(commonServer.eventLoops().ioGroup())
             .shards(journal.shards())
+            .metadata(metaService.metadata())
             .pluginsDir(pluginsDir(config))));
         status.component(MESSAGE_BROKER).detail(broker::describeState);
 
@@ -220,7 +222,15 @@ public final class RobustNode implements AutoCloseable
     }
 
     /**
-     * @return the Message Broker.
+     * @return the Meta Service, once started.
+     */
+    public MetaService metaService()
+    {
+        return metaService;
+    }
+
+    /**
+     * @return the message broker, once started.
      */
     public MessageBroker broker()
     {

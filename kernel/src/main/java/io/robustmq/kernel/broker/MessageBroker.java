@@ -10,6 +10,7 @@ import io.robustmq.kernel.network.ListenerBindException;
 import io.robustmq.kernel.network.ListenerBinder;
 import io.robustmq.kernel.plugin.DiscoveredPlugin;
 import io.robustmq.kernel.plugin.KernelPluginContext;
+import io.robustmq.plugin.api.metadata.Metadata;
 import io.robustmq.kernel.plugin.PluginLoadException;
 import io.robustmq.kernel.plugin.PluginLoader;
 import io.robustmq.kernel.status.NodeStatus;
@@ -52,6 +53,7 @@ public final class MessageBroker implements AutoCloseable
         private ListenerBinder binder;
         private ScheduledExecutorService scheduler;
         private Shards shards;
+        private Metadata metadata;
         private Path pluginsDir;
         private ClassLoader kernelLoader = MessageBroker.class.getClassLoader();
 
@@ -95,6 +97,12 @@ public final class MessageBroker implements AutoCloseable
          * @param pluginsDir the directory of plugin jars, or null for none.
          * @return this.
          */
+        public Context metadata(final Metadata metadata)
+        {
+            this.metadata = metadata;
+            return this;
+        }
+
         public Context pluginsDir(final Path pluginsDir)
         {
             this.pluginsDir = pluginsDir;
@@ -115,6 +123,7 @@ public final class MessageBroker implements AutoCloseable
             Objects.requireNonNull(binder, "binder");
             Objects.requireNonNull(scheduler, "scheduler");
             Objects.requireNonNull(shards, "shards");
+            Objects.requireNonNull(metadata, "metadata");
         }
     }
 
@@ -175,6 +184,7 @@ public final class MessageBroker implements AutoCloseable
                 new PluginConfigView(reader, prefix),
                 ctx.meterRegistry,
                 ctx.shards,
+                ctx.metadata,
                 ctx.config.dataDir().resolve("plugins").resolve(plugin.name()),
                 ctx.scheduler,
                 ctx.config.networkHost());

@@ -1,7 +1,6 @@
 package io.robustmq.kernel.meta;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -10,13 +9,15 @@ import io.robustmq.kernel.admin.AdminResponse;
 import io.robustmq.kernel.admin.AdminRouter;
 import io.robustmq.meta.cluster.MetaClient;
 import io.robustmq.meta.cluster.MetaClusteredService;
+import io.robustmq.meta.state.ClusterSettings;
+import io.robustmq.meta.state.GroupRecord;
 import io.robustmq.meta.state.MetaState;
+import io.robustmq.meta.state.ShardRecord;
 import io.robustmq.meta.state.NodeRecord;
 import io.robustmq.meta.state.TopicRecord;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,19 +34,22 @@ import java.util.concurrent.CompletionStage;
  * GET    /v1/topics          every topic
  * POST   /v1/topics          {"name", "partitions", "storage", "durability", "retention_ms", "retention_bytes"}:
  *                            201, 409 if it exists, 400 naming a bad field
- * GET    /v1/topics/{name}   200 or 404 (a name holding / is sent as %2F)
+ * GET    /v1/topics/{name}   200 or 404 (a name holding / is sent as %2F); with its shards
  * DELETE /v1/topics/{name}   204 or 404
+ * GET    /v1/groups          the consumer-group registry
+ * GET    /v1/config          every cluster setting with its value
+ * PUT    /v1/config/{key}    {"value": "..."}: 200, 404 for an unknown setting, 400 for a bad value;
+ *                            an empty value restores the default
  * </pre>
  */
 public final class MetaResource
 {
     private static final String TOPIC_PREFIX = "/v1/topics/";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CONFIG_PREFIX = "/v1/config/";
     private static final Set<String> TOPIC_FIELDS =
         Set.of("name", "partitions", "storage", "durability", "retention_ms", "retention_bytes");
     private static final Set<String> STORAGES = Set.of("journal", "memory");
     private static final Set<String> DURABILITIES = Set.of("none", "interval", "always");
-    private static final int VIEW_WAIT_ATTEMPTS = 400;
 
     private final MetaService meta;
 
@@ -68,7 +72,11 @@ public final class MetaResource
             .route(HttpMethod.GET, "/v1/topics", request -> AdminHandler.now(topics()))
             .route(HttpMethod.POST, "/v1/topics", this::createTopic)
             .routePrefix(HttpMethod.GET, TOPIC_PREFIX, request -> AdminHandler.now(topic(name(request))))
-            .routePrefix(HttpMethod.DELETE, TOPIC_PREFIX, this::deleteTopic);
+            .routePrefix(HttpMethod.DELETE, TOPIC_PREFIX, this::deleteTopic)
+            .route(HttpMethod.GET, "/v1/groups", request -> AdminHandler.now(groups()))
+            .route(HttpMethod.GET, "/v1/config", request -> AdminHandler.now(
+                AdminResponse.json(HttpResponseStatus.OK, Map.of("settings", meta.view().settings()))))
+            .routePrefix(HttpMethod.PUT, CONFIG_PREFIX, this::setConfig);
     }
 
     private static String name(final FullHttpRequest request)
@@ -125,14 +133,41 @@ public final class MetaResource
 
     private AdminResponse topic(final String name)
     {
-        for (final TopicRecord topic : meta.view().topics())
+        final MetaClusteredService.View view = meta.view();
+        final TopicRecord topic = view.topic(name);
+        return topic == null ? AdminResponse.error(HttpResponseStatus.NOT_FOUND, "no topic " + name) :
+            AdminResponse.json(HttpResponseStatus.OK, json(topic, view));
+    }
+
+    private AdminResponse groups()
+    {
+        final List<Object> groups = new ArrayList<>();
+        for (final GroupRecord group : meta.view().groups())
         {
-            if (topic.name().equals(name))
-            {
-                return AdminResponse.json(HttpResponseStatus.OK, json(topic));
-            }
+            final Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("name", group.name());
+            entry.put("protocol", group.protocol());
+            entry.put("created_at", group.createdAt());
+            groups.add(entry);
         }
-        return AdminResponse.error(HttpResponseStatus.NOT_FOUND, "no topic " + name);
+        return AdminResponse.json(HttpResponseStatus.OK, Map.of("groups", groups));
+    }
+
+    private static Map<String, Object> json(final TopicRecord topic, final MetaClusteredService.View view)
+    {
+        final Map<String, Object> entry = json(topic);
+        final List<Object> shards = new ArrayList<>();
+        for (final ShardRecord shard : view.shards().getOrDefault(topic.name(), List.of()))
+        {
+            final Map<String, Object> json = new LinkedHashMap<>();
+            json.put("partition", shard.partition());
+            json.put("leader", shard.leader() == ShardRecord.NO_LEADER ? null : shard.leader());
+            json.put("replicas", shard.replicas());
+            json.put("epoch", shard.epoch());
+            shards.add(json);
+        }
+        entry.put("shards", shards);
+        return entry;
     }
 
     private static Map<String, Object> json(final TopicRecord topic)
@@ -170,7 +205,7 @@ public final class MetaResource
                 topic.retentionBytes())
             .thenCompose(result -> switch (result.code())
             {
-                case OK -> created(topic.name(), VIEW_WAIT_ATTEMPTS);
+                case OK -> created(topic.name());
                 case ALREADY_EXISTS -> AdminHandler.now(
                     AdminResponse.error(HttpResponseStatus.CONFLICT, "topic " + topic.name() + " exists"));
                 default -> AdminHandler.now(AdminResponse.error(HttpResponseStatus.BAD_REQUEST, result.message()));
@@ -179,25 +214,43 @@ public final class MetaResource
 
     /**
      * The leader answers once the cluster has committed the topic; this node's own copy (on a
-     * follower) applies it a moment later. Answer with the topic as this node then sees it, waiting
-     * for it off the event loop, a few milliseconds at a time.
+     * follower) applies it a moment later. Answer with the topic as this node then sees it.
      */
-    private CompletionStage<AdminResponse> created(final String name, final int attemptsLeft)
+    private CompletionStage<AdminResponse> created(final String name)
     {
-        for (final TopicRecord topic : meta.view().topics())
+        return meta.await(view -> view.topic(name) != null, KernelMetadata.WRITE_TIMEOUT_MS)
+            .thenApply(view -> AdminResponse.json(HttpResponseStatus.CREATED, json(view.topic(name), view)))
+            .exceptionally(failure -> AdminResponse.json(HttpResponseStatus.CREATED, Map.of("name", name)));
+    }
+
+    private CompletionStage<AdminResponse> setConfig(final FullHttpRequest request)
+    {
+        final String key = AdminRouter.remainder(request, CONFIG_PREFIX);
+        final String value;
+        try
         {
-            if (topic.name().equals(name))
-            {
-                return AdminHandler.now(AdminResponse.json(HttpResponseStatus.CREATED, json(topic)));
-            }
+            value = AdminJson.object(request, Set.of("value")).path("value").asText(null);
         }
-        if (attemptsLeft == 0)
+        catch (final IllegalArgumentException ex)
         {
-            return AdminHandler.now(AdminResponse.json(HttpResponseStatus.CREATED, Map.of("name", name)));
+            return AdminHandler.now(AdminResponse.error(HttpResponseStatus.BAD_REQUEST, ex.getMessage()));
         }
-        return java.util.concurrent.CompletableFuture
-            .runAsync(() -> { }, java.util.concurrent.CompletableFuture.delayedExecutor(5, java.util.concurrent.TimeUnit.MILLISECONDS))
-            .thenCompose(ignored -> created(name, attemptsLeft - 1));
+        if (value == null)
+        {
+            return AdminHandler.now(AdminResponse.error(HttpResponseStatus.BAD_REQUEST,
+                "field 'value' is required: a string, empty for the default"));
+        }
+        return meta.client().setClusterConfig(key, value).thenCompose(result -> switch (result.code())
+        {
+            case OK -> meta.await(view -> value.isEmpty() || value.equals(view.settings().get(key)),
+                    KernelMetadata.WRITE_TIMEOUT_MS)
+                .thenApply(view -> AdminResponse.json(HttpResponseStatus.OK, Map.of("key", key, "value",
+                    view.settings().get(key))));
+            case NOT_FOUND -> AdminHandler.now(AdminResponse.error(HttpResponseStatus.NOT_FOUND,
+                "no cluster setting '" + key + "'; settings: " + ClusterSettings.defaults().keySet()));
+            default -> AdminHandler.now(AdminResponse.error(HttpResponseStatus.BAD_REQUEST,
+                "cluster setting '" + key + "' does not accept '" + value + "'"));
+        });
     }
 
     private CompletionStage<AdminResponse> deleteTopic(final FullHttpRequest request)
@@ -218,27 +271,7 @@ public final class MetaResource
      */
     static TopicRequest parse(final String body)
     {
-        final JsonNode root;
-        try
-        {
-            root = JSON.readTree(body);
-        }
-        catch (final com.fasterxml.jackson.core.JsonProcessingException ex)
-        {
-            throw new IllegalArgumentException("the body is not JSON: " + ex.getOriginalMessage());
-        }
-        if (root == null || !root.isObject())
-        {
-            throw new IllegalArgumentException("the body must be a JSON object");
-        }
-        for (final Iterator<String> fields = root.fieldNames(); fields.hasNext(); )
-        {
-            final String field = fields.next();
-            if (!TOPIC_FIELDS.contains(field))
-            {
-                throw new IllegalArgumentException("unknown field '" + field + "'");
-            }
-        }
+        final JsonNode root = AdminJson.object(body, TOPIC_FIELDS);
         final JsonNode name = root.get("name");
         if (name == null || !name.isTextual() || !MetaState.validTopicName(name.asText()))
         {

@@ -82,15 +82,19 @@ public final class MetaService implements AutoCloseable
     private final MetaClient client;
     private final ScheduledFuture<?> heartbeat;
     private final ScheduledFuture<?> snapshots;
+    private final MetadataWatches watches;
+    private final KernelMetadata metadata;
 
     private MetaService(final int nodeId, final MetaClusterMember member, final MetaClient client,
-        final ScheduledFuture<?> heartbeat, final ScheduledFuture<?> snapshots)
+        final ScheduledFuture<?> heartbeat, final ScheduledFuture<?> snapshots, final MetadataWatches watches)
     {
         this.nodeId = nodeId;
         this.member = member;
         this.client = client;
         this.heartbeat = heartbeat;
         this.snapshots = snapshots;
+        this.watches = watches;
+        this.metadata = new KernelMetadata(client, member.service(), watches);
     }
 
     /**
@@ -107,6 +111,8 @@ public final class MetaService implements AutoCloseable
         final int nodeId = ctx.member.memberId();
         MetaClusterMember.deleteStaleMarkFiles(ctx.member.directory());
         final MetaClusterMember member = MetaClusterMember.launch(ctx.member);
+        final MetadataWatches watches = new MetadataWatches(member.service().view());
+        member.service().viewListener(watches);
         MetaClient client = null;
         try
         {
@@ -123,11 +129,12 @@ public final class MetaService implements AutoCloseable
             final ScheduledFuture<?> snapshots = ctx.snapshotIntervalMs == 0 ? null :
                 ctx.scheduler.scheduleAtFixedRate(member::takeSnapshot, ctx.snapshotIntervalMs, ctx.snapshotIntervalMs,
                     TimeUnit.MILLISECONDS);
-            return new MetaService(nodeId, member, client, heartbeat, snapshots);
+            return new MetaService(nodeId, member, client, heartbeat, snapshots, watches);
         }
         catch (final Exception ex)
         {
-            CloseHelper.quietCloseAll(client, member);
+            member.service().viewListener(null);
+            CloseHelper.quietCloseAll(client, member, watches);
             throw ex;
         }
     }
@@ -179,6 +186,25 @@ public final class MetaService implements AutoCloseable
     }
 
     /**
+     * @return the metadata as plugins see it (and the kernel's admin routes use it too).
+     */
+    public io.robustmq.plugin.api.metadata.Metadata metadata()
+    {
+        return metadata;
+    }
+
+    /**
+     * @param condition what this node's view must come to meet.
+     * @param timeoutMs how long to wait.
+     * @return completed with the first view that meets it, on the watch thread.
+     */
+    java.util.concurrent.CompletableFuture<MetaClusteredService.View> await(
+        final java.util.function.Predicate<MetaClusteredService.View> condition, final long timeoutMs)
+    {
+        return watches.await(condition, timeoutMs);
+    }
+
+    /**
      * @return the client, for the kernel's metadata commands.
      */
     public MetaClient client()
@@ -207,6 +233,7 @@ public final class MetaService implements AutoCloseable
         {
             snapshots.cancel(false);
         }
-        CloseHelper.closeAll(client, member);
+        member.service().viewListener(null);
+        CloseHelper.closeAll(client, member, watches);
     }
 }

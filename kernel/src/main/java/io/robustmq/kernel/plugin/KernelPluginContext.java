@@ -3,6 +3,7 @@ package io.robustmq.kernel.plugin;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.robustmq.plugin.api.PluginConfig;
 import io.robustmq.plugin.api.PluginContext;
+import io.robustmq.plugin.api.metadata.Metadata;
 import io.robustmq.plugin.api.storage.Shards;
 
 import java.io.IOException;
@@ -21,6 +22,7 @@ public final class KernelPluginContext implements PluginContext
     private final PluginConfig config;
     private final MeterRegistry meterRegistry;
     private final Shards shards;
+    private final Metadata metadata;
     private final Path dataDirectory;
     private final ScheduledExecutorService scheduler;
     private final String defaultHost;
@@ -30,6 +32,7 @@ public final class KernelPluginContext implements PluginContext
      * @param config        the plugin's section.
      * @param meterRegistry the node's registry.
      * @param shards        the Storage Adapter.
+     * @param metadata      the Meta Service's client.
      * @param dataDirectory the plugin's directory, created on first use.
      * @param scheduler     the shared event loops.
      * @param defaultHost   {@code network.host}.
@@ -39,6 +42,7 @@ public final class KernelPluginContext implements PluginContext
         final PluginConfig config,
         final MeterRegistry meterRegistry,
         final Shards shards,
+        final Metadata metadata,
         final Path dataDirectory,
         final ScheduledExecutorService scheduler,
         final String defaultHost)
@@ -47,6 +51,7 @@ public final class KernelPluginContext implements PluginContext
         this.config = config;
         this.meterRegistry = meterRegistry;
         this.shards = shards;
+        this.metadata = metadata;
         this.dataDirectory = dataDirectory;
         this.scheduler = scheduler;
         this.defaultHost = defaultHost;
@@ -74,6 +79,12 @@ public final class KernelPluginContext implements PluginContext
     public Shards shards()
     {
         return shards;
+    }
+
+    @Override
+    public Metadata metadata()
+    {
+        return metadata;
     }
 
     @Override

@@ -23,6 +23,9 @@ import java.util.stream.Stream;
  * With {@code start_gate = "<file>"} in its section, its {@code start()} waits until that file
  * exists, so a test can watch a node that is still starting. With {@code store_topic = "<topic>"},
  * instead of echoing it stores each chunk in the shard of that name and answers with its offset.
+ * With {@code metadata_probe = true}, each chunk is a topic name: the plugin creates the topic with
+ * two partitions through the cluster's metadata and answers {@code "<partitions> <leader of shard 0>\n"},
+ * or {@code "error <reason>\n"}.
  */
 public final class EchoPluginJar
 {
@@ -74,7 +77,8 @@ public final class EchoPluginJar
                 final String startGate = context.config().getString("start_gate", "");
                 final String storeTopic = context.config().getString("store_topic", "");
                 return new EchoPlugin(listeners, startGate,
-                    storeTopic.isEmpty() ? null : new Store(context.shards(), storeTopic));
+                    storeTopic.isEmpty() ? null : new Store(context.shards(), storeTopic),
+                    context.config().getBoolean("metadata_probe", false) ? context.metadata() : null);
             }
         }
 
@@ -135,12 +139,29 @@ public final class EchoPluginJar
             private final List<ListenerSpec> listeners;
             private final String startGate;
             private final Store store;
+            private final io.robustmq.plugin.api.metadata.Metadata metadata;
 
-            EchoPlugin(final List<ListenerSpec> listeners, final String startGate, final Store store)
+            EchoPlugin(final List<ListenerSpec> listeners, final String startGate, final Store store,
+                final io.robustmq.plugin.api.metadata.Metadata metadata)
             {
                 this.listeners = listeners;
                 this.startGate = startGate;
                 this.store = store;
+                this.metadata = metadata;
+            }
+
+            private void probe(final ChannelHandlerContext ctx, final io.netty.buffer.ByteBuf chunk)
+            {
+                final String topic = chunk.toString(java.nio.charset.StandardCharsets.UTF_8).trim();
+                chunk.release();
+                metadata.createTopic(io.robustmq.plugin.api.metadata.TopicSpec.of(topic, 2)).whenComplete((info, failure) ->
+                {
+                    final String answer = failure == null ?
+                        info.partitions() + " " + metadata.shard(topic, 0).orElseThrow().leader() :
+                        "error " + ((io.robustmq.plugin.api.metadata.MetadataException)failure.getCause()).reason();
+                    ctx.channel().eventLoop().execute(() -> ctx.writeAndFlush(io.netty.buffer.Unpooled.copiedBuffer(
+                        answer + "\\n", java.nio.charset.StandardCharsets.UTF_8)));
+                });
             }
 
             @Override
@@ -171,7 +192,11 @@ public final class EchoPluginJar
                     @Override
                     public void channelRead(final ChannelHandlerContext ctx, final Object msg)
                     {
-                        if (store == null)
+                        if (metadata != null)
+                        {
+                            probe(ctx, (io.netty.buffer.ByteBuf)msg);
+                        }
+                        else if (store == null)
                         {
                             ctx.writeAndFlush(msg);
                         }

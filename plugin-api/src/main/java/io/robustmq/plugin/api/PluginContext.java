@@ -1,6 +1,7 @@
 package io.robustmq.plugin.api;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.robustmq.plugin.api.metadata.Metadata;
 import io.robustmq.plugin.api.storage.Shards;
 
 import java.nio.file.Path;
@@ -8,8 +9,8 @@ import java.time.Clock;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * What the kernel lends a plugin. Later versions of the API add the metadata client and the
- * authenticator here.
+ * What the kernel lends a plugin: its configuration, the node's shards, the cluster's metadata,
+ * meters, a data directory, a clock and a scheduler.
  */
 public interface PluginContext
 {
@@ -27,6 +28,12 @@ public interface PluginContext
      * @return the node's shards: where the plugin stores its messages and its durable state.
      */
     Shards shards();
+
+    /**
+     * @return the cluster's metadata: topics, shards and their leaders, nodes, consumer groups,
+     * users and ACLs, with watches.
+     */
+    Metadata metadata();
 
     /**
      * @return the node's meter registry; the plugin's meters are exported on {@code /metrics}.

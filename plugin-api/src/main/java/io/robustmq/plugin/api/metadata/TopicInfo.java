@@ -1,0 +1,19 @@
+package io.robustmq.plugin.api.metadata;
+
+import java.util.UUID;
+
+/**
+ * A topic as the cluster knows it.
+ *
+ * @param name           its name.
+ * @param id             stable for its life; a topic deleted and made again has another.
+ * @param partitions     its shard count.
+ * @param storage        its storage engine, or empty for the node's default.
+ * @param durability     its durability, or empty for the node's default.
+ * @param retentionMs    its age limit, 0 for the node's default.
+ * @param retentionBytes its size limit, 0 for the node's default.
+ */
+public record TopicInfo(
+    String name, UUID id, int partitions, String storage, String durability, long retentionMs, long retentionBytes)
+{
+}
