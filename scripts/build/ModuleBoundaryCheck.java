@@ -19,7 +19,8 @@ import java.util.stream.Stream;
  * The module boundaries of DESIGN.md, checked before anything compiles:
  * <ul>
  *   <li>a plugin (any pom under plugins/) depends on no module of ours but plugin-api, and its
- *       sources import nothing of the kernel, the journal or the meta cluster;</li>
+ *       main sources import nothing of the kernel, the journal or the meta cluster; its tests
+ *       may also depend on the kernel (scope {@code test}), to start a node with real clients;</li>
  *   <li>no module but distribution and bench depends on a plugin, and the kernel's sources
  *       import no plugin;</li>
  *   <li>plugin-api depends on no module of ours.</li>
@@ -37,7 +38,10 @@ public final class ModuleBoundaryCheck
     private static final Pattern KERNEL_FORBIDDEN_IMPORT =
         Pattern.compile("\\bio\\.robustmq\\.plugin\\.(?!api\\b)[a-z0-9_]+\\b");
 
-    private record Module(Path dir, Path pom, String artifactId, List<String> ourDependencies)
+    private static final Set<String> PLUGIN_TEST_MAY_USE = Set.of("plugin-api", "kernel");
+
+    private record Module(Path dir, Path pom, String artifactId, List<String> ourDependencies,
+        List<String> ourTestDependencies)
     {
     }
 
@@ -91,9 +95,28 @@ public final class ModuleBoundaryCheck
                         " (plugin-api depends on no module of ours)");
                 }
             }
+            for (final String dependency : module.ourTestDependencies())
+            {
+                if (isPlugin && !PLUGIN_TEST_MAY_USE.contains(dependency))
+                {
+                    violations.add(where + ": " + module.artifactId() + " depends on " + GROUP + ":" + dependency +
+                        " in its tests (a plugin's tests may use only plugin-api and the kernel)");
+                }
+                else if (!isPlugin && pluginArtifacts.contains(dependency) &&
+                    !MAY_DEPEND_ON_PLUGINS.contains(module.artifactId()))
+                {
+                    violations.add(where + ": " + module.artifactId() + " depends on the plugin " + GROUP + ":" +
+                        dependency + " (only distribution and bench may)");
+                }
+                else if (module.artifactId().equals("plugin-api"))
+                {
+                    violations.add(where + ": plugin-api depends on " + GROUP + ":" + dependency +
+                        " (plugin-api depends on no module of ours)");
+                }
+            }
             if (isPlugin)
             {
-                scanSources(root, module.dir().resolve("src"), PLUGIN_FORBIDDEN_IMPORT,
+                scanSources(root, module.dir().resolve("src/main"), PLUGIN_FORBIDDEN_IMPORT,
                     "a plugin may use only plugin-api", violations);
             }
             else if (module.artifactId().equals("kernel"))
@@ -110,9 +133,10 @@ public final class ModuleBoundaryCheck
         final Document document = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(pom.toFile());
         final Element project = document.getDocumentElement();
         final List<String> ours = new ArrayList<>();
+        final List<String> oursInTests = new ArrayList<>();
         for (final Element dependencies : children(project, "dependencies"))
         {
-            addOurs(dependencies, ours);
+            addOurs(dependencies, ours, oursInTests);
         }
         for (final Element profiles : children(project, "profiles"))
         {
@@ -120,11 +144,11 @@ public final class ModuleBoundaryCheck
             {
                 for (final Element dependencies : children(profile, "dependencies"))
                 {
-                    addOurs(dependencies, ours);
+                    addOurs(dependencies, ours, oursInTests);
                 }
             }
         }
-        modules.add(new Module(pom.getParent(), pom, text(project, "artifactId"), ours));
+        modules.add(new Module(pom.getParent(), pom, text(project, "artifactId"), ours, oursInTests));
 
         for (final Element list : children(project, "modules"))
         {
@@ -137,13 +161,13 @@ public final class ModuleBoundaryCheck
         }
     }
 
-    private static void addOurs(final Element dependencies, final List<String> ours)
+    private static void addOurs(final Element dependencies, final List<String> ours, final List<String> oursInTests)
     {
         for (final Element dependency : children(dependencies, "dependency"))
         {
             if (GROUP.equals(text(dependency, "groupId")))
             {
-                ours.add(text(dependency, "artifactId"));
+                ("test".equals(text(dependency, "scope")) ? oursInTests : ours).add(text(dependency, "artifactId"));
             }
         }
     }

@@ -44,8 +44,10 @@ class ModuleBoundaryCheckTest
         final StringBuilder deps = new StringBuilder();
         for (final String dependency : dependencies)
         {
-            deps.append("<dependency><groupId>io.robustmq</groupId><artifactId>").append(dependency)
-                .append("</artifactId></dependency>");
+            final boolean test = dependency.endsWith(":test");
+            deps.append("<dependency><groupId>io.robustmq</groupId><artifactId>")
+                .append(test ? dependency.substring(0, dependency.length() - ":test".length()) : dependency)
+                .append("</artifactId>").append(test ? "<scope>test</scope>" : "").append("</dependency>");
         }
         return "<project><artifactId>" + artifactId + "</artifactId><modules>" + modules + "</modules>" +
             "<dependencies>" + deps + "</dependencies></project>";
@@ -94,6 +96,19 @@ class ModuleBoundaryCheckTest
         assertEquals(1, result.status(), result.output());
         assertTrue(result.output().contains("plugins/mqtt/pom.xml: plugin-mqtt depends on io.robustmq:kernel"),
             result.output());
+    }
+
+    @Test
+    void aPluginsTestsMayStartANodeButNothingElse() throws Exception
+    {
+        layOut(null, "kernel:test");
+        write("plugins/mqtt/src/test/java/p/NodeTest.java", "package p;\nimport io.robustmq.kernel.RobustNode;\nclass NodeTest {}\n");
+        assertEquals(0, check(fixture).status(), check(fixture).output());
+
+        layOut(null, "journal:test");
+        final Result result = check(fixture);
+        assertEquals(1, result.status(), result.output());
+        assertTrue(result.output().contains("plugin-mqtt depends on io.robustmq:journal in its tests"), result.output());
     }
 
     @Test
