@@ -1,5 +1,6 @@
 package io.robustmq.bench.meta;
 
+import io.aeron.AeronCounters;
 import io.robustmq.bench.Json;
 
 import java.net.URI;
@@ -28,7 +29,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>measured from the kill: until both survivors' {@code GET /v1/cluster} name the same new
  *       leader in a later term (polled every 5 ms), until the probe is answered 201 (the first
  *       command committed by the new leader), and the longest gap between the load's answers;</li>
- *   <li>the killed node is started again on its data and waited for until it has caught up.</li>
+ *   <li>the killed node is started again on its data and waited for until it has caught up;</li>
+ *   <li>then, before the next round, until the new leader has timed out the killed node's old client
+ *       session (its consensus module's timed-out client counter, read from the node's
+ *       {@code cnc.dat}). Aeron Cluster restarts every open session's timer at each election, so
+ *       without this wait a session of a killed node outlives back-to-back fail-overs, and after seven
+ *       rounds the cluster's limit of ten sessions refuses the restarted node's.</li>
  * </ol>
  * Prints each round, then the median and the maximum.
  * <p>
@@ -55,8 +61,10 @@ public final class MetaFailover implements AutoCloseable
      * @param firstCommit   until the probe, sent after the kill, was answered.
      * @param loadStall     the longest gap between two of the load's answers.
      * @param rejoin        from the killed node's restart until it had caught up.
+     * @param sessionClosed from the kill until the new leader timed out the killed node's client session.
      */
-    record Round(int killed, int newLeader, long leaderVisible, long firstCommit, long loadStall, long rejoin)
+    record Round(int killed, int newLeader, long leaderVisible, long firstCommit, long loadStall, long rejoin,
+        long sessionClosed)
     {
     }
 
@@ -150,9 +158,9 @@ public final class MetaFailover implements AutoCloseable
             results.add(result);
             System.out.printf("round %d: SIGKILL leader %d; new leader %d named by both survivors after %d ms; " +
                 "first command sent after the kill committed after %d ms; load stalled %d ms; node %d restarted " +
-                "and caught up in %d ms%n",
+                "and caught up in %d ms; its old session timed out %d ms after the kill%n",
                 round, result.killed(), result.newLeader(), millis(result.leaderVisible()), millis(result.firstCommit()),
-                millis(result.loadStall()), result.killed(), millis(result.rejoin()));
+                millis(result.loadStall()), result.killed(), millis(result.rejoin()), millis(result.sessionClosed()));
         }
         report(results);
     }
@@ -180,6 +188,8 @@ public final class MetaFailover implements AutoCloseable
         }
         final Map<String, Object> after = agreedCluster(survivors, oldLeaderId, oldTerm);
         final long leaderVisibleAt = System.nanoTime();
+        final NodeProcess newLeader = node(((Number)after.get("leader")).intValue());
+        final long timedOutBefore = timedOutSessions(newLeader);
         final long probeAnsweredAt = probe.get(STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         if (probeAnsweredAt < 0)
         {
@@ -196,8 +206,24 @@ public final class MetaFailover implements AutoCloseable
         await("node " + oldLeaderId + " to catch up to " + lastTopic,
             () -> status(oldLeader, "/v1/topics/" + lastTopic) == 200);
         agreedCluster(nodes, -1, -1);
-        return new Round(oldLeaderId, ((Number)after.get("leader")).intValue(), leaderVisibleAt - killedAt,
-            probeAnsweredAt - killedAt, stall, System.nanoTime() - restartedAt);
+        final long caughtUpAt = System.nanoTime();
+        await("leader " + newLeader.id() + " to time out the client session of killed node " + oldLeaderId,
+            () -> timedOutSessions(newLeader) > timedOutBefore);
+        return new Round(oldLeaderId, newLeader.id(), leaderVisibleAt - killedAt, probeAnsweredAt - killedAt, stall,
+            caughtUpAt - restartedAt, System.nanoTime() - killedAt);
+    }
+
+    /**
+     * @return how many client sessions the node's consensus module has timed out.
+     */
+    private static long timedOutSessions(final NodeProcess node)
+    {
+        final long count = AeronCounterReader.value(node.aeronDir(), AeronCounters.CLUSTER_CLIENT_TIMEOUT_COUNT_TYPE_ID);
+        if (count < 0)
+        {
+            throw new IllegalStateException("node " + node.id() + " has no timed-out client counter in " + node.aeronDir());
+        }
+        return count;
     }
 
     private static void report(final List<Round> results)

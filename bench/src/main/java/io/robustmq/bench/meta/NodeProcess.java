@@ -162,6 +162,14 @@ final class NodeProcess implements AutoCloseable
     }
 
     /**
+     * @return the node's Aeron directory, where its media driver's counters are.
+     */
+    Path aeronDir()
+    {
+        return aeronDir;
+    }
+
+    /**
      * @return the admin API's base URL, from the current run's ready line.
      */
     String adminUrl()
