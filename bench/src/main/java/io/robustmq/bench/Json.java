@@ -10,7 +10,7 @@ import java.util.Map;
  * order kept), arrays {@link ArrayList}s, numbers {@link Double}s, and strings, booleans and null
  * what they are. No dependency, so that the report runs from benchmarks.jar alone.
  */
-final class Json
+public final class Json
 {
     private final String text;
     private int position;
@@ -25,7 +25,7 @@ final class Json
      * @return its value.
      * @throws IllegalArgumentException if it is not JSON.
      */
-    static Object parse(final String text)
+    public static Object parse(final String text)
     {
         final Json json = new Json(text);
         final Object value = json.value();

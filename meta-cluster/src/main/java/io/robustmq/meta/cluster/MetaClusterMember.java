@@ -212,6 +212,13 @@ public final class MetaClusterMember implements AutoCloseable
     }
 
     private static final String SMALL_TERM = "term-length=64k";
+    /**
+     * Client sessions the cluster keeps open at once (Aeron's default is 10). Each node holds one;
+     * a killed node's stays until it times out, and every election restarts that timeout, so
+     * back-to-back fail-overs pile dead sessions up: with 10, a node restarting after the seventh
+     * such fail-over was refused.
+     */
+    private static final int MAX_CLIENT_SESSIONS = 128;
 
     private final ClusteredMediaDriver driver;
     private final ClusteredServiceContainer container;
@@ -304,6 +311,7 @@ public final class MetaClusterMember implements AutoCloseable
             .logChannel("aeron:udp?term-length=256k|control-mode=manual|control=" + ctx.endpoint(2))
             .replicationChannel("aeron:udp?endpoint=" + ctx.host + ":0")
             .archiveContext(archiveClient.clone())
+            .maxConcurrentSessions(MAX_CLIENT_SESSIONS)
             .leaderHeartbeatIntervalNs(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100))
             .leaderHeartbeatTimeoutNs(java.util.concurrent.TimeUnit.SECONDS.toNanos(1))
             .electionTimeoutNs(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(300))
