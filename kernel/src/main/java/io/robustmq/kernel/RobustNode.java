@@ -111,7 +111,7 @@ public final class RobustNode implements AutoCloseable
                 .directory(config.dataDir().resolve("meta"))
                 .aeronDirectory(config.metaAeronDir())
                 .nodeTimeoutMs(config.metaNodeTimeoutMs())
-                .errorHandler(error -> LOG.error("meta service error", error)))
+                .errorHandler(RobustNode::metaServiceError))
             .snapshotIntervalMs(config.metaSnapshotIntervalMs())
             .adminAddress(status.adminUrl())
             .scheduler(commonServer.eventLoops().ioGroup())));
@@ -219,6 +219,23 @@ public final class RobustNode implements AutoCloseable
     public io.robustmq.kernel.storage.StorageAdapter storage()
     {
         return journal.shards();
+    }
+
+    /**
+     * Aeron reports cluster events (a leader's heartbeat timing out, an election) through the
+     * error handler as exceptions of category WARN: log those as warnings, not errors.
+     */
+    private static void metaServiceError(final Throwable error)
+    {
+        if (error instanceof io.aeron.exceptions.AeronException aeron &&
+            aeron.category() == io.aeron.exceptions.AeronException.Category.WARN)
+        {
+            LOG.warn("meta service: {}", error.getMessage());
+        }
+        else
+        {
+            LOG.error("meta service error", error);
+        }
     }
 
     /**
