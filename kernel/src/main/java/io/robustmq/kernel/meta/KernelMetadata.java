@@ -209,10 +209,15 @@ final class KernelMetadata implements Metadata
     }
 
     @Override
-    public boolean allowed(final String user, final AclOperation operation, final AclResource resource, final String name)
+    public boolean allowed(
+        final String user,
+        final String clientId,
+        final AclOperation operation,
+        final AclResource resource,
+        final String name)
     {
-        return view().allowed(user, AclOperationCode.valueOf(operation.name()), AclResourceCode.valueOf(resource.name()),
-            name);
+        return view().allowed(user, clientId, AclOperationCode.valueOf(operation.name()),
+            AclResourceCode.valueOf(resource.name()), name);
     }
 
     @Override

@@ -20,7 +20,8 @@ public final class AclAuthorizer
     /**
      * @param rules         every rule.
      * @param allowIfNoRule the answer for a resource no rule covers.
-     * @param user          who asks.
+     * @param user          who asks (empty for an anonymous client).
+     * @param clientId      the asking client's id, for {@code %c} (empty if none).
      * @param operation     what for.
      * @param resource      the kind of resource.
      * @param name          its name.
@@ -30,6 +31,7 @@ public final class AclAuthorizer
         final Collection<AclRule> rules,
         final boolean allowIfNoRule,
         final String user,
+        final String clientId,
         final AclOperationCode operation,
         final AclResourceCode resource,
         final String name)
@@ -38,7 +40,7 @@ public final class AclAuthorizer
         boolean allow = false;
         for (final AclRule rule : rules)
         {
-            if (!rule.covers(resource, name))
+            if (!rule.covers(resource, name, user, clientId))
             {
                 continue;
             }

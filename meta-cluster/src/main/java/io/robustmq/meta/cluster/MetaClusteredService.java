@@ -108,10 +108,14 @@ public final class MetaClusteredService implements ClusteredService
          * @return whether the ACL rules allow the request ({@link AclAuthorizer}).
          */
         public boolean allowed(
-            final String user, final AclOperationCode operation, final AclResourceCode resource, final String name)
+            final String user,
+            final String clientId,
+            final AclOperationCode operation,
+            final AclResourceCode resource,
+            final String name)
         {
             return AclAuthorizer.allowed(acls, Boolean.parseBoolean(settings.get(ClusterSettings.ACL_ALLOW_IF_NO_RULE)),
-                user, operation, resource, name);
+                user, clientId, operation, resource, name);
         }
 
         /**

@@ -32,14 +32,28 @@ class AclAuthorizerTest
             rule("*", AclPatternCode.LITERAL, "orders.secret", AclOperationCode.ALL, AclPermissionCode.DENY),
             rule("bob", AclPatternCode.LITERAL, "*", AclOperationCode.ALL, AclPermissionCode.ALLOW));
 
-        assertTrue(AclAuthorizer.allowed(rules, false, "alice", READ, TOPIC, "orders.eu"));
-        assertFalse(AclAuthorizer.allowed(rules, false, "alice", WRITE, TOPIC, "orders.eu"), "only READ was granted");
-        assertFalse(AclAuthorizer.allowed(rules, true, "alice", READ, TOPIC, "orders.secret"), "DENY wins");
-        assertFalse(AclAuthorizer.allowed(rules, true, "bob", WRITE, TOPIC, "orders.secret"), "DENY * covers bob");
-        assertTrue(AclAuthorizer.allowed(rules, false, "bob", WRITE, TOPIC, "anything"), "literal * is every name");
-        assertFalse(AclAuthorizer.allowed(rules, true, "carol", READ, TOPIC, "orders.eu"),
+        assertTrue(AclAuthorizer.allowed(rules, false, "alice", "", READ, TOPIC, "orders.eu"));
+        assertFalse(AclAuthorizer.allowed(rules, false, "alice", "", WRITE, TOPIC, "orders.eu"), "only READ was granted");
+        assertFalse(AclAuthorizer.allowed(rules, true, "alice", "", READ, TOPIC, "orders.secret"), "DENY wins");
+        assertFalse(AclAuthorizer.allowed(rules, true, "bob", "", WRITE, TOPIC, "orders.secret"), "DENY * covers bob");
+        assertTrue(AclAuthorizer.allowed(rules, false, "bob", "", WRITE, TOPIC, "anything"), "literal * is every name");
+        assertFalse(AclAuthorizer.allowed(rules, true, "carol", "", READ, TOPIC, "orders.eu"),
             "covered by a rule that is not carol's: refused even when uncovered resources are allowed");
-        assertTrue(AclAuthorizer.allowed(rules, true, "carol", READ, GROUP, "billing"), "no GROUP rule: the setting");
-        assertFalse(AclAuthorizer.allowed(rules, false, "carol", READ, GROUP, "billing"));
+        assertTrue(AclAuthorizer.allowed(rules, true, "carol", "", READ, GROUP, "billing"), "no GROUP rule: the setting");
+        assertFalse(AclAuthorizer.allowed(rules, false, "carol", "", READ, GROUP, "billing"));
+    }
+
+    @Test
+    void patternsPutInTheUserAndTheClientId()
+    {
+        final List<AclRule> rules = List.of(
+            rule("*", AclPatternCode.PREFIXED, "devices/%c/", AclOperationCode.ALL, AclPermissionCode.ALLOW),
+            rule("*", AclPatternCode.LITERAL, "users/%u/inbox", READ, AclPermissionCode.ALLOW));
+        assertTrue(AclAuthorizer.allowed(rules, false, "", "sensor-1", WRITE, TOPIC, "devices/sensor-1/temp"));
+        assertFalse(AclAuthorizer.allowed(rules, false, "", "sensor-2", WRITE, TOPIC, "devices/sensor-1/temp"),
+            "another client's subtree");
+        assertTrue(AclAuthorizer.allowed(rules, false, "alice", "c", READ, TOPIC, "users/alice/inbox"));
+        assertFalse(AclAuthorizer.allowed(rules, false, "", "c", READ, TOPIC, "users//inbox"),
+            "%u does not cover an anonymous client");
     }
 }

@@ -116,7 +116,25 @@ public interface Metadata
      * @param name      its name.
      * @return true if allowed.
      */
-    boolean allowed(String user, AclOperation operation, AclResource resource, String name);
+    default boolean allowed(final String user, final AclOperation operation, final AclResource resource,
+        final String name)
+    {
+        return allowed(user, "", operation, resource, name);
+    }
+
+    /**
+     * As {@link #allowed(String, AclOperation, AclResource, String)}, for a protocol whose clients
+     * have ids: a rule's resource name may hold {@code %u} and {@code %c}, replaced by the user's
+     * name and the client's id (a rule with {@code %u} does not cover an anonymous client).
+     *
+     * @param user      who asks, or empty for an anonymous client.
+     * @param clientId  the client's id.
+     * @param operation what for.
+     * @param resource  the kind of resource.
+     * @param name      its name.
+     * @return true if allowed.
+     */
+    boolean allowed(String user, String clientId, AclOperation operation, AclResource resource, String name);
 
     /**
      * @param key a cluster setting ({@code replication_factor}, {@code acl.allow_if_no_rule}).
