@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * The packages a plugin shares with the kernel: plugin-api itself and the libraries its types
- * expose (Netty for pipelines and buffers, Micrometer for meters, SLF4J for logging). A plugin's
+ * expose (Netty for pipelines and buffers, and the codecs the kernel ships with it: HTTP and MQTT;
+ * Micrometer for meters, SLF4J for logging). A plugin's
  * class loader resolves these from the kernel, so that a {@code ByteBuf} or a {@code MeterRegistry}
  * means the same class on both sides; every other class comes from the plugin's own jar, and the
  * kernel's classes are invisible to it.

@@ -1,32 +1,119 @@
 package io.robustmq.plugin.mqtt;
 
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.robustmq.plugin.api.ListenerConfig;
 import io.robustmq.plugin.api.ListenerSpec;
+import io.robustmq.plugin.api.PluginContext;
 import io.robustmq.plugin.api.ProtocolPlugin;
+import io.robustmq.plugin.api.Transport;
+import io.robustmq.plugin.mqtt.broker.MqttBroker;
+import io.robustmq.plugin.mqtt.connection.MqttConnection;
+import io.robustmq.plugin.mqtt.connection.PacketSizeGuard;
+import io.robustmq.plugin.mqtt.connection.PasswordCheck;
+import io.robustmq.plugin.mqtt.connection.TopicAccess;
+import io.robustmq.plugin.api.metadata.AclOperation;
+import io.robustmq.plugin.api.metadata.AclResource;
+import io.robustmq.plugin.api.metadata.Metadata;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The MQTT protocol. Loaded, but it speaks no protocol yet, so it asks for no listener: its own
- * issue adds the listeners and the protocol, and until then no port is opened for it.
+ * The MQTT protocol on one node: its listeners (TCP 1883, TLS 8883, WebSocket 8083 and secure
+ * WebSocket 8084, path {@code /mqtt}, subprotocol {@code mqtt}), the pipeline of each connection,
+ * and the broker state the connections share. User names and passwords are checked against the
+ * cluster's users on a thread of its own ({@code robustmq-mqtt-auth}); publishing and subscribing
+ * follow the cluster's ACL rules for topics.
  */
 final class MqttPlugin implements ProtocolPlugin
 {
+    private final List<ListenerSpec> listeners;
+    private final MqttSettings settings;
+    private final MqttBroker broker;
+    private final ExecutorService authThread = Executors.newSingleThreadExecutor(task ->
+    {
+        final Thread thread = new Thread(task, "robustmq-mqtt-auth");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final PasswordCheck passwords;
+    private final TopicAccess access;
+
+    MqttPlugin(final PluginContext context)
+    {
+        this.settings = MqttSettings.read(context.config());
+        final List<ListenerSpec> specs = new ArrayList<>();
+        ListenerConfig.read(context, new ListenerConfig.Defaults("tcp", Transport.TCP, 1883, true, null, null))
+            .ifPresent(specs::add);
+        ListenerConfig.read(context, new ListenerConfig.Defaults("tls", Transport.TLS, 8883, false, null, null))
+            .ifPresent(specs::add);
+        ListenerConfig.read(context, new ListenerConfig.Defaults("ws", Transport.WS, 8083, true, "/mqtt", "mqtt"))
+            .ifPresent(specs::add);
+        ListenerConfig.read(context, new ListenerConfig.Defaults("wss", Transport.WSS, 8084, false, "/mqtt", "mqtt"))
+            .ifPresent(specs::add);
+        this.listeners = List.copyOf(specs);
+        this.broker = new MqttBroker(settings, () -> context.clock().millis(), context.scheduler());
+        this.passwords = (user, password) -> CompletableFuture.supplyAsync(() ->
+            context.metadata().checkPassword(user, new String(password, StandardCharsets.UTF_8).toCharArray()),
+            authThread);
+        final Metadata metadata = context.metadata();
+        this.access = new TopicAccess()
+        {
+            @Override
+            public boolean mayPublish(final String user, final String clientId, final String topic)
+            {
+                return metadata.allowed(user, clientId, AclOperation.WRITE, AclResource.TOPIC, topic);
+            }
+
+            @Override
+            public boolean maySubscribe(final String user, final String clientId, final String filter)
+            {
+                return metadata.allowed(user, clientId, AclOperation.READ, AclResource.TOPIC, filter);
+            }
+        };
+    }
+
+    /**
+     * @return the broker state, for tests and the plugin's own reporting.
+     */
+    MqttBroker broker()
+    {
+        return broker;
+    }
+
     @Override
     public List<ListenerSpec> listeners()
     {
-        return List.of();
+        return listeners;
     }
 
     @Override
     public void initChannel(final ChannelPipeline pipeline, final ListenerSpec listener)
     {
-        throw new IllegalStateException("the mqtt plugin binds no listener, yet was given " + listener.name());
+        pipeline.addLast("mqtt-size-guard", new PacketSizeGuard(settings.maxPacketBytes()));
+        pipeline.addLast("mqtt-decoder", new MqttDecoder(settings.maxPacketBytes(), settings.maxClientIdLength()));
+        pipeline.addLast("mqtt-encoder", MqttEncoder.INSTANCE);
+        pipeline.addLast("mqtt", new MqttConnection(broker, passwords, access));
     }
 
     @Override
     public void close()
     {
-        // Holds nothing.
+        authThread.shutdownNow();
+        try
+        {
+            authThread.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 }

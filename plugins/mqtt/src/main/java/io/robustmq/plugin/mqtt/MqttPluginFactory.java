@@ -21,6 +21,6 @@ public final class MqttPluginFactory implements ProtocolPluginFactory
     @Override
     public ProtocolPlugin create(final PluginContext context)
     {
-        return new MqttPlugin();
+        return new MqttPlugin(context);
     }
 }

@@ -1,0 +1,935 @@
+package io.robustmq.plugin.mqtt.connection;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
+import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttTopicSubscription;
+import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
+import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.robustmq.plugin.mqtt.MqttSettings;
+import io.robustmq.plugin.mqtt.broker.Delivery;
+import io.robustmq.plugin.mqtt.broker.Link;
+import io.robustmq.plugin.mqtt.broker.Message;
+import io.robustmq.plugin.mqtt.broker.MqttBroker;
+import io.robustmq.plugin.mqtt.broker.Session;
+import io.robustmq.plugin.mqtt.broker.Subscription;
+import io.robustmq.plugin.mqtt.topic.SharedSubscription;
+import io.robustmq.plugin.mqtt.topic.TopicNames;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One MQTT connection (3.1, 3.1.1 or 5.0), after Netty's decoder: CONNECT and its checks, then
+ * every packet of the session, answered per the specification of the version the client spoke.
+ * Protocol violations close the connection; on MQTT 5 a DISCONNECT with the reason code goes first.
+ * <p>
+ * Threading: packets arrive on the channel's event loop. Deliveries are written by the session
+ * from any thread; they are flushed once per turn of the event loop, not once per message.
+ */
+public final class MqttConnection extends ChannelInboundHandlerAdapter implements Link
+{
+    private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
+    private static final int MQTT_5 = 5;
+    private static final int MQTT_3_1 = 3;
+    private static final long NO_EXPIRY = 0xFFFF_FFFFL;
+    /** Where Netty's MQTT decoder keeps the version a CONNECT announced. */
+    private static final io.netty.util.AttributeKey<io.netty.handler.codec.mqtt.MqttVersion> MQTT_VERSION =
+        io.netty.util.AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
+
+    private enum State
+    {
+        AWAITING_CONNECT, AUTHENTICATING, CONNECTED, CLOSED
+    }
+
+    private record Will(Message message, long delaySeconds)
+    {
+    }
+
+    private final MqttBroker broker;
+    private final MqttSettings settings;
+    private final PasswordCheck passwords;
+    private final TopicAccess access;
+    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    private final Runnable flush = this::flushNow;
+
+    private ChannelHandlerContext ctx;
+    private Channel channel;
+    private State state = State.AWAITING_CONNECT;
+    private int version;
+    private String clientId;
+    private String user = "";
+    private Session session;
+    private Will will;
+    private boolean sessionExpiryWasZero;
+    private volatile int clientMaxPacketBytes = MqttSettings.PROTOCOL_MAX_PACKET_BYTES;
+    private String[] inboundAliases;
+
+    /**
+     * @param broker    the node's MQTT broker.
+     * @param passwords checks user names and passwords.
+     * @param access    the ACL decisions for topics.
+     */
+    public MqttConnection(final MqttBroker broker, final PasswordCheck passwords, final TopicAccess access)
+    {
+        this.broker = broker;
+        this.settings = broker.settings();
+        this.passwords = passwords;
+        this.access = access;
+    }
+
+    @Override
+    public void handlerAdded(final ChannelHandlerContext ctx)
+    {
+        this.ctx = ctx;
+        this.channel = ctx.channel();
+    }
+
+    @Override
+    public void channelRead(final ChannelHandlerContext ctx, final Object msg)
+    {
+        if (!(msg instanceof MqttMessage packet))
+        {
+            io.netty.util.ReferenceCountUtil.release(msg);
+            return;
+        }
+        try
+        {
+            if (state == State.CLOSED)
+            {
+                return;
+            }
+            final DecoderResult result = packet.decoderResult();
+            if (result != null && result.isFailure())
+            {
+                malformed(result.cause());
+                return;
+            }
+            final MqttMessageType type = packet.fixedHeader().messageType();
+            if (state == State.AWAITING_CONNECT)
+            {
+                if (type == MqttMessageType.CONNECT)
+                {
+                    connect((MqttConnectMessage)packet);
+                }
+                else
+                {
+                    close("a " + type + " before CONNECT");
+                }
+                return;
+            }
+            if (state == State.AUTHENTICATING)
+            {
+                close("a " + type + " before CONNACK");
+                return;
+            }
+            switch (type)
+            {
+                case PUBLISH -> publish((MqttPublishMessage)packet);
+                case PUBACK -> puback(packetId(packet));
+                case PUBREC -> pubrec(packetId(packet));
+                case PUBREL -> pubrel(packetId(packet));
+                case PUBCOMP -> pubcomp(packetId(packet));
+                case SUBSCRIBE -> subscribe((MqttSubscribeMessage)packet);
+                case UNSUBSCRIBE -> unsubscribe((MqttUnsubscribeMessage)packet);
+                case PINGREQ -> ctx.writeAndFlush(Packets.pingResp());
+                case DISCONNECT -> disconnect(packet);
+                case CONNECT -> protocolError("a second CONNECT");
+                case AUTH -> protocolError("AUTH without an authentication method in CONNECT");
+                default -> protocolError("a " + type + " from a client");
+            }
+        }
+        finally
+        {
+            io.netty.util.ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private static int packetId(final MqttMessage packet)
+    {
+        final Object header = packet.variableHeader();
+        if (header instanceof MqttPubReplyMessageVariableHeader reply)
+        {
+            return reply.messageId();
+        }
+        return ((MqttMessageIdVariableHeader)header).messageId();
+    }
+
+    // ------------------------------------------------------------------ CONNECT
+
+    private void connect(final MqttConnectMessage connect)
+    {
+        version = connect.variableHeader().version();
+        final MqttProperties properties = connect.variableHeader().properties();
+        final String requestedId = connect.payload().clientIdentifier();
+        final boolean cleanStart = connect.variableHeader().isCleanSession();
+        final int keepAlive = connect.variableHeader().keepAliveTimeSeconds();
+
+        if (version == MQTT_5)
+        {
+            if (properties.getProperty(MqttProperties.AUTHENTICATION_METHOD) != null)
+            {
+                refuse(MqttConnectReturnCode.CONNECTION_REFUSED_BAD_AUTHENTICATION_METHOD, null,
+                    "no enhanced authentication method is supported");
+                return;
+            }
+            final Integer receiveMaximum = intProperty(properties, MqttProperties.RECEIVE_MAXIMUM);
+            final Integer maxPacket = intProperty(properties, MqttProperties.MAXIMUM_PACKET_SIZE);
+            if ((receiveMaximum != null && receiveMaximum == 0) || (maxPacket != null && maxPacket == 0))
+            {
+                refuse(MqttConnectReturnCode.CONNECTION_REFUSED_PROTOCOL_ERROR, null,
+                    "Receive Maximum and Maximum Packet Size must not be 0");
+                return;
+            }
+        }
+        if (requestedId.isEmpty() && (version == MQTT_3_1 || (version != MQTT_5 && !cleanStart)))
+        {
+            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, null,
+                "an empty client id needs a clean session");
+            return;
+        }
+        if (version != MQTT_5 && (keepAlive > settings.maxKeepAliveSeconds() || keepAlive == 0))
+        {
+            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, null,
+                "keep-alive " + keepAlive + " s is beyond the broker's maximum of " + settings.maxKeepAliveSeconds() + " s");
+            return;
+        }
+        final Will newWill;
+        try
+        {
+            newWill = connect.variableHeader().isWillFlag() ? will(connect) : null;
+        }
+        catch (final RefusedConnect refused)
+        {
+            refuse(refused.code, refused.v3Code, refused.getMessage());
+            return;
+        }
+
+        final String userName = connect.variableHeader().hasUserName() ? connect.payload().userName() : null;
+        final byte[] password = connect.variableHeader().hasPassword() ? connect.payload().passwordInBytes() : null;
+        if (userName == null)
+        {
+            if (password != null || !anonymousAllowed())
+            {
+                refuse(MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USERNAME_OR_PASSWORD,
+                    MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, "a user name is required");
+                return;
+            }
+            accept(connect, requestedId, newWill);
+            return;
+        }
+        state = State.AUTHENTICATING;
+        channel.config().setAutoRead(false);
+        passwords.check(userName, password == null ? new byte[0] : password).whenComplete((ok, failure) ->
+            ctx.executor().execute(() ->
+            {
+                channel.config().setAutoRead(true);
+                if (state != State.AUTHENTICATING)
+                {
+                    return;
+                }
+                if (failure != null || !ok)
+                {
+                    refuse(MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USERNAME_OR_PASSWORD,
+                        MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD, "bad user name or password");
+                    return;
+                }
+                user = userName;
+                accept(connect, requestedId, newWill);
+            }));
+    }
+
+    private boolean anonymousAllowed()
+    {
+        return switch (settings.anonymous())
+        {
+            case ALWAYS -> true;
+            case NEVER -> false;
+            case LOOPBACK -> channel.remoteAddress() instanceof InetSocketAddress remote &&
+                remote.getAddress() != null && remote.getAddress().isLoopbackAddress();
+        };
+    }
+
+    /** A CONNECT refused with a reason code (MQTT 5) and a return code (MQTT 3). */
+    private static final class RefusedConnect extends Exception
+    {
+        private static final long serialVersionUID = 1L;
+        private final transient MqttConnectReturnCode code;
+        private final transient MqttConnectReturnCode v3Code;
+
+        RefusedConnect(final MqttConnectReturnCode code, final MqttConnectReturnCode v3Code, final String why)
+        {
+            super(why, null, false, false);
+            this.code = code;
+            this.v3Code = v3Code;
+        }
+    }
+
+    private Will will(final MqttConnectMessage connect) throws RefusedConnect
+    {
+        final String topic = connect.payload().willTopic();
+        if (topic == null || !TopicNames.validName(topic))
+        {
+            throw new RefusedConnect(MqttConnectReturnCode.CONNECTION_REFUSED_TOPIC_NAME_INVALID, null,
+                "invalid will topic");
+        }
+        final int qos = connect.variableHeader().willQos();
+        if (qos > settings.maxQos())
+        {
+            throw new RefusedConnect(MqttConnectReturnCode.CONNECTION_REFUSED_QOS_NOT_SUPPORTED, null,
+                "will QoS " + qos + " is above the broker's maximum of " + settings.maxQos());
+        }
+        final boolean retain = connect.variableHeader().isWillRetain();
+        if (retain && !settings.retainAvailable())
+        {
+            throw new RefusedConnect(MqttConnectReturnCode.CONNECTION_REFUSED_RETAIN_NOT_SUPPORTED, null,
+                "retained messages are not available");
+        }
+        final MqttProperties willProperties = connect.payload().willProperties();
+        final Integer delay = intProperty(willProperties, MqttProperties.WILL_DELAY_INTERVAL);
+        final Integer expiry = intProperty(willProperties, MqttProperties.PUBLICATION_EXPIRY_INTERVAL);
+        final byte[] payload = connect.payload().willMessageInBytes();
+        return new Will(new Message(topic, payload == null ? new byte[0] : payload, qos, retain,
+            MessageProperties.forwarded(willProperties), expiryAt(expiry), connect.payload().clientIdentifier()),
+            delay == null ? 0 : delay & 0xFFFF_FFFFL);
+    }
+
+    private long expiryAt(final Integer expirySeconds)
+    {
+        return expirySeconds == null ? 0 : broker.now() + (expirySeconds & 0xFFFF_FFFFL) * 1000;
+    }
+
+    private void accept(final MqttConnectMessage connect, final String requestedId, final Will newWill)
+    {
+        if (!channel.isActive())
+        {
+            state = State.CLOSED;
+            return;
+        }
+        final MqttProperties properties = connect.variableHeader().properties();
+        final MqttProperties ack = new MqttProperties();
+        clientId = requestedId;
+        if (clientId.isEmpty())
+        {
+            clientId = "auto-" + UUID.randomUUID();
+            ack.add(new MqttProperties.StringProperty(MqttProperties.ASSIGNED_CLIENT_IDENTIFIER, clientId));
+        }
+        final long expiry;
+        if (version == MQTT_5)
+        {
+            final Integer requested = intProperty(properties, MqttProperties.SESSION_EXPIRY_INTERVAL);
+            final long asked = requested == null ? 0 : requested & 0xFFFF_FFFFL;
+            expiry = Math.min(asked, settings.maxSessionExpirySeconds());
+            if (expiry != asked)
+            {
+                ack.add(new MqttProperties.IntegerProperty(MqttProperties.SESSION_EXPIRY_INTERVAL, (int)expiry));
+            }
+            final Integer maxPacket = intProperty(properties, MqttProperties.MAXIMUM_PACKET_SIZE);
+            if (maxPacket != null)
+            {
+                clientMaxPacketBytes = maxPacket;
+            }
+            final int keepAlive = connect.variableHeader().keepAliveTimeSeconds();
+            if (keepAlive == 0 || keepAlive > settings.maxKeepAliveSeconds())
+            {
+                ack.add(new MqttProperties.IntegerProperty(MqttProperties.SERVER_KEEP_ALIVE,
+                    settings.maxKeepAliveSeconds()));
+            }
+            announceLimits(ack);
+        }
+        else
+        {
+            expiry = connect.variableHeader().isCleanSession() ? 0 : NO_EXPIRY;
+        }
+        sessionExpiryWasZero = expiry == 0;
+
+        final MqttBroker.Opened opened = broker.open(clientId, connect.variableHeader().isCleanSession());
+        session = opened.session();
+        session.expirySeconds(expiry);
+        will = newWill;
+        state = State.CONNECTED;
+        startKeepAlive(connect.variableHeader().keepAliveTimeSeconds());
+
+        final MqttConnAckMessage connAck = MqttMessageBuilders.connAck()
+            .returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
+            .sessionPresent(opened.sessionPresent())
+            .properties(version == MQTT_5 ? ack : MqttProperties.NO_PROPERTIES)
+            .build();
+        channel.write(connAck);
+        final Integer clientReceiveMaximum = version == MQTT_5 ?
+            intProperty(properties, MqttProperties.RECEIVE_MAXIMUM) : null;
+        final int window = Math.min(settings.maxInflight(), clientReceiveMaximum == null ? 65535 : clientReceiveMaximum);
+        final Link attached = session.attach(this, window);
+        final Link previous = attached != null ? attached : opened.replaced();
+        if (previous != null)
+        {
+            previous.takenOver();
+        }
+        channel.flush();
+    }
+
+    private void announceLimits(final MqttProperties ack)
+    {
+        ack.add(new MqttProperties.IntegerProperty(MqttProperties.RECEIVE_MAXIMUM, settings.receiveMaximum()));
+        if (settings.maxQos() < 2)
+        {
+            ack.add(new MqttProperties.IntegerProperty(MqttProperties.MAXIMUM_QOS, settings.maxQos()));
+        }
+        ack.add(new MqttProperties.IntegerProperty(MqttProperties.RETAIN_AVAILABLE, settings.retainAvailable() ? 1 : 0));
+        ack.add(new MqttProperties.IntegerProperty(MqttProperties.MAXIMUM_PACKET_SIZE, settings.maxPacketBytes()));
+        ack.add(new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS_MAXIMUM, settings.topicAliasMaximum()));
+        ack.add(new MqttProperties.IntegerProperty(MqttProperties.WILDCARD_SUBSCRIPTION_AVAILABLE,
+            settings.wildcardSubscriptions() ? 1 : 0));
+        ack.add(new MqttProperties.IntegerProperty(MqttProperties.SUBSCRIPTION_IDENTIFIER_AVAILABLE,
+            settings.subscriptionIdentifiers() ? 1 : 0));
+        ack.add(new MqttProperties.IntegerProperty(MqttProperties.SHARED_SUBSCRIPTION_AVAILABLE,
+            settings.sharedSubscriptions() ? 1 : 0));
+    }
+
+    private void startKeepAlive(final int requested)
+    {
+        final int keepAlive = version == MQTT_5 && (requested == 0 || requested > settings.maxKeepAliveSeconds()) ?
+            settings.maxKeepAliveSeconds() : requested;
+        if (keepAlive > 0)
+        {
+            final long timeoutMs = keepAlive * 1500L;
+            ctx.pipeline().addBefore(ctx.name(), "mqtt-keep-alive",
+                new IdleStateHandler(timeoutMs, 0, 0, TimeUnit.MILLISECONDS));
+        }
+    }
+
+    /**
+     * Refuse a CONNECT: CONNACK with the reason (MQTT 5) or return code (MQTT 3), then close.
+     *
+     * @param code   the MQTT 5 reason code.
+     * @param v3Code the MQTT 3 return code, or null for "identifier rejected"... or the closest.
+     * @param why    logged.
+     */
+    private void refuse(final MqttConnectReturnCode code, final MqttConnectReturnCode v3Code, final String why)
+    {
+        LOG.debug("refused CONNECT from {}: {}", channel.remoteAddress(), why);
+        state = State.CLOSED;
+        final MqttConnectReturnCode sent = version == MQTT_5 ? code : v3(code, v3Code);
+        final MqttProperties properties = new MqttProperties();
+        if (version == MQTT_5)
+        {
+            properties.add(new MqttProperties.StringProperty(MqttProperties.REASON_STRING, why));
+        }
+        channel.writeAndFlush(MqttMessageBuilders.connAck().returnCode(sent).sessionPresent(false)
+            .properties(properties).build()).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private static MqttConnectReturnCode v3(final MqttConnectReturnCode code, final MqttConnectReturnCode v3Code)
+    {
+        if (v3Code != null)
+        {
+            return v3Code;
+        }
+        return (code.byteValue() & 0xFF) < 0x80 ? code : MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED;
+    }
+
+    // ------------------------------------------------------------------ PUBLISH from the client
+
+    private void publish(final MqttPublishMessage publish)
+    {
+        final MqttFixedHeader fixed = publish.fixedHeader();
+        final int qos = fixed.qosLevel().value();
+        final int packetId = publish.variableHeader().packetId();
+        final MqttProperties properties = publish.variableHeader().properties();
+        String topic = publish.variableHeader().topicName();
+
+        if (qos > settings.maxQos())
+        {
+            violation(Packets.QOS_NOT_SUPPORTED, "QoS " + qos + " is above the broker's maximum of " + settings.maxQos());
+            return;
+        }
+        if (fixed.isRetain() && !settings.retainAvailable())
+        {
+            violation(Packets.RETAIN_NOT_SUPPORTED, "retained messages are not available");
+            return;
+        }
+        if (version == MQTT_5)
+        {
+            final Integer alias = intProperty(properties, MqttProperties.TOPIC_ALIAS);
+            if (alias != null)
+            {
+                if (alias == 0 || alias > settings.topicAliasMaximum())
+                {
+                    violation(Packets.TOPIC_ALIAS_INVALID, "topic alias " + alias + " is outside 1.." +
+                        settings.topicAliasMaximum());
+                    return;
+                }
+                if (inboundAliases == null)
+                {
+                    inboundAliases = new String[settings.topicAliasMaximum() + 1];
+                }
+                if (topic.isEmpty())
+                {
+                    topic = inboundAliases[alias];
+                    if (topic == null)
+                    {
+                        violation(Packets.PROTOCOL_ERROR, "topic alias " + alias + " was never set");
+                        return;
+                    }
+                }
+                else
+                {
+                    inboundAliases[alias] = topic;
+                }
+            }
+        }
+        if (!TopicNames.validName(topic))
+        {
+            violation(Packets.TOPIC_NAME_INVALID, "invalid topic name");
+            return;
+        }
+        if (!access.mayPublish(user, clientId, topic))
+        {
+            // MQTT 5: the acknowledgement says so; MQTT 3 has no way to, so the message is dropped quietly.
+            LOG.debug("{}: may not publish to {}", clientId, topic);
+            if (qos > 0)
+            {
+                channel.write(Packets.pubReply(qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC, packetId,
+                    version == MQTT_5 ? Packets.NOT_AUTHORIZED : Packets.SUCCESS));
+                scheduleFlush();
+            }
+            return;
+        }
+        final Message message = new Message(topic, bytes(publish.payload()), qos, fixed.isRetain(),
+            MessageProperties.forwarded(properties), expiryAt(intProperty(properties, MqttProperties.PUBLICATION_EXPIRY_INTERVAL)),
+            clientId);
+        switch (qos)
+        {
+            case 0 -> broker.publish(message);
+            case 1 ->
+            {
+                broker.publish(message);
+                channel.write(Packets.pubReply(MqttMessageType.PUBACK, packetId, Packets.SUCCESS));
+                scheduleFlush();
+            }
+            default ->
+            {
+                final int outcome = session.receivedQos2(packetId, settings.receiveMaximum());
+                if (outcome < 0)
+                {
+                    violation(Packets.RECEIVE_MAXIMUM_EXCEEDED, "more than " + settings.receiveMaximum() +
+                        " QoS 2 messages await their PUBREL");
+                    return;
+                }
+                if (outcome > 0)
+                {
+                    broker.publish(message);
+                }
+                channel.write(Packets.pubReply(MqttMessageType.PUBREC, packetId, Packets.SUCCESS));
+                scheduleFlush();
+            }
+        }
+    }
+
+    private static byte[] bytes(final ByteBuf payload)
+    {
+        final byte[] bytes = new byte[payload.readableBytes()];
+        payload.getBytes(payload.readerIndex(), bytes);
+        return bytes;
+    }
+
+    private void pubrel(final int packetId)
+    {
+        final boolean known = session.releasedByClient(packetId);
+        channel.write(Packets.pubReply(MqttMessageType.PUBCOMP, packetId,
+            known ? Packets.SUCCESS : Packets.PACKET_ID_NOT_FOUND));
+        scheduleFlush();
+    }
+
+    // ------------------------------------------------------------------ acknowledgements of deliveries
+
+    private void puback(final int packetId)
+    {
+        if (!session.acknowledged(packetId))
+        {
+            LOG.debug("{}: PUBACK for unknown packet id {}", clientId, packetId);
+        }
+    }
+
+    private void pubrec(final int packetId)
+    {
+        if (!session.received(packetId))
+        {
+            channel.write(Packets.pubReply(MqttMessageType.PUBREL, packetId, Packets.PACKET_ID_NOT_FOUND));
+            scheduleFlush();
+        }
+    }
+
+    private void pubcomp(final int packetId)
+    {
+        if (!session.completed(packetId))
+        {
+            LOG.debug("{}: PUBCOMP for unknown packet id {}", clientId, packetId);
+        }
+    }
+
+    // ------------------------------------------------------------------ SUBSCRIBE, UNSUBSCRIBE
+
+    private void subscribe(final MqttSubscribeMessage subscribe)
+    {
+        final int packetId = subscribe.idAndPropertiesVariableHeader().messageId();
+        final MqttProperties properties = subscribe.idAndPropertiesVariableHeader().properties();
+        final Integer identifier = intProperty(properties, MqttProperties.SUBSCRIPTION_IDENTIFIER);
+        if (identifier != null && !settings.subscriptionIdentifiers())
+        {
+            violation(Packets.SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED, "subscription identifiers are not available");
+            return;
+        }
+        final List<MqttTopicSubscription> topics = subscribe.payload().topicSubscriptions();
+        if (topics.isEmpty())
+        {
+            violation(Packets.PROTOCOL_ERROR, "a SUBSCRIBE with no topic filter");
+            return;
+        }
+        final int[] codes = new int[topics.size()];
+        final java.util.List<Subscription> retainedFor = new java.util.ArrayList<>();
+        for (int i = 0; i < codes.length; i++)
+        {
+            final MqttTopicSubscription requested = topics.get(i);
+            final String filter = requested.topicFilter();
+            final SharedSubscription shared;
+            try
+            {
+                shared = SharedSubscription.parse(filter);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                codes[i] = refusedSubscription(Packets.TOPIC_FILTER_INVALID);
+                continue;
+            }
+            final String plain = shared == null ? filter : shared.filter();
+            if (!TopicNames.validFilter(plain))
+            {
+                codes[i] = refusedSubscription(Packets.TOPIC_FILTER_INVALID);
+                continue;
+            }
+            if (shared != null && !settings.sharedSubscriptions())
+            {
+                codes[i] = refusedSubscription(Packets.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED);
+                continue;
+            }
+            if (!settings.wildcardSubscriptions() && (plain.contains("+") || plain.contains("#")))
+            {
+                codes[i] = refusedSubscription(Packets.WILDCARD_SUBSCRIPTIONS_NOT_SUPPORTED);
+                continue;
+            }
+            if (!access.maySubscribe(user, clientId, plain))
+            {
+                codes[i] = refusedSubscription(Packets.NOT_AUTHORIZED);
+                continue;
+            }
+            if (shared != null && requested.option().isNoLocal())
+            {
+                violation(Packets.PROTOCOL_ERROR, "No Local on a shared subscription");
+                return;
+            }
+            final int qos = Math.min(requested.qualityOfService().value(), settings.maxQos());
+            final Subscription subscription = new Subscription(session, plain, shared == null ? null : shared.group(),
+                qos, requested.option().isNoLocal(), requested.option().isRetainAsPublished(),
+                requested.option().retainHandling().value(), identifier == null ? 0 : identifier);
+            final boolean isNew = broker.subscribe(subscription);
+            codes[i] = qos;
+            if (shared == null && (subscription.retainHandling() == 0 || (subscription.retainHandling() == 1 && isNew)))
+            {
+                retainedFor.add(subscription);
+            }
+        }
+        channel.write(Packets.subAck(packetId, codes));
+        for (final Subscription subscription : retainedFor)
+        {
+            broker.retained().matching(subscription.filter(), broker.now(), message ->
+                session.offer(new Delivery(message, Math.min(message.qos(), subscription.qos()), true,
+                    subscription.identifier(), null)));
+        }
+        scheduleFlush();
+    }
+
+    private int refusedSubscription(final byte reasonCode)
+    {
+        return version == MQTT_5 ? reasonCode & 0xFF : Packets.V3_SUBSCRIPTION_FAILED;
+    }
+
+    private void unsubscribe(final MqttUnsubscribeMessage unsubscribe)
+    {
+        final List<String> filters = unsubscribe.payload().topics();
+        final short[] codes = new short[filters.size()];
+        for (int i = 0; i < codes.length; i++)
+        {
+            codes[i] = broker.unsubscribe(session, filters.get(i)) ? Packets.SUCCESS : Packets.NO_SUBSCRIPTION_EXISTED;
+        }
+        channel.write(Packets.unsubAck(unsubscribe.idAndPropertiesVariableHeader().messageId(),
+            version == MQTT_5 ? codes : null));
+        scheduleFlush();
+    }
+
+    // ------------------------------------------------------------------ DISCONNECT and closing
+
+    private void disconnect(final MqttMessage packet)
+    {
+        byte reason = 0;
+        if (version == MQTT_5 && packet.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader header)
+        {
+            reason = header.reasonCode();
+            final Integer expiry = intProperty(header.properties(), MqttProperties.SESSION_EXPIRY_INTERVAL);
+            if (expiry != null)
+            {
+                if (sessionExpiryWasZero && expiry != 0)
+                {
+                    violation(Packets.PROTOCOL_ERROR, "a session expiry in DISCONNECT after 0 in CONNECT");
+                    return;
+                }
+                session.expirySeconds(Math.min(expiry & 0xFFFF_FFFFL, settings.maxSessionExpirySeconds()));
+            }
+        }
+        if (reason != 0x04)
+        {
+            will = null;
+        }
+        state = State.CLOSED;
+        channel.close();
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx)
+    {
+        state = State.CLOSED;
+        if (session != null && session.detach(this))
+        {
+            sendWill();
+            broker.left(session);
+        }
+        else if (session != null)
+        {
+            sendWill();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    private void sendWill()
+    {
+        final Will pending = will;
+        will = null;
+        if (pending == null)
+        {
+            return;
+        }
+        if (!access.mayPublish(user, clientId, pending.message().topic()))
+        {
+            LOG.debug("{}: may not publish its will to {}", clientId, pending.message().topic());
+            return;
+        }
+        final long delay = Math.min(pending.delaySeconds(), session.expirySeconds());
+        if (delay == 0)
+        {
+            broker.publish(pending.message());
+            return;
+        }
+        session.pendingWill(broker.scheduler().schedule(() -> broker.publish(pending.message()), delay,
+            TimeUnit.SECONDS));
+    }
+
+    @Override
+    public void userEventTriggered(final ChannelHandlerContext ctx, final Object event)
+    {
+        if (event instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE)
+        {
+            violation(Packets.KEEP_ALIVE_TIMEOUT, "no packet within 1.5 times the keep-alive");
+            return;
+        }
+        if (event instanceof PacketSizeGuard.PacketTooLarge tooLarge)
+        {
+            if (state == State.AWAITING_CONNECT)
+            {
+                close("a first packet of " + tooLarge.declared() + " bytes");
+            }
+            else
+            {
+                violation(Packets.PACKET_TOO_LARGE, "a packet of " + tooLarge.declared() + " bytes; the maximum is " +
+                    tooLarge.limit());
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+    {
+        LOG.debug("{}: {}", channel.remoteAddress(), cause.toString());
+        close("error: " + cause);
+    }
+
+    private void malformed(final Throwable cause)
+    {
+        if (state == State.AWAITING_CONNECT)
+        {
+            if (cause instanceof MqttUnacceptableProtocolVersionException)
+            {
+                refuse(MqttConnectReturnCode.CONNECTION_REFUSED_UNSUPPORTED_PROTOCOL_VERSION,
+                    MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION, cause.getMessage());
+                return;
+            }
+            if (cause instanceof MqttIdentifierRejectedException)
+            {
+                version = versionOfFailedConnect();
+                refuse(MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID,
+                    MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, cause.getMessage());
+                return;
+            }
+            close("malformed first packet: " + cause.getMessage());
+            return;
+        }
+        violation(Packets.MALFORMED_PACKET, "malformed packet: " + cause.getMessage());
+    }
+
+    private int versionOfFailedConnect()
+    {
+        final io.netty.handler.codec.mqtt.MqttVersion decoded = channel.attr(MQTT_VERSION).get();
+        return decoded == null ? 4 : decoded.protocolLevel();
+    }
+
+    private void protocolError(final String what)
+    {
+        violation(Packets.PROTOCOL_ERROR, what);
+    }
+
+    /**
+     * Close for a protocol violation: on MQTT 5 a DISCONNECT with the reason first.
+     */
+    private void violation(final byte reasonCode, final String why)
+    {
+        LOG.debug("{} ({}): closing, {}", clientId, channel.remoteAddress(), why);
+        if (state == State.CLOSED)
+        {
+            return;
+        }
+        state = State.CLOSED;
+        if (version == MQTT_5)
+        {
+            channel.writeAndFlush(Packets.disconnect(reasonCode, why)).addListener(ChannelFutureListener.CLOSE);
+        }
+        else
+        {
+            channel.close();
+        }
+    }
+
+    private void close(final String why)
+    {
+        LOG.debug("{} ({}): closing, {}", clientId, channel.remoteAddress(), why);
+        state = State.CLOSED;
+        channel.close();
+    }
+
+    // ------------------------------------------------------------------ Link: deliveries to the client
+
+    @Override
+    public boolean fits(final Delivery delivery)
+    {
+        final Message message = delivery.message();
+        final long remaining = 2L + ByteBufUtil.utf8Bytes(message.topic()) + 2 + message.payload().length +
+            (version == MQTT_5 ? MessageProperties.encodedLength(message.properties()) + 16 : 0);
+        return 5 + remaining <= clientMaxPacketBytes;
+    }
+
+    @Override
+    public void publish(final Delivery delivery, final int packetId, final boolean duplicate)
+    {
+        channel.write(publishPacket(delivery, packetId, duplicate));
+        scheduleFlush();
+    }
+
+    private MqttPublishMessage publishPacket(final Delivery delivery, final int packetId, final boolean duplicate)
+    {
+        final Message message = delivery.message();
+        final MqttProperties properties;
+        if (version == MQTT_5)
+        {
+            properties = MessageProperties.delivered(message, delivery.subscriptionId(), broker.now());
+        }
+        else
+        {
+            properties = MqttProperties.NO_PROPERTIES;
+        }
+        return new MqttPublishMessage(
+            new MqttFixedHeader(MqttMessageType.PUBLISH, duplicate, MqttQoS.valueOf(delivery.qos()), delivery.retain(), 0),
+            new MqttPublishVariableHeader(message.topic(), packetId, properties),
+            Unpooled.wrappedBuffer(message.payload()));
+    }
+
+    @Override
+    public void release(final int packetId)
+    {
+        channel.write(Packets.pubReply(MqttMessageType.PUBREL, packetId, Packets.SUCCESS));
+        scheduleFlush();
+    }
+
+    @Override
+    public void takenOver()
+    {
+        channel.eventLoop().execute(() ->
+        {
+            will = state == State.CONNECTED ? will : null;
+            violation(Packets.SESSION_TAKEN_OVER, "another connection took the session over");
+        });
+    }
+
+    private void scheduleFlush()
+    {
+        if (flushScheduled.compareAndSet(false, true))
+        {
+            channel.eventLoop().execute(flush);
+        }
+    }
+
+    private void flushNow()
+    {
+        flushScheduled.set(false);
+        channel.flush();
+    }
+
+    private static Integer intProperty(final MqttProperties properties, final int id)
+    {
+        if (properties == null)
+        {
+            return null;
+        }
+        final MqttProperties.MqttProperty<?> property = properties.getProperty(id);
+        return property == null ? null : (Integer)property.value();
+    }
+}

@@ -1,0 +1,18 @@
+package io.robustmq.plugin.mqtt.connection;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Checks a CONNECT's user name and password, off the event loop (a password check derives a key,
+ * which takes milliseconds of CPU).
+ */
+@FunctionalInterface
+public interface PasswordCheck
+{
+    /**
+     * @param user     the user name.
+     * @param password the password's bytes (UTF-8), possibly empty.
+     * @return completed with true if the user exists and the password is theirs.
+     */
+    CompletionStage<Boolean> check(String user, byte[] password);
+}
