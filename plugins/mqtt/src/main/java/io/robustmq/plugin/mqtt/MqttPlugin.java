@@ -8,7 +8,12 @@ import io.robustmq.plugin.api.ListenerSpec;
 import io.robustmq.plugin.api.PluginContext;
 import io.robustmq.plugin.api.ProtocolPlugin;
 import io.robustmq.plugin.api.Transport;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.robustmq.plugin.mqtt.broker.BrokerStats;
 import io.robustmq.plugin.mqtt.broker.MqttBroker;
+import io.robustmq.plugin.mqtt.broker.SysTopics;
 import io.robustmq.plugin.mqtt.connection.MqttConnection;
 import io.robustmq.plugin.mqtt.connection.PacketSizeGuard;
 import io.robustmq.plugin.mqtt.connection.PasswordCheck;
@@ -22,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
@@ -45,6 +51,7 @@ final class MqttPlugin implements ProtocolPlugin
     });
     private final PasswordCheck passwords;
     private final TopicAccess access;
+    private final ScheduledFuture<?> sysTopics;
 
     MqttPlugin(final PluginContext context)
     {
@@ -60,6 +67,11 @@ final class MqttPlugin implements ProtocolPlugin
             .ifPresent(specs::add);
         this.listeners = List.copyOf(specs);
         this.broker = new MqttBroker(settings, () -> context.clock().millis(), context.scheduler());
+        final String version = MqttPlugin.class.getPackage().getImplementationVersion();
+        final SysTopics sys = new SysTopics(broker, context.nodeId(), version == null ? "dev" : version);
+        this.sysTopics = settings.sysIntervalSeconds() == 0 ? null : context.scheduler().scheduleAtFixedRate(sys,
+            settings.sysIntervalSeconds(), settings.sysIntervalSeconds(), TimeUnit.SECONDS);
+        registerMeters(context.meterRegistry());
         this.passwords = (user, password) -> CompletableFuture.supplyAsync(() ->
             context.metadata().checkPassword(user, new String(password, StandardCharsets.UTF_8).toCharArray()),
             authThread);
@@ -78,6 +90,23 @@ final class MqttPlugin implements ProtocolPlugin
                 return metadata.allowed(user, clientId, AclOperation.READ, AclResource.TOPIC, filter);
             }
         };
+    }
+
+    private void registerMeters(final MeterRegistry registry)
+    {
+        final BrokerStats stats = broker.stats();
+        FunctionCounter.builder("robustmq.mqtt.messages.received", stats, BrokerStats::receivedCount)
+            .description("PUBLISH packets received from clients").register(registry);
+        FunctionCounter.builder("robustmq.mqtt.messages.sent", stats, BrokerStats::sentCount)
+            .description("PUBLISH packets sent to clients").register(registry);
+        FunctionCounter.builder("robustmq.mqtt.messages.dropped", stats, BrokerStats::droppedCount)
+            .description("Messages dropped because a session's queue was full").register(registry);
+        Gauge.builder("robustmq.mqtt.clients.connected", stats, BrokerStats::connectedCount)
+            .description("MQTT clients connected").register(registry);
+        Gauge.builder("robustmq.mqtt.sessions", broker, b -> b.sessions().size())
+            .description("MQTT sessions, connected or not").register(registry);
+        Gauge.builder("robustmq.mqtt.retained", broker, b -> b.retained().size())
+            .description("Topics with a retained message").register(registry);
     }
 
     /**
@@ -106,6 +135,10 @@ final class MqttPlugin implements ProtocolPlugin
     @Override
     public void close()
     {
+        if (sysTopics != null)
+        {
+            sysTopics.cancel(false);
+        }
         authThread.shutdownNow();
         try
         {

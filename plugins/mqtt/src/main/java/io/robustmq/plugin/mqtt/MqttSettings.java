@@ -25,6 +25,7 @@ import io.robustmq.plugin.api.PluginConfig;
  * @param maxSessionExpirySeconds the longest session expiry granted.
  * @param maxClientIdLength    the longest client identifier accepted.
  * @param anonymous            who may connect without a user name.
+ * @param sysIntervalSeconds   how often the {@code $SYS/brokers/...} statistics are published; 0: never.
  */
 public record MqttSettings(
     int maxPacketBytes,
@@ -40,7 +41,8 @@ public record MqttSettings(
     int maxKeepAliveSeconds,
     long maxSessionExpirySeconds,
     int maxClientIdLength,
-    Anonymous anonymous)
+    Anonymous anonymous,
+    int sysIntervalSeconds)
 {
     /**
      * Who may connect without a user name.
@@ -88,6 +90,7 @@ public record MqttSettings(
             config.getInt("max_keep_alive_s", 65535, 1, 65535),
             config.getLong("max_session_expiry_s", 4_294_967_295L, 0, 4_294_967_295L),
             config.getInt("max_client_id_length", 65535, 23, 65535),
-            who);
+            who,
+            config.getInt("sys_interval_s", 10, 0, 86_400));
     }
 }

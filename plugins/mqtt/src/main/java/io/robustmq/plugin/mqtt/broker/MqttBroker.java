@@ -23,6 +23,7 @@ public final class MqttBroker
     private final Map<String, ShareGroup> shareGroups = new ConcurrentHashMap<>();
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final RetainedMessages retained = new RetainedMessages();
+    private final BrokerStats stats = new BrokerStats();
 
     /**
      * @param settings  the plugin's settings.
@@ -54,6 +55,24 @@ public final class MqttBroker
     public RetainedMessages retained()
     {
         return retained;
+    }
+
+    public BrokerStats stats()
+    {
+        return stats;
+    }
+
+    /**
+     * @return the subscriptions of every session.
+     */
+    public long subscriptionCount()
+    {
+        long count = 0;
+        for (final Session session : sessions.values())
+        {
+            count += session.subscriptions().size();
+        }
+        return count;
     }
 
     /**
@@ -97,7 +116,7 @@ public final class MqttBroker
                 return existing;
             }
             discarded[0] = existing;
-            return new Session(id, settings.maxQueuedMessages(), clock);
+            return new Session(id, settings.maxQueuedMessages(), clock, stats);
         });
         Link replaced = null;
         if (discarded[0] != null)

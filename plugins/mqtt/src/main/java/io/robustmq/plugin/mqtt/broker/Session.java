@@ -27,6 +27,7 @@ public final class Session
     private final String clientId;
     private final int maxQueued;
     private final LongSupplier clock;
+    private final BrokerStats stats;
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
 
     private Link link;
@@ -46,12 +47,14 @@ public final class Session
      * @param clientId  the client's id.
      * @param maxQueued messages kept waiting at most; beyond that new ones are dropped.
      * @param clock     wall-clock milliseconds, to skip expired messages.
+     * @param stats     counts the messages dropped.
      */
-    public Session(final String clientId, final int maxQueued, final LongSupplier clock)
+    public Session(final String clientId, final int maxQueued, final LongSupplier clock, final BrokerStats stats)
     {
         this.clientId = clientId;
         this.maxQueued = maxQueued;
         this.clock = clock;
+        this.stats = stats;
     }
 
     public String clientId()
@@ -267,6 +270,7 @@ public final class Session
         else
         {
             dropped++;
+            stats.dropped();
         }
     }
 

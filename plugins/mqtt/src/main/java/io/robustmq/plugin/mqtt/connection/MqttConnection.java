@@ -374,6 +374,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         sessionExpiryWasZero = expiry == 0;
 
         final MqttBroker.Opened opened = broker.open(clientId, connect.variableHeader().isCleanSession());
+        broker.stats().connected();
         session = opened.session();
         session.expirySeconds(expiry);
         will = newWill;
@@ -513,9 +514,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             violation(Packets.TOPIC_NAME_INVALID, "invalid topic name");
             return;
         }
-        if (!access.mayPublish(user, clientId, topic))
+        broker.stats().received();
+        if (topic.startsWith("$SYS") || !access.mayPublish(user, clientId, topic))
         {
-            // MQTT 5: the acknowledgement says so; MQTT 3 has no way to, so the message is dropped quietly.
+            // $SYS topics are the broker's own. MQTT 5: the acknowledgement says so; MQTT 3 has no way to, so the message is dropped quietly.
             LOG.debug("{}: may not publish to {}", clientId, topic);
             if (qos > 0)
             {
@@ -728,6 +730,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     public void channelInactive(final ChannelHandlerContext ctx)
     {
         state = State.CLOSED;
+        if (session != null)
+        {
+            broker.stats().disconnected();
+        }
         if (session != null && session.detach(this))
         {
             sendWill();
@@ -870,6 +876,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void publish(final Delivery delivery, final int packetId, final boolean duplicate)
     {
+        broker.stats().sent();
         channel.write(publishPacket(delivery, packetId, duplicate));
         scheduleFlush();
     }
