@@ -79,6 +79,22 @@ final class MessageProperties
     }
 
     /**
+     * @param properties a delivery's properties (never changed: they may be shared).
+     * @param alias      a topic alias.
+     * @return a copy with the Topic Alias added.
+     */
+    static MqttProperties withTopicAlias(final MqttProperties properties, final int alias)
+    {
+        final MqttProperties copy = new MqttProperties();
+        for (final MqttProperties.MqttProperty<?> property : properties.listAll())
+        {
+            copy.add(property);
+        }
+        copy.add(new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS, alias));
+        return copy;
+    }
+
+    /**
      * @param properties properties to encode.
      * @return an upper bound of their encoded length, the length prefix included.
      */

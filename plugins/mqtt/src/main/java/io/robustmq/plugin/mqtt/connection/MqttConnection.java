@@ -94,6 +94,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private boolean sessionExpiryWasZero;
     private volatile int clientMaxPacketBytes = MqttSettings.PROTOCOL_MAX_PACKET_BYTES;
     private String[] inboundAliases;
+    /** Aliases this broker gave topics on this connection; touched only under the session's lock. */
+    private java.util.Map<String, Integer> outboundAliases;
+    private int clientTopicAliasMaximum;
 
     /**
      * @param broker    the node's MQTT broker.
@@ -359,6 +362,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             {
                 clientMaxPacketBytes = maxPacket;
             }
+            final Integer aliasMaximum = intProperty(properties, MqttProperties.TOPIC_ALIAS_MAXIMUM);
+            clientTopicAliasMaximum = aliasMaximum == null ? 0 : aliasMaximum;
             final int keepAlive = connect.variableHeader().keepAliveTimeSeconds();
             if (keepAlive == 0 || keepAlive > settings.maxKeepAliveSeconds())
             {
@@ -884,10 +889,20 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private MqttPublishMessage publishPacket(final Delivery delivery, final int packetId, final boolean duplicate)
     {
         final Message message = delivery.message();
-        final MqttProperties properties;
+        MqttProperties properties;
+        String topic = message.topic();
         if (version == MQTT_5)
         {
             properties = MessageProperties.delivered(message, delivery.subscriptionId(), broker.now());
+            final int alias = outboundAlias(topic);
+            if (alias != 0)
+            {
+                if (alias < 0)
+                {
+                    topic = "";
+                }
+                properties = MessageProperties.withTopicAlias(properties, Math.abs(alias));
+            }
         }
         else
         {
@@ -895,8 +910,38 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
         return new MqttPublishMessage(
             new MqttFixedHeader(MqttMessageType.PUBLISH, duplicate, MqttQoS.valueOf(delivery.qos()), delivery.retain(), 0),
-            new MqttPublishVariableHeader(message.topic(), packetId, properties),
+            new MqttPublishVariableHeader(topic, packetId, properties),
             Unpooled.wrappedBuffer(message.payload()));
+    }
+
+    /**
+     * The alias to send a topic with, when the client accepts aliases: the first PUBLISH of a topic
+     * sets one (while the client's Topic Alias Maximum has room), later ones use it alone.
+     *
+     * @return 0 for none; a positive alias to set (with the topic); a negative one to use (topic empty).
+     */
+    private int outboundAlias(final String topic)
+    {
+        if (clientTopicAliasMaximum == 0)
+        {
+            return 0;
+        }
+        if (outboundAliases == null)
+        {
+            outboundAliases = new java.util.HashMap<>();
+        }
+        final Integer known = outboundAliases.get(topic);
+        if (known != null)
+        {
+            return -known;
+        }
+        if (outboundAliases.size() >= clientTopicAliasMaximum)
+        {
+            return 0;
+        }
+        final int alias = outboundAliases.size() + 1;
+        outboundAliases.put(topic, alias);
+        return alias;
     }
 
     @Override
