@@ -46,7 +46,8 @@ public final class ListenerBinder
     {
         final String label = pluginName + "/" + spec.name();
         final SslContext sslContext = spec.transport().isSecure() ?
-            TlsContexts.server(label, spec.tlsCertificate(), spec.tlsPrivateKey()) : null;
+            TlsContexts.server(label, spec.tlsCertificate(), spec.tlsPrivateKey(), spec.tlsClientCa(),
+                spec.tlsClientAuth()) : null;
         final ListenerMetrics metrics =
             new ListenerMetrics(meterRegistry, pluginName, spec.name(), spec.transport().label(), spec.maxConnections());
 

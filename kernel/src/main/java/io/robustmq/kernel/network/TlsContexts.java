@@ -16,14 +16,29 @@ final class TlsContexts
     {
     }
 
-    static SslContext server(final String listener, final Path certificate, final Path privateKey)
+    static SslContext server(
+        final String listener,
+        final Path certificate,
+        final Path privateKey,
+        final Path clientCa,
+        final io.robustmq.plugin.api.ClientAuth clientAuth)
         throws ListenerBindException
     {
         requireReadable(listener, "certificate", certificate);
         requireReadable(listener, "private key", privateKey);
+        if (clientAuth != io.robustmq.plugin.api.ClientAuth.NONE)
+        {
+            requireReadable(listener, "client CA", clientCa);
+        }
         try
         {
-            return SslContextBuilder.forServer(certificate.toFile(), privateKey.toFile()).build();
+            final SslContextBuilder builder = SslContextBuilder.forServer(certificate.toFile(), privateKey.toFile());
+            if (clientAuth != io.robustmq.plugin.api.ClientAuth.NONE)
+            {
+                builder.trustManager(clientCa.toFile()).clientAuth(clientAuth == io.robustmq.plugin.api.ClientAuth.REQUIRE ?
+                    io.netty.handler.ssl.ClientAuth.REQUIRE : io.netty.handler.ssl.ClientAuth.OPTIONAL);
+            }
+            return builder.build();
         }
         catch (final Exception ex)
         {

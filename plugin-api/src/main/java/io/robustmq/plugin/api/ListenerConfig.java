@@ -69,6 +69,8 @@ public final class ListenerConfig
 
         Path certificate = null;
         Path privateKey = null;
+        Path clientCa = null;
+        ClientAuth clientAuth = ClientAuth.NONE;
         if (defaults.transport().isSecure())
         {
             final String cert = section.getString("tls_cert", "");
@@ -85,6 +87,22 @@ public final class ListenerConfig
             }
             certificate = cert.isEmpty() ? null : Path.of(cert);
             privateKey = key.isEmpty() ? null : Path.of(key);
+            final String auth = section.getString("tls_client_auth", "none");
+            clientAuth = switch (auth)
+            {
+                case "none" -> ClientAuth.NONE;
+                case "optional" -> ClientAuth.OPTIONAL;
+                case "require" -> ClientAuth.REQUIRE;
+                default -> throw new ConfigurationException(section.prefix() + ".tls_client_auth",
+                    "must be none, optional or require, got '" + auth + "'");
+            };
+            final String ca = section.getString("tls_client_ca", "");
+            if (enabled && clientAuth != ClientAuth.NONE && ca.isEmpty())
+            {
+                throw new ConfigurationException(section.prefix() + ".tls_client_ca",
+                    "required when tls_client_auth is " + auth + " (PEM certificates of the CAs that sign clients')");
+            }
+            clientCa = ca.isEmpty() ? null : Path.of(ca);
         }
 
         String path = null;
@@ -113,6 +131,8 @@ public final class ListenerConfig
             path,
             subprotocols,
             maxConnections,
-            firstBytesTimeoutMs));
+            firstBytesTimeoutMs,
+            clientCa,
+            clientAuth));
     }
 }

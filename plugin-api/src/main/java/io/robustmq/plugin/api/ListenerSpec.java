@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param maxConnections         connections beyond this many are closed on accept.
  * @param firstBytesTimeoutMs    a connection that sends no protocol bytes within this many
  *                               milliseconds is closed; 0 disables the limit.
+ * @param tlsClientCa            PEM certificates of the CAs that sign client certificates, or null.
+ * @param tlsClientAuth          whether clients are asked for a certificate (secure transports).
  */
 public record ListenerSpec(
     String name,
@@ -30,8 +32,29 @@ public record ListenerSpec(
     String webSocketPath,
     String webSocketSubprotocols,
     int maxConnections,
-    long firstBytesTimeoutMs)
+    long firstBytesTimeoutMs,
+    Path tlsClientCa,
+    ClientAuth tlsClientAuth)
 {
+    /**
+     * A listener that asks no client for a certificate.
+     */
+    public ListenerSpec(
+        final String name,
+        final Transport transport,
+        final String host,
+        final int port,
+        final Path tlsCertificate,
+        final Path tlsPrivateKey,
+        final String webSocketPath,
+        final String webSocketSubprotocols,
+        final int maxConnections,
+        final long firstBytesTimeoutMs)
+    {
+        this(name, transport, host, port, tlsCertificate, tlsPrivateKey, webSocketPath, webSocketSubprotocols,
+            maxConnections, firstBytesTimeoutMs, null, ClientAuth.NONE);
+    }
+
     /**
      * Validates the combination of fields.
      */
@@ -60,6 +83,12 @@ public record ListenerSpec(
         if (firstBytesTimeoutMs < 0)
         {
             throw new IllegalArgumentException("listener " + name + ": first bytes timeout must not be negative");
+        }
+        Objects.requireNonNull(tlsClientAuth, "tlsClientAuth");
+        if (tlsClientAuth != ClientAuth.NONE && (!transport.isSecure() || tlsClientCa == null))
+        {
+            throw new IllegalArgumentException("listener " + name + ": client certificates need a TLS transport and a " +
+                "client CA");
         }
     }
 }

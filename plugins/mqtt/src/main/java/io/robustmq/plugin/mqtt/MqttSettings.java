@@ -26,6 +26,9 @@ import io.robustmq.plugin.api.PluginConfig;
  * @param maxClientIdLength    the longest client identifier accepted.
  * @param anonymous            who may connect without a user name.
  * @param sysIntervalSeconds   how often the {@code $SYS/brokers/...} statistics are published; 0: never.
+ * @param certificateAsUsername on a TLS listener that asks for client certificates, a client that
+ *                             presents a valid one is the user its certificate's CN names, without a
+ *                             password (Mosquitto's {@code use_identity_as_username}).
  */
 public record MqttSettings(
     int maxPacketBytes,
@@ -42,7 +45,8 @@ public record MqttSettings(
     long maxSessionExpirySeconds,
     int maxClientIdLength,
     Anonymous anonymous,
-    int sysIntervalSeconds)
+    int sysIntervalSeconds,
+    boolean certificateAsUsername)
 {
     /**
      * Who may connect without a user name.
@@ -91,6 +95,7 @@ public record MqttSettings(
             config.getLong("max_session_expiry_s", 4_294_967_295L, 0, 4_294_967_295L),
             config.getInt("max_client_id_length", 65535, 23, 65535),
             who,
-            config.getInt("sys_interval_s", 10, 0, 86_400));
+            config.getInt("sys_interval_s", 10, 0, 86_400),
+            config.getBoolean("certificate_as_username", false));
     }
 }

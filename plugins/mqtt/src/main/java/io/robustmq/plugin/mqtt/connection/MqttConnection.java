@@ -238,6 +238,13 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             return;
         }
 
+        final String certified = settings.certificateAsUsername() ? ClientCertificates.commonName(channel) : null;
+        if (certified != null)
+        {
+            user = certified;
+            accept(connect, requestedId, newWill);
+            return;
+        }
         final String userName = connect.variableHeader().hasUserName() ? connect.payload().userName() : null;
         final byte[] password = connect.variableHeader().hasPassword() ? connect.payload().passwordInBytes() : null;
         if (userName == null)
