@@ -78,41 +78,11 @@ public final class ModuleBoundaryCheck
             final boolean isPlugin = module.dir().startsWith(pluginsDir);
             for (final String dependency : module.ourDependencies())
             {
-                if (isPlugin && !dependency.equals("plugin-api"))
-                {
-                    violations.add(where + ": " + module.artifactId() + " depends on " + GROUP + ":" + dependency +
-                        " (a plugin may depend only on plugin-api)");
-                }
-                else if (!isPlugin && pluginArtifacts.contains(dependency) &&
-                    !MAY_DEPEND_ON_PLUGINS.contains(module.artifactId()))
-                {
-                    violations.add(where + ": " + module.artifactId() + " depends on the plugin " + GROUP + ":" +
-                        dependency + " (only distribution and bench may)");
-                }
-                else if (module.artifactId().equals("plugin-api"))
-                {
-                    violations.add(where + ": plugin-api depends on " + GROUP + ":" + dependency +
-                        " (plugin-api depends on no module of ours)");
-                }
+                checkDependency(module, dependency, isPlugin, false, pluginArtifacts, where, violations);
             }
             for (final String dependency : module.ourTestDependencies())
             {
-                if (isPlugin && !PLUGIN_TEST_MAY_USE.contains(dependency))
-                {
-                    violations.add(where + ": " + module.artifactId() + " depends on " + GROUP + ":" + dependency +
-                        " in its tests (a plugin's tests may use only plugin-api and the kernel)");
-                }
-                else if (!isPlugin && pluginArtifacts.contains(dependency) &&
-                    !MAY_DEPEND_ON_PLUGINS.contains(module.artifactId()))
-                {
-                    violations.add(where + ": " + module.artifactId() + " depends on the plugin " + GROUP + ":" +
-                        dependency + " (only distribution and bench may)");
-                }
-                else if (module.artifactId().equals("plugin-api"))
-                {
-                    violations.add(where + ": plugin-api depends on " + GROUP + ":" + dependency +
-                        " (plugin-api depends on no module of ours)");
-                }
+                checkDependency(module, dependency, isPlugin, true, pluginArtifacts, where, violations);
             }
             if (isPlugin)
             {
@@ -126,6 +96,33 @@ public final class ModuleBoundaryCheck
             }
         }
         return violations;
+    }
+
+    private static void checkDependency(
+        final Module module,
+        final String dependency,
+        final boolean isPlugin,
+        final boolean inTests,
+        final Set<String> pluginArtifacts,
+        final String where,
+        final List<String> violations)
+    {
+        if (isPlugin && !(inTests ? PLUGIN_TEST_MAY_USE.contains(dependency) : dependency.equals("plugin-api")))
+        {
+            violations.add(where + ": " + module.artifactId() + " depends on " + GROUP + ":" + dependency + (inTests ?
+                " in its tests (a plugin's tests may use only plugin-api and the kernel)" :
+                " (a plugin may depend only on plugin-api)"));
+        }
+        else if (!isPlugin && pluginArtifacts.contains(dependency) && !MAY_DEPEND_ON_PLUGINS.contains(module.artifactId()))
+        {
+            violations.add(where + ": " + module.artifactId() + " depends on the plugin " + GROUP + ":" + dependency +
+                " (only distribution and bench may)");
+        }
+        else if (module.artifactId().equals("plugin-api"))
+        {
+            violations.add(where + ": plugin-api depends on " + GROUP + ":" + dependency +
+                " (plugin-api depends on no module of ours)");
+        }
     }
 
     private static void collect(final Path root, final Path pom, final List<Module> modules) throws Exception

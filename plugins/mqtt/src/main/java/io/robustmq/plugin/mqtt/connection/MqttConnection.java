@@ -82,6 +82,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private final TopicAccess access;
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private final Runnable flush = this::flushNow;
+    /** Deliveries (PUBLISH, PUBREL) waiting for the event loop, in the order the session made them. */
+    private final java.util.Queue<MqttMessage> deliveries = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable drain = this::drainDeliveries;
 
     private ChannelHandlerContext ctx;
     private Channel channel;
@@ -889,8 +893,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     public void publish(final Delivery delivery, final int packetId, final boolean duplicate)
     {
         broker.stats().sent();
-        channel.write(publishPacket(delivery, packetId, duplicate));
-        scheduleFlush();
+        deliver(publishPacket(delivery, packetId, duplicate));
     }
 
     private MqttPublishMessage publishPacket(final Delivery delivery, final int packetId, final boolean duplicate)
@@ -954,8 +957,37 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void release(final int packetId)
     {
-        channel.write(Packets.pubReply(MqttMessageType.PUBREL, packetId, Packets.SUCCESS));
-        scheduleFlush();
+        deliver(Packets.pubReply(MqttMessageType.PUBREL, packetId, Packets.SUCCESS));
+    }
+
+    /**
+     * Queue a packet the session sends, from any thread, and have the event loop write every queued
+     * packet and flush once. Writing straight from another thread would queue one task per packet,
+     * and a flush queued before a write would leave that write unflushed.
+     */
+    private void deliver(final MqttMessage packet)
+    {
+        deliveries.add(packet);
+        if (drainScheduled.compareAndSet(false, true))
+        {
+            channel.eventLoop().execute(drain);
+        }
+    }
+
+    private void drainDeliveries()
+    {
+        drainScheduled.set(false);
+        MqttMessage packet;
+        boolean wrote = false;
+        while ((packet = deliveries.poll()) != null)
+        {
+            channel.write(packet);
+            wrote = true;
+        }
+        if (wrote)
+        {
+            channel.flush();
+        }
     }
 
     @Override
@@ -968,6 +1000,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         });
     }
 
+    /**
+     * Flush the packets this handler wrote on the event loop, once, at the end of this turn's work.
+     */
     private void scheduleFlush()
     {
         if (flushScheduled.compareAndSet(false, true))
