@@ -86,6 +86,16 @@ class BadInputTest
     }
 
     @Test
+    void noKeepAliveIsAcceptedWhenNoMaximumIsSet() throws IOException
+    {
+        try (Socket socket = open())
+        {
+            send(socket, RawMqtt.connect(4, "no-keep-alive", 0));
+            assertEquals(0, RawMqtt.readConnAckCode(socket.getInputStream()));
+        }
+    }
+
+    @Test
     void anUnsupportedProtocolLevelGetsReturnCode1() throws IOException
     {
         try (Socket socket = open())

@@ -181,6 +181,20 @@ class Paho5Test
     }
 
     @Test
+    void anMqtt3ClientAskingForMoreThanTheMaximumKeepAliveIsRefused() throws Exception
+    {
+        for (final int keepAlive : new int[]{0, 121})
+        {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", node.tcpPort()))
+            {
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write(RawMqtt.connect(4, "v3-keep-alive-" + keepAlive, keepAlive));
+                assertEquals(0x02, RawMqtt.readConnAckCode(socket.getInputStream()), "keep-alive " + keepAlive);
+            }
+        }
+    }
+
+    @Test
     void propertiesPassThroughAndSubscriptionIdentifiersComeBack() throws Exception
     {
         try (Client subscriber = new Client("v5-props-sub"); Client publisher = new Client("v5-props-pub"))

@@ -48,12 +48,17 @@ final class RawMqtt
      */
     static byte[] connect(final int level, final String clientId)
     {
+        return connect(level, clientId, 60);
+    }
+
+    static byte[] connect(final int level, final String clientId, final int keepAlive)
+    {
         final ByteArrayOutputStream body = new ByteArrayOutputStream();
         string(body, "MQTT");
         body.write(level);
         body.write(0x02);
-        body.write(0);
-        body.write(60);
+        body.write(keepAlive >> 8);
+        body.write(keepAlive & 0xFF);
         if (level == 5)
         {
             body.write(0);

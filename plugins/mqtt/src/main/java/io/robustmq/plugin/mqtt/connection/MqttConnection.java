@@ -225,7 +225,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 "an empty client id needs a clean session");
             return;
         }
-        if (version != MQTT_5 && (keepAlive > settings.maxKeepAliveSeconds() || keepAlive == 0))
+        if (version != MQTT_5 && exceedsMaxKeepAlive(keepAlive))
         {
             refuse(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, null,
                 "keep-alive " + keepAlive + " s is beyond the broker's maximum of " + settings.maxKeepAliveSeconds() + " s");
@@ -376,7 +376,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             final Integer aliasMaximum = intProperty(properties, MqttProperties.TOPIC_ALIAS_MAXIMUM);
             clientTopicAliasMaximum = aliasMaximum == null ? 0 : aliasMaximum;
             final int keepAlive = connect.variableHeader().keepAliveTimeSeconds();
-            if (keepAlive == 0 || keepAlive > settings.maxKeepAliveSeconds())
+            if (exceedsMaxKeepAlive(keepAlive))
             {
                 ack.add(new MqttProperties.IntegerProperty(MqttProperties.SERVER_KEEP_ALIVE,
                     settings.maxKeepAliveSeconds()));
@@ -433,9 +433,19 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             settings.sharedSubscriptions() ? 1 : 0));
     }
 
+    /**
+     * A keep-alive of 0 (none) exceeds a configured maximum; with the default maximum, 65,535 s,
+     * there is no limit and 0 is accepted as it stands.
+     */
+    private boolean exceedsMaxKeepAlive(final int keepAlive)
+    {
+        final int max = settings.maxKeepAliveSeconds();
+        return keepAlive > max || (keepAlive == 0 && max < 65535);
+    }
+
     private void startKeepAlive(final int requested)
     {
-        final int keepAlive = version == MQTT_5 && (requested == 0 || requested > settings.maxKeepAliveSeconds()) ?
+        final int keepAlive = version == MQTT_5 && exceedsMaxKeepAlive(requested) ?
             settings.maxKeepAliveSeconds() : requested;
         if (keepAlive > 0)
         {
