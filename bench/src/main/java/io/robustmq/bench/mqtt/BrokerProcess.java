@@ -70,6 +70,53 @@ final class BrokerProcess implements AutoCloseable
     }
 
     /**
+     * Write a HiveMQ CE configuration: a loopback listener, anonymous clients (the default), a queue of
+     * 1,000 messages per client as the node's default, no usage statistics sent; HiveMQ's own JVM runs
+     * {@code HiveMqPeer.java} as a single-file source program on HiveMQ's class path.
+     *
+     * @param java      the {@code java} executable.
+     * @param classPath HiveMQ CE embedded and its dependencies.
+     * @param source    {@code bench/hivemq/HiveMqPeer.java}.
+     * @param dir       the broker's directory (created).
+     * @param port      the MQTT port.
+     * @return the broker, not running.
+     * @throws IOException if the configuration cannot be written.
+     */
+    static BrokerProcess hivemq(final String java, final String classPath, final Path source, final Path dir, final int port)
+        throws IOException
+    {
+        final Path config = Files.createDirectories(dir.resolve("conf"));
+        Files.writeString(config.resolve("config.xml"), """
+            <?xml version="1.0"?>
+            <hivemq>
+                <listeners>
+                    <tcp-listener>
+                        <port>%d</port>
+                        <bind-address>127.0.0.1</bind-address>
+                    </tcp-listener>
+                </listeners>
+                <mqtt>
+                    <queued-messages>
+                        <max-queue-size>1000</max-queue-size>
+                    </queued-messages>
+                </mqtt>
+                <anonymous-usage-statistics>
+                    <enabled>false</enabled>
+                </anonymous-usage-statistics>
+            </hivemq>
+            """.formatted(port));
+        // The opens HiveMQ's own start script passes to the JVM.
+        final List<String> command = List.of(java,
+            "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+            "--add-opens", "java.base/java.nio=ALL-UNNAMED",
+            "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+            "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+            "-cp", classPath, source.toString(), config.toString(), dir.resolve("data").toString());
+        return new BrokerProcess("hivemq", dir, port, command, null);
+    }
+
+    /**
      * Write a RobustMQ node's configuration: the defaults but for its directories, ports (admin
      * ephemeral) and a plugins directory holding the MQTT plugin alone.
      *

@@ -10,19 +10,23 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The MQTT load suite: every workload against each broker, one broker at a time (Mosquitto, then a
- * RobustMQ node run from the distribution), each broker started before its workloads and stopped
+ * The MQTT load suite: every workload against each broker, one broker at a time (Mosquitto, HiveMQ CE
+ * if given, then a RobustMQ node run from the distribution), each broker started before its workloads and stopped
  * after them (also on failure and on Ctrl-C, by a shutdown hook). Prints a table and the
  * {@code RATIO} lines.
  * <p>
  * The system property {@code robustmq.bench.mqtt.workloads} (comma-separated names) runs a subset.
  * <p>
  * Usage: {@code MqttBenchSuite quick|full <work dir> <node class path> <mqtt plugin jar> <mosquitto binary or ""> [node JVM flags...]}.
- * Ports: Mosquitto 21884; the node's MQTT 21883, WebSocket 28083, Meta Service 29700-29704 (UDP).
+ * HiveMQ CE runs as a second peer when the system properties {@code robustmq.bench.mqtt.hivemq.classpath}
+ * (its class path) and {@code robustmq.bench.mqtt.hivemq.source} ({@code bench/hivemq/HiveMqPeer.java}) are set.
+ * <p>
+ * Ports: Mosquitto 21884; HiveMQ 21885; the node's MQTT 21883, WebSocket 28083, Meta Service 29700-29704 (UDP).
  */
 public final class MqttBenchSuite
 {
     static final int MOSQUITTO_PORT = 21884;
+    static final int HIVEMQ_PORT = 21885;
     static final int NODE_MQTT_PORT = 21883;
     static final int NODE_WS_PORT = 28083;
     static final int NODE_META_PORT = 29700;
@@ -85,6 +89,16 @@ public final class MqttBenchSuite
         else
         {
             brokers.add(BrokerProcess.mosquitto(mosquittoBinary, workDir.resolve(MOSQUITTO), MOSQUITTO_PORT));
+        }
+        final String hivemqClassPath = System.getProperty("robustmq.bench.mqtt.hivemq.classpath", "");
+        final String hivemqSource = System.getProperty("robustmq.bench.mqtt.hivemq.source", "");
+        if (hivemqClassPath.isEmpty() || hivemqSource.isEmpty())
+        {
+            System.err.println("mqtt: no HiveMQ class path given: skipping that peer");
+        }
+        else
+        {
+            brokers.add(BrokerProcess.hivemq(java, hivemqClassPath, Path.of(hivemqSource), workDir.resolve("hivemq"), HIVEMQ_PORT));
         }
         brokers.add(BrokerProcess.robustmq(workDir.resolve(ROBUSTMQ), NODE_MQTT_PORT, NODE_WS_PORT, NODE_META_PORT, java,
             nodeFlags, nodeClassPath, mqttPlugin));
@@ -175,41 +189,38 @@ public final class MqttBenchSuite
         {
             System.out.println(row(result));
         }
-        final Map<String, MqttLoadResult> ours = new LinkedHashMap<>();
-        final Map<String, MqttLoadResult> peer = new LinkedHashMap<>();
         for (final MqttLoadResult result : results)
         {
-            (ROBUSTMQ.equals(result.broker()) ? ours : peer).put(result.spec().name(), result);
+            final MqttLoadSpec spec = result.spec();
+            if (spec.fixedRate() && result.deliveredPerSecond() < 0.95 * spec.ratePerSecond() * spec.subscribers() / spec.publishers())
+            {
+                System.out.printf(Locale.ROOT, "note: %s on %s delivered %.0f/s, below its fixed rate%n", spec.name(), result.broker(),
+                    result.deliveredPerSecond());
+            }
+            if (result.spec().qos() > 0 && result.lostFraction() > 0.001)
+            {
+                System.out.printf(Locale.ROOT, "note: %s on %s lost %.2f%% of the QoS 1 deliveries due (acknowledged to the " +
+                    "publisher, never delivered): its delivered/s is not a lossless rate%n", result.spec().name(), result.broker(),
+                    100 * result.lostFraction());
+            }
         }
-        System.out.println();
-        for (final Map.Entry<String, MqttLoadResult> entry : ours.entrySet())
+        final Map<String, MqttLoadResult> ours = new LinkedHashMap<>();
+        final Map<String, Map<String, MqttLoadResult>> peers = new LinkedHashMap<>();
+        for (final MqttLoadResult result : results)
         {
-            final MqttLoadResult mine = entry.getValue();
-            final MqttLoadResult theirs = peer.get(entry.getKey());
-            if (mine.spec().fixedRate() && mine.deliveredPerSecond() < 0.95 * mine.spec().ratePerSecond() * mine.spec().subscribers()
-                / mine.spec().publishers())
+            if (ROBUSTMQ.equals(result.broker()))
             {
-                System.out.printf(Locale.ROOT, "note: %s on robustmq delivered %.0f/s, below its fixed rate%n", entry.getKey(),
-                    mine.deliveredPerSecond());
-            }
-            if (theirs == null)
-            {
-                continue;
-            }
-            if (mine.spec().fixedRate())
-            {
-                ratio(entry.getKey(), mine.latencyUs().getValueAtPercentile(99), theirs.latencyUs().getValueAtPercentile(99),
-                    "p99 latency; lower is better");
-                ratio(entry.getKey() + "_p50", mine.latencyUs().getValueAtPercentile(50), theirs.latencyUs().getValueAtPercentile(50),
-                    "p50 latency; lower is better");
+                ours.put(result.spec().name(), result);
             }
             else
             {
-                ratio(entry.getKey(), mine.deliveredPerSecond(), theirs.deliveredPerSecond(),
-                    "delivered msg/s; higher is better");
-                ratio(entry.getKey() + "_per_cpu", mine.deliveriesPerCpuSecond(), theirs.deliveriesPerCpuSecond(),
-                    "deliveries per broker CPU-second; higher is better");
+                peers.computeIfAbsent(result.broker(), broker -> new LinkedHashMap<>()).put(result.spec().name(), result);
             }
+        }
+        for (final Map.Entry<String, Map<String, MqttLoadResult>> peer : peers.entrySet())
+        {
+            System.out.println();
+            ratios(ours, peer.getKey(), peer.getValue());
         }
         if (!failures.isEmpty())
         {
@@ -218,8 +229,36 @@ public final class MqttBenchSuite
         }
     }
 
-    private static void ratio(final String name, final double ours, final double theirs, final String meaning)
+    private static void ratios(final Map<String, MqttLoadResult> ours, final String peer, final Map<String, MqttLoadResult> peerResults)
     {
-        System.out.printf(Locale.ROOT, "RATIO %s_vs_mosquitto %.2f (%s)%n", name, theirs == 0 ? Double.NaN : ours / theirs, meaning);
+        for (final Map.Entry<String, MqttLoadResult> entry : ours.entrySet())
+        {
+            final MqttLoadResult mine = entry.getValue();
+            final MqttLoadResult theirs = peerResults.get(entry.getKey());
+            if (theirs == null)
+            {
+                continue;
+            }
+            if (mine.spec().fixedRate())
+            {
+                ratio(entry.getKey(), peer, mine.latencyUs().getValueAtPercentile(99), theirs.latencyUs().getValueAtPercentile(99),
+                    "p99 latency; lower is better");
+                ratio(entry.getKey() + "_p50", peer, mine.latencyUs().getValueAtPercentile(50),
+                    theirs.latencyUs().getValueAtPercentile(50), "p50 latency; lower is better");
+            }
+            else
+            {
+                ratio(entry.getKey(), peer, mine.deliveredPerSecond(), theirs.deliveredPerSecond(),
+                    "delivered msg/s; higher is better");
+                ratio(entry.getKey() + "_per_cpu", peer, mine.deliveriesPerCpuSecond(), theirs.deliveriesPerCpuSecond(),
+                    "deliveries per broker CPU-second; higher is better");
+            }
+        }
+    }
+
+    private static void ratio(final String name, final String peer, final double ours, final double theirs, final String meaning)
+    {
+        System.out.printf(Locale.ROOT, "RATIO %s_vs_%s %.2f (ours/%s; %s)%n", name, peer, theirs == 0 ? Double.NaN : ours / theirs,
+            peer, meaning);
     }
 }
