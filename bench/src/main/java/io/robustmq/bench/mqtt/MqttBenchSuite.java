@@ -197,6 +197,11 @@ public final class MqttBenchSuite
                 System.out.printf(Locale.ROOT, "note: %s on %s delivered %.0f/s, below its fixed rate%n", spec.name(), result.broker(),
                     result.deliveredPerSecond());
             }
+            if (result.closed() > 0)
+            {
+                System.out.printf(Locale.ROOT, "note: %s on %s: the broker closed %d of the %d connections during the run%n",
+                    spec.name(), result.broker(), result.closed(), spec.publishers() + spec.subscribers());
+            }
             if (result.spec().qos() > 0 && result.lostFraction() > 0.001)
             {
                 System.out.printf(Locale.ROOT, "note: %s on %s lost %.2f%% of the QoS 1 deliveries due (acknowledged to the " +
@@ -258,7 +263,7 @@ public final class MqttBenchSuite
 
     private static void ratio(final String name, final String peer, final double ours, final double theirs, final String meaning)
     {
-        System.out.printf(Locale.ROOT, "RATIO %s_vs_%s %.2f (ours/%s; %s)%n", name, peer, theirs == 0 ? Double.NaN : ours / theirs,
+        System.out.printf(Locale.ROOT, "RATIO %s_vs_%s %.3g (ours/%s; %s)%n", name, peer, theirs == 0 ? Double.NaN : ours / theirs,
             peer, meaning);
     }
 }

@@ -178,7 +178,8 @@ public final class MqttLoadClient implements AutoCloseable
                 });
             }
             final long cpu = cpuFrom < 0 || cpuTo < 0 ? -1 : cpuTo - cpuFrom;
-            return new MqttLoadResult(spec, broker, toNs - fromNs, sent, delivered, latency, cpu, expectedTotal, receivedTotal);
+            final int closed = (int)channels.stream().filter(channel -> !channel.isActive()).count();
+            return new MqttLoadResult(spec, broker, toNs - fromNs, sent, delivered, latency, cpu, expectedTotal, receivedTotal, closed);
         }
         finally
         {

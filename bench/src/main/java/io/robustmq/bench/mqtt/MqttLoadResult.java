@@ -15,6 +15,7 @@ import org.HdrHistogram.Histogram;
  * @param brokerCpuNs     CPU time (user and system) the broker's process used in the window; -1 unknown.
  * @param expectedTotal   deliveries due for every message sent in the whole run (warm-up included).
  * @param receivedTotal   deliveries received in the whole run, after the drain.
+ * @param closed          connections the broker closed before the run ended.
  */
 record MqttLoadResult(
     MqttLoadSpec spec,
@@ -25,7 +26,8 @@ record MqttLoadResult(
     Histogram latencyUs,
     long brokerCpuNs,
     long expectedTotal,
-    long receivedTotal)
+    long receivedTotal,
+    int closed)
 {
     /**
      * @return the share of due deliveries that never arrived (0 to 1).
