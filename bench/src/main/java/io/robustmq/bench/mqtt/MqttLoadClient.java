@@ -127,26 +127,7 @@ public final class MqttLoadClient implements AutoCloseable
             final long startNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_DELAY_MS);
             final long fromNs = startNs + TimeUnit.MILLISECONDS.toNanos(spec.warmupMs());
             final long toNs = fromNs + TimeUnit.MILLISECONDS.toNanos(spec.measureMs());
-            for (int i = 0; i < subscribers.size(); i++)
-            {
-                final SubscriberHandler handler = subscribers.get(i);
-                onLoop(channels.get(i), () ->
-                {
-                    handler.window(fromNs, toNs);
-                    return null;
-                });
-            }
-            for (int i = 0; i < publishers.size(); i++)
-            {
-                final PublisherHandler handler = publishers.get(i);
-                // Stagger the publishers over one interval, so that a fixed rate is smooth in total.
-                final long offset = (long)(intervalNs * i / publishers.size());
-                onLoop(channels.get(subscribers.size() + i), () ->
-                {
-                    handler.start(startNs + offset, fromNs, toNs);
-                    return null;
-                });
-            }
+            start(channels, subscribers, publishers, intervalNs, startNs, fromNs, toNs);
 
             sleepUntil(fromNs);
             final long cpuFrom = brokerCpuNs.getAsLong();
@@ -154,32 +135,8 @@ public final class MqttLoadClient implements AutoCloseable
             final long cpuTo = brokerCpuNs.getAsLong();
             drain(channels, subscribers, publishers);
 
-            long sent = 0;
-            long sentTotal = 0;
-            for (int i = 0; i < publishers.size(); i++)
-            {
-                final PublisherHandler handler = publishers.get(i);
-                sent += onLoop(channels.get(subscribers.size() + i), handler::sentInWindow);
-                sentTotal += onLoop(channels.get(subscribers.size() + i), handler::sent);
-            }
-            final long expectedTotal = spec.sharedTopic() ? sentTotal * spec.subscribers() : sentTotal;
-            long receivedTotal = 0;
-            long delivered = 0;
-            final Histogram latency = new Histogram(SubscriberHandler.MAX_LATENCY_US, 3);
-            for (int i = 0; i < subscribers.size(); i++)
-            {
-                final SubscriberHandler handler = subscribers.get(i);
-                delivered += onLoop(channels.get(i), handler::receivedInWindow);
-                receivedTotal += onLoop(channels.get(i), handler::received);
-                onLoop(channels.get(i), () ->
-                {
-                    latency.add(handler.latencyUs());
-                    return null;
-                });
-            }
             final long cpu = cpuFrom < 0 || cpuTo < 0 ? -1 : cpuTo - cpuFrom;
-            final int closed = (int)channels.stream().filter(channel -> !channel.isActive()).count();
-            return new MqttLoadResult(spec, broker, toNs - fromNs, sent, delivered, latency, cpu, expectedTotal, receivedTotal, closed);
+            return collect(spec, broker, channels, subscribers, publishers, toNs - fromNs, cpu);
         }
         finally
         {
@@ -192,6 +149,79 @@ public final class MqttLoadClient implements AutoCloseable
                 channel.closeFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /**
+     * Give the subscribers the window, then start the publishers, staggered over one interval so that
+     * a fixed rate is smooth in total.
+     */
+    private static void start(
+        final List<Channel> channels,
+        final List<SubscriberHandler> subscribers,
+        final List<PublisherHandler> publishers,
+        final double intervalNs,
+        final long startNs,
+        final long fromNs,
+        final long toNs) throws Exception
+    {
+        for (int i = 0; i < subscribers.size(); i++)
+        {
+            final SubscriberHandler handler = subscribers.get(i);
+            onLoop(channels.get(i), () ->
+            {
+                handler.window(fromNs, toNs);
+                return null;
+            });
+        }
+        for (int i = 0; i < publishers.size(); i++)
+        {
+            final PublisherHandler handler = publishers.get(i);
+            final long offset = (long)(intervalNs * i / publishers.size());
+            onLoop(channels.get(subscribers.size() + i), () ->
+            {
+                handler.start(startNs + offset, fromNs, toNs);
+                return null;
+            });
+        }
+    }
+
+    /**
+     * Read every connection's counts and latencies on its event loop and add them up.
+     */
+    private static MqttLoadResult collect(
+        final MqttLoadSpec spec,
+        final String broker,
+        final List<Channel> channels,
+        final List<SubscriberHandler> subscribers,
+        final List<PublisherHandler> publishers,
+        final long windowNs,
+        final long cpuNs) throws Exception
+    {
+        long sent = 0;
+        long sentTotal = 0;
+        for (int i = 0; i < publishers.size(); i++)
+        {
+            final PublisherHandler handler = publishers.get(i);
+            sent += onLoop(channels.get(subscribers.size() + i), handler::sentInWindow);
+            sentTotal += onLoop(channels.get(subscribers.size() + i), handler::sent);
+        }
+        final long expectedTotal = spec.sharedTopic() ? sentTotal * spec.subscribers() : sentTotal;
+        long receivedTotal = 0;
+        long delivered = 0;
+        final Histogram latency = new Histogram(SubscriberHandler.MAX_LATENCY_US, 3);
+        for (int i = 0; i < subscribers.size(); i++)
+        {
+            final SubscriberHandler handler = subscribers.get(i);
+            delivered += onLoop(channels.get(i), handler::receivedInWindow);
+            receivedTotal += onLoop(channels.get(i), handler::received);
+            onLoop(channels.get(i), () ->
+            {
+                latency.add(handler.latencyUs());
+                return null;
+            });
+        }
+        final int closed = (int)channels.stream().filter(channel -> !channel.isActive()).count();
+        return new MqttLoadResult(spec, broker, windowNs, sent, delivered, latency, cpuNs, expectedTotal, receivedTotal, closed);
     }
 
     /**
