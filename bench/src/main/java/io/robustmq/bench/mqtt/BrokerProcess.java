@@ -1,0 +1,305 @@
+package io.robustmq.bench.mqtt;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * One MQTT broker run as a child process of the benchmark: Mosquitto with a generated configuration,
+ * or a RobustMQ node started as {@code scripts/robust-server} starts it, from the distribution's
+ * {@code lib/} with only the MQTT plugin in its plugins directory. Knows its process's CPU time
+ * (from {@code /proc/<pid>/stat}). Its output goes to {@code broker.out} in its directory. Not
+ * thread-safe: the benchmark's main thread drives it (and a shutdown hook may close it).
+ */
+final class BrokerProcess implements AutoCloseable
+{
+    private static final String NODE_MAIN_CLASS = "io.robustmq.kernel.RobustServer";
+    private static final long STOP_TIMEOUT_MS = 15_000;
+    private static final long NANOS_PER_TICK = 1_000_000_000L / Long.getLong("robustmq.bench.clktck", 100);
+
+    private final String name;
+    private final Path dir;
+    private final int port;
+    private final List<String> command;
+    private final Path aeronDir;
+    private Process process;
+
+    private BrokerProcess(final String name, final Path dir, final int port, final List<String> command, final Path aeronDir)
+    {
+        this.name = name;
+        this.dir = dir;
+        this.port = port;
+        this.command = command;
+        this.aeronDir = aeronDir;
+    }
+
+    /**
+     * Write a Mosquitto configuration: a loopback listener, anonymous clients, no persistence, and the
+     * same in-flight (64) and queue (1,000) limits per client as the RobustMQ node's defaults.
+     *
+     * @param binary the {@code mosquitto} executable.
+     * @param dir    the broker's directory (created).
+     * @param port   the MQTT port.
+     * @return the broker, not running.
+     * @throws IOException if the configuration cannot be written.
+     */
+    static BrokerProcess mosquitto(final String binary, final Path dir, final int port) throws IOException
+    {
+        Files.createDirectories(dir);
+        final Path config = dir.resolve("mosquitto.conf");
+        Files.writeString(config, """
+            listener %d 127.0.0.1
+            allow_anonymous true
+            persistence false
+            max_inflight_messages 64
+            max_queued_messages 1000
+            log_dest stderr
+            log_type error
+            log_type warning
+            """.formatted(port));
+        return new BrokerProcess("mosquitto", dir, port, List.of(binary, "-c", config.toString()), null);
+    }
+
+    /**
+     * Write a HiveMQ CE configuration: a loopback listener, anonymous clients (the default), a queue of
+     * 1,000 messages per client as the node's default, no usage statistics sent; HiveMQ's own JVM runs
+     * {@code HiveMqPeer.java} as a single-file source program on HiveMQ's class path.
+     *
+     * @param java      the {@code java} executable.
+     * @param classPath HiveMQ CE embedded and its dependencies.
+     * @param source    {@code bench/hivemq/HiveMqPeer.java}.
+     * @param dir       the broker's directory (created).
+     * @param port      the MQTT port.
+     * @return the broker, not running.
+     * @throws IOException if the configuration cannot be written.
+     */
+    static BrokerProcess hivemq(final String java, final String classPath, final Path source, final Path dir, final int port)
+        throws IOException
+    {
+        final Path config = Files.createDirectories(dir.resolve("conf"));
+        Files.writeString(config.resolve("config.xml"), """
+            <?xml version="1.0"?>
+            <hivemq>
+                <listeners>
+                    <tcp-listener>
+                        <port>%d</port>
+                        <bind-address>127.0.0.1</bind-address>
+                    </tcp-listener>
+                </listeners>
+                <mqtt>
+                    <queued-messages>
+                        <max-queue-size>1000</max-queue-size>
+                    </queued-messages>
+                </mqtt>
+                <anonymous-usage-statistics>
+                    <enabled>false</enabled>
+                </anonymous-usage-statistics>
+            </hivemq>
+            """.formatted(port));
+        // The opens HiveMQ's own start script passes to the JVM.
+        final List<String> command = List.of(java,
+            "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+            "--add-opens", "java.base/java.nio=ALL-UNNAMED",
+            "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+            "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+            "-cp", classPath, source.toString(), config.toString(), dir.resolve("data").toString());
+        return new BrokerProcess("hivemq", dir, port, command, null);
+    }
+
+    /**
+     * Write a RobustMQ node's configuration: the defaults but for its directories, ports (admin
+     * ephemeral) and a plugins directory holding the MQTT plugin alone.
+     *
+     * @param dir           the node's directory (created).
+     * @param mqttPort      the MQTT TCP port.
+     * @param wsPort        the MQTT WebSocket port.
+     * @param metaPort      the first Meta Service port.
+     * @param java          the {@code java} executable.
+     * @param jvmFlags      the node's JVM flags.
+     * @param nodeClassPath the node's class path (e.g. {@code distribution/target/robustmq/lib/*}).
+     * @param mqttPlugin    the MQTT plugin's jar.
+     * @return the node, not running.
+     * @throws IOException if the directory or configuration cannot be written.
+     */
+    static BrokerProcess robustmq(
+        final Path dir,
+        final int mqttPort,
+        final int wsPort,
+        final int metaPort,
+        final String java,
+        final List<String> jvmFlags,
+        final String nodeClassPath,
+        final Path mqttPlugin) throws IOException
+    {
+        Files.createDirectories(dir);
+        final Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Files.copy(mqttPlugin, plugins.resolve(mqttPlugin.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        final Path shm = Path.of("/dev/shm");
+        final Path aeronDir = (Files.isDirectory(shm) ? shm : dir).resolve("robustmq-bench-mqtt-" + ProcessHandle.current().pid());
+        final Path config = dir.resolve("server.toml");
+        Files.writeString(config, """
+            node.id = 1
+            node.data_dir = "%s"
+            node.plugins_dir = "%s"
+            admin.port = 0
+            meta.port = %d
+            meta.aeron_dir = "%s"
+
+            [plugins.mqtt.listeners.tcp]
+            port = %d
+
+            [plugins.mqtt.listeners.ws]
+            port = %d
+            """.formatted(dir.resolve("data"), plugins, metaPort, aeronDir, mqttPort, wsPort));
+        final List<String> command = new ArrayList<>();
+        command.add(java);
+        command.addAll(jvmFlags);
+        command.addAll(List.of("-cp", nodeClassPath, NODE_MAIN_CLASS, "--config", config.toString()));
+        return new BrokerProcess("robustmq", dir, mqttPort, List.copyOf(command), aeronDir);
+    }
+
+    /**
+     * @return the broker's name in the report.
+     */
+    String name()
+    {
+        return name;
+    }
+
+    /**
+     * @return the MQTT port.
+     */
+    int port()
+    {
+        return port;
+    }
+
+    /**
+     * Start the process and wait until its MQTT port accepts connections.
+     *
+     * @param timeoutMs how long to wait at most.
+     * @throws IOException if it cannot be started.
+     * @throws InterruptedException if interrupted.
+     * @throws IllegalStateException if it exits first or is not ready in time.
+     */
+    void start(final long timeoutMs) throws IOException, InterruptedException
+    {
+        if (listening())
+        {
+            throw new IllegalStateException("port " + port + " is already in use: another process listens there");
+        }
+        final ProcessBuilder builder = new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("broker.out").toFile());
+        // The node reads every ROBUSTMQ_* variable as configuration: the caller's must not leak in.
+        builder.environment().keySet().removeIf(variable -> variable.startsWith("ROBUSTMQ_"));
+        process = builder.start();
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (!listening())
+        {
+            if (!process.isAlive())
+            {
+                throw new IllegalStateException(name + " exited with status " + process.exitValue() +
+                    " before it listened; its output ends:\n" + tail(20));
+            }
+            if (System.nanoTime() > deadline)
+            {
+                throw new IllegalStateException(name + " not listening on " + port + " within " + timeoutMs + " ms; its output ends:\n" +
+                    tail(20));
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private boolean listening()
+    {
+        try (Socket socket = new Socket())
+        {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
+    }
+
+    /**
+     * @return the process's CPU time so far (user and system), nanoseconds; -1 if unknown.
+     */
+    long cpuNs()
+    {
+        if (process == null || !process.isAlive())
+        {
+            return -1;
+        }
+        try
+        {
+            final String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"), StandardCharsets.US_ASCII);
+            // After "(comm)": state is field 3, utime field 14 and stime field 15 (proc(5)).
+            final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * NANOS_PER_TICK;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return -1;
+        }
+    }
+
+    /**
+     * @param lines how many lines at most.
+     * @return the end of the broker's output.
+     */
+    String tail(final int lines)
+    {
+        try
+        {
+            final List<String> all = Files.readAllLines(dir.resolve("broker.out"), StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        }
+        catch (final IOException ex)
+        {
+            return "(unreadable: " + ex + ")";
+        }
+    }
+
+    /**
+     * Stop the broker (SIGTERM, then SIGKILL after a timeout), wait for it, and delete the Aeron
+     * directory a node may leave.
+     */
+    @Override
+    public void close() throws IOException, InterruptedException
+    {
+        if (process != null)
+        {
+            process.destroy();
+            if (!process.waitFor(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS))
+            {
+                process.destroyForcibly();
+                process.waitFor(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            }
+            process = null;
+        }
+        if (aeronDir != null && Files.exists(aeronDir))
+        {
+            try (Stream<Path> files = Files.walk(aeronDir))
+            {
+                for (final Path file : files.sorted(Comparator.reverseOrder()).toList())
+                {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,269 @@
+package io.robustmq.bench.mqtt;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The MQTT load suite: every workload against each broker, one broker at a time (Mosquitto, HiveMQ CE
+ * if given, then a RobustMQ node run from the distribution), each broker started before its workloads and stopped
+ * after them (also on failure and on Ctrl-C, by a shutdown hook). Prints a table and the
+ * {@code RATIO} lines.
+ * <p>
+ * The system property {@code robustmq.bench.mqtt.workloads} (comma-separated names) runs a subset.
+ * <p>
+ * Usage: {@code MqttBenchSuite quick|full <work dir> <node class path> <mqtt plugin jar> <mosquitto binary or ""> [node JVM flags...]}.
+ * HiveMQ CE runs as a second peer when the system properties {@code robustmq.bench.mqtt.hivemq.classpath}
+ * (its class path) and {@code robustmq.bench.mqtt.hivemq.source} ({@code bench/hivemq/HiveMqPeer.java}) are set.
+ * <p>
+ * Ports: Mosquitto 21884; HiveMQ 21885; the node's MQTT 21883, WebSocket 28083, Meta Service 29700-29704 (UDP).
+ */
+public final class MqttBenchSuite
+{
+    static final int MOSQUITTO_PORT = 21884;
+    static final int HIVEMQ_PORT = 21885;
+    static final int NODE_MQTT_PORT = 21883;
+    static final int NODE_WS_PORT = 28083;
+    static final int NODE_META_PORT = 29700;
+    private static final long START_TIMEOUT_MS = 60_000;
+    private static final int CLIENT_THREADS = 2;
+    private static final int PAYLOAD_BYTES = 256;
+    private static final String MOSQUITTO = "mosquitto";
+    private static final String ROBUSTMQ = "robustmq";
+
+    private MqttBenchSuite()
+    {
+    }
+
+    /**
+     * @param quick true: short windows (--quick).
+     * @return the workloads, in the order they run.
+     */
+    static List<MqttLoadSpec> workloads(final boolean quick)
+    {
+        final String only = System.getProperty("robustmq.bench.mqtt.workloads", "");
+        final List<String> selected = only.isBlank() ? List.of() : List.of(only.split(","));
+        return all(quick).stream().filter(spec -> selected.isEmpty() || selected.contains(spec.name())).toList();
+    }
+
+    private static List<MqttLoadSpec> all(final boolean quick)
+    {
+        final long warmupMs = quick ? 2_000 : 5_000;
+        final long measureMs = quick ? 8_000 : 30_000;
+        return List.of(
+            new MqttLoadSpec("qos0_throughput", 4, 4, false, 0, PAYLOAD_BYTES, 0, 1, warmupMs, measureMs),
+            new MqttLoadSpec("qos1_throughput", 4, 4, false, 1, PAYLOAD_BYTES, 0, 100, warmupMs, measureMs),
+            new MqttLoadSpec("p99_latency_10k", 4, 4, false, 1, PAYLOAD_BYTES, 10_000, 1_000, warmupMs, measureMs),
+            new MqttLoadSpec("fanout_1000", 1, 1000, true, 1, PAYLOAD_BYTES, 0, 16, warmupMs, measureMs));
+    }
+
+    /**
+     * @param args see the class's description.
+     * @throws Exception if the suite cannot run at all.
+     */
+    public static void main(final String[] args) throws Exception
+    {
+        if (args.length < 5)
+        {
+            System.err.println("usage: MqttBenchSuite quick|full <work dir> <node class path> <mqtt plugin jar> <mosquitto binary or \"\"> [node JVM flags...]");
+            System.exit(2);
+        }
+        final boolean quick = "quick".equals(args[0]);
+        final Path workDir = Path.of(args[1]);
+        final String nodeClassPath = args[2];
+        final Path mqttPlugin = Path.of(args[3]);
+        final String mosquittoBinary = args[4];
+        final List<String> nodeFlags = Arrays.asList(args).subList(5, args.length);
+        final String java = ProcessHandle.current().info().command().orElse("java");
+
+        final List<BrokerProcess> brokers = new ArrayList<>();
+        if (mosquittoBinary.isEmpty())
+        {
+            System.err.println("mqtt: mosquitto not found: skipping that peer (apt-get install -y mosquitto)");
+        }
+        else
+        {
+            brokers.add(BrokerProcess.mosquitto(mosquittoBinary, workDir.resolve(MOSQUITTO), MOSQUITTO_PORT));
+        }
+        final String hivemqClassPath = System.getProperty("robustmq.bench.mqtt.hivemq.classpath", "");
+        final String hivemqSource = System.getProperty("robustmq.bench.mqtt.hivemq.source", "");
+        if (hivemqClassPath.isEmpty() || hivemqSource.isEmpty())
+        {
+            System.err.println("mqtt: no HiveMQ class path given: skipping that peer");
+        }
+        else
+        {
+            brokers.add(BrokerProcess.hivemq(java, hivemqClassPath, Path.of(hivemqSource), workDir.resolve("hivemq"), HIVEMQ_PORT));
+        }
+        brokers.add(BrokerProcess.robustmq(workDir.resolve(ROBUSTMQ), NODE_MQTT_PORT, NODE_WS_PORT, NODE_META_PORT, java,
+            nodeFlags, nodeClassPath, mqttPlugin));
+
+        final AtomicReference<BrokerProcess> running = new AtomicReference<>();
+        final Thread stopper = new Thread(() -> closeQuietly(running.getAndSet(null)), "mqtt-bench-stop");
+        Runtime.getRuntime().addShutdownHook(stopper);
+
+        final List<MqttLoadResult> results = new ArrayList<>();
+        final List<String> failures = new ArrayList<>();
+        try (MqttLoadClient client = new MqttLoadClient(CLIENT_THREADS))
+        {
+            System.err.printf("mqtt: load client on %s, %d event loop threads%n", client.transport(), CLIENT_THREADS);
+            for (final BrokerProcess broker : brokers)
+            {
+                running.set(broker);
+                try
+                {
+                    System.err.printf("mqtt: starting %s on port %d%n", broker.name(), broker.port());
+                    broker.start(START_TIMEOUT_MS);
+                    for (final MqttLoadSpec spec : workloads(quick))
+                    {
+                        System.err.printf("mqtt: %s on %s...%n", spec.name(), broker.name());
+                        try
+                        {
+                            final MqttLoadResult result = client.run(spec, broker.name(), "127.0.0.1", broker.port(), broker::cpuNs);
+                            results.add(result);
+                            System.err.println("mqtt:   " + row(result));
+                        }
+                        catch (final Exception ex)
+                        {
+                            failures.add(spec.name() + " on " + broker.name() + ": " + ex);
+                            System.err.printf("mqtt:   FAILED: %s%nmqtt:   broker output ends:%n%s%n", ex, broker.tail(10));
+                        }
+                    }
+                }
+                catch (final Exception ex)
+                {
+                    failures.add(broker.name() + ": " + ex.getMessage());
+                    System.err.println("mqtt: " + broker.name() + " failed: " + ex.getMessage());
+                }
+                finally
+                {
+                    closeQuietly(running.getAndSet(null));
+                }
+            }
+        }
+        report(results, failures);
+        Runtime.getRuntime().removeShutdownHook(stopper);
+        System.exit(failures.isEmpty() ? 0 : 1);
+    }
+
+    private static void closeQuietly(final BrokerProcess broker)
+    {
+        if (broker != null)
+        {
+            try
+            {
+                broker.close();
+            }
+            catch (final Exception ex)
+            {
+                System.err.println("mqtt: stopping " + broker.name() + ": " + ex);
+            }
+        }
+    }
+
+    private static final String HEADER = String.format(Locale.ROOT, "%-16s %-10s %10s %12s %9s %9s %9s %9s %7s %6s %12s",
+        "workload", "broker", "sent/s", "delivered/s", "p50_us", "p99_us", "p99.9_us", "max_us", "lost", "cpu", "deliv/cpu_s");
+
+    private static String row(final MqttLoadResult result)
+    {
+        return String.format(Locale.ROOT, "%-16s %-10s %10.0f %12.0f %9d %9d %9d %9d %6.2f%% %6.2f %12.0f",
+            result.spec().name(), result.broker(), result.sentPerSecond(), result.deliveredPerSecond(),
+            result.latencyUs().getValueAtPercentile(50), result.latencyUs().getValueAtPercentile(99),
+            result.latencyUs().getValueAtPercentile(99.9), result.latencyUs().getMaxValue(),
+            100 * result.lostFraction(), result.brokerCores(), result.deliveriesPerCpuSecond());
+    }
+
+    private static void report(final List<MqttLoadResult> results, final List<String> failures)
+    {
+        System.out.println();
+        System.out.println("MQTT load: 256 B payloads; latency from the intended send time to receipt (microseconds);");
+        System.out.println("lost: due deliveries never received (whole run); cpu: the broker's CPU use in cores over the window;");
+        System.out.println("deliv/cpu_s: deliveries per broker CPU-second");
+        System.out.println(HEADER);
+        for (final MqttLoadResult result : results)
+        {
+            System.out.println(row(result));
+        }
+        for (final MqttLoadResult result : results)
+        {
+            final MqttLoadSpec spec = result.spec();
+            if (spec.fixedRate() && result.deliveredPerSecond() < 0.95 * spec.ratePerSecond() * spec.subscribers() / spec.publishers())
+            {
+                System.out.printf(Locale.ROOT, "note: %s on %s delivered %.0f/s, below its fixed rate%n", spec.name(), result.broker(),
+                    result.deliveredPerSecond());
+            }
+            if (result.closed() > 0)
+            {
+                System.out.printf(Locale.ROOT, "note: %s on %s: the broker closed %d of the %d connections during the run%n",
+                    spec.name(), result.broker(), result.closed(), spec.publishers() + spec.subscribers());
+            }
+            if (result.spec().qos() > 0 && result.lostFraction() > 0.001)
+            {
+                System.out.printf(Locale.ROOT, "note: %s on %s lost %.2f%% of the QoS 1 deliveries due (acknowledged to the " +
+                    "publisher, never delivered): its delivered/s is not a lossless rate%n", result.spec().name(), result.broker(),
+                    100 * result.lostFraction());
+            }
+        }
+        final Map<String, MqttLoadResult> ours = new LinkedHashMap<>();
+        final Map<String, Map<String, MqttLoadResult>> peers = new LinkedHashMap<>();
+        for (final MqttLoadResult result : results)
+        {
+            if (ROBUSTMQ.equals(result.broker()))
+            {
+                ours.put(result.spec().name(), result);
+            }
+            else
+            {
+                peers.computeIfAbsent(result.broker(), broker -> new LinkedHashMap<>()).put(result.spec().name(), result);
+            }
+        }
+        for (final Map.Entry<String, Map<String, MqttLoadResult>> peer : peers.entrySet())
+        {
+            System.out.println();
+            ratios(ours, peer.getKey(), peer.getValue());
+        }
+        if (!failures.isEmpty())
+        {
+            System.out.println();
+            failures.forEach(failure -> System.out.println("FAILED " + failure));
+        }
+    }
+
+    private static void ratios(final Map<String, MqttLoadResult> ours, final String peer, final Map<String, MqttLoadResult> peerResults)
+    {
+        for (final Map.Entry<String, MqttLoadResult> entry : ours.entrySet())
+        {
+            final MqttLoadResult mine = entry.getValue();
+            final MqttLoadResult theirs = peerResults.get(entry.getKey());
+            if (theirs == null)
+            {
+                continue;
+            }
+            if (mine.spec().fixedRate())
+            {
+                ratio(entry.getKey(), peer, mine.latencyUs().getValueAtPercentile(99), theirs.latencyUs().getValueAtPercentile(99),
+                    "p99 latency; lower is better");
+                ratio(entry.getKey() + "_p50", peer, mine.latencyUs().getValueAtPercentile(50),
+                    theirs.latencyUs().getValueAtPercentile(50), "p50 latency; lower is better");
+            }
+            else
+            {
+                ratio(entry.getKey(), peer, mine.deliveredPerSecond(), theirs.deliveredPerSecond(),
+                    "delivered msg/s; higher is better");
+                ratio(entry.getKey() + "_per_cpu", peer, mine.deliveriesPerCpuSecond(), theirs.deliveriesPerCpuSecond(),
+                    "deliveries per broker CPU-second; higher is better");
+            }
+        }
+    }
+
+    private static void ratio(final String name, final String peer, final double ours, final double theirs, final String meaning)
+    {
+        System.out.printf(Locale.ROOT, "RATIO %s_vs_%s %.3g (ours/%s; %s)%n", name, peer, theirs == 0 ? Double.NaN : ours / theirs,
+            peer, meaning);
+    }
+}

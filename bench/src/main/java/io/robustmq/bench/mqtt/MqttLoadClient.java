@@ -1,0 +1,307 @@
+package io.robustmq.bench.mqtt;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.HdrHistogram.Histogram;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
+
+/**
+ * A lean MQTT load client on Netty's MQTT codec: runs one {@link MqttLoadSpec} at a time against a
+ * broker and returns what it measured. Its connections share one event loop group with named threads
+ * ({@code mqtt-load-*}); the caller's thread only sets up, waits and collects. Not thread-safe: one
+ * run at a time.
+ */
+public final class MqttLoadClient implements AutoCloseable
+{
+    private static final long CONNECT_TIMEOUT_MS = 60_000;
+    private static final long START_DELAY_MS = 200;
+    private static final long DRAIN_QUIET_MS = 500;
+    private static final long DRAIN_MAX_MS = 10_000;
+    private static final int MAX_PACKET_BYTES = 1 << 20;
+
+    private final EventLoopGroup group;
+    private final Class<? extends SocketChannel> channelClass;
+    private final String transport;
+    private int runs;
+
+    /**
+     * @param threads event loop threads for every connection.
+     */
+    public MqttLoadClient(final int threads)
+    {
+        final DefaultThreadFactory threadFactory = new DefaultThreadFactory("mqtt-load", true);
+        if (Epoll.isAvailable())
+        {
+            group = new MultiThreadIoEventLoopGroup(threads, threadFactory, EpollIoHandler.newFactory());
+            channelClass = EpollSocketChannel.class;
+            transport = "epoll";
+        }
+        else
+        {
+            group = new MultiThreadIoEventLoopGroup(threads, threadFactory, NioIoHandler.newFactory());
+            channelClass = NioSocketChannel.class;
+            transport = "nio";
+        }
+    }
+
+    /**
+     * @return the transport in use, {@code epoll} or {@code nio}.
+     */
+    public String transport()
+    {
+        return transport;
+    }
+
+    /**
+     * Connect the subscribers then the publishers, publish for the warm-up and the measured window,
+     * wait for the deliveries to drain, collect the counts and close every connection.
+     *
+     * @param spec        the workload.
+     * @param broker      the broker's name, for the result.
+     * @param host        the broker's host.
+     * @param port        the broker's MQTT port.
+     * @param brokerCpuNs the broker process's CPU time so far, nanoseconds (or -1 if unknown).
+     * @return what was measured.
+     * @throws Exception if a connection fails or the broker refuses a client.
+     */
+    MqttLoadResult run(
+        final MqttLoadSpec spec,
+        final String broker,
+        final String host,
+        final int port,
+        final LongSupplier brokerCpuNs) throws Exception
+    {
+        final String prefix = "bench/" + spec.name() + "/" + ProcessHandle.current().pid() + "-" + (++runs);
+        final MqttQoS qos = MqttQoS.valueOf(spec.qos());
+        final double intervalNs = spec.fixedRate() ? spec.publishers() * 1e9 / spec.ratePerSecond() : 0;
+        final List<Channel> channels = new ArrayList<>();
+        try
+        {
+            final List<SubscriberHandler> subscribers = new ArrayList<>();
+            final List<CompletableFuture<Void>> subscribed = new ArrayList<>();
+            for (int i = 0; i < spec.subscribers(); i++)
+            {
+                final String topic = prefix + "/" + (spec.sharedTopic() ? 0 : i);
+                final SubscriberHandler handler = new SubscriberHandler(prefix.replace('/', '-') + "-sub-" + i, topic, qos);
+                subscribers.add(handler);
+                subscribed.add(handler.ready());
+                channels.add(connect(host, port, handler));
+            }
+            await(subscribed);
+            final List<PublisherHandler> publishers = new ArrayList<>();
+            final List<CompletableFuture<Void>> connected = new ArrayList<>();
+            for (int i = 0; i < spec.publishers(); i++)
+            {
+                final PublisherHandler handler = new PublisherHandler(
+                    prefix.replace('/', '-') + "-pub-" + i, prefix + "/" + i, qos, spec.payloadBytes(), intervalNs,
+                    spec.maxInflight());
+                publishers.add(handler);
+                connected.add(handler.ready());
+                channels.add(connect(host, port, handler));
+            }
+            await(connected);
+
+            final long startNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_DELAY_MS);
+            final long fromNs = startNs + TimeUnit.MILLISECONDS.toNanos(spec.warmupMs());
+            final long toNs = fromNs + TimeUnit.MILLISECONDS.toNanos(spec.measureMs());
+            start(channels, subscribers, publishers, intervalNs, startNs, fromNs, toNs);
+
+            sleepUntil(fromNs);
+            final long cpuFrom = brokerCpuNs.getAsLong();
+            sleepUntil(toNs);
+            final long cpuTo = brokerCpuNs.getAsLong();
+            drain(channels, subscribers, publishers);
+
+            final long cpu = cpuFrom < 0 || cpuTo < 0 ? -1 : cpuTo - cpuFrom;
+            return collect(spec, broker, channels, subscribers, publishers, toNs - fromNs, cpu);
+        }
+        finally
+        {
+            for (final Channel channel : channels)
+            {
+                channel.close();
+            }
+            for (final Channel channel : channels)
+            {
+                channel.closeFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /**
+     * Give the subscribers the window, then start the publishers, staggered over one interval so that
+     * a fixed rate is smooth in total.
+     */
+    private static void start(
+        final List<Channel> channels,
+        final List<SubscriberHandler> subscribers,
+        final List<PublisherHandler> publishers,
+        final double intervalNs,
+        final long startNs,
+        final long fromNs,
+        final long toNs) throws Exception
+    {
+        for (int i = 0; i < subscribers.size(); i++)
+        {
+            final SubscriberHandler handler = subscribers.get(i);
+            onLoop(channels.get(i), () ->
+            {
+                handler.window(fromNs, toNs);
+                return null;
+            });
+        }
+        for (int i = 0; i < publishers.size(); i++)
+        {
+            final PublisherHandler handler = publishers.get(i);
+            final long offset = (long)(intervalNs * i / publishers.size());
+            onLoop(channels.get(subscribers.size() + i), () ->
+            {
+                handler.start(startNs + offset, fromNs, toNs);
+                return null;
+            });
+        }
+    }
+
+    /**
+     * Read every connection's counts and latencies on its event loop and add them up.
+     */
+    private static MqttLoadResult collect(
+        final MqttLoadSpec spec,
+        final String broker,
+        final List<Channel> channels,
+        final List<SubscriberHandler> subscribers,
+        final List<PublisherHandler> publishers,
+        final long windowNs,
+        final long cpuNs) throws Exception
+    {
+        long sent = 0;
+        long sentTotal = 0;
+        for (int i = 0; i < publishers.size(); i++)
+        {
+            final PublisherHandler handler = publishers.get(i);
+            sent += onLoop(channels.get(subscribers.size() + i), handler::sentInWindow);
+            sentTotal += onLoop(channels.get(subscribers.size() + i), handler::sent);
+        }
+        final long expectedTotal = spec.sharedTopic() ? sentTotal * spec.subscribers() : sentTotal;
+        long receivedTotal = 0;
+        long delivered = 0;
+        final Histogram latency = new Histogram(SubscriberHandler.MAX_LATENCY_US, 3);
+        for (int i = 0; i < subscribers.size(); i++)
+        {
+            final SubscriberHandler handler = subscribers.get(i);
+            delivered += onLoop(channels.get(i), handler::receivedInWindow);
+            receivedTotal += onLoop(channels.get(i), handler::received);
+            onLoop(channels.get(i), () ->
+            {
+                latency.add(handler.latencyUs());
+                return null;
+            });
+        }
+        final int closed = (int)channels.stream().filter(channel -> !channel.isActive()).count();
+        return new MqttLoadResult(spec, broker, windowNs, sent, delivered, latency, cpuNs, expectedTotal, receivedTotal, closed);
+    }
+
+    /**
+     * Wait until every publisher has stopped and the subscribers' count has not moved for a while.
+     */
+    private static void drain(
+        final List<Channel> channels,
+        final List<SubscriberHandler> subscribers,
+        final List<PublisherHandler> publishers) throws Exception
+    {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_MAX_MS);
+        long last = -1;
+        while (System.nanoTime() < deadline)
+        {
+            boolean stopped = true;
+            for (int i = 0; i < publishers.size(); i++)
+            {
+                final Channel channel = channels.get(subscribers.size() + i);
+                stopped &= !channel.isActive() || onLoop(channel, publishers.get(i)::stopped);
+            }
+            long received = 0;
+            for (int i = 0; i < subscribers.size(); i++)
+            {
+                received += onLoop(channels.get(i), subscribers.get(i)::received);
+            }
+            if (stopped && received == last)
+            {
+                return;
+            }
+            last = received;
+            Thread.sleep(DRAIN_QUIET_MS);
+        }
+    }
+
+    private Channel connect(final String host, final int port, final ChannelHandler handler) throws InterruptedException
+    {
+        final Bootstrap bootstrap = new Bootstrap()
+            .group(group)
+            .channel(channelClass)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+            .handler(new ChannelInitializer<SocketChannel>()
+            {
+                @Override
+                protected void initChannel(final SocketChannel channel)
+                {
+                    channel.pipeline().addLast("decoder", new MqttDecoder(MAX_PACKET_BYTES));
+                    channel.pipeline().addLast("encoder", MqttEncoder.INSTANCE);
+                    channel.pipeline().addLast("load", handler);
+                }
+            });
+        return bootstrap.connect(host, port).sync().channel();
+    }
+
+    private static void await(final List<CompletableFuture<Void>> futures)
+        throws InterruptedException, ExecutionException, TimeoutException
+    {
+        CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).get(CONNECT_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private static <T> T onLoop(final Channel channel, final Callable<T> task) throws Exception
+    {
+        return channel.eventLoop().submit(task).get(CONNECT_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private static void sleepUntil(final long deadlineNs) throws InterruptedException
+    {
+        long left;
+        while ((left = deadlineNs - System.nanoTime()) > 0)
+        {
+            TimeUnit.NANOSECONDS.sleep(left);
+        }
+    }
+
+    /**
+     * Shut the event loop group down and wait for its threads.
+     */
+    @Override
+    public void close()
+    {
+        group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}
