@@ -18,11 +18,13 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Sends commands to the Meta Service and completes a future with each result. One thread of its
  * own ({@code robustmq-meta-client}) owns the cluster connection: it sends what callers queue and
- * polls the results, and waits for either as its {@link MetaIdleStrategy} says. Each command
+ * polls the results, and waits for either as its {@link MetaIdleStrategy} says; a command queued
+ * wakes it at once, so the command does not wait out the thread's park. Each command
  * carries this client's id and a fresh request id, so the cluster applies a command once even if it
  * is sent again: commands not yet answered are sent again to each new leader, since a leader that
  * fails may take uncommitted commands with it. The client id is drawn at random when the client
@@ -221,6 +223,7 @@ public final class MetaClient implements AutoCloseable
     public void heartbeat(final int nodeId)
     {
         outbox.add(new Pending(0, (encoder, out, requestId) -> encoder.heartbeat(out, 0, nodeId)));
+        LockSupport.unpark(thread);
     }
 
     private synchronized CompletableFuture<Result> submit(final Command command)
@@ -231,6 +234,7 @@ public final class MetaClient implements AutoCloseable
         final Pending pending = new Pending(requestId, command);
         inFlight.put(requestId, pending);
         outbox.add(pending);
+        LockSupport.unpark(thread);
         return future;
     }
 
