@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * how often it looks is what an idle node costs in CPU.
  * <p>
  * Written as in the configuration: {@code backoff}, {@code backoff:100us}, {@code sleeping:1ms},
- * {@code yielding}, {@code busy_spin}. A period is {@code <n>us} or {@code <n>ms}, 1 us to 1 s;
+ * {@code yielding}, {@code busy}. A period is {@code <n>us} or {@code <n>ms}, 1 us to 1 s;
  * without one, {@code backoff} parks up to 1 ms (Aeron's default) and {@code sleeping} sleeps 1 ms.
  *
  * @param kind   how to wait.
@@ -47,9 +47,10 @@ public record MetaIdleStrategy(Kind kind, long parkNs)
          */
         YIELDING,
         /**
-         * Spin ({@link Thread#onSpinWait()}): a core per thread, always.
+         * Spin ({@link Thread#onSpinWait()}) whenever a duty cycle finds no work: a core per
+         * thread, always.
          */
-        BUSY_SPIN
+        BUSY
     }
 
     /** Shortest period accepted. */
@@ -102,9 +103,9 @@ public record MetaIdleStrategy(Kind kind, long parkNs)
             case "sleeping" -> Kind.SLEEPING;
             case "backoff" -> Kind.BACKOFF;
             case "yielding" -> Kind.YIELDING;
-            case "busy_spin" -> Kind.BUSY_SPIN;
+            case "busy" -> Kind.BUSY;
             default -> throw new IllegalArgumentException("expected backoff[:<period>], sleeping[:<period>], " +
-                "yielding or busy_spin (a period is <n>us or <n>ms), got '" + text + "'");
+                "yielding or busy (a period is <n>us or <n>ms), got '" + text + "'");
         };
         final boolean parks = kind == Kind.BACKOFF || kind == Kind.SLEEPING;
         if (colon < 0)
@@ -145,7 +146,7 @@ public record MetaIdleStrategy(Kind kind, long parkNs)
             case SLEEPING -> new SleepingIdleStrategy(parkNs);
             case BACKOFF -> new BackoffIdleStrategy(SPINS, YIELDS, MIN_PARK_NS, parkNs);
             case YIELDING -> new YieldingIdleStrategy();
-            case BUSY_SPIN -> new BusySpinIdleStrategy();
+            case BUSY -> new BusySpinIdleStrategy();
         };
     }
 

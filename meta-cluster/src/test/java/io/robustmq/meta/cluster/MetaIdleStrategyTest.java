@@ -28,14 +28,14 @@ class MetaIdleStrategyTest
         assertEquals(new MetaIdleStrategy(MetaIdleStrategy.Kind.SLEEPING, TimeUnit.MILLISECONDS.toNanos(2)),
             MetaIdleStrategy.parse("sleeping:2ms"));
         assertEquals(new MetaIdleStrategy(MetaIdleStrategy.Kind.YIELDING, 0), MetaIdleStrategy.parse("yielding"));
-        assertEquals(new MetaIdleStrategy(MetaIdleStrategy.Kind.BUSY_SPIN, 0), MetaIdleStrategy.parse("BUSY_SPIN"));
+        assertEquals(new MetaIdleStrategy(MetaIdleStrategy.Kind.BUSY, 0), MetaIdleStrategy.parse("BUSY"));
         assertEquals(MetaIdleStrategy.AERON_DEFAULT, MetaIdleStrategy.parse("backoff:1000us"));
     }
 
     @Test
     void writesTheFormItParses()
     {
-        for (final String text : new String[]{"backoff:1ms", "backoff:250us", "sleeping:1000ms", "yielding", "busy_spin"})
+        for (final String text : new String[]{"backoff:1ms", "backoff:250us", "sleeping:1000ms", "yielding", "busy"})
         {
             assertEquals(text, MetaIdleStrategy.parse(text).toString());
         }
@@ -46,7 +46,7 @@ class MetaIdleStrategyTest
     void refusesWhatIsNotAStrategyAndSaysWhatIs()
     {
         for (final String text : new String[]{"", "spin", "backoff:", "backoff:100", "backoff:0us", "backoff:2000ms",
-            "backoff:-5us", "backoff:1.5ms", "sleeping:10ns", "yielding:1ms", "busy_spin:5us", "backoff:99999999999ms"})
+            "backoff:-5us", "backoff:1.5ms", "sleeping:10ns", "yielding:1ms", "busy:5us", "backoff:99999999999ms"})
         {
             final IllegalArgumentException ex =
                 assertThrows(IllegalArgumentException.class, () -> MetaIdleStrategy.parse(text), text);
@@ -67,7 +67,7 @@ class MetaIdleStrategyTest
             MetaIdleStrategy.parse("sleeping:50us").newIdleStrategy());
         assertTrue(sleeping.toString().contains("sleepPeriodNs=50000"), sleeping.toString());
         assertInstanceOf(YieldingIdleStrategy.class, MetaIdleStrategy.parse("yielding").newIdleStrategy());
-        assertInstanceOf(BusySpinIdleStrategy.class, MetaIdleStrategy.parse("busy_spin").newIdleStrategy());
+        assertInstanceOf(BusySpinIdleStrategy.class, MetaIdleStrategy.parse("busy").newIdleStrategy());
         final MetaIdleStrategy strategy = MetaIdleStrategy.parse("backoff");
         assertTrue(strategy.newIdleStrategy() != strategy.newIdleStrategy(), "one per thread: they keep state");
     }
