@@ -23,6 +23,9 @@ import java.util.concurrent.TimeUnit;
  *       coordinated omission to correct). The commands alternate: create a topic, delete it. The
  *       state stays the same size, so the figures are those of the path through the cluster, not
  *       of the state's size (the service publishes a copy of its whole view after every command);</li>
+ *   <li>paced latency: {@value #PACED_COMMANDS} commands, one sent every {@value #PACE_MS} ms, as
+ *       metadata commands come: between two, every thread has been idle long enough to park as
+ *       long as its strategy lets it, which the back-to-back latency run never sees;</li>
  *   <li>throughput: {@value #IN_FLIGHT} commands in flight at a time: {@value #IN_FLIGHT} topics
  *       created, then the same deleted;</li>
  *   <li>idle CPU: the CPU time the whole JVM (members, client, JVM threads) used over
@@ -39,6 +42,8 @@ import java.util.concurrent.TimeUnit;
 public final class MetaCommandLatency
 {
     private static final int IN_FLIGHT = 64;
+    private static final int PACED_COMMANDS = 250;
+    private static final long PACE_MS = 20;
     private static final long IDLE_SETTLE_MS = 2000;
     private static final long IDLE_MEASURE_MS = 5000;
     private static final long TIMEOUT_S = 30;
@@ -90,16 +95,20 @@ public final class MetaCommandLatency
                 final long latencyStart = System.nanoTime();
                 oneAtATime(client, commands, latency);
                 final double latencySeconds = (System.nanoTime() - latencyStart) / 1e9;
+                final Histogram paced = paced(client);
                 final double throughput = throughput(client, commands);
                 final double idleCores = idleCores();
 
                 System.out.printf("idle_strategy=%s members=%d topics=%d commands=%d  latency us: p50 %.0f  p99 %.0f  " +
-                    "p99.9 %.0f  max %.0f  (%.0f commands/s one at a time)  throughput: %.0f commands/s with %d " +
-                    "in flight  idle CPU: %.1f%% of a core%n",
+                    "p99.9 %.0f  max %.0f  (%.0f commands/s one at a time)  paced latency us (one every %d ms): " +
+                    "p50 %.0f  p99 %.0f  max %.0f  throughput: %.0f commands/s with %d in flight  " +
+                    "idle CPU: %.1f%% of a core%n",
                     idle, memberCount, topics, commands,
                     latency.getValueAtPercentile(50) / 1e3, latency.getValueAtPercentile(99) / 1e3,
                     latency.getValueAtPercentile(99.9) / 1e3, latency.getMaxValue() / 1e3,
-                    commands / latencySeconds, throughput, IN_FLIGHT, 100 * idleCores);
+                    commands / latencySeconds, PACE_MS, paced.getValueAtPercentile(50) / 1e3,
+                    paced.getValueAtPercentile(99) / 1e3, paced.getMaxValue() / 1e3,
+                    throughput, IN_FLIGHT, 100 * idleCores);
             }
         }
         finally
@@ -130,6 +139,31 @@ public final class MetaCommandLatency
                 latency.recordValue(System.nanoTime() - start);
             }
         }
+    }
+
+    /**
+     * @return the round trips of {@link #PACED_COMMANDS} commands (create, delete, ... one topic),
+     * each sent {@link #PACE_MS} ms after the last was sent, or at once if that one took longer.
+     */
+    private static Histogram paced(final MetaClient client) throws Exception
+    {
+        final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+        long next = System.nanoTime();
+        for (int i = 0; i < PACED_COMMANDS; i++)
+        {
+            final long waitNs = next - System.nanoTime();
+            if (waitNs > 0)
+            {
+                TimeUnit.NANOSECONDS.sleep(waitNs);
+            }
+            final long start = System.nanoTime();
+            final CompletableFuture<MetaClient.Result> result = (i & 1) == 0 ?
+                client.createTopic("paced", 1, "", "", 0, 0) : client.deleteTopic("paced");
+            check(result.get(TIMEOUT_S, TimeUnit.SECONDS).code());
+            latency.recordValue(System.nanoTime() - start);
+            next = start + TimeUnit.MILLISECONDS.toNanos(PACE_MS);
+        }
+        return latency;
     }
 
     /**
