@@ -110,6 +110,7 @@ public final class RobustNode implements AutoCloseable
                 .basePort(config.metaPort())
                 .directory(config.dataDir().resolve("meta"))
                 .aeronDirectory(config.metaAeronDir())
+                .idleStrategy(config.metaIdleStrategy())
                 .nodeTimeoutMs(config.metaNodeTimeoutMs())
                 .errorHandler(RobustNode::metaServiceError))
             .snapshotIntervalMs(config.metaSnapshotIntervalMs())

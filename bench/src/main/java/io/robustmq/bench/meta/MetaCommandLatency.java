@@ -2,6 +2,7 @@ package io.robustmq.bench.meta;
 
 import io.robustmq.meta.cluster.MetaClient;
 import io.robustmq.meta.cluster.MetaClusterMember;
+import io.robustmq.meta.cluster.MetaIdleStrategy;
 import io.robustmq.meta.codecs.ResultCode;
 import org.HdrHistogram.Histogram;
 
@@ -14,18 +15,38 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Meta Service command latency and throughput, with 1 or 3 members in this JVM on loopback (each
- * with its own media driver, archive and consensus module, default idle strategies).
+ * with its own media driver, archive and consensus module), every member and the client waiting
+ * for work with one {@link MetaIdleStrategy}.
  * <ul>
- *   <li>latency: one command at a time (create a topic), round trip from the client's send to the
- *       committed result, recorded in an HdrHistogram (closed loop: each command waits for the
- *       last, so there is no coordinated omission to correct);</li>
- *   <li>throughput: 64 commands in flight at a time.</li>
+ *   <li>latency: one command at a time, round trip from the client's send to the committed result,
+ *       recorded in an HdrHistogram (closed loop: each command waits for the last, so there is no
+ *       coordinated omission to correct). The commands alternate: create a topic, delete it. The
+ *       state stays the same size, so the figures are those of the path through the cluster, not
+ *       of the state's size (the service publishes a copy of its whole view after every command);</li>
+ *   <li>paced latency: {@value #PACED_COMMANDS} commands, one sent every {@value #PACE_MS} ms, as
+ *       metadata commands come: between two, every thread has been idle long enough to park as
+ *       long as its strategy lets it, which the back-to-back latency run never sees;</li>
+ *   <li>throughput: {@value #IN_FLIGHT} commands in flight at a time: {@value #IN_FLIGHT} topics
+ *       created, then the same deleted;</li>
+ *   <li>idle CPU: the CPU time the whole JVM (members, client, JVM threads) used over
+ *       {@value #IDLE_MEASURE_MS} ms with nothing to do, {@value #IDLE_SETTLE_MS} ms after the last
+ *       command, as a share of one core.</li>
  * </ul>
- * Usage: {@code MetaCommandLatency <members 1|3> <commands> <warm-up commands>}.
+ * The figures are worth little when anything else runs on the machine: the members and the client
+ * then wait for a core.
+ * Usage: {@code MetaCommandLatency <members 1|3> <commands> <warm-up commands> [<idle strategy>
+ * [<topics>]]}: the strategy written as {@code meta.idle_strategy} is (default:
+ * {@link MetaIdleStrategy#DEFAULT}); {@code topics} more topics created before the warm-up and left
+ * in the state (default 0), to measure what the state's size costs.
  */
 public final class MetaCommandLatency
 {
     private static final int IN_FLIGHT = 64;
+    private static final int PACED_COMMANDS = 250;
+    private static final long PACE_MS = 20;
+    private static final long IDLE_SETTLE_MS = 2000;
+    private static final long IDLE_MEASURE_MS = 5000;
+    private static final long TIMEOUT_S = 30;
 
     private MetaCommandLatency()
     {
@@ -36,6 +57,8 @@ public final class MetaCommandLatency
         final int memberCount = Integer.parseInt(args[0]);
         final int commands = Integer.parseInt(args[1]);
         final int warmUp = Integer.parseInt(args[2]);
+        final MetaIdleStrategy idle = args.length > 3 ? MetaIdleStrategy.parse(args[3]) : MetaIdleStrategy.DEFAULT;
+        final int topics = args.length > 4 ? Integer.parseInt(args[4]) : 0;
         final Path dir = Files.createTempDirectory("meta-bench");
         final String shm = Files.isDirectory(Path.of("/dev/shm")) ? "/dev/shm" : dir.toString();
         final int basePort = 39000;
@@ -52,7 +75,8 @@ public final class MetaCommandLatency
                 .memberId(member.id())
                 .members(members)
                 .directory(dir.resolve("member-" + member.id()))
-                .aeronDirectory(shm + "/robustmq-bench-" + ProcessHandle.current().pid() + "-" + member.id()));
+                .aeronDirectory(shm + "/robustmq-bench-" + ProcessHandle.current().pid() + "-" + member.id())
+                .idleStrategy(idle));
         }
         try
         {
@@ -60,48 +84,31 @@ public final class MetaCommandLatency
             {
                 running.add(MetaClusterMember.launch(ctx));
             }
-            try (MetaClient client = connect(contexts.get(0)))
+            try (MetaClient client = connect(contexts.get(0), idle))
             {
-                for (int i = 0; i < warmUp; i++)
+                for (int i = 0; i < topics; i++)
                 {
-                    check(client.createTopic("warm-" + i, 1, "", "", 0, 0).get(30, TimeUnit.SECONDS).code());
+                    check(client.createTopic("resident-" + i, 1, "", "", 0, 0).get(TIMEOUT_S, TimeUnit.SECONDS).code());
                 }
+                oneAtATime(client, warmUp, null);
                 final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
                 final long latencyStart = System.nanoTime();
-                for (int i = 0; i < commands; i++)
-                {
-                    final long start = System.nanoTime();
-                    check(client.createTopic("latency-" + i, 1, "", "", 0, 0).get(30, TimeUnit.SECONDS).code());
-                    latency.recordValue(System.nanoTime() - start);
-                }
+                oneAtATime(client, commands, latency);
                 final double latencySeconds = (System.nanoTime() - latencyStart) / 1e9;
+                final Histogram paced = paced(client);
+                final double throughput = throughput(client, commands);
+                final double idleCores = idleCores();
 
-                final long throughputStart = System.nanoTime();
-                final List<CompletableFuture<MetaClient.Result>> inFlight = new ArrayList<>();
-                for (int i = 0; i < commands; i++)
-                {
-                    inFlight.add(client.createTopic("throughput-" + i, 1, "", "", 0, 0));
-                    if (inFlight.size() == IN_FLIGHT)
-                    {
-                        for (final CompletableFuture<MetaClient.Result> result : inFlight)
-                        {
-                            check(result.get(30, TimeUnit.SECONDS).code());
-                        }
-                        inFlight.clear();
-                    }
-                }
-                for (final CompletableFuture<MetaClient.Result> result : inFlight)
-                {
-                    check(result.get(30, TimeUnit.SECONDS).code());
-                }
-                final double throughputSeconds = (System.nanoTime() - throughputStart) / 1e9;
-
-                System.out.printf("members=%d commands=%d  latency us: p50 %.0f  p99 %.0f  p99.9 %.0f  max %.0f  " +
-                    "(%.0f commands/s one at a time)  throughput: %.0f commands/s with %d in flight%n",
-                    memberCount, commands,
+                System.out.printf("idle_strategy=%s members=%d topics=%d commands=%d  latency us: p50 %.0f  p99 %.0f  " +
+                    "p99.9 %.0f  max %.0f  (%.0f commands/s one at a time)  paced latency us (one every %d ms): " +
+                    "p50 %.0f  p99 %.0f  max %.0f  throughput: %.0f commands/s with %d in flight  " +
+                    "idle CPU: %.1f%% of a core%n",
+                    idle, memberCount, topics, commands,
                     latency.getValueAtPercentile(50) / 1e3, latency.getValueAtPercentile(99) / 1e3,
                     latency.getValueAtPercentile(99.9) / 1e3, latency.getMaxValue() / 1e3,
-                    commands / latencySeconds, commands / throughputSeconds, IN_FLIGHT);
+                    commands / latencySeconds, PACE_MS, paced.getValueAtPercentile(50) / 1e3,
+                    paced.getValueAtPercentile(99) / 1e3, paced.getMaxValue() / 1e3,
+                    throughput, IN_FLIGHT, 100 * idleCores);
             }
         }
         finally
@@ -113,13 +120,111 @@ public final class MetaCommandLatency
         }
     }
 
-    private static MetaClient connect(final MetaClusterMember.Context ctx) throws InterruptedException
+    /**
+     * Send commands one at a time, alternately creating and deleting one topic.
+     *
+     * @param latency where each round trip is recorded, in nanoseconds; null for none.
+     */
+    private static void oneAtATime(final MetaClient client, final int commands, final Histogram latency)
+        throws Exception
+    {
+        for (int i = 0; i < commands; i++)
+        {
+            final long start = System.nanoTime();
+            final CompletableFuture<MetaClient.Result> result = (i & 1) == 0 ?
+                client.createTopic("latency", 1, "", "", 0, 0) : client.deleteTopic("latency");
+            check(result.get(TIMEOUT_S, TimeUnit.SECONDS).code());
+            if (latency != null)
+            {
+                latency.recordValue(System.nanoTime() - start);
+            }
+        }
+    }
+
+    /**
+     * @return the round trips of {@link #PACED_COMMANDS} commands (create, delete, ... one topic),
+     * each sent {@link #PACE_MS} ms after the last was sent, or at once if that one took longer.
+     */
+    private static Histogram paced(final MetaClient client) throws Exception
+    {
+        final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+        long next = System.nanoTime();
+        for (int i = 0; i < PACED_COMMANDS; i++)
+        {
+            final long waitNs = next - System.nanoTime();
+            if (waitNs > 0)
+            {
+                TimeUnit.NANOSECONDS.sleep(waitNs);
+            }
+            final long start = System.nanoTime();
+            final CompletableFuture<MetaClient.Result> result = (i & 1) == 0 ?
+                client.createTopic("paced", 1, "", "", 0, 0) : client.deleteTopic("paced");
+            check(result.get(TIMEOUT_S, TimeUnit.SECONDS).code());
+            latency.recordValue(System.nanoTime() - start);
+            next = start + TimeUnit.MILLISECONDS.toNanos(PACE_MS);
+        }
+        return latency;
+    }
+
+    /**
+     * @return commands a second, {@link #IN_FLIGHT} at a time: that many topics created, then the
+     * same deleted.
+     */
+    private static double throughput(final MetaClient client, final int commands) throws Exception
+    {
+        final long start = System.nanoTime();
+        final List<CompletableFuture<MetaClient.Result>> inFlight = new ArrayList<>();
+        for (int i = 0; i < commands; i++)
+        {
+            final int round = i / IN_FLIGHT;
+            final String name = "throughput-" + i % IN_FLIGHT;
+            inFlight.add((round & 1) == 0 ? client.createTopic(name, 1, "", "", 0, 0) : client.deleteTopic(name));
+            if (inFlight.size() == IN_FLIGHT)
+            {
+                awaitAll(inFlight);
+            }
+        }
+        awaitAll(inFlight);
+        return commands / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static void awaitAll(final List<CompletableFuture<MetaClient.Result>> inFlight) throws Exception
+    {
+        for (final CompletableFuture<MetaClient.Result> result : inFlight)
+        {
+            check(result.get(TIMEOUT_S, TimeUnit.SECONDS).code());
+        }
+        inFlight.clear();
+    }
+
+    /**
+     * @return the CPU time this process used while nothing was asked of it, in cores (1.0: one core
+     * busy the whole time).
+     */
+    private static double idleCores() throws InterruptedException
+    {
+        Thread.sleep(IDLE_SETTLE_MS);
+        final long cpuBefore = processCpuNs();
+        final long start = System.nanoTime();
+        Thread.sleep(IDLE_MEASURE_MS);
+        final long cpuAfter = processCpuNs();
+        return (double)(cpuAfter - cpuBefore) / (System.nanoTime() - start);
+    }
+
+    private static long processCpuNs()
+    {
+        return ProcessHandle.current().info().totalCpuDuration()
+            .orElseThrow(() -> new IllegalStateException("this platform does not report the process's CPU time"))
+            .toNanos();
+    }
+
+    private static MetaClient connect(final MetaClusterMember.Context ctx, final MetaIdleStrategy idle)
     {
         for (int attempt = 1; ; attempt++)
         {
             try
             {
-                return MetaClient.connect(ctx.aeronDirectoryName(), ctx.ingressEndpoints());
+                return MetaClient.connect(ctx.aeronDirectoryName(), ctx.ingressEndpoints(), idle);
             }
             catch (final io.aeron.exceptions.TimeoutException ex)
             {

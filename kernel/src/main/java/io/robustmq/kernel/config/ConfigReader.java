@@ -192,6 +192,32 @@ public final class ConfigReader
         return value;
     }
 
+    /**
+     * @param key          dotted key.
+     * @param defaultValue used when no source gives the key.
+     * @param parser       turns the text given into the value; the message of an
+     *                     {@link IllegalArgumentException} it throws becomes the key's error.
+     * @param <T>          the value's type.
+     * @return the value.
+     */
+    public <T> T getParsed(final String key, final T defaultValue, final java.util.function.Function<String, T> parser)
+    {
+        final Optional<ConfigSource.RawValue> raw = source.raw(key);
+        if (raw.isEmpty())
+        {
+            return defaultValue;
+        }
+        final String text = getString(key, "");
+        try
+        {
+            return parser.apply(text);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw error(key, raw.get(), ex.getMessage());
+        }
+    }
+
     private static String describe(final Object value)
     {
         return value instanceof String ? "'" + value + "'" : String.valueOf(value);

@@ -1,6 +1,7 @@
 package io.robustmq.kernel.config;
 
 import io.robustmq.meta.cluster.MetaClusterMember;
+import io.robustmq.meta.cluster.MetaIdleStrategy;
 import io.robustmq.plugin.api.ConfigurationException;
 
 import java.nio.file.Path;
@@ -51,13 +52,19 @@ public final class ServerConfig
     public static final ConfigKey META_AERON_DIR = new ConfigKey("meta.aeron_dir", "\"\"",
         "The Meta Service's Aeron directory; empty: /dev/shm/robustmq-member-<id>-<port> where /dev/shm exists, " +
         "else <data_dir>/meta/aeron. Deleted at start and stop.");
+    public static final ConfigKey META_IDLE_STRATEGY = new ConfigKey("meta.idle_strategy",
+        "\"" + MetaIdleStrategy.DEFAULT + "\"",
+        "How the Meta Service's threads (media driver, archive, consensus module, service, client) wait for work: " +
+        "backoff[:<longest park>], sleeping[:<sleep>], yielding or busy; a period is <n>us or <n>ms. " +
+        "Shorter parks answer sooner and cost more CPU while idle; see docs/benchmarks.md.");
 
     /** Every kernel key, in the order of config/server.toml. */
     public static final List<ConfigKey> KEYS = java.util.stream.Stream.concat(java.util.stream.Stream.of(
         NODE_ID, NODE_DATA_DIR, NODE_PLUGINS_DIR,
         ADMIN_HOST, ADMIN_PORT, ADMIN_MAX_REQUEST_BYTES,
         NETWORK_HOST, NETWORK_TRANSPORT, NETWORK_IO_THREADS, NETWORK_WEBSOCKET_MAX_FRAME_BYTES,
-        META_PORT, META_ADDRS, META_NODE_TIMEOUT_MS, META_SNAPSHOT_INTERVAL_MS, META_AERON_DIR),
+        META_PORT, META_ADDRS, META_NODE_TIMEOUT_MS, META_SNAPSHOT_INTERVAL_MS, META_AERON_DIR,
+        META_IDLE_STRATEGY),
         StorageConfig.KEYS.stream()).toList();
 
     /** Prefix of the plugins' sections; {@code plugins.<name>.enabled} is read by the kernel. */
@@ -78,6 +85,7 @@ public final class ServerConfig
     private final int metaPort;
     private final long metaNodeTimeoutMs;
     private final String metaAeronDir;
+    private final MetaIdleStrategy metaIdleStrategy;
     private final long metaSnapshotIntervalMs;
     private final List<MetaClusterMember.Context.Member> metaMembers;
 
@@ -100,6 +108,7 @@ public final class ServerConfig
         metaNodeTimeoutMs = reader.getLong(META_NODE_TIMEOUT_MS.name(), 5000, 100, 3_600_000);
         metaSnapshotIntervalMs = reader.getLong(META_SNAPSHOT_INTERVAL_MS.name(), 3_600_000, 0, Long.MAX_VALUE);
         metaAeronDir = reader.getString(META_AERON_DIR.name(), "");
+        metaIdleStrategy = reader.getParsed(META_IDLE_STRATEGY.name(), MetaIdleStrategy.DEFAULT, MetaIdleStrategy::parse);
         metaMembers = parseMembers(reader.getStringList(META_ADDRS.name()), nodeId);
         storage = new StorageConfig(reader);
     }
@@ -288,6 +297,14 @@ public final class ServerConfig
     public String metaAeronDir()
     {
         return metaAeronDir;
+    }
+
+    /**
+     * @return {@code meta.idle_strategy}.
+     */
+    public MetaIdleStrategy metaIdleStrategy()
+    {
+        return metaIdleStrategy;
     }
 
     /**

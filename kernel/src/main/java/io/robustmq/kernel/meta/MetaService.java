@@ -148,7 +148,7 @@ public final class MetaService implements AutoCloseable
         {
             try
             {
-                return MetaClient.connect(member.aeronDirectory(), member.ingressEndpoints());
+                return MetaClient.connect(member.aeronDirectory(), member.ingressEndpoints(), member.idleStrategy());
             }
             catch (final TimeoutException ex)
             {
@@ -222,7 +222,7 @@ public final class MetaService implements AutoCloseable
             view.role().name().toLowerCase(java.util.Locale.ROOT) +
             "; " + view.topics().size() + " topics, " + view.nodesUp() + " of " + view.nodes().size() + " nodes up; " +
             (member.service().startedFromSnapshot() ? "started from a snapshot; " : "") +
-            member.snapshotsTaken() + " snapshots since start";
+            "idle strategy " + member.idleStrategy() + "; " + member.snapshotsTaken() + " snapshots since start";
     }
 
     @Override

@@ -134,6 +134,36 @@ class ConfigSourceTest
     }
 
     @Test
+    void metaIdleStrategyIsReadFromEverySourceAndRefusedWhenItIsNoStrategy() throws Exception
+    {
+        assertEquals(io.robustmq.meta.cluster.MetaIdleStrategy.DEFAULT,
+            ServerConfig.read(ConfigSource.load(null, Map.of(), new Properties())).metaIdleStrategy());
+        final ServerConfig fromFile = ServerConfig.read(ConfigSource.load(
+            toml("[meta]\nidle_strategy = \"sleeping:250us\"\n"), Map.of(), new Properties()));
+        assertEquals(io.robustmq.meta.cluster.MetaIdleStrategy.parse("sleeping:250us"), fromFile.metaIdleStrategy());
+        final ServerConfig fromEnv = ServerConfig.read(ConfigSource.load(null,
+            Map.of("ROBUSTMQ_META_IDLE_STRATEGY", "busy"), new Properties()));
+        assertEquals(io.robustmq.meta.cluster.MetaIdleStrategy.Kind.BUSY, fromEnv.metaIdleStrategy().kind());
+        final ServerConfig fromProperty = ServerConfig.read(ConfigSource.load(null, Map.of(),
+            properties("robustmq.meta.idle_strategy", "backoff:100us")));
+        assertEquals("backoff:100us", fromProperty.metaIdleStrategy().toString());
+
+        final ConfigurationException unknown = assertThrows(ConfigurationException.class, () -> ServerConfig.read(
+            ConfigSource.load(null, Map.of("ROBUSTMQ_META_IDLE_STRATEGY", "spinning"), new Properties())));
+        assertEquals("meta.idle_strategy", unknown.key());
+        assertTrue(unknown.getMessage().startsWith("meta.idle_strategy: (from environment ROBUSTMQ_META_IDLE_STRATEGY) " +
+            "expected backoff[:<period>], sleeping[:<period>], yielding or busy"), unknown.getMessage());
+        assertTrue(unknown.getMessage().endsWith("got 'spinning'"), unknown.getMessage());
+        final ConfigurationException badPeriod = assertThrows(ConfigurationException.class, () -> ServerConfig.read(
+            ConfigSource.load(toml("meta.idle_strategy = \"backoff:5s\"\n"), Map.of(), new Properties())));
+        assertEquals("meta.idle_strategy", badPeriod.key());
+        assertTrue(badPeriod.getMessage().contains("'backoff:5s'"), badPeriod.getMessage());
+        final ConfigurationException notAString = assertThrows(ConfigurationException.class, () -> ServerConfig.read(
+            ConfigSource.load(toml("meta.idle_strategy = 3\n"), Map.of(), new Properties())));
+        assertEquals("meta.idle_strategy", notAString.key());
+    }
+
+    @Test
     void environmentNamesFollowTheKey()
     {
         assertEquals("ROBUSTMQ_ADMIN_PORT", ConfigSource.environmentName("admin.port"));

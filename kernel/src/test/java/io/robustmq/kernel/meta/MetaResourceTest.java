@@ -94,6 +94,17 @@ class MetaResourceTest
     }
 
     @Test
+    void runsTheMetaServiceWithTheIdleStrategyConfigured() throws Exception
+    {
+        try (TestNode node = TestNode.start(temp, "meta.idle_strategy = \"sleeping:500us\"\n"))
+        {
+            assertEquals(201, send(node, "POST", "/v1/topics", "{\"name\": \"sleepy\"}").statusCode());
+            final String detail = node.node().status().component("meta-service").detail();
+            assertTrue(detail.contains("; idle strategy sleeping:500us; "), detail);
+        }
+    }
+
+    @Test
     void snapshotsOnItsIntervalAndRestartsFromTheSnapshot() throws Exception
     {
         final String config = "meta.snapshot_interval_ms = 100\n";

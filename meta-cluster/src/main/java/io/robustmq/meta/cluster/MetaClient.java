@@ -11,7 +11,6 @@ import io.robustmq.meta.codecs.ResultCode;
 import io.robustmq.meta.state.MetaCommands;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.util.Map;
@@ -19,14 +18,16 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Sends commands to the Meta Service and completes a future with each result. One thread of its
  * own ({@code robustmq-meta-client}) owns the cluster connection: it sends what callers queue and
- * polls the results. Each command carries this client's id and a fresh request id, so the cluster
- * applies a command once even if it is sent again: commands not yet answered are sent again to each
- * new leader, since a leader that fails may take uncommitted commands with it. The client id is
- * drawn at random when the client
+ * polls the results, and waits for either as its {@link MetaIdleStrategy} says; a command queued
+ * wakes it at once, so the command does not wait out the thread's park. Each command
+ * carries this client's id and a fresh request id, so the cluster applies a command once even if it
+ * is sent again: commands not yet answered are sent again to each new leader, since a leader that
+ * fails may take uncommitted commands with it. The client id is drawn at random when the client
  * is made: request ids restart from 1 in every process, so a client id reused across restarts would
  * make the cluster answer new requests with the outcomes of old ones.
  */
@@ -59,12 +60,14 @@ public final class MetaClient implements AutoCloseable
     private final Map<Long, CompletableFuture<Result>> waiting = new ConcurrentHashMap<>();
     private final java.util.NavigableMap<Long, Pending> inFlight = new java.util.concurrent.ConcurrentSkipListMap<>();
     private volatile boolean resend;
+    private final IdleStrategy idle;
     private final Thread thread;
     private volatile boolean running = true;
     private long nextRequestId;
 
-    private MetaClient(final AeronCluster.Context ctx)
+    private MetaClient(final AeronCluster.Context ctx, final MetaIdleStrategy idleStrategy)
     {
+        this.idle = idleStrategy.newIdleStrategy();
         this.clientId = new java.security.SecureRandom().nextLong() & Long.MAX_VALUE;
         final MessageHeaderDecoder header = new MessageHeaderDecoder();
         final CommandResultDecoder result = new CommandResultDecoder();
@@ -114,15 +117,27 @@ public final class MetaClient implements AutoCloseable
     /**
      * @param aeronDirectory   the local media driver's directory.
      * @param ingressEndpoints the members' ingress endpoints, {@code id=host:port,...}.
-     * @return a connected client.
+     * @return a connected client whose thread waits as {@link MetaIdleStrategy#DEFAULT} says.
      */
     public static MetaClient connect(final String aeronDirectory, final String ingressEndpoints)
+    {
+        return connect(aeronDirectory, ingressEndpoints, MetaIdleStrategy.DEFAULT);
+    }
+
+    /**
+     * @param aeronDirectory   the local media driver's directory.
+     * @param ingressEndpoints the members' ingress endpoints, {@code id=host:port,...}.
+     * @param idleStrategy     how the client's thread waits for commands to send and results.
+     * @return a connected client.
+     */
+    public static MetaClient connect(
+        final String aeronDirectory, final String ingressEndpoints, final MetaIdleStrategy idleStrategy)
     {
         return new MetaClient(new AeronCluster.Context()
             .aeronDirectoryName(aeronDirectory)
             .ingressChannel("aeron:udp")
             .ingressEndpoints(ingressEndpoints)
-            .egressChannel("aeron:udp?endpoint=localhost:0"));
+            .egressChannel("aeron:udp?endpoint=localhost:0"), idleStrategy);
     }
 
     /**
@@ -208,6 +223,7 @@ public final class MetaClient implements AutoCloseable
     public void heartbeat(final int nodeId)
     {
         outbox.add(new Pending(0, (encoder, out, requestId) -> encoder.heartbeat(out, 0, nodeId)));
+        LockSupport.unpark(thread);
     }
 
     private synchronized CompletableFuture<Result> submit(final Command command)
@@ -218,12 +234,12 @@ public final class MetaClient implements AutoCloseable
         final Pending pending = new Pending(requestId, command);
         inFlight.put(requestId, pending);
         outbox.add(pending);
+        LockSupport.unpark(thread);
         return future;
     }
 
     private void run()
     {
-        final IdleStrategy idle = new BackoffIdleStrategy();
         while (running)
         {
             int work = cluster.pollEgress();
@@ -232,20 +248,20 @@ public final class MetaClient implements AutoCloseable
                 resend = false;
                 for (final Pending again : inFlight.values())
                 {
-                    send(again, idle);
+                    send(again);
                 }
             }
             Pending pending;
             while ((pending = outbox.poll()) != null)
             {
-                send(pending, idle);
+                send(pending);
                 work++;
             }
             idle.idle(work);
         }
     }
 
-    private void send(final Pending pending, final IdleStrategy idle)
+    private void send(final Pending pending)
     {
         final int length = pending.command().encode(commands, buffer, pending.requestId());
         while (running && cluster.offer(buffer, 0, length) < 0)

@@ -10,6 +10,7 @@ import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NoOpLock;
 
 import java.io.File;
@@ -19,7 +20,8 @@ import java.util.Objects;
 /**
  * One member of the Meta Service's cluster, embedded in the node's process: a media driver, an
  * archive and a consensus module (all on shared threads, with small buffers), and the service
- * container hosting {@link MetaClusteredService}. Files live under the node's data directory;
+ * container hosting {@link MetaClusteredService}. Every one of these threads waits for work the
+ * way the context's {@link MetaIdleStrategy} says. Files live under the node's data directory;
  * Aeron's own directory is a fresh one of the member's, deleted at start and at close.
  * <p>
  * Ports, from the member's base port: ingress +0, consensus +1, log +2, catch-up +3, archive
@@ -54,6 +56,7 @@ public final class MetaClusterMember implements AutoCloseable
         private String host = "localhost";
         private int basePort = 29000;
         private long nodeTimeoutMs = 5000;
+        private MetaIdleStrategy idleStrategy = MetaIdleStrategy.DEFAULT;
         private ErrorHandler errorHandler = Throwable::printStackTrace;
 
         public Context memberId(final int memberId)
@@ -112,6 +115,26 @@ public final class MetaClusterMember implements AutoCloseable
             return this;
         }
 
+        /**
+         * @param idleStrategy how every agent of the member waits for work: the media driver's
+         *                     (one shared thread), the archive's, the consensus module's and the
+         *                     service container's.
+         * @return this.
+         */
+        public Context idleStrategy(final MetaIdleStrategy idleStrategy)
+        {
+            this.idleStrategy = idleStrategy;
+            return this;
+        }
+
+        /**
+         * @return how every agent of the member waits for work.
+         */
+        public MetaIdleStrategy idleStrategy()
+        {
+            return idleStrategy;
+        }
+
         public Context errorHandler(final ErrorHandler errorHandler)
         {
             this.errorHandler = errorHandler;
@@ -121,6 +144,7 @@ public final class MetaClusterMember implements AutoCloseable
         void conclude()
         {
             Objects.requireNonNull(directory, "directory");
+            Objects.requireNonNull(idleStrategy, "idleStrategy");
             if (members.isEmpty())
             {
                 members = java.util.List.of(new Member(memberId, host, basePort));
@@ -226,21 +250,21 @@ public final class MetaClusterMember implements AutoCloseable
     private final String ingressEndpoints;
     private final String aeronDirectory;
     private final java.util.List<Context.Member> members;
+    private final MetaIdleStrategy idleStrategy;
 
     private MetaClusterMember(
         final ClusteredMediaDriver driver,
         final ClusteredServiceContainer container,
         final MetaClusteredService service,
-        final String ingressEndpoints,
-        final java.util.List<Context.Member> members,
-        final String aeronDirectory)
+        final Context ctx)
     {
-        this.members = members;
-        this.aeronDirectory = aeronDirectory;
+        this.members = ctx.membersList();
+        this.aeronDirectory = ctx.aeronDirectory;
+        this.idleStrategy = ctx.idleStrategy;
         this.driver = driver;
         this.container = container;
         this.service = service;
-        this.ingressEndpoints = ingressEndpoints;
+        this.ingressEndpoints = ctx.ingressEndpoints();
     }
 
     /**
@@ -268,6 +292,25 @@ public final class MetaClusterMember implements AutoCloseable
     }
 
     /**
+     * @return how the member's agents wait for work.
+     */
+    public MetaIdleStrategy idleStrategy()
+    {
+        return idleStrategy;
+    }
+
+    /**
+     * @return the idle strategies the running agents were given: the media driver's shared thread,
+     * the archive's, the consensus module's and the service container's, in that order.
+     */
+    java.util.List<IdleStrategy> agentIdleStrategies()
+    {
+        return java.util.List.of(driver.mediaDriver().context().sharedIdleStrategy(),
+            driver.archive().context().idleStrategy(), driver.consensusModule().context().idleStrategy(),
+            container.context().idleStrategy());
+    }
+
+    /**
      * Start the member; it recovers from its latest snapshot and its log.
      *
      * @param ctx how to run.
@@ -277,16 +320,8 @@ public final class MetaClusterMember implements AutoCloseable
     {
         ctx.conclude();
         final File base = ctx.directory.toFile();
-        final MediaDriver.Context driverCtx = new MediaDriver.Context()
-            .aeronDirectoryName(ctx.aeronDirectory)
-            .threadingMode(ThreadingMode.SHARED)
-            .termBufferSparseFile(true)
-            .publicationTermBufferLength(64 * 1024)
-            .ipcTermBufferLength(64 * 1024)
-            .counterValuesBufferLength(1024 * 1024)
-            .dirDeleteOnStart(true)
-            .dirDeleteOnShutdown(true)
-            .errorHandler(ctx.errorHandler);
+        final MetaIdleStrategy idle = ctx.idleStrategy;
+        final MediaDriver.Context driverCtx = driverContext(ctx);
         final Archive.Context archiveCtx = new Archive.Context()
             .aeronDirectoryName(ctx.aeronDirectory)
             .archiveDir(new File(base, "archive"))
@@ -296,6 +331,9 @@ public final class MetaClusterMember implements AutoCloseable
             .replicationChannel("aeron:udp?endpoint=" + ctx.host + ":0")
             .recordingEventsEnabled(false)
             .threadingMode(ArchiveThreadingMode.SHARED)
+            .idleStrategySupplier(idle::newIdleStrategy)
+            .recorderIdleStrategySupplier(idle::newIdleStrategy)
+            .replayerIdleStrategySupplier(idle::newIdleStrategy)
             .errorHandler(ctx.errorHandler);
         final AeronArchive.Context archiveClient = new AeronArchive.Context()
             .lock(NoOpLock.INSTANCE)
@@ -317,6 +355,7 @@ public final class MetaClusterMember implements AutoCloseable
             .electionTimeoutNs(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(300))
             .electionStatusIntervalNs(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50))
             .startupCanvassTimeoutNs(java.util.concurrent.TimeUnit.SECONDS.toNanos(2))
+            .idleStrategySupplier(idle::newIdleStrategy)
             .errorHandler(ctx.errorHandler);
         final MetaClusteredService service = new MetaClusteredService(ctx.nodeTimeoutMs);
         final ClusteredMediaDriver driver = ClusteredMediaDriver.launch(driverCtx, archiveCtx, consensusCtx);
@@ -328,15 +367,40 @@ public final class MetaClusterMember implements AutoCloseable
                     .archiveContext(archiveClient.clone())
                     .clusterDir(new File(base, "cluster"))
                     .clusteredService(service)
+                    .idleStrategySupplier(idle::newIdleStrategy)
                     .errorHandler(ctx.errorHandler));
-            return new MetaClusterMember(driver, container, service, ctx.ingressEndpoints(), ctx.membersList(),
-                ctx.aeronDirectory);
+            return new MetaClusterMember(driver, container, service, ctx);
         }
         catch (final RuntimeException ex)
         {
             CloseHelper.quietClose(driver);
             throw ex;
         }
+    }
+
+    /**
+     * The media driver: one thread for its conductor, sender and receiver (so only the shared idle
+     * strategy is used; the others are set too, so that another threading mode would follow the
+     * member's strategy), small sparse term buffers and a small counters buffer.
+     */
+    private static MediaDriver.Context driverContext(final Context ctx)
+    {
+        final MetaIdleStrategy idle = ctx.idleStrategy;
+        return new MediaDriver.Context()
+            .aeronDirectoryName(ctx.aeronDirectory)
+            .threadingMode(ThreadingMode.SHARED)
+            .sharedIdleStrategy(idle.newIdleStrategy())
+            .sharedNetworkIdleStrategy(idle.newIdleStrategy())
+            .conductorIdleStrategy(idle.newIdleStrategy())
+            .senderIdleStrategy(idle.newIdleStrategy())
+            .receiverIdleStrategy(idle.newIdleStrategy())
+            .termBufferSparseFile(true)
+            .publicationTermBufferLength(64 * 1024)
+            .ipcTermBufferLength(64 * 1024)
+            .counterValuesBufferLength(1024 * 1024)
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true)
+            .errorHandler(ctx.errorHandler);
     }
 
     /**

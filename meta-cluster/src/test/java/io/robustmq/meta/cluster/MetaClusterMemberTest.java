@@ -74,6 +74,26 @@ class MetaClusterMemberTest
     }
 
     @Test
+    void runsEveryAgentAndItsClientWithTheStrategyItIsGiven() throws Exception
+    {
+        final MetaIdleStrategy sleeping = MetaIdleStrategy.parse("sleeping:200us");
+        final MetaClusterMember.Context ctx = context().idleStrategy(sleeping);
+        try (MetaClusterMember member = MetaClusterMember.launch(ctx);
+            MetaClient client = MetaClient.connect(ctx.aeronDirectoryName(), ctx.ingressEndpoints(), sleeping))
+        {
+            assertEquals(sleeping, member.idleStrategy());
+            for (final org.agrona.concurrent.IdleStrategy agent : member.agentIdleStrategies())
+            {
+                assertEquals(org.agrona.concurrent.SleepingIdleStrategy.class, agent.getClass(), agent.toString());
+                org.junit.jupiter.api.Assertions.assertTrue(agent.toString().contains("sleepPeriodNs=200000"),
+                    agent.toString());
+            }
+            assertEquals(ResultCode.OK, await(client.createTopic("sleepy", 1, "", "", 0, 0)).code());
+            assertEquals(ResultCode.ALREADY_EXISTS, await(client.createTopic("sleepy", 1, "", "", 0, 0)).code());
+        }
+    }
+
+    @Test
     void answersCommandsAndRecoversTheStateFromItsLogAfterARestart() throws Exception
     {
         final MetaClusterMember.Context ctx = context();
