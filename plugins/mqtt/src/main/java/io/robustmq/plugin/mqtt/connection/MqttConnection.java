@@ -1,8 +1,6 @@
 package io.robustmq.plugin.mqtt.connection;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -20,8 +18,6 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
-import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
-import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttTopicSubscription;
@@ -82,10 +78,6 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private final TopicAccess access;
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private final Runnable flush = this::flushNow;
-    /** Deliveries (PUBLISH, PUBREL) waiting for the event loop, in the order the session made them. */
-    private final java.util.Queue<MqttMessage> deliveries = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final AtomicBoolean drainScheduled = new AtomicBoolean();
-    private final Runnable drain = this::drainDeliveries;
 
     private ChannelHandlerContext ctx;
     private Channel channel;
@@ -96,11 +88,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private Session session;
     private Will will;
     private boolean sessionExpiryWasZero;
-    private volatile int clientMaxPacketBytes = MqttSettings.PROTOCOL_MAX_PACKET_BYTES;
     private String[] inboundAliases;
-    /** Aliases this broker gave topics on this connection; touched only under the session's lock. */
-    private java.util.Map<String, Integer> outboundAliases;
-    private int clientTopicAliasMaximum;
+    private Outbound outbound;
 
     /**
      * @param broker    the node's MQTT broker.
@@ -120,6 +109,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     {
         this.ctx = ctx;
         this.channel = ctx.channel();
+        this.outbound = new Outbound(channel);
     }
 
     @Override
@@ -369,12 +359,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 ack.add(new MqttProperties.IntegerProperty(MqttProperties.SESSION_EXPIRY_INTERVAL, (int)expiry));
             }
             final Integer maxPacket = intProperty(properties, MqttProperties.MAXIMUM_PACKET_SIZE);
-            if (maxPacket != null)
-            {
-                clientMaxPacketBytes = maxPacket;
-            }
             final Integer aliasMaximum = intProperty(properties, MqttProperties.TOPIC_ALIAS_MAXIMUM);
-            clientTopicAliasMaximum = aliasMaximum == null ? 0 : aliasMaximum;
+            outbound.configure(true, maxPacket == null ? MqttSettings.PROTOCOL_MAX_PACKET_BYTES : maxPacket,
+                aliasMaximum == null ? 0 : aliasMaximum);
             final int keepAlive = connect.variableHeader().keepAliveTimeSeconds();
             if (exceedsMaxKeepAlive(keepAlive))
             {
@@ -893,111 +880,20 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public boolean fits(final Delivery delivery)
     {
-        final Message message = delivery.message();
-        final long remaining = 2L + ByteBufUtil.utf8Bytes(message.topic()) + 2 + message.payload().length +
-            (version == MQTT_5 ? MessageProperties.encodedLength(message.properties()) + 16 : 0);
-        return 5 + remaining <= clientMaxPacketBytes;
+        return outbound.fits(delivery);
     }
 
     @Override
     public void publish(final Delivery delivery, final int packetId, final boolean duplicate)
     {
         broker.stats().sent();
-        deliver(publishPacket(delivery, packetId, duplicate));
-    }
-
-    private MqttPublishMessage publishPacket(final Delivery delivery, final int packetId, final boolean duplicate)
-    {
-        final Message message = delivery.message();
-        MqttProperties properties;
-        String topic = message.topic();
-        if (version == MQTT_5)
-        {
-            properties = MessageProperties.delivered(message, delivery.subscriptionId(), broker.now());
-            final int alias = outboundAlias(topic);
-            if (alias != 0)
-            {
-                if (alias < 0)
-                {
-                    topic = "";
-                }
-                properties = MessageProperties.withTopicAlias(properties, Math.abs(alias));
-            }
-        }
-        else
-        {
-            properties = MqttProperties.NO_PROPERTIES;
-        }
-        return new MqttPublishMessage(
-            new MqttFixedHeader(MqttMessageType.PUBLISH, duplicate, MqttQoS.valueOf(delivery.qos()), delivery.retain(), 0),
-            new MqttPublishVariableHeader(topic, packetId, properties),
-            Unpooled.wrappedBuffer(message.payload()));
-    }
-
-    /**
-     * The alias to send a topic with, when the client accepts aliases: the first PUBLISH of a topic
-     * sets one (while the client's Topic Alias Maximum has room), later ones use it alone.
-     *
-     * @return 0 for none; a positive alias to set (with the topic); a negative one to use (topic empty).
-     */
-    private int outboundAlias(final String topic)
-    {
-        if (clientTopicAliasMaximum == 0)
-        {
-            return 0;
-        }
-        if (outboundAliases == null)
-        {
-            outboundAliases = new java.util.HashMap<>();
-        }
-        final Integer known = outboundAliases.get(topic);
-        if (known != null)
-        {
-            return -known;
-        }
-        if (outboundAliases.size() >= clientTopicAliasMaximum)
-        {
-            return 0;
-        }
-        final int alias = outboundAliases.size() + 1;
-        outboundAliases.put(topic, alias);
-        return alias;
+        outbound.publish(delivery, packetId, duplicate, broker.now());
     }
 
     @Override
     public void release(final int packetId)
     {
-        deliver(Packets.pubReply(MqttMessageType.PUBREL, packetId, Packets.SUCCESS));
-    }
-
-    /**
-     * Queue a packet the session sends, from any thread, and have the event loop write every queued
-     * packet and flush once. Writing straight from another thread would queue one task per packet,
-     * and a flush queued before a write would leave that write unflushed.
-     */
-    private void deliver(final MqttMessage packet)
-    {
-        deliveries.add(packet);
-        if (drainScheduled.compareAndSet(false, true))
-        {
-            channel.eventLoop().execute(drain);
-        }
-    }
-
-    private void drainDeliveries()
-    {
-        drainScheduled.set(false);
-        MqttMessage packet;
-        boolean wrote = false;
-        while ((packet = deliveries.poll()) != null)
-        {
-            channel.write(packet);
-            wrote = true;
-        }
-        if (wrote)
-        {
-            channel.flush();
-        }
+        outbound.release(packetId);
     }
 
     @Override
