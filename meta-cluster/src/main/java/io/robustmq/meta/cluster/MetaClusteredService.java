@@ -137,6 +137,7 @@ public final class MetaClusteredService implements ClusteredService
     private Cluster cluster;
     private IdleStrategy idleStrategy;
     private ClientSession replyTo;
+    private boolean repliedWithView;
     private volatile Cluster.Role role = Cluster.Role.FOLLOWER;
     private volatile View view = View.EMPTY;
     private int leaderMemberId = -1;
@@ -274,6 +275,7 @@ public final class MetaClusteredService implements ClusteredService
         final Header header)
     {
         replyTo = session;
+        repliedWithView = false;
         adapter.apply(buffer, offset, length, timestamp, header.position(), reply);
         replyTo = null;
         if (!nodeCheckArmed && !state.nodes().isEmpty())
@@ -281,12 +283,20 @@ public final class MetaClusteredService implements ClusteredService
             nodeCheckArmed = true;
             scheduleNodeCheck(timestamp);
         }
-        publish();
+        if (!repliedWithView)
+        {
+            publish();
+        }
     }
 
+    /**
+     * Publish the view before the result leaves, so that a client that reads after its command
+     * completes finds it applied; once per command (a view is a copy of the whole state).
+     */
     private void reply(final DirectBuffer buffer, final int offset, final int length)
     {
         publish();
+        repliedWithView = true;
         idleStrategy.reset();
         while (replyTo.offer(buffer, offset, length) < 0)
         {
