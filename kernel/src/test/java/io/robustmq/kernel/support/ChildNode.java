@@ -92,6 +92,26 @@ public final class ChildNode implements AutoCloseable
     }
 
     /**
+     * Write the configuration of a node of its own (a one-member cluster); start nothing yet.
+     *
+     * @param dir       the node's directory (created), as for {@link #member}.
+     * @param extraToml more configuration (e.g. a plugin's listener ports); it must not set the
+     *                  node's directories, admin port or Meta Service keys.
+     * @return the node, not running.
+     * @throws IOException if the directory or configuration cannot be written.
+     */
+    public static ChildNode standalone(final Path dir, final String extraToml) throws IOException
+    {
+        Files.createDirectories(dir);
+        final int metaPort = TestNode.freeMetaPorts();
+        final Path shm = Path.of("/dev/shm");
+        final Path aeronDir = (Files.isDirectory(shm) ? shm : dir).resolve(
+            "robustmq-test-" + ProcessHandle.current().pid() + "-" + metaPort);
+        final Path config = TestNode.writeConfig(dir, "meta.aeron_dir = \"" + aeronDir + "\"\n" + extraToml);
+        return new ChildNode(1, dir, config, aeronDir);
+    }
+
+    /**
      * @param count how many members.
      * @return the first Meta Service port of each member: ranges of five UDP ports free on localhost
      *         now, apart from each other.

@@ -13,11 +13,15 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.robustmq.plugin.mqtt.broker.BrokerStats;
 import io.robustmq.plugin.mqtt.broker.MqttBroker;
+import io.robustmq.plugin.mqtt.broker.SessionRecovery;
 import io.robustmq.plugin.mqtt.broker.SysTopics;
 import io.robustmq.plugin.mqtt.connection.MqttConnection;
 import io.robustmq.plugin.mqtt.connection.PacketSizeGuard;
 import io.robustmq.plugin.mqtt.connection.PasswordCheck;
 import io.robustmq.plugin.mqtt.connection.TopicAccess;
+import io.robustmq.plugin.mqtt.persistence.SessionLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.robustmq.plugin.api.metadata.AclOperation;
 import io.robustmq.plugin.api.metadata.AclResource;
 import io.robustmq.plugin.api.metadata.Metadata;
@@ -27,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +45,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class MqttPlugin implements ProtocolPlugin
 {
+    /**
+     * A checkpoint is written at least this often even when nothing was logged, so that storage
+     * retention by age (7 days by default) never reaches the generation the state lives in.
+     */
+    private static final long CHECKPOINT_AT_LEAST_EVERY_MS = TimeUnit.DAYS.toMillis(1);
+    private static final Logger LOG = LoggerFactory.getLogger(MqttPlugin.class);
+
     private final List<ListenerSpec> listeners;
     private final MqttSettings settings;
     private final MqttBroker broker;
@@ -52,6 +64,8 @@ final class MqttPlugin implements ProtocolPlugin
     private final PasswordCheck passwords;
     private final TopicAccess access;
     private final ScheduledFuture<?> sysTopics;
+    private final SessionLog sessionLog;
+    private final ScheduledExecutorService checkpointThread;
 
     MqttPlugin(final PluginContext context)
     {
@@ -67,6 +81,35 @@ final class MqttPlugin implements ProtocolPlugin
             .ifPresent(specs::add);
         this.listeners = List.copyOf(specs);
         this.broker = new MqttBroker(settings, () -> context.clock().millis(), context.scheduler());
+        if (settings.persistence())
+        {
+            final SessionRecovery recovery = new SessionRecovery();
+            this.sessionLog = SessionLog.open(context.shards(), recovery);
+            broker.useLog(sessionLog, recovery.lastMessageId());
+            recovery.restore(broker);
+            if (recovery.records() > 0)
+            {
+                LOG.info("MQTT: {} persistent sessions and {} retained messages restored from the session log",
+                    recovery.sessionCount(), broker.retained().size());
+            }
+            this.checkpointThread = Executors.newSingleThreadScheduledExecutor(task ->
+            {
+                final Thread thread = new Thread(task, "robustmq-mqtt-checkpoint");
+                thread.setDaemon(true);
+                return thread;
+            });
+            if (recovery.records() > 0)
+            {
+                // Start the next run from one checkpoint, not from everything this run replayed.
+                checkpointThread.execute(this::checkpointNow);
+            }
+            checkpointThread.scheduleWithFixedDelay(this::checkpointIfDue, 10, 10, TimeUnit.SECONDS);
+        }
+        else
+        {
+            this.sessionLog = null;
+            this.checkpointThread = null;
+        }
         final String version = MqttPlugin.class.getPackage().getImplementationVersion();
         final SysTopics sys = new SysTopics(broker, context.nodeId(), version == null ? "dev" : version);
         this.sysTopics = settings.sysIntervalSeconds() == 0 ? null : context.scheduler().scheduleAtFixedRate(sys,
@@ -107,6 +150,14 @@ final class MqttPlugin implements ProtocolPlugin
             .description("MQTT sessions, connected or not").register(registry);
         Gauge.builder("robustmq.mqtt.retained", broker, b -> b.retained().size())
             .description("Topics with a retained message").register(registry);
+        if (sessionLog != null)
+        {
+            Gauge.builder("robustmq.mqtt.session_log.generation", sessionLog, SessionLog::generation)
+                .description("The session log's generation: one more after each checkpoint").register(registry);
+            Gauge.builder("robustmq.mqtt.session_log.bytes_since_checkpoint", sessionLog,
+                SessionLog::bytesSinceCheckpoint)
+                .description("Bytes appended to the session log since its last checkpoint").register(registry);
+        }
     }
 
     /**
@@ -132,9 +183,52 @@ final class MqttPlugin implements ProtocolPlugin
         pipeline.addLast("mqtt", new MqttConnection(broker, passwords, access));
     }
 
+    /**
+     * Write a checkpoint of the session log when enough was logged since the last, or long enough ago.
+     */
+    private void checkpointIfDue()
+    {
+        final long logged = sessionLog.bytesSinceCheckpoint();
+        final long age = System.currentTimeMillis() - sessionLog.lastCheckpointMillis();
+        if (logged >= settings.checkpointBytes() ||
+            (logged > 0 && age >= settings.checkpointIntervalSeconds() * 1000L) ||
+            age >= CHECKPOINT_AT_LEAST_EVERY_MS)
+        {
+            checkpointNow();
+        }
+    }
+
+    /**
+     * Write a checkpoint of the session log now (on the calling thread).
+     */
+    void checkpointNow()
+    {
+        try
+        {
+            sessionLog.checkpoint(broker);
+        }
+        catch (final Exception ex)
+        {
+            LOG.error("MQTT: a checkpoint of the session log failed; the log keeps its older generations", ex);
+        }
+    }
+
     @Override
     public void close()
     {
+        if (checkpointThread != null)
+        {
+            checkpointThread.shutdownNow();
+            try
+            {
+                checkpointThread.awaitTermination(30, TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+            sessionLog.close();
+        }
         if (sysTopics != null)
         {
             sysTopics.cancel(false);

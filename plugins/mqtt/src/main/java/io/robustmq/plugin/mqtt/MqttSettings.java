@@ -29,6 +29,12 @@ import io.robustmq.plugin.api.PluginConfig;
  * @param certificateAsUsername on a TLS listener that asks for client certificates, a client that
  *                             presents a valid one is the user its certificate's CN names, without a
  *                             password (Mosquitto's {@code use_identity_as_username}).
+ * @param persistence          whether sessions that outlive their connections, their QoS 1 and 2
+ *                             messages and the retained messages are kept in the session log, and so
+ *                             survive a restart.
+ * @param checkpointBytes      a checkpoint of the session log is written once this many bytes were
+ *                             logged since the last.
+ * @param checkpointIntervalSeconds and at least this often while anything is logged.
  */
 public record MqttSettings(
     int maxPacketBytes,
@@ -46,7 +52,10 @@ public record MqttSettings(
     int maxClientIdLength,
     Anonymous anonymous,
     int sysIntervalSeconds,
-    boolean certificateAsUsername)
+    boolean certificateAsUsername,
+    boolean persistence,
+    long checkpointBytes,
+    int checkpointIntervalSeconds)
 {
     /**
      * Who may connect without a user name.
@@ -96,6 +105,9 @@ public record MqttSettings(
             config.getInt("max_client_id_length", 65535, 23, 65535),
             who,
             config.getInt("sys_interval_s", 10, 0, 86_400),
-            config.getBoolean("certificate_as_username", false));
+            config.getBoolean("certificate_as_username", false),
+            config.getBoolean("persistence", true),
+            config.getLong("checkpoint_bytes", 64L * 1024 * 1024, 1024, Long.MAX_VALUE),
+            config.getInt("checkpoint_interval_s", 3600, 1, 7 * 86_400));
     }
 }

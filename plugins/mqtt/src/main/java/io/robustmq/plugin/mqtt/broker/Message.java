@@ -14,6 +14,8 @@ import io.netty.handler.codec.mqtt.MqttProperties;
  *                        alias, subscription identifier or expiry, which are set per delivery.
  * @param expiresAtMillis wall-clock time after which it is not delivered; 0 for never.
  * @param publisher       the client id of its publisher (for no-local), or empty.
+ * @param id              its id in the node's session log once stored there (see
+ *                        {@link io.robustmq.plugin.mqtt.persistence.SessionLog}), else 0.
  */
 public record Message(
     String topic,
@@ -22,8 +24,24 @@ public record Message(
     boolean retain,
     MqttProperties properties,
     long expiresAtMillis,
-    String publisher)
+    String publisher,
+    long id)
 {
+    /**
+     * A message not stored (yet): its id is 0.
+     */
+    public Message(
+        final String topic,
+        final byte[] payload,
+        final int qos,
+        final boolean retain,
+        final MqttProperties properties,
+        final long expiresAtMillis,
+        final String publisher)
+    {
+        this(topic, payload, qos, retain, properties, expiresAtMillis, publisher, 0);
+    }
+
     /**
      * @param nowMillis wall-clock time now.
      * @return true if it has an expiry interval that has passed.
@@ -48,6 +66,14 @@ public record Message(
     public Message withRetain(final boolean newRetain)
     {
         return newRetain == retain ? this : new Message(topic, payload, qos, newRetain, properties, expiresAtMillis,
-            publisher);
+            publisher, id);
+    }
+
+    /**
+     * @return the same message with the id it is stored under.
+     */
+    public Message withId(final long newId)
+    {
+        return new Message(topic, payload, qos, retain, properties, expiresAtMillis, publisher, newId);
     }
 }

@@ -1,20 +1,28 @@
 package io.robustmq.plugin.mqtt.broker;
 
 import io.robustmq.plugin.mqtt.MqttSettings;
+import io.robustmq.plugin.mqtt.persistence.LogRecord;
+import io.robustmq.plugin.mqtt.persistence.SessionLog;
 import io.robustmq.plugin.mqtt.topic.SubscriptionTrie;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
  * The node's MQTT broker state, shared by every connection: the subscription index, the sessions
  * by client id, and the retained messages. Routing runs on the publisher's event loop: the index
  * is matched without a lock and each matching target takes the message.
+ * <p>
+ * With a {@link SessionLog}, the state of sessions that outlive their connections is logged as it
+ * changes (see {@link #useLog}), and a checkpoint reads it all through {@link #capture}.
  */
-public final class MqttBroker
+public final class MqttBroker implements SessionLog.StateSource
 {
     private final MqttSettings settings;
     private final LongSupplier clock;
@@ -24,6 +32,8 @@ public final class MqttBroker
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final RetainedMessages retained = new RetainedMessages();
     private final BrokerStats stats = new BrokerStats();
+    private final AtomicLong messageIds = new AtomicLong();
+    private volatile SessionLog log;
 
     /**
      * @param settings  the plugin's settings.
@@ -40,6 +50,26 @@ public final class MqttBroker
     public MqttSettings settings()
     {
         return settings;
+    }
+
+    /**
+     * Log the state of persistent sessions from now on. Call before any client connects.
+     *
+     * @param sessionLog the log.
+     * @param lastId     the largest message id the log holds: new ids are above it.
+     */
+    public void useLog(final SessionLog sessionLog, final long lastId)
+    {
+        this.log = sessionLog;
+        messageIds.set(lastId);
+    }
+
+    /**
+     * @return the session log, or null if sessions are not logged.
+     */
+    public SessionLog log()
+    {
+        return log;
     }
 
     public long now()
@@ -90,11 +120,157 @@ public final class MqttBroker
      */
     public void publish(final Message message)
     {
-        if (message.retain() && settings.retainAvailable())
+        publish(message, null, false);
+    }
+
+    /**
+     * Route a message to every matching subscription, and keep it if it is retained. If it is to
+     * reach a session that outlives its connection, or is retained, it is logged before any session
+     * is offered it; {@code stored} is told once the log holds it (at once if there is nothing to log).
+     *
+     * @param message  the message.
+     * @param stored   told when the message is stored, or that it cannot be; or null.
+     * @param barrier  whether {@code stored} must wait for the log even if the message itself is not
+     *                 logged (for records its publisher's session logged before it).
+     */
+    public void publish(final Message message, final SessionLog.Completion stored, final boolean barrier)
+    {
+        final SessionLog sessionLog = log;
+        final boolean setsRetained = message.retain() && settings.retainAvailable();
+        final Message routed = sessionLog != null && (message.qos() > 0 || setsRetained) ?
+            message.withId(messageIds.incrementAndGet()) : message;
+        final Routes routes = Routes.acquire();
+        try
         {
-            retained.retain(message);
+            index.match(routed.topic(), target -> target.route(routed, routes));
+            final List<LogRecord.Recipient> recipients = sessionLog == null ? List.of() : routes.persistentRecipients();
+            if (sessionLog == null || (recipients.isEmpty() && !setsRetained))
+            {
+                if (setsRetained)
+                {
+                    retained.retain(routed);
+                }
+                routes.offerAll();
+                if (stored != null)
+                {
+                    if (barrier && sessionLog != null)
+                    {
+                        sessionLog.append(new LogRecord.Barrier(), stored);
+                    }
+                    else
+                    {
+                        stored.stored();
+                    }
+                }
+                return;
+            }
+            final SessionLog.Epoch epoch = sessionLog.enter();
+            try
+            {
+                if (!recipients.isEmpty())
+                {
+                    sessionLog.append(new LogRecord.Stored(routed, recipients), setsRetained ? null : stored);
+                }
+                if (setsRetained)
+                {
+                    retained.retain(routed, sessionLog);
+                    if (stored != null)
+                    {
+                        sessionLog.append(new LogRecord.Barrier(), stored);
+                    }
+                }
+                routes.offerAll();
+            }
+            finally
+            {
+                sessionLog.exit(epoch);
+            }
         }
-        index.match(message.topic(), target -> target.deliver(message));
+        finally
+        {
+            routes.release();
+        }
+    }
+
+    /**
+     * A shared delivery the session had not acknowledged goes to another member of its group.
+     *
+     * @param delivery the delivery.
+     * @param except   the session that had it.
+     */
+    void redeliver(final Delivery delivery, final Session except)
+    {
+        final ShareGroup.Redelivery next = delivery.shareGroup().redeliver(delivery.message(), except);
+        if (next != null)
+        {
+            offerLogged(next.session(), next.delivery());
+        }
+    }
+
+    /**
+     * Send a new subscription the retained messages its filter matches.
+     *
+     * @param subscription the subscription.
+     */
+    public void offerRetained(final Subscription subscription)
+    {
+        retained.matching(subscription.filter(), now(), message ->
+            offerLogged(subscription.session(), new Delivery(message, Math.min(message.qos(), subscription.qos()),
+                true, subscription.identifier(), null)));
+    }
+
+    private void offerLogged(final Session session, final Delivery delivery)
+    {
+        final SessionLog sessionLog = log;
+        if (sessionLog == null || delivery.qos() == 0 || !session.persistent())
+        {
+            session.offer(delivery);
+            return;
+        }
+        final Message message = delivery.message().id() != 0 ? delivery.message() :
+            delivery.message().withId(messageIds.incrementAndGet());
+        final SessionLog.Epoch epoch = sessionLog.enter();
+        try
+        {
+            sessionLog.append(new LogRecord.Stored(message, List.of(new LogRecord.Recipient(session.clientId(),
+                delivery.qos(), delivery.retain(), delivery.subscriptionId(),
+                delivery.shareGroup() == null ? "" : delivery.shareGroup().fullFilter()))));
+            session.offer(message == delivery.message() ? delivery :
+                new Delivery(message, delivery.qos(), delivery.retain(), delivery.subscriptionId(), delivery.shareGroup()));
+        }
+        finally
+        {
+            sessionLog.exit(epoch);
+        }
+    }
+
+    /**
+     * @param fullFilter a share group's filter, {@code $share/group/filter}.
+     * @return the group, or null if it has no member.
+     */
+    ShareGroup shareGroup(final String fullFilter)
+    {
+        return shareGroups.get(fullFilter);
+    }
+
+    @Override
+    public void capture(final Consumer<LogRecord> sink)
+    {
+        for (final Session session : sessions.values())
+        {
+            session.capture(sink);
+        }
+        retained.capture(sink);
+    }
+
+    /**
+     * @return the session of a client, made for a session rebuilt from the log.
+     */
+    Session newSession(final String clientId)
+    {
+        final Session session = new Session(clientId, this);
+        sessions.put(clientId, session);
+        return session;
     }
 
     /**
@@ -116,7 +292,7 @@ public final class MqttBroker
                 return existing;
             }
             discarded[0] = existing;
-            return new Session(id, settings.maxQueuedMessages(), clock, stats);
+            return new Session(id, this);
         });
         Link replaced = null;
         if (discarded[0] != null)
@@ -143,6 +319,7 @@ public final class MqttBroker
      */
     public void left(final Session session)
     {
+        session.left(now());
         final long expiry = session.expirySeconds();
         if (expiry == 0)
         {
@@ -150,14 +327,23 @@ public final class MqttBroker
         }
         else if (expiry < 0xFFFF_FFFFL)
         {
-            session.expiry(scheduler.schedule(() ->
-            {
-                if (!session.connected())
-                {
-                    end(session);
-                }
-            }, expiry, TimeUnit.SECONDS));
+            endAfter(session, expiry * 1000);
         }
+    }
+
+    /**
+     * @param session a session whose client is away.
+     * @param millis  when it ends, unless its client returns first.
+     */
+    void endAfter(final Session session, final long millis)
+    {
+        session.expiry(scheduler.schedule(() ->
+        {
+            if (!session.connected())
+            {
+                end(session);
+            }
+        }, millis, TimeUnit.MILLISECONDS));
     }
 
     /**
@@ -189,7 +375,7 @@ public final class MqttBroker
      */
     public boolean subscribe(final Subscription subscription)
     {
-        final Subscription before = subscription.session().subscriptions().put(subscription.fullFilter(), subscription);
+        final Subscription before = subscription.session().putSubscription(subscription);
         if (subscription.shareGroup() == null)
         {
             index.add(subscription.filter(), subscription);
@@ -218,7 +404,7 @@ public final class MqttBroker
      */
     public boolean unsubscribe(final Session session, final String filter)
     {
-        final Subscription removed = session.subscriptions().remove(filter);
+        final Subscription removed = session.removeSubscription(filter);
         if (removed == null)
         {
             return false;

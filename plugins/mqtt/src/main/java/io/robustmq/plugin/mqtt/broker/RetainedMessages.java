@@ -1,5 +1,8 @@
 package io.robustmq.plugin.mqtt.broker;
 
+import io.robustmq.plugin.mqtt.persistence.LogRecord;
+import io.robustmq.plugin.mqtt.persistence.SessionLog;
+
 import io.robustmq.plugin.mqtt.topic.TopicFilters;
 
 import java.util.Map;
@@ -19,13 +22,40 @@ public final class RetainedMessages
      */
     public void retain(final Message message)
     {
-        if (message.payload().length == 0)
+        retain(message, null);
+    }
+
+    /**
+     * @param message a message published with RETAIN.
+     * @param log     the session log, told the change while no other change to the topic can come
+     *                between; or null.
+     */
+    public void retain(final Message message, final SessionLog log)
+    {
+        byTopic.compute(message.topic(), (topic, previous) ->
         {
-            byTopic.remove(message.topic());
-        }
-        else
+            if (log != null)
+            {
+                log.append(new LogRecord.Retained(message));
+            }
+            return message.payload().length == 0 ? null : message;
+        });
+    }
+
+    /**
+     * Hand a checkpoint a record for each retained message, each with its topic locked.
+     *
+     * @param sink takes the records.
+     */
+    public void capture(final Consumer<LogRecord> sink)
+    {
+        for (final String topic : byTopic.keySet())
         {
-            byTopic.put(message.topic(), message);
+            byTopic.computeIfPresent(topic, (key, message) ->
+            {
+                sink.accept(new LogRecord.Retained(message));
+                return message;
+            });
         }
     }
 

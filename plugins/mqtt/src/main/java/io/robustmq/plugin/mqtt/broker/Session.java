@@ -1,5 +1,8 @@
 package io.robustmq.plugin.mqtt.broker;
 
+import io.robustmq.plugin.mqtt.persistence.LogRecord;
+import io.robustmq.plugin.mqtt.persistence.SessionLog;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,36 +28,38 @@ import java.util.function.LongSupplier;
 public final class Session
 {
     private final String clientId;
+    private final MqttBroker broker;
+    private final SessionLog log;
     private final int maxQueued;
-    private final LongSupplier clock;
-    private final BrokerStats stats;
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
 
     private Link link;
     private int window;
     private final ArrayDeque<Delivery> queued = new ArrayDeque<>();
     private final LinkedHashMap<Integer, Delivery> unacknowledged = new LinkedHashMap<>();
-    private final LinkedHashSet<Integer> released = new LinkedHashSet<>();
+    private final LinkedHashMap<Integer, Long> released = new LinkedHashMap<>();
     private final Set<Integer> receivedQos2 = new HashSet<>();
     private int nextPacketId = 1;
     private long dropped;
     private long expirySeconds;
+    private volatile boolean persistent;
+    private boolean journaled;
     private ScheduledFuture<?> expiry;
     private ScheduledFuture<?> pendingWill;
     private boolean ended;
+    private long leftAtMillis;
 
     /**
-     * @param clientId  the client's id.
-     * @param maxQueued messages kept waiting at most; beyond that new ones are dropped.
-     * @param clock     wall-clock milliseconds, to skip expired messages.
-     * @param stats     counts the messages dropped.
+     * @param clientId the client's id.
+     * @param broker   the broker: its settings (how many messages are kept waiting at most; beyond
+     *                 that new ones are dropped), clock, statistics and session log.
      */
-    public Session(final String clientId, final int maxQueued, final LongSupplier clock, final BrokerStats stats)
+    Session(final String clientId, final MqttBroker broker)
     {
         this.clientId = clientId;
-        this.maxQueued = maxQueued;
-        this.clock = clock;
-        this.stats = stats;
+        this.broker = broker;
+        this.log = broker.log();
+        this.maxQueued = broker.settings().maxQueuedMessages();
     }
 
     public String clientId()
@@ -104,6 +109,10 @@ public final class Session
 
     synchronized void end()
     {
+        if (journaled && !ended)
+        {
+            log.append(new LogRecord.SessionEnded(clientId));
+        }
         ended = true;
         cancel(expiry);
         cancel(pendingWill);
@@ -117,9 +126,86 @@ public final class Session
         return expirySeconds;
     }
 
+    /**
+     * Set the Session Expiry Interval. A session with one above 0 outlives its connection: it is
+     * logged from now on, if the broker has a session log.
+     *
+     * @param seconds the interval; 4,294,967,295 for never.
+     */
     public synchronized void expirySeconds(final long seconds)
     {
         this.expirySeconds = seconds;
+        this.persistent = log != null && seconds > 0;
+        if (persistent || journaled)
+        {
+            journaled |= persistent;
+            log.append(new LogRecord.SessionOpened(clientId, seconds));
+        }
+    }
+
+    /**
+     * @return true if the session outlives its connection and the broker logs it: its
+     * subscriptions and QoS 1 and 2 messages survive a restart.
+     */
+    public boolean persistent()
+    {
+        return persistent;
+    }
+
+    /**
+     * The client left: log when, for the session's expiry after a restart.
+     *
+     * @param atMillis when, epoch ms.
+     */
+    synchronized void left(final long atMillis)
+    {
+        if (journaled && !ended)
+        {
+            log.append(new LogRecord.SessionLeft(clientId, expirySeconds, atMillis));
+        }
+    }
+
+    /**
+     * Add a subscription, or replace one's options.
+     *
+     * @param subscription the subscription.
+     * @return the one it replaced, or null.
+     */
+    synchronized Subscription putSubscription(final Subscription subscription)
+    {
+        final Subscription before = subscriptions.put(subscription.fullFilter(), subscription);
+        if (persistent)
+        {
+            log.append(new LogRecord.Subscribed(clientId, subscription.fullFilter(), subscription.qos(),
+                subscription.noLocal(), subscription.retainAsPublished(), subscription.retainHandling(),
+                subscription.identifier()));
+        }
+        return before;
+    }
+
+    /**
+     * @param fullFilter a filter as the client wrote it.
+     * @return the subscription removed, or null.
+     */
+    synchronized Subscription removeSubscription(final String fullFilter)
+    {
+        final Subscription removed = subscriptions.remove(fullFilter);
+        if (removed != null && persistent)
+        {
+            log.append(new LogRecord.Unsubscribed(clientId, fullFilter));
+        }
+        return removed;
+    }
+
+    /**
+     * Log that the session is done with a message, if the log holds it for this session.
+     */
+    private void done(final Delivery delivery)
+    {
+        if (persistent && delivery.qos() > 0 && delivery.message().id() != 0)
+        {
+            log.append(new LogRecord.Acknowledged(clientId, delivery.message().id()));
+        }
     }
 
     /**
@@ -169,7 +255,7 @@ public final class Session
         {
             newLink.publish(sent.getValue(), sent.getKey(), true);
         }
-        for (final int packetId : released)
+        for (final int packetId : released.keySet())
         {
             newLink.release(packetId);
         }
@@ -206,6 +292,7 @@ public final class Session
                 return false;
             }
             link = null;
+            leftAtMillis = broker.now();
             for (final Iterator<Delivery> it = unacknowledged.values().iterator(); it.hasNext(); )
             {
                 final Delivery delivery = it.next();
@@ -213,6 +300,7 @@ public final class Session
                 {
                     shared.add(delivery);
                     it.remove();
+                    done(delivery);
                 }
             }
             for (final Iterator<Delivery> it = queued.iterator(); it.hasNext(); )
@@ -222,12 +310,13 @@ public final class Session
                 {
                     shared.add(delivery);
                     it.remove();
+                    done(delivery);
                 }
             }
         }
         for (final Delivery delivery : shared)
         {
-            delivery.shareGroup().deliver(delivery.message(), this);
+            broker.redeliver(delivery, this);
         }
         return true;
     }
@@ -270,7 +359,8 @@ public final class Session
         else
         {
             dropped++;
-            stats.dropped();
+            broker.stats().dropped();
+            done(delivery);
         }
     }
 
@@ -281,8 +371,9 @@ public final class Session
 
     private void send(final Delivery delivery)
     {
-        if (delivery.message().expired(clock.getAsLong()) || !link.fits(delivery))
+        if (delivery.message().expired(broker.now()) || !link.fits(delivery))
         {
+            done(delivery);
             return;
         }
         if (delivery.qos() == 0)
@@ -292,6 +383,10 @@ public final class Session
         }
         final int packetId = allocatePacketId();
         unacknowledged.put(packetId, delivery);
+        if (persistent && delivery.message().id() != 0)
+        {
+            log.append(new LogRecord.Sent(clientId, delivery.message().id(), packetId));
+        }
         link.publish(delivery, packetId, false);
     }
 
@@ -309,7 +404,7 @@ public final class Session
         {
             final int candidate = nextPacketId;
             nextPacketId = nextPacketId == 65535 ? 1 : nextPacketId + 1;
-            if (!unacknowledged.containsKey(candidate) && !released.contains(candidate))
+            if (!unacknowledged.containsKey(candidate) && !released.containsKey(candidate))
             {
                 return candidate;
             }
@@ -328,6 +423,7 @@ public final class Session
             return false;
         }
         unacknowledged.remove(packetId);
+        done(delivery);
         drain();
         return true;
     }
@@ -344,9 +440,13 @@ public final class Session
         if (delivery != null && delivery.qos() == 2)
         {
             unacknowledged.remove(packetId);
-            released.add(packetId);
+            released.put(packetId, delivery.message().id());
+            if (persistent && delivery.message().id() != 0)
+            {
+                log.append(new LogRecord.Released(clientId, delivery.message().id(), packetId));
+            }
         }
-        else if (!released.contains(packetId))
+        else if (!released.containsKey(packetId))
         {
             return false;
         }
@@ -363,9 +463,14 @@ public final class Session
      */
     public synchronized boolean completed(final int packetId)
     {
-        if (!released.remove(packetId))
+        final Long messageId = released.remove(packetId);
+        if (messageId == null)
         {
             return false;
+        }
+        if (persistent && messageId != 0)
+        {
+            log.append(new LogRecord.Acknowledged(clientId, messageId));
         }
         drain();
         return true;
@@ -390,6 +495,10 @@ public final class Session
             return -1;
         }
         receivedQos2.add(packetId);
+        if (persistent)
+        {
+            log.append(new LogRecord.Qos2Received(clientId, packetId));
+        }
         return 1;
     }
 
@@ -401,7 +510,97 @@ public final class Session
      */
     public synchronized boolean releasedByClient(final int packetId)
     {
-        return receivedQos2.remove(packetId);
+        final boolean known = receivedQos2.remove(packetId);
+        if (known && persistent)
+        {
+            log.append(new LogRecord.Qos2Released(clientId, packetId));
+        }
+        return known;
+    }
+
+    // ------------------------------------------------------------------ checkpoint and recovery
+
+    /**
+     * Hand the records that state this session to a checkpoint.
+     *
+     * @param sink takes them.
+     */
+    synchronized void capture(final java.util.function.Consumer<LogRecord> sink)
+    {
+        if (!journaled || ended)
+        {
+            return;
+        }
+        sink.accept(new LogRecord.SessionOpened(clientId, expirySeconds));
+        if (link == null)
+        {
+            sink.accept(new LogRecord.SessionLeft(clientId, expirySeconds, leftAtMillis));
+        }
+        for (final Subscription subscription : subscriptions.values())
+        {
+            sink.accept(new LogRecord.Subscribed(clientId, subscription.fullFilter(), subscription.qos(),
+                subscription.noLocal(), subscription.retainAsPublished(), subscription.retainHandling(),
+                subscription.identifier()));
+        }
+        for (final Map.Entry<Integer, Delivery> sent : unacknowledged.entrySet())
+        {
+            if (capturePending(sent.getValue(), sink))
+            {
+                sink.accept(new LogRecord.Sent(clientId, sent.getValue().message().id(), sent.getKey()));
+            }
+        }
+        for (final Map.Entry<Integer, Long> awaiting : released.entrySet())
+        {
+            sink.accept(new LogRecord.Released(clientId, awaiting.getValue(), awaiting.getKey()));
+        }
+        for (final Delivery delivery : queued)
+        {
+            capturePending(delivery, sink);
+        }
+        for (final int packetId : receivedQos2)
+        {
+            sink.accept(new LogRecord.Qos2Received(clientId, packetId));
+        }
+    }
+
+    private boolean capturePending(final Delivery delivery, final java.util.function.Consumer<LogRecord> sink)
+    {
+        if (delivery.qos() == 0 || delivery.message().id() == 0)
+        {
+            return false;
+        }
+        sink.accept(new LogRecord.Stored(delivery.message(), List.of(new LogRecord.Recipient(clientId, delivery.qos(),
+            delivery.retain(), delivery.subscriptionId(),
+            delivery.shareGroup() == null ? "" : delivery.shareGroup().fullFilter()))));
+        return true;
+    }
+
+    /**
+     * Rebuild the session from the log, before any client connects; nothing is logged.
+     *
+     * @param seconds      its expiry interval.
+     * @param leftAt       when its client left, epoch ms.
+     * @param sent         messages sent and not acknowledged, by packet id, in the order sent.
+     * @param awaiting     QoS 2 messages awaiting PUBCOMP: message ids by packet id.
+     * @param waiting      messages not sent yet, in order.
+     * @param qos2Received packet ids of QoS 2 messages its client published, awaiting PUBREL.
+     */
+    synchronized void restore(
+        final long seconds,
+        final long leftAt,
+        final Map<Integer, Delivery> sent,
+        final Map<Integer, Long> awaiting,
+        final List<Delivery> waiting,
+        final Set<Integer> qos2Received)
+    {
+        expirySeconds = seconds;
+        persistent = log != null && seconds > 0;
+        journaled = true;
+        leftAtMillis = leftAt;
+        unacknowledged.putAll(sent);
+        released.putAll(awaiting);
+        queued.addAll(waiting);
+        receivedQos2.addAll(qos2Received);
     }
 
     @Override

@@ -66,24 +66,60 @@ public final class ShareGroup implements Target
         return members.isEmpty();
     }
 
-    @Override
-    public void deliver(final Message message)
+    /**
+     * @return the filter as its members wrote it: {@code $share/group/filter}.
+     */
+    public String fullFilter()
     {
-        deliver(message, null);
+        return "$share/" + name + "/" + filter;
+    }
+
+    @Override
+    public void route(final Message message, final Routes routes)
+    {
+        final Subscription chosen = choose(null);
+        if (chosen != null)
+        {
+            routes.add(chosen.session(), delivery(message, chosen));
+        }
     }
 
     /**
-     * Give a message to one member, other than {@code except} if there is another.
+     * Give a message that a member had not acknowledged to another member, if there is another.
      *
      * @param message the message.
-     * @param except  a session not to give it to (one that just disconnected), or null.
+     * @param except  the member that disconnected.
+     * @return the member's session and its delivery, or null if there is no other member.
      */
-    void deliver(final Message message, final Session except)
+    Redelivery redeliver(final Message message, final Session except)
+    {
+        final Subscription chosen = choose(except);
+        return chosen == null ? null : new Redelivery(chosen.session(), delivery(message, chosen));
+    }
+
+    /**
+     * @param session  the member that takes a message.
+     * @param delivery its delivery.
+     */
+    record Redelivery(Session session, Delivery delivery)
+    {
+    }
+
+    private Delivery delivery(final Message message, final Subscription member)
+    {
+        return new Delivery(message, Math.min(message.qos(), member.qos()), false, member.identifier(), this);
+    }
+
+    /**
+     * @param except a session not to choose if there is another, or null.
+     * @return the next member in turn, preferring one whose client is connected; null if none.
+     */
+    private Subscription choose(final Session except)
     {
         final Object[] snapshot = members.toArray();
         if (snapshot.length == 0)
         {
-            return;
+            return null;
         }
         final int start = Math.floorMod(next.getAndIncrement(), snapshot.length);
         Subscription chosen = null;
@@ -104,10 +140,6 @@ public final class ShareGroup implements Target
                 chosen = member;
             }
         }
-        if (chosen != null)
-        {
-            chosen.session().offer(new Delivery(message, Math.min(message.qos(), chosen.qos()), false,
-                chosen.identifier(), this));
-        }
+        return chosen;
     }
 }

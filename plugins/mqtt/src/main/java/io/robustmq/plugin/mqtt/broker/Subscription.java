@@ -26,13 +26,13 @@ public record Subscription(
     int identifier) implements Target
 {
     @Override
-    public void deliver(final Message message)
+    public void route(final Message message, final Routes routes)
     {
         if (noLocal && message.publisher().equals(session.clientId()))
         {
             return;
         }
-        session.offer(new Delivery(message, Math.min(message.qos(), qos), retainAsPublished && message.retain(),
+        routes.add(session, new Delivery(message, Math.min(message.qos(), qos), retainAsPublished && message.retain(),
             identifier, null));
     }
 

@@ -7,10 +7,11 @@ package io.robustmq.plugin.mqtt.broker;
 public interface Target
 {
     /**
-     * Hand a message on. Called on the publisher's event loop, concurrently with other publishers:
-     * it must not block.
+     * Say which sessions are to receive a message, and how. Called on the publisher's event loop,
+     * concurrently with other publishers: it must not block.
      *
      * @param message the message.
+     * @param routes  takes the deliveries.
      */
-    void deliver(Message message);
+    void route(Message message, Routes routes);
 }

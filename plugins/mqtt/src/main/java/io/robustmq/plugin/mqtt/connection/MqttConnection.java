@@ -33,6 +33,8 @@ import io.robustmq.plugin.mqtt.broker.Message;
 import io.robustmq.plugin.mqtt.broker.MqttBroker;
 import io.robustmq.plugin.mqtt.broker.Session;
 import io.robustmq.plugin.mqtt.broker.Subscription;
+import io.robustmq.plugin.mqtt.persistence.LogRecord;
+import io.robustmq.plugin.mqtt.persistence.SessionLog;
 import io.robustmq.plugin.mqtt.topic.SharedSubscription;
 import io.robustmq.plugin.mqtt.topic.TopicNames;
 import org.slf4j.Logger;
@@ -78,6 +80,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private final TopicAccess access;
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private final Runnable flush = this::flushNow;
+    private PublishAcks acks;
 
     private ChannelHandlerContext ctx;
     private Channel channel;
@@ -110,6 +113,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         this.ctx = ctx;
         this.channel = ctx.channel();
         this.outbound = new Outbound(channel);
+        this.acks = new PublishAcks(channel, this::scheduleFlush, this::notStored);
     }
 
     @Override
@@ -534,9 +538,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             LOG.debug("{}: may not publish to {}", clientId, topic);
             if (qos > 0)
             {
-                channel.write(Packets.pubReply(qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC, packetId,
-                    version == MQTT_5 ? Packets.NOT_AUTHORIZED : Packets.SUCCESS));
-                scheduleFlush();
+                acks.answer(qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC, packetId,
+                    version == MQTT_5 ? Packets.NOT_AUTHORIZED : Packets.SUCCESS);
             }
             return;
         }
@@ -546,12 +549,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         switch (qos)
         {
             case 0 -> broker.publish(message);
-            case 1 ->
-            {
-                broker.publish(message);
-                channel.write(Packets.pubReply(MqttMessageType.PUBACK, packetId, Packets.SUCCESS));
-                scheduleFlush();
-            }
+            case 1 -> broker.publish(message, acks.expect(MqttMessageType.PUBACK, packetId), false);
             default ->
             {
                 final int outcome = session.receivedQos2(packetId, settings.receiveMaximum());
@@ -561,12 +559,20 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                         " QoS 2 messages await their PUBREL");
                     return;
                 }
+                final SessionLog.Completion answer = acks.expect(MqttMessageType.PUBREC, packetId);
                 if (outcome > 0)
                 {
-                    broker.publish(message);
+                    // The session logged the packet id (if it is persistent): the PUBREC waits for that too.
+                    broker.publish(message, answer, session.persistent());
                 }
-                channel.write(Packets.pubReply(MqttMessageType.PUBREC, packetId, Packets.SUCCESS));
-                scheduleFlush();
+                else if (session.persistent())
+                {
+                    broker.log().append(new LogRecord.Barrier(), answer);
+                }
+                else
+                {
+                    answer.stored();
+                }
             }
         }
     }
@@ -684,14 +690,57 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 retainedFor.add(subscription);
             }
         }
-        channel.write(Packets.subAck(packetId, codes));
-        for (final Subscription subscription : retainedFor)
+        final Runnable answer = () ->
         {
-            broker.retained().matching(subscription.filter(), broker.now(), message ->
-                session.offer(new Delivery(message, Math.min(message.qos(), subscription.qos()), true,
-                    subscription.identifier(), null)));
+            if (!channel.isActive())
+            {
+                return;
+            }
+            channel.write(Packets.subAck(packetId, codes));
+            retainedFor.forEach(broker::offerRetained);
+            scheduleFlush();
+        };
+        if (session.persistent())
+        {
+            // The subscriptions survive a restart once SUBACK says they exist.
+            broker.log().append(new LogRecord.Barrier(), new SessionLog.Completion()
+            {
+                @Override
+                public void stored()
+                {
+                    channel.eventLoop().execute(answer);
+                }
+
+                @Override
+                public void failed(final String why)
+                {
+                    channel.eventLoop().execute(() ->
+                    {
+                        java.util.Arrays.fill(codes, Packets.UNSPECIFIED_ERROR & 0xFF);
+                        retainedFor.clear();
+                        notStored(why);
+                        answer.run();
+                    });
+                }
+            });
         }
-        scheduleFlush();
+        else
+        {
+            answer.run();
+        }
+    }
+
+    /**
+     * The session log could not store what a client sent: MQTT 5 clients are told so in the
+     * acknowledgement (0x80); MQTT 3 has no way to say it, so the connection is closed.
+     */
+    private void notStored(final String why)
+    {
+        LOG.warn("{}: the session log could not store a packet: {}", clientId, why);
+        if (version != MQTT_5 && state != State.CLOSED)
+        {
+            close("the session log could not store a packet: " + why);
+        }
     }
 
     private int refusedSubscription(final byte reasonCode)
