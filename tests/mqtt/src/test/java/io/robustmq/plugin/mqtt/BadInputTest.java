@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -176,6 +177,65 @@ class BadInputTest
             assertEquals(7, in.read());
             assertEquals(0x80, in.read(), "the bad filter fails");
             assertEquals(1, in.read(), "the good one is granted");
+        }
+    }
+
+    @Test
+    void aTopicNameThatIsNotUtf8IsMalformedAndTheMessageIsNotRouted() throws Exception
+    {
+        final ByteArrayOutputStream watcherSubscribe = new ByteArrayOutputStream();
+        watcherSubscribe.write(new byte[] {0, 1});
+        RawMqtt.string(watcherSubscribe, "#");
+        watcherSubscribe.write(0);
+        try (Socket watcher = connected(this, 4))
+        {
+            send(watcher, RawMqtt.packet(0x82, watcherSubscribe.toByteArray()));
+            final InputStream watching = watcher.getInputStream();
+            assertEquals(0x90, watching.read(), "SUBACK");
+            watching.readNBytes(4);
+            // 0xC3 0x28: a lead byte followed by no continuation byte; then an overlong '/' (0xC0 0xAF); then U+0000.
+            final byte[][] badNames = {{'a', (byte)0xC3, 0x28}, {'a', (byte)0xC0, (byte)0xAF}, {'a', 0, 'b'}};
+            for (final byte[] name : badNames)
+            {
+                for (final int level : new int[] {5, 4})
+                {
+                    try (Socket socket = connected(this, level))
+                    {
+                        final ByteArrayOutputStream body = new ByteArrayOutputStream();
+                        body.write(new byte[] {0, (byte)name.length});
+                        body.write(name);
+                        if (level == 5)
+                        {
+                            body.write(0);
+                        }
+                        body.write("payload".getBytes(StandardCharsets.UTF_8));
+                        send(socket, RawMqtt.packet(0x30, body.toByteArray()));
+                        final byte[] rest = untilClosed(socket);
+                        if (level == 5)
+                        {
+                            assertEquals(0x81, disconnectReason(rest), "malformed packet");
+                        }
+                        else
+                        {
+                            assertEquals(0, rest.length, "MQTT 3: closed without a word");
+                        }
+                    }
+                }
+            }
+            // A well-formed name with characters beyond ASCII passes, and is the only message the watcher sees.
+            try (Socket socket = connected(this, 4))
+            {
+                final byte[] name = "température/é".getBytes(StandardCharsets.UTF_8);
+                final ByteArrayOutputStream body = new ByteArrayOutputStream();
+                body.write(new byte[] {0, (byte)name.length});
+                body.write(name);
+                body.write('x');
+                send(socket, RawMqtt.packet(0x30, body.toByteArray()));
+            }
+            assertEquals(0x30, watching.read(), "a PUBLISH");
+            final int length = watching.read();
+            final byte[] publish = watching.readNBytes(length);
+            assertEquals("température/é", new String(publish, 2, publish.length - 3, StandardCharsets.UTF_8));
         }
     }
 
