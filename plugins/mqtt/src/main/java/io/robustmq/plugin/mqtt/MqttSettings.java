@@ -35,6 +35,9 @@ import io.robustmq.plugin.api.PluginConfig;
  * @param checkpointBytes      a checkpoint of the session log is written once this many bytes were
  *                             logged since the last.
  * @param checkpointIntervalSeconds and at least this often while anything is logged.
+ * @param publisherPauseMaxMs  a publisher whose subscriber has fallen behind stops being read until
+ *                             it catches up, but at most this long; 0: publishers are never paused,
+ *                             and messages beyond a full queue are dropped.
  */
 public record MqttSettings(
     int maxPacketBytes,
@@ -55,7 +58,8 @@ public record MqttSettings(
     boolean certificateAsUsername,
     boolean persistence,
     long checkpointBytes,
-    int checkpointIntervalSeconds)
+    int checkpointIntervalSeconds,
+    long publisherPauseMaxMs)
 {
     /**
      * Who may connect without a user name.
@@ -108,6 +112,7 @@ public record MqttSettings(
             config.getBoolean("certificate_as_username", false),
             config.getBoolean("persistence", true),
             config.getLong("checkpoint_bytes", 64L * 1024 * 1024, 1024, Long.MAX_VALUE),
-            config.getInt("checkpoint_interval_s", 3600, 1, 7 * 86_400));
+            config.getInt("checkpoint_interval_s", 3600, 1, 7 * 86_400),
+            config.getLong("publisher_pause_max_ms", 1000, 0, 60_000));
     }
 }

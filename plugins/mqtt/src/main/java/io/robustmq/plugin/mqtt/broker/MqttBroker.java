@@ -120,7 +120,7 @@ public final class MqttBroker implements SessionLog.StateSource
      */
     public void publish(final Message message)
     {
-        publish(message, null, false);
+        publish(message, null, false, null);
     }
 
     /**
@@ -132,8 +132,10 @@ public final class MqttBroker implements SessionLog.StateSource
      * @param stored   told when the message is stored, or that it cannot be; or null.
      * @param barrier  whether {@code stored} must wait for the log even if the message itself is not
      *                 logged (for records its publisher's session logged before it).
+     * @param flow     the publisher's connection, told of subscribers that have fallen behind; or null.
      */
-    public void publish(final Message message, final SessionLog.Completion stored, final boolean barrier)
+    public void publish(final Message message, final SessionLog.Completion stored, final boolean barrier,
+        final PublisherFlow flow)
     {
         final SessionLog sessionLog = log;
         final boolean setsRetained = message.retain() && settings.retainAvailable();
@@ -150,7 +152,7 @@ public final class MqttBroker implements SessionLog.StateSource
                 {
                     retained.retain(routed);
                 }
-                routes.offerAll();
+                routes.offerAll(flow);
                 if (stored != null)
                 {
                     if (barrier && sessionLog != null)
@@ -179,7 +181,7 @@ public final class MqttBroker implements SessionLog.StateSource
                         sessionLog.append(new LogRecord.Barrier(), stored);
                     }
                 }
-                routes.offerAll();
+                routes.offerAll(flow);
             }
             finally
             {

@@ -71,12 +71,18 @@ final class Routes
 
     /**
      * Offer each delivery to its session.
+     *
+     * @param publisher told of each subscriber whose client has fallen behind; or null.
      */
-    void offerAll()
+    void offerAll(final PublisherFlow publisher)
     {
         for (int i = 0; i < sessions.size(); i++)
         {
-            sessions.get(i).offer(deliveries.get(i));
+            final Session session = sessions.get(i);
+            if (session.offer(deliveries.get(i)) && publisher != null)
+            {
+                publisher.subscriberBehind(session);
+            }
         }
     }
 

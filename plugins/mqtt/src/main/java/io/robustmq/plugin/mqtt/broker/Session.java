@@ -31,6 +31,8 @@ public final class Session
     private final MqttBroker broker;
     private final SessionLog log;
     private final int maxQueued;
+    private final int highWater;
+    private final int lowWater;
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
 
     private Link link;
@@ -48,6 +50,7 @@ public final class Session
     private ScheduledFuture<?> pendingWill;
     private boolean ended;
     private long leftAtMillis;
+    private List<Runnable> catchUpWaiters;
 
     /**
      * @param clientId the client's id.
@@ -60,6 +63,8 @@ public final class Session
         this.broker = broker;
         this.log = broker.log();
         this.maxQueued = broker.settings().maxQueuedMessages();
+        this.highWater = Math.max(1, maxQueued / 2);
+        this.lowWater = maxQueued / 4;
     }
 
     public String clientId()
@@ -119,6 +124,7 @@ public final class Session
         queued.clear();
         unacknowledged.clear();
         released.clear();
+        wakeCaughtUpWaiters();
     }
 
     public synchronized long expirySeconds()
@@ -272,6 +278,7 @@ public final class Session
     {
         final Link previous = link;
         link = null;
+        wakeCaughtUpWaiters();
         return previous;
     }
 
@@ -293,6 +300,7 @@ public final class Session
             }
             link = null;
             leftAtMillis = broker.now();
+            wakeCaughtUpWaiters();
             for (final Iterator<Delivery> it = unacknowledged.values().iterator(); it.hasNext(); )
             {
                 final Delivery delivery = it.next();
@@ -327,11 +335,11 @@ public final class Session
      *
      * @param delivery the delivery.
      */
-    public synchronized void offer(final Delivery delivery)
+    public synchronized boolean offer(final Delivery delivery)
     {
         if (ended)
         {
-            return;
+            return false;
         }
         if (delivery.qos() == 0)
         {
@@ -341,18 +349,19 @@ public final class Session
                 {
                     link.publish(delivery, 0, false);
                 }
-                return;
+                return false;
             }
             if (link == null)
             {
-                return;
+                return false;
             }
         }
         if (link != null && queued.isEmpty() && inFlight() < window)
         {
             send(delivery);
+            return false;
         }
-        else if (queued.size() < maxQueued)
+        if (queued.size() < maxQueued)
         {
             queued.add(delivery);
         }
@@ -361,6 +370,42 @@ public final class Session
             dropped++;
             broker.stats().dropped();
             done(delivery);
+        }
+        return link != null && queued.size() >= highWater;
+    }
+
+    /**
+     * Be told once this session's client has caught up: its queue is down to a quarter of
+     * {@code max_queued_messages}, or the client has gone (a session whose client is away takes
+     * messages up to its limit and drops the rest; it does not slow publishers down).
+     *
+     * @param task run once, on whichever thread sees it first (possibly this one, at once); must
+     *             not block.
+     */
+    public void whenCaughtUp(final Runnable task)
+    {
+        synchronized (this)
+        {
+            if (link != null && !ended && queued.size() > lowWater)
+            {
+                if (catchUpWaiters == null)
+                {
+                    catchUpWaiters = new ArrayList<>();
+                }
+                catchUpWaiters.add(task);
+                return;
+            }
+        }
+        task.run();
+    }
+
+    private void wakeCaughtUpWaiters()
+    {
+        if (catchUpWaiters != null && (link == null || ended || queued.size() <= lowWater))
+        {
+            final List<Runnable> waiters = catchUpWaiters;
+            catchUpWaiters = null;
+            waiters.forEach(Runnable::run);
         }
     }
 
@@ -396,6 +441,7 @@ public final class Session
         {
             send(queued.poll());
         }
+        wakeCaughtUpWaiters();
     }
 
     private int allocatePacketId()

@@ -31,6 +31,7 @@ import io.robustmq.plugin.mqtt.broker.Delivery;
 import io.robustmq.plugin.mqtt.broker.Link;
 import io.robustmq.plugin.mqtt.broker.Message;
 import io.robustmq.plugin.mqtt.broker.MqttBroker;
+import io.robustmq.plugin.mqtt.broker.PublisherFlow;
 import io.robustmq.plugin.mqtt.broker.Session;
 import io.robustmq.plugin.mqtt.broker.Subscription;
 import io.robustmq.plugin.mqtt.persistence.LogRecord;
@@ -55,7 +56,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Threading: packets arrive on the channel's event loop. Deliveries are written by the session
  * from any thread; they are flushed once per turn of the event loop, not once per message.
  */
-public final class MqttConnection extends ChannelInboundHandlerAdapter implements Link
+public final class MqttConnection extends ChannelInboundHandlerAdapter implements Link, PublisherFlow
 {
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
     private static final int MQTT_5 = 5;
@@ -81,6 +82,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private final Runnable flush = this::flushNow;
     private PublishAcks acks;
+    /** Subscribers this connection waits on before it reads from its client again. */
+    private int waitingOn;
+    /** Packets read while waiting, handled in order once it is over. */
+    private final java.util.ArrayDeque<MqttMessage> deferred = new java.util.ArrayDeque<>();
 
     private ChannelHandlerContext ctx;
     private Channel channel;
@@ -124,6 +129,29 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             io.netty.util.ReferenceCountUtil.release(msg);
             return;
         }
+        if ((waitingOn > 0 || !deferred.isEmpty()) && deferrable(packet))
+        {
+            // Paused for a subscriber that fell behind: what the last read brought waits too, in order.
+            deferred.add(packet);
+            return;
+        }
+        handle(ctx, packet);
+    }
+
+    /**
+     * @return false for the acknowledgements of deliveries and pings, which are taken even while
+     * the connection waits for a subscriber (its own deliveries must go on draining).
+     */
+    private static boolean deferrable(final MqttMessage packet)
+    {
+        final MqttMessageType type = packet.fixedHeader() == null ? null : packet.fixedHeader().messageType();
+        return type != MqttMessageType.PUBACK && type != MqttMessageType.PUBREC && type != MqttMessageType.PUBCOMP &&
+            type != MqttMessageType.PINGREQ;
+    }
+
+    private void handle(final ChannelHandlerContext ctx, final MqttMessage packet)
+    {
+        final Object msg = packet;
         try
         {
             if (state == State.CLOSED)
@@ -548,8 +576,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             clientId);
         switch (qos)
         {
-            case 0 -> broker.publish(message);
-            case 1 -> broker.publish(message, acks.expect(MqttMessageType.PUBACK, packetId), false);
+            case 0 -> broker.publish(message, null, false, this);
+            case 1 -> broker.publish(message, acks.expect(MqttMessageType.PUBACK, packetId), false, this);
             default ->
             {
                 final int outcome = session.receivedQos2(packetId, settings.receiveMaximum());
@@ -563,7 +591,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 if (outcome > 0)
                 {
                     // The session logged the packet id (if it is persistent): the PUBREC waits for that too.
-                    broker.publish(message, answer, session.persistent());
+                    broker.publish(message, answer, session.persistent(), this);
                 }
                 else if (session.persistent())
                 {
@@ -791,6 +819,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void channelInactive(final ChannelHandlerContext ctx)
     {
+        deferred.forEach(io.netty.util.ReferenceCountUtil::release);
+        deferred.clear();
         state = State.CLOSED;
         if (session != null)
         {
@@ -934,6 +964,48 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         LOG.debug("{} ({}): closing, {}", clientId, channel.remoteAddress(), why);
         state = State.CLOSED;
         channel.close();
+    }
+
+    // ------------------------------------------------------------------ PublisherFlow: back-pressure
+
+    @Override
+    public void subscriberBehind(final Session subscriber)
+    {
+        final long maxPause = settings.publisherPauseMaxMs();
+        if (subscriber == session || maxPause == 0 || state == State.CLOSED)
+        {
+            // Its own session: it must go on reading to take its own acknowledgements.
+            return;
+        }
+        waitingOn++;
+        channel.config().setAutoRead(false);
+        final java.util.concurrent.atomic.AtomicBoolean resumed = new java.util.concurrent.atomic.AtomicBoolean();
+        final Runnable resume = () ->
+        {
+            if (resumed.compareAndSet(false, true))
+            {
+                channel.eventLoop().execute(this::subscriberCaughtUp);
+            }
+        };
+        // Bounded: two clients publishing to each other, both behind, would otherwise wait on each other for ever.
+        channel.eventLoop().schedule(resume, maxPause, TimeUnit.MILLISECONDS);
+        subscriber.whenCaughtUp(resume);
+    }
+
+    private void subscriberCaughtUp()
+    {
+        if (--waitingOn > 0)
+        {
+            return;
+        }
+        while (waitingOn == 0 && !deferred.isEmpty())
+        {
+            handle(channel.pipeline().context(this), deferred.poll());
+        }
+        if (waitingOn == 0 && state != State.CLOSED)
+        {
+            channel.config().setAutoRead(true);
+        }
     }
 
     // ------------------------------------------------------------------ Link: deliveries to the client
