@@ -15,6 +15,12 @@ public interface Link
     boolean fits(Delivery delivery);
 
     /**
+     * @return false while the connection takes no more deliveries (its client reads slower than it
+     * is sent to): the session keeps them until {@link Session#linkWritable} says it does again.
+     */
+    boolean writable();
+
+    /**
      * Write a PUBLISH.
      *
      * @param delivery what to send.

@@ -343,7 +343,7 @@ public final class Session
         }
         if (delivery.qos() == 0)
         {
-            if (link != null && queued.isEmpty())
+            if (link != null && queued.isEmpty() && link.writable())
             {
                 if (link.fits(delivery))
                 {
@@ -356,7 +356,7 @@ public final class Session
                 return false;
             }
         }
-        if (link != null && queued.isEmpty() && inFlight() < window)
+        if (link != null && queued.isEmpty() && inFlight() < window && link.writable())
         {
             send(delivery);
             return false;
@@ -372,6 +372,19 @@ public final class Session
             done(delivery);
         }
         return link != null && queued.size() >= highWater;
+    }
+
+    /**
+     * The connection takes deliveries again: send what waited.
+     *
+     * @param which the connection.
+     */
+    public synchronized void linkWritable(final Link which)
+    {
+        if (link == which)
+        {
+            drain();
+        }
     }
 
     /**
@@ -437,7 +450,8 @@ public final class Session
 
     private void drain()
     {
-        while (link != null && !queued.isEmpty() && (queued.peek().qos() == 0 || inFlight() < window))
+        while (link != null && !queued.isEmpty() && (queued.peek().qos() == 0 || inFlight() < window) &&
+            link.writable())
         {
             send(queued.poll());
         }

@@ -117,7 +117,14 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     {
         this.ctx = ctx;
         this.channel = ctx.channel();
-        this.outbound = new Outbound(channel);
+        this.outbound = new Outbound(channel, () ->
+        {
+            final Session attached = session;
+            if (attached != null)
+            {
+                attached.linkWritable(this);
+            }
+        });
         this.acks = new PublishAcks(channel, this::scheduleFlush, this::notStored);
     }
 
@@ -819,6 +826,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void channelInactive(final ChannelHandlerContext ctx)
     {
+        outbound.close();
         deferred.forEach(io.netty.util.ReferenceCountUtil::release);
         deferred.clear();
         state = State.CLOSED;
@@ -1014,6 +1022,19 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     public boolean fits(final Delivery delivery)
     {
         return outbound.fits(delivery);
+    }
+
+    @Override
+    public boolean writable()
+    {
+        return outbound.writable();
+    }
+
+    @Override
+    public void channelWritabilityChanged(final ChannelHandlerContext ctx)
+    {
+        outbound.writabilityChanged();
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override

@@ -1,49 +1,60 @@
 package io.robustmq.plugin.mqtt.connection;
 
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.mqtt.MqttFixedHeader;
-import io.netty.handler.codec.mqtt.MqttMessage;
-import io.netty.handler.codec.mqtt.MqttMessageType;
-import io.netty.handler.codec.mqtt.MqttProperties;
-import io.netty.handler.codec.mqtt.MqttPublishMessage;
-import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
-import io.netty.handler.codec.mqtt.MqttQoS;
 import io.robustmq.plugin.mqtt.MqttSettings;
 import io.robustmq.plugin.mqtt.broker.Delivery;
 import io.robustmq.plugin.mqtt.broker.Message;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * What a session sends one connection (PUBLISH and PUBREL), from any thread: each packet is built
- * for the client's version and limits (its Maximum Packet Size, topic aliases it accepts), queued,
- * and written by the connection's event loop, which drains the queue and flushes once. Writing
- * straight from another thread would queue one task per packet, and a flush queued before a write
- * would leave that write unflushed.
+ * What a session sends one connection (PUBLISH and PUBREL), from any thread: each packet is
+ * encoded for the client's version and limits (its Maximum Packet Size, topic aliases it accepts)
+ * straight into one pending buffer, which the connection's event loop hands to the channel and
+ * flushes once per turn. No object is made per packet; writing from another thread would queue a
+ * task per packet, and a flush queued before a write would leave that write unflushed.
+ * <p>
+ * <b>Flow.</b> While the pending bytes exceed {@link #PENDING_HIGH_WATER_BYTES}, or the channel is
+ * not writable (its client reads slower than it is sent to), the connection is {@link #writable() not
+ * writable}: the session keeps further deliveries in its own queue, which is what slows publishers
+ * down (back-pressure) or, for a client away, what {@code max_queued_messages} bounds. Once the
+ * channel takes bytes again, the connection is told ({@code onWritable}) and the session goes on.
  * <p>
  * Threading: {@link #publish} and {@link #release} are called with the session's lock held, which
- * also guards the alias table; the queue is drained on the event loop.
+ * also guards the alias table; the pending buffer has a lock of its own, taken briefly by them and
+ * by the event loop.
  */
 final class Outbound
 {
+    /** Pending bytes above which the connection takes no more deliveries until the channel has them. */
+    static final int PENDING_HIGH_WATER_BYTES = 256 * 1024;
+
+    private static final int PUBREL = 0x62;
+
     private final Channel channel;
-    private final Queue<MqttMessage> queued = new ConcurrentLinkedQueue<>();
+    private final Runnable onWritable;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drain = this::drain;
+    private final Object pendingLock = new Object();
+    private ByteBuf pending;
+    private volatile boolean full;
+    private volatile boolean closed;
     private volatile boolean mqtt5;
     private volatile int clientMaxPacketBytes = MqttSettings.PROTOCOL_MAX_PACKET_BYTES;
     private volatile int clientTopicAliasMaximum;
     private Map<String, Integer> aliases;
 
-    Outbound(final Channel channel)
+    /**
+     * @param channel    the connection's channel.
+     * @param onWritable run on the event loop when the connection takes deliveries again.
+     */
+    Outbound(final Channel channel, final Runnable onWritable)
     {
         this.channel = channel;
+        this.onWritable = onWritable;
     }
 
     /**
@@ -66,42 +77,90 @@ final class Outbound
     boolean fits(final Delivery delivery)
     {
         final Message message = delivery.message();
-        final long remaining = 2L + ByteBufUtil.utf8Bytes(message.topic()) + 2 + message.payload().length +
-            (mqtt5 ? MessageProperties.encodedLength(message.properties()) + 16 : 0);
-        return 5 + remaining <= clientMaxPacketBytes;
+        final long expiry = message.expiresAtMillis() == 0 ? -1 : Integer.MAX_VALUE;
+        return PublishEncoder.packetSize(message, delivery.qos(), mqtt5, true, expiry, delivery.subscriptionId(), 0) <=
+            clientMaxPacketBytes;
+    }
+
+    /**
+     * @return false while the connection takes no more deliveries (see the class comment).
+     */
+    boolean writable()
+    {
+        return !full;
     }
 
     void publish(final Delivery delivery, final int packetId, final boolean duplicate, final long nowMillis)
     {
         final Message message = delivery.message();
-        MqttProperties properties;
-        String topic = message.topic();
+        int alias = 0;
+        boolean withTopic = true;
+        long expiry = -1;
         if (mqtt5)
         {
-            properties = MessageProperties.delivered(message, delivery.subscriptionId(), nowMillis);
-            final int alias = alias(topic);
-            if (alias != 0)
-            {
-                if (alias < 0)
-                {
-                    topic = "";
-                }
-                properties = MessageProperties.withTopicAlias(properties, Math.abs(alias));
-            }
+            expiry = message.remainingExpirySeconds(nowMillis);
+            final int known = alias(message.topic());
+            withTopic = known >= 0;
+            alias = Math.abs(known);
         }
-        else
+        synchronized (pendingLock)
         {
-            properties = MqttProperties.NO_PROPERTIES;
+            if (closed)
+            {
+                return;
+            }
+            if (pending == null)
+            {
+                pending = channel.alloc().buffer(PublishEncoder.packetSize(message, delivery.qos(), mqtt5, withTopic,
+                    expiry, delivery.subscriptionId(), alias));
+            }
+            PublishEncoder.encode(pending, message, delivery.qos(), delivery.retain(), duplicate, packetId, mqtt5,
+                withTopic, expiry, delivery.subscriptionId(), alias);
+            updateFull();
         }
-        send(new MqttPublishMessage(
-            new MqttFixedHeader(MqttMessageType.PUBLISH, duplicate, MqttQoS.valueOf(delivery.qos()), delivery.retain(), 0),
-            new MqttPublishVariableHeader(topic, packetId, properties),
-            Unpooled.wrappedBuffer(message.payload())));
+        scheduleDrain();
     }
 
     void release(final int packetId)
     {
-        send(Packets.pubReply(MqttMessageType.PUBREL, packetId, Packets.SUCCESS));
+        synchronized (pendingLock)
+        {
+            if (closed)
+            {
+                return;
+            }
+            if (pending == null)
+            {
+                pending = channel.alloc().buffer(4);
+            }
+            pending.writeByte(PUBREL).writeByte(2).writeShort(packetId);
+            updateFull();
+        }
+        scheduleDrain();
+    }
+
+    /**
+     * The channel's writability changed: hand it what is pending if it takes bytes again.
+     */
+    void writabilityChanged()
+    {
+        drain();
+    }
+
+    /**
+     * The connection closed: let the pending bytes go; nothing more is taken.
+     */
+    void close()
+    {
+        synchronized (pendingLock)
+        {
+            closed = true;
+            if (pending != null)
+            {
+                pending.release();
+                pending = null;
+            }
+        }
     }
 
     /**
@@ -134,9 +193,13 @@ final class Outbound
         return alias;
     }
 
-    private void send(final MqttMessage packet)
+    private void updateFull()
     {
-        queued.add(packet);
+        full = (pending != null && pending.readableBytes() > PENDING_HIGH_WATER_BYTES) || !channel.isWritable();
+    }
+
+    private void scheduleDrain()
+    {
         if (drainScheduled.compareAndSet(false, true))
         {
             channel.eventLoop().execute(drain);
@@ -146,16 +209,32 @@ final class Outbound
     private void drain()
     {
         drainScheduled.set(false);
-        MqttMessage packet;
-        boolean wrote = false;
-        while ((packet = queued.poll()) != null)
+        final ByteBuf batch;
+        final boolean wasFull;
+        synchronized (pendingLock)
         {
-            channel.write(packet);
-            wrote = true;
+            wasFull = full;
+            if (!channel.isWritable())
+            {
+                // Kept until the channel takes bytes again (channelWritabilityChanged).
+                full = true;
+                return;
+            }
+            batch = pending;
+            pending = null;
         }
-        if (wrote)
+        if (batch != null)
         {
-            channel.flush();
+            channel.writeAndFlush(batch, channel.voidPromise());
+        }
+        synchronized (pendingLock)
+        {
+            updateFull();
+            if (wasFull && !full)
+            {
+                // Outside the lock: the session takes its own lock and may publish again.
+                channel.eventLoop().execute(onWritable);
+            }
         }
     }
 }
