@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -236,6 +237,57 @@ class BadInputTest
             final int length = watching.read();
             final byte[] publish = watching.readNBytes(length);
             assertEquals("température/é", new String(publish, 2, publish.length - 3, StandardCharsets.UTF_8));
+        }
+    }
+
+    /** An acknowledgement's first byte, packet id and reason code (MQTT 5; its properties, if any, skipped). */
+    private static byte[] reply(final InputStream in) throws IOException
+    {
+        final int first = in.read();
+        final byte[] rest = in.readNBytes(in.read());
+        return new byte[] {(byte)first, rest[0], rest[1], rest.length > 2 ? rest[2] : 0};
+    }
+
+    @Test
+    void packetIdMisuseGetsTheSpecsAnswers() throws IOException
+    {
+        try (Socket socket = connected(this, 5))
+        {
+            final InputStream in = socket.getInputStream();
+            // PUBREL and PUBREC for packet ids the broker never used: 0x92 Packet Identifier not found.
+            send(socket, RawMqtt.packet(0x62, new byte[] {0x12, 0x34}));
+            assertArrayEquals(new byte[] {0x70, 0x12, 0x34, (byte)0x92}, reply(in), "PUBCOMP 0x92");
+            send(socket, RawMqtt.packet(0x50, new byte[] {0x12, 0x35}));
+            assertArrayEquals(new byte[] {0x62, 0x12, 0x35, (byte)0x92}, reply(in), "PUBREL 0x92");
+            // A PUBACK for an unknown id is ignored: the connection goes on (a PINGREQ is answered).
+            send(socket, RawMqtt.packet(0x40, new byte[] {0x12, 0x36}));
+            send(socket, RawMqtt.packet(0xC0, new byte[0]));
+            assertArrayEquals(new byte[] {(byte)0xD0, 0}, in.readNBytes(2), "PINGRESP");
+        }
+        for (final int level : new int[] {5, 4})
+        {
+            // A QoS 1 PUBLISH with packet id 0 (MQTT-2.2.1-3: a non-zero id): malformed.
+            try (Socket socket = connected(this, level))
+            {
+                final ByteArrayOutputStream body = new ByteArrayOutputStream();
+                RawMqtt.string(body, "ids/zero");
+                body.write(new byte[] {0, 0});
+                if (level == 5)
+                {
+                    body.write(0);
+                }
+                send(socket, RawMqtt.packet(0x32, body.toByteArray()));
+                final byte[] rest = untilClosed(socket);
+                if (level == 5)
+                {
+                    final int reason = disconnectReason(rest);
+                    assertTrue(reason == 0x81 || reason == 0x82, "malformed or protocol error: " + reason);
+                }
+                else
+                {
+                    assertEquals(0, rest.length, "MQTT 3: closed without a word");
+                }
+            }
         }
     }
 

@@ -199,14 +199,17 @@ public final class MqttBroker implements SessionLog.StateSource
      *
      * @param delivery the delivery.
      * @param except   the session that had it.
+     * @return false if the group has no other member to take it.
      */
-    void redeliver(final Delivery delivery, final Session except)
+    boolean redeliver(final Delivery delivery, final Session except)
     {
         final ShareGroup.Redelivery next = delivery.shareGroup().redeliver(delivery.message(), except);
-        if (next != null)
+        if (next == null)
         {
-            offerLogged(next.session(), next.delivery());
+            return false;
         }
+        offerLogged(next.session(), next.delivery());
+        return true;
     }
 
     /**
@@ -256,6 +259,15 @@ public final class MqttBroker implements SessionLog.StateSource
     }
 
     @Override
+    public void announce(final Consumer<LogRecord> sink)
+    {
+        for (final Session session : sessions.values())
+        {
+            session.announce(sink);
+        }
+    }
+
+    @Override
     public void capture(final Consumer<LogRecord> sink)
     {
         for (final Session session : sessions.values())
@@ -294,6 +306,11 @@ public final class MqttBroker implements SessionLog.StateSource
                 return existing;
             }
             discarded[0] = existing;
+            if (existing != null)
+            {
+                // Ended (and logged so) before the new session can log anything under the same client id.
+                existing.end();
+            }
             return new Session(id, this);
         });
         Link replaced = null;
@@ -355,7 +372,19 @@ public final class MqttBroker implements SessionLog.StateSource
      */
     public void end(final Session session)
     {
-        if (sessions.remove(session.clientId(), session))
+        final boolean[] removed = new boolean[1];
+        sessions.computeIfPresent(session.clientId(), (id, existing) ->
+        {
+            if (existing != session)
+            {
+                return existing;
+            }
+            // Logged ended before a new session of the client can log anything.
+            session.end();
+            removed[0] = true;
+            return null;
+        });
+        if (removed[0])
         {
             clear(session);
         }

@@ -118,6 +118,9 @@ public final class Session
         {
             log.append(new LogRecord.SessionEnded(clientId));
         }
+        // Nothing more is logged of it: a new session of the same client id may be logging already.
+        persistent = false;
+        journaled = false;
         ended = true;
         cancel(expiry);
         cancel(pendingWill);
@@ -140,11 +143,20 @@ public final class Session
      */
     public synchronized void expirySeconds(final long seconds)
     {
+        if (ended)
+        {
+            return;
+        }
         this.expirySeconds = seconds;
         this.persistent = log != null && seconds > 0;
-        if (persistent || journaled)
+        if (persistent && !journaled)
         {
-            journaled |= persistent;
+            // It outlives its connection from now on: log all it already holds.
+            journaled = true;
+            capture(log::append);
+        }
+        else if (journaled)
+        {
             log.append(new LogRecord.SessionOpened(clientId, seconds));
         }
     }
@@ -253,6 +265,11 @@ public final class Session
         final Link previous = link;
         link = newLink;
         window = receiveWindow;
+        if (journaled && !ended)
+        {
+            // Connected again: a restart must not expire it from when it last left.
+            log.append(new LogRecord.SessionOpened(clientId, expirySeconds));
+        }
         cancel(expiry);
         cancel(pendingWill);
         expiry = null;
@@ -304,27 +321,38 @@ public final class Session
             for (final Iterator<Delivery> it = unacknowledged.values().iterator(); it.hasNext(); )
             {
                 final Delivery delivery = it.next();
-                if (delivery.shareGroup() != null && !ended)
+                if (delivery.shareGroup() != null && !ended && delivery.shareGroup().hasMemberOtherThan(this))
                 {
                     shared.add(delivery);
                     it.remove();
-                    done(delivery);
                 }
             }
             for (final Iterator<Delivery> it = queued.iterator(); it.hasNext(); )
             {
                 final Delivery delivery = it.next();
-                if (delivery.shareGroup() != null)
+                if (delivery.shareGroup() != null && delivery.shareGroup().hasMemberOtherThan(this))
                 {
                     shared.add(delivery);
                     it.remove();
-                    done(delivery);
                 }
             }
         }
         for (final Delivery delivery : shared)
         {
-            broker.redeliver(delivery, this);
+            // The next member's record is logged before this session lets the message go: a crash
+            // between the two leaves it owed twice, never not at all.
+            final boolean moved = broker.redeliver(delivery, this);
+            synchronized (this)
+            {
+                if (moved)
+                {
+                    done(delivery);
+                }
+                else
+                {
+                    queued.addFirst(delivery);
+                }
+            }
         }
         return true;
     }
@@ -501,9 +529,26 @@ public final class Session
         {
             unacknowledged.remove(packetId);
             released.put(packetId, delivery.message().id());
-            if (persistent && delivery.message().id() != 0)
+            if (persistent && delivery.message().id() != 0 && link != null)
             {
-                log.append(new LogRecord.Released(clientId, delivery.message().id(), packetId));
+                // PUBREL only once the log knows: after a restart the message must not be sent again.
+                final Link target = link;
+                log.append(new LogRecord.Released(clientId, delivery.message().id(), packetId),
+                    new SessionLog.Completion()
+                    {
+                        @Override
+                        public void stored()
+                        {
+                            target.release(packetId);
+                        }
+
+                        @Override
+                        public void failed(final String why)
+                        {
+                            // Not sent: the client sends PUBREC again, or gets PUBREL when it returns.
+                        }
+                    });
+                return true;
             }
         }
         else if (!released.containsKey(packetId))
@@ -585,6 +630,19 @@ public final class Session
      *
      * @param sink takes them.
      */
+    /**
+     * Hand a new generation of the log this session's first record, if it is logged.
+     *
+     * @param sink takes it.
+     */
+    synchronized void announce(final java.util.function.Consumer<LogRecord> sink)
+    {
+        if (journaled && !ended)
+        {
+            sink.accept(new LogRecord.SessionOpened(clientId, expirySeconds));
+        }
+    }
+
     synchronized void capture(final java.util.function.Consumer<LogRecord> sink)
     {
         if (!journaled || ended)
@@ -592,7 +650,7 @@ public final class Session
             return;
         }
         sink.accept(new LogRecord.SessionOpened(clientId, expirySeconds));
-        if (link == null)
+        if (link == null && leftAtMillis > 0)
         {
             sink.accept(new LogRecord.SessionLeft(clientId, expirySeconds, leftAtMillis));
         }

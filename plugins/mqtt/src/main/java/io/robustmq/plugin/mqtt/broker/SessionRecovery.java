@@ -180,20 +180,24 @@ public final class SessionRecovery implements Consumer<LogRecord>
         final long now = broker.now();
         retained.values().forEach(message -> broker.retained().retain(message));
         final List<Session> restored = new ArrayList<>();
+        // Every session's subscriptions first: a share group exists once all its members are back.
         for (final Map.Entry<String, Recovered> entry : sessions.entrySet())
         {
-            final Recovered recovered = entry.getValue();
             final Session session = broker.newSession(entry.getKey());
             restored.add(session);
-            final Map<Integer, Delivery> sent = new LinkedHashMap<>();
-            final List<Delivery> waiting = new ArrayList<>();
-            for (final LogRecord.Subscribed subscribed : recovered.subscriptions.values())
+            for (final LogRecord.Subscribed subscribed : entry.getValue().subscriptions.values())
             {
                 final SharedSubscription shared = SharedSubscription.parse(subscribed.fullFilter());
                 broker.subscribe(new Subscription(session, shared == null ? subscribed.fullFilter() : shared.filter(),
                     shared == null ? null : shared.group(), subscribed.qos(), subscribed.noLocal(),
                     subscribed.retainAsPublished(), subscribed.retainHandling(), subscribed.identifier()));
             }
+        }
+        for (final Session session : restored)
+        {
+            final Recovered recovered = sessions.get(session.clientId());
+            final Map<Integer, Delivery> sent = new LinkedHashMap<>();
+            final List<Delivery> waiting = new ArrayList<>();
             for (final Pending pending : recovered.pending.values())
             {
                 final Delivery delivery = new Delivery(pending.message, pending.recipient.qos(),

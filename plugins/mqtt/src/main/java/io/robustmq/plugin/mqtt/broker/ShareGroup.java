@@ -98,6 +98,22 @@ public final class ShareGroup implements Target
     }
 
     /**
+     * @param session a member.
+     * @return true if the group has another member.
+     */
+    boolean hasMemberOtherThan(final Session session)
+    {
+        for (final Subscription member : members)
+        {
+            if (member.session() != session)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * @param session  the member that takes a message.
      * @param delivery its delivery.
      */

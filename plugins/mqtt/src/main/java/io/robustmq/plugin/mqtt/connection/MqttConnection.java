@@ -622,9 +622,13 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private void pubrel(final int packetId)
     {
         final boolean known = session.releasedByClient(packetId);
-        channel.write(Packets.pubReply(MqttMessageType.PUBCOMP, packetId,
-            known ? Packets.SUCCESS : Packets.PACKET_ID_NOT_FOUND));
-        scheduleFlush();
+        if (known && session.persistent())
+        {
+            // PUBCOMP once the log knows the id is free: after a restart, a new message under it is routed.
+            broker.log().append(new LogRecord.Barrier(), acks.expect(MqttMessageType.PUBCOMP, packetId));
+            return;
+        }
+        acks.answer(MqttMessageType.PUBCOMP, packetId, known ? Packets.SUCCESS : Packets.PACKET_ID_NOT_FOUND);
     }
 
     // ------------------------------------------------------------------ acknowledgements of deliveries
@@ -791,9 +795,38 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         {
             codes[i] = broker.unsubscribe(session, filters.get(i)) ? Packets.SUCCESS : Packets.NO_SUBSCRIPTION_EXISTED;
         }
-        channel.write(Packets.unsubAck(unsubscribe.idAndPropertiesVariableHeader().messageId(),
-            version == MQTT_5 ? codes : null));
-        scheduleFlush();
+        final Runnable answer = () ->
+        {
+            channel.write(Packets.unsubAck(unsubscribe.idAndPropertiesVariableHeader().messageId(),
+                version == MQTT_5 ? codes : null));
+            scheduleFlush();
+        };
+        if (session.persistent())
+        {
+            // UNSUBACK once the log knows: a restart must not bring the subscriptions back.
+            broker.log().append(new LogRecord.Barrier(), new SessionLog.Completion()
+            {
+                @Override
+                public void stored()
+                {
+                    channel.eventLoop().execute(answer);
+                }
+
+                @Override
+                public void failed(final String why)
+                {
+                    channel.eventLoop().execute(() ->
+                    {
+                        notStored(why);
+                        answer.run();
+                    });
+                }
+            });
+        }
+        else
+        {
+            answer.run();
+        }
     }
 
     // ------------------------------------------------------------------ DISCONNECT and closing

@@ -11,21 +11,24 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * What a session sends one connection (PUBLISH and PUBREL), from any thread: each packet is
- * encoded for the client's version and limits (its Maximum Packet Size, topic aliases it accepts)
- * straight into one pending buffer, which the connection's event loop hands to the channel and
- * flushes once per turn. No object is made per packet; writing from another thread would queue a
- * task per packet, and a flush queued before a write would leave that write unflushed.
+ * What a session sends one connection (PUBLISH and PUBREL), from any thread: each delivery is
+ * noted in a ring (the message and a few numbers, no object per delivery), and the connection's
+ * event loop encodes what the ring holds for the client's version and limits (its Maximum Packet
+ * Size, topic aliases it accepts) straight into one buffer, hands it to the channel and flushes once
+ * per turn. Encoding on the subscriber's event loop spreads a fan-out's work over every event loop;
+ * writing from another thread would queue a task per packet, and a flush queued before a write
+ * would leave that write unflushed.
  * <p>
- * <b>Flow.</b> While the pending bytes exceed {@link #PENDING_HIGH_WATER_BYTES}, or the channel is
- * not writable (its client reads slower than it is sent to), the connection is {@link #writable() not
- * writable}: the session keeps further deliveries in its own queue, which is what slows publishers
- * down (back-pressure) or, for a client away, what {@code max_queued_messages} bounds. Once the
- * channel takes bytes again, the connection is told ({@code onWritable}) and the session goes on.
+ * <b>Flow.</b> While the deliveries noted and not yet handed to the channel exceed
+ * {@link #PENDING_HIGH_WATER_BYTES}, or the channel is not writable (its client reads slower than it
+ * is sent to), the connection is {@link #writable() not writable}: the session keeps further
+ * deliveries in its own queue, which is what slows publishers down (back-pressure) or, for a client
+ * away, what {@code max_queued_messages} bounds. Once the channel takes bytes again, the connection
+ * is told ({@code onWritable}) and the session goes on.
  * <p>
- * Threading: {@link #publish} and {@link #release} are called with the session's lock held, which
- * also guards the alias table; the pending buffer has a lock of its own, taken briefly by them and
- * by the event loop.
+ * Threading: {@link #publish} and {@link #release} are called with the session's lock held; the ring
+ * has a lock of its own, taken briefly by them and by the event loop, which swaps the ring for an
+ * empty one and encodes outside the lock. The alias table is the event loop's alone.
  */
 final class Outbound
 {
@@ -38,8 +41,12 @@ final class Outbound
     private final Runnable onWritable;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drain = this::drain;
-    private final Object pendingLock = new Object();
-    private ByteBuf pending;
+    private final Object ringLock = new Object();
+    /** Noted by the sessions; guarded by ringLock. */
+    private DeliveryRing noted = new DeliveryRing();
+    /** Being encoded by the event loop. */
+    private DeliveryRing encoding = new DeliveryRing();
+    private long notedBytes;
     private volatile boolean full;
     private volatile boolean closed;
     private volatile boolean mqtt5;
@@ -76,10 +83,13 @@ final class Outbound
      */
     boolean fits(final Delivery delivery)
     {
-        final Message message = delivery.message();
+        return packetSize(delivery.message(), delivery.qos(), delivery.subscriptionId()) <= clientMaxPacketBytes;
+    }
+
+    private int packetSize(final Message message, final int qos, final int subscriptionId)
+    {
         final long expiry = message.expiresAtMillis() == 0 ? -1 : Integer.MAX_VALUE;
-        return PublishEncoder.packetSize(message, delivery.qos(), mqtt5, true, expiry, delivery.subscriptionId(), 0) <=
-            clientMaxPacketBytes;
+        return PublishEncoder.packetSize(message, qos, mqtt5, true, expiry, subscriptionId, mqtt5 ? 1 : 0);
     }
 
     /**
@@ -92,30 +102,16 @@ final class Outbound
 
     void publish(final Delivery delivery, final int packetId, final boolean duplicate, final long nowMillis)
     {
-        final Message message = delivery.message();
-        int alias = 0;
-        boolean withTopic = true;
-        long expiry = -1;
-        if (mqtt5)
-        {
-            expiry = message.remainingExpirySeconds(nowMillis);
-            final int known = alias(message.topic());
-            withTopic = known >= 0;
-            alias = Math.abs(known);
-        }
-        synchronized (pendingLock)
+        final int size = packetSize(delivery.message(), delivery.qos(), delivery.subscriptionId());
+        synchronized (ringLock)
         {
             if (closed)
             {
                 return;
             }
-            if (pending == null)
-            {
-                pending = channel.alloc().buffer(PublishEncoder.packetSize(message, delivery.qos(), mqtt5, withTopic,
-                    expiry, delivery.subscriptionId(), alias));
-            }
-            PublishEncoder.encode(pending, message, delivery.qos(), delivery.retain(), duplicate, packetId, mqtt5,
-                withTopic, expiry, delivery.subscriptionId(), alias);
+            noted.add(delivery.message(), DeliveryRing.publish(delivery.qos(), delivery.retain(), duplicate, packetId,
+                delivery.subscriptionId()));
+            notedBytes += size;
             updateFull();
         }
         scheduleDrain();
@@ -123,24 +119,21 @@ final class Outbound
 
     void release(final int packetId)
     {
-        synchronized (pendingLock)
+        synchronized (ringLock)
         {
             if (closed)
             {
                 return;
             }
-            if (pending == null)
-            {
-                pending = channel.alloc().buffer(4);
-            }
-            pending.writeByte(PUBREL).writeByte(2).writeShort(packetId);
+            noted.add(null, DeliveryRing.release(packetId));
+            notedBytes += 4;
             updateFull();
         }
         scheduleDrain();
     }
 
     /**
-     * The channel's writability changed: hand it what is pending if it takes bytes again.
+     * The channel's writability changed: hand it what is noted if it takes bytes again.
      */
     void writabilityChanged()
     {
@@ -148,18 +141,15 @@ final class Outbound
     }
 
     /**
-     * The connection closed: let the pending bytes go; nothing more is taken.
+     * The connection closed: forget what was noted; nothing more is taken.
      */
     void close()
     {
-        synchronized (pendingLock)
+        synchronized (ringLock)
         {
             closed = true;
-            if (pending != null)
-            {
-                pending.release();
-                pending = null;
-            }
+            noted.clear();
+            notedBytes = 0;
         }
     }
 
@@ -195,7 +185,7 @@ final class Outbound
 
     private void updateFull()
     {
-        full = (pending != null && pending.readableBytes() > PENDING_HIGH_WATER_BYTES) || !channel.isWritable();
+        full = notedBytes > PENDING_HIGH_WATER_BYTES || !channel.isWritable();
     }
 
     private void scheduleDrain()
@@ -209,30 +199,60 @@ final class Outbound
     private void drain()
     {
         drainScheduled.set(false);
-        final ByteBuf batch;
         final boolean wasFull;
-        synchronized (pendingLock)
+        final long bytes;
+        synchronized (ringLock)
         {
             wasFull = full;
-            if (!channel.isWritable())
+            if (!channel.isWritable() || noted.isEmpty())
             {
                 // Kept until the channel takes bytes again (channelWritabilityChanged).
-                full = true;
+                updateFull();
+                if (wasFull && !full)
+                {
+                    channel.eventLoop().execute(onWritable);
+                }
                 return;
             }
-            batch = pending;
-            pending = null;
+            final DeliveryRing swapped = noted;
+            noted = encoding;
+            encoding = swapped;
+            bytes = notedBytes;
+            notedBytes = 0;
         }
-        if (batch != null)
+        final ByteBuf batch = channel.alloc().buffer((int)Math.min(bytes, Integer.MAX_VALUE - 8));
+        final boolean isMqtt5 = mqtt5;
+        final long now = System.currentTimeMillis();
+        for (int i = 0; i < encoding.size(); i++)
         {
-            channel.writeAndFlush(batch, channel.voidPromise());
+            final Message message = encoding.message(i);
+            final long entry = encoding.entry(i);
+            if (message == null)
+            {
+                batch.writeByte(PUBREL).writeByte(2).writeShort(DeliveryRing.packetId(entry));
+                continue;
+            }
+            int alias = 0;
+            boolean withTopic = true;
+            long expiry = -1;
+            if (isMqtt5)
+            {
+                expiry = message.remainingExpirySeconds(now);
+                final int known = alias(message.topic());
+                withTopic = known >= 0;
+                alias = Math.abs(known);
+            }
+            PublishEncoder.encode(batch, message, DeliveryRing.qos(entry), DeliveryRing.retain(entry),
+                DeliveryRing.duplicate(entry), DeliveryRing.packetId(entry), isMqtt5, withTopic, expiry,
+                DeliveryRing.subscriptionId(entry), alias);
         }
-        synchronized (pendingLock)
+        encoding.clear();
+        channel.writeAndFlush(batch, channel.voidPromise());
+        synchronized (ringLock)
         {
             updateFull();
             if (wasFull && !full)
             {
-                // Outside the lock: the session takes its own lock and may publish again.
                 channel.eventLoop().execute(onWritable);
             }
         }

@@ -86,8 +86,8 @@ final class PublishAcks
     }
 
     /**
-     * @param type     PUBACK or PUBREC.
-     * @param packetId the PUBLISH's packet id.
+     * @param type     PUBACK or PUBREC (or PUBCOMP, for a PUBREL).
+     * @param packetId the packet id.
      * @return told when the answer may go; it goes after the answers owed before it.
      */
     SessionLog.Completion expect(final MqttMessageType type, final int packetId)

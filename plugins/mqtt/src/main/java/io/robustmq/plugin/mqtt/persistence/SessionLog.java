@@ -85,6 +85,14 @@ public final class SessionLog implements AutoCloseable
     public interface StateSource
     {
         /**
+         * Hand {@code sink} a {@link LogRecord.SessionOpened} for every logged session, each with
+         * its lock held: the first thing a new generation says of each.
+         *
+         * @param sink takes the records.
+         */
+        void announce(Consumer<LogRecord> sink);
+
+        /**
          * Hand every record that states the current state to {@code sink}: each session's with
          * that session's lock held, each retained message's with its topic's.
          *
@@ -108,22 +116,39 @@ public final class SessionLog implements AutoCloseable
         }
     }
 
-    private record Entry(LogRecord record, Completion completion, Shard switchTo)
+    /**
+     * @param record     the record.
+     * @param completion told when it is stored, or null.
+     * @param switchTo   the next generation's shard, for the old generation's last record; else null.
+     * @param counted    whether its bytes count towards the next checkpoint (a checkpoint's own do not).
+     */
+    private record Entry(LogRecord record, Completion completion, Shard switchTo, boolean counted)
+    {
+    }
+
+    /**
+     * The completions of one append, and what must be stored before them: the previous
+     * generation's last batch, while the new generation's first appends are in flight (the two
+     * shards may be written by different journal threads).
+     */
+    private record Awaiting(List<Completion> completions, CompletableFuture<Void> after)
     {
     }
 
     private final Shards shards;
     private final LinkedBlockingQueue<Entry> queue = new LinkedBlockingQueue<>();
-    private final Map<Long, List<Completion>> awaiting = new ConcurrentHashMap<>();
+    private final Map<Long, Awaiting> awaiting = new ConcurrentHashMap<>();
     private final AtomicLong bytesSinceCheckpoint = new AtomicLong();
     private final Thread writerThread;
     private final int callbackId;
     private volatile Epoch epoch = new Epoch();
     private volatile boolean running = true;
-    private long generation;
+    private volatile long generation;
+    private volatile long lastCheckpointMillis = System.currentTimeMillis();
     private Shard current;
     private long nextCorrelation;
-    private long lastCheckpointMillis = System.currentTimeMillis();
+    /** The writer's: the previous generation's last batch, stored or not yet. */
+    private CompletableFuture<Void> previousSealed = CompletableFuture.completedFuture(null);
 
     private SessionLog(final Shards shards, final long generation)
     {
@@ -135,18 +160,27 @@ public final class SessionLog implements AutoCloseable
             @Override
             public void onAppended(final long correlationId, final long baseOffset)
             {
-                final List<Completion> completions = awaiting.remove(correlationId);
-                if (completions != null)
+                final Awaiting done = awaiting.remove(correlationId);
+                if (done == null)
                 {
-                    completions.forEach(Completion::stored);
+                    return;
+                }
+                if (done.after().isDone())
+                {
+                    stored(done.completions());
+                }
+                else
+                {
+                    done.after().whenComplete((ignored, failure) -> stored(done.completions()));
                 }
             }
 
             @Override
             public void onFailed(final long correlationId, final int reason)
             {
-                fail(awaiting.remove(correlationId), "the session log's shard could not store it (reason " +
-                    reason + ")");
+                final Awaiting failed = awaiting.remove(correlationId);
+                fail(failed == null ? null : failed.completions(),
+                    "the session log's shard could not store it (reason " + reason + ")");
             }
         });
         this.writerThread = new Thread(this::write, "robustmq-mqtt-session-log");
@@ -238,7 +272,7 @@ public final class SessionLog implements AutoCloseable
      */
     public void append(final LogRecord record)
     {
-        queue.add(new Entry(record, null, null));
+        queue.add(new Entry(record, null, null, true));
     }
 
     /**
@@ -257,7 +291,7 @@ public final class SessionLog implements AutoCloseable
             }
             return;
         }
-        queue.add(new Entry(record, completion, null));
+        queue.add(new Entry(record, completion, null, true));
     }
 
     /**
@@ -281,7 +315,7 @@ public final class SessionLog implements AutoCloseable
     }
 
     /**
-     * @return bytes logged since the last checkpoint.
+     * @return bytes logged since the last checkpoint (the checkpoint's own not counted).
      */
     public long bytesSinceCheckpoint()
     {
@@ -291,7 +325,7 @@ public final class SessionLog implements AutoCloseable
     /**
      * @return when the last checkpoint completed (or the log was opened), epoch ms.
      */
-    public synchronized long lastCheckpointMillis()
+    public long lastCheckpointMillis()
     {
         return lastCheckpointMillis;
     }
@@ -299,7 +333,7 @@ public final class SessionLog implements AutoCloseable
     /**
      * @return the generation being written.
      */
-    public synchronized long generation()
+    public long generation()
     {
         return generation;
     }
@@ -318,18 +352,21 @@ public final class SessionLog implements AutoCloseable
         final long next = generation + 1;
         final Shard nextShard = shards.open(SHARD_PREFIX + next, STORAGE_TOPIC);
         final CompletableFuture<Void> sealed = new CompletableFuture<>();
-        queue.add(new Entry(new LogRecord.Sealed(), future(sealed), nextShard));
+        queue.add(new Entry(new LogRecord.Sealed(), future(sealed), nextShard, false));
         generation = next;
+        bytesSinceCheckpoint.set(0);
+        // Every session's first record in the new generation comes before any message a publish of
+        // the new epoch stores for it there: replaying that generation alone knows the session.
+        source.announce(this::appendUncounted);
         final Epoch previous = epoch;
         epoch = new Epoch();
         while (!previous.quiet())
         {
             LockSupport.parkNanos(10_000);
         }
-        bytesSinceCheckpoint.set(0);
-        source.capture(this::append);
+        source.capture(this::appendUncounted);
         final CompletableFuture<Void> ended = new CompletableFuture<>();
-        append(new LogRecord.CheckpointEnd(), future(ended));
+        queue.add(new Entry(new LogRecord.CheckpointEnd(), future(ended), null, false));
         sealed.get(WAIT_MS, TimeUnit.MILLISECONDS);
         ended.get(WAIT_MS, TimeUnit.MILLISECONDS);
         for (final String name : shards.list())
@@ -341,6 +378,11 @@ public final class SessionLog implements AutoCloseable
         }
         lastCheckpointMillis = System.currentTimeMillis();
         LOG.debug("MQTT session log: checkpoint written to generation {}", next);
+    }
+
+    private void appendUncounted(final LogRecord record)
+    {
+        queue.add(new Entry(record, null, null, false));
     }
 
     private static Completion future(final CompletableFuture<Void> future)
@@ -409,95 +451,161 @@ public final class SessionLog implements AutoCloseable
                 Thread.interrupted();
             }
             queue.drainTo(batch, MAX_RECORDS_PER_BATCH);
-            try
-            {
-                writeBatch(batch);
-            }
-            catch (final RuntimeException ex)
-            {
-                LOG.error("MQTT session log: a batch could not be written", ex);
-            }
+            new BatchWriter(batch).write();
             batch.clear();
         }
     }
 
-    private void writeBatch(final List<Entry> batch)
+    /**
+     * Encodes entries into batches no larger than the shard takes and submits them; a failure
+     * fails the completions of every entry not submitted, so that nobody waits for ever.
+     */
+    private final class BatchWriter
     {
-        ByteBuf buffer = ByteBufAllocator.DEFAULT.buffer(4096);
-        List<Completion> completions = new ArrayList<>();
-        int records = 0;
-        try
+        private final List<Entry> entries;
+        private ByteBuf buffer;
+        private List<Completion> completions = new ArrayList<>();
+        private int records;
+        private long countedBytes;
+        private int firstUnsubmitted;
+
+        BatchWriter(final List<Entry> entries)
         {
-            for (final Entry entry : batch)
+            this.entries = entries;
+        }
+
+        void write()
+        {
+            buffer = ByteBufAllocator.DEFAULT.buffer(4096);
+            try
             {
-                final int before = buffer.writerIndex();
-                LogCodec.encode(entry.record(), buffer);
-                if (buffer.readableBytes() > current.maxBatchBytes())
+                for (int i = 0; i < entries.size(); i++)
                 {
-                    final ByteBuf overflow = buffer.copy(before, buffer.writerIndex() - before);
-                    buffer.writerIndex(before);
-                    if (records > 0)
-                    {
-                        submit(buffer, records, completions);
-                    }
-                    buffer.release();
-                    buffer = overflow;
-                    completions = new ArrayList<>();
-                    records = 0;
-                    if (buffer.readableBytes() > current.maxBatchBytes())
-                    {
-                        LOG.error("MQTT session log: a {} record of {} bytes is larger than a batch may be ({})",
-                            entry.record().getClass().getSimpleName(), buffer.readableBytes(), current.maxBatchBytes());
-                        fail(List.of(entry.completion()), "larger than the session log's largest batch");
-                        buffer.clear();
-                        continue;
-                    }
+                    add(i);
                 }
-                records++;
-                if (entry.completion() != null)
+                submitPending(entries.size());
+            }
+            catch (final RuntimeException ex)
+            {
+                LOG.error("MQTT session log: records could not be written", ex);
+                for (int i = firstUnsubmitted; i < entries.size(); i++)
                 {
-                    completions.add(entry.completion());
-                }
-                if (entry.switchTo() != null)
-                {
-                    submit(buffer, records, completions);
-                    buffer.clear();
-                    completions = new ArrayList<>();
-                    records = 0;
-                    current = entry.switchTo();
+                    final Entry entry = entries.get(i);
+                    fail(java.util.Collections.singletonList(entry.completion()), "the session log failed: " + ex);
+                    if (entry.switchTo() != null)
+                    {
+                        current = entry.switchTo();
+                        previousSealed = CompletableFuture.completedFuture(null);
+                    }
                 }
             }
-            if (records > 0)
+            finally
             {
-                submit(buffer, records, completions);
+                buffer.release();
             }
         }
-        finally
+
+        private void add(final int index)
         {
-            buffer.release();
+            final Entry entry = entries.get(index);
+            final int before = buffer.writerIndex();
+            LogCodec.encode(entry.record(), buffer);
+            if (buffer.readableBytes() > current.maxBatchBytes())
+            {
+                final ByteBuf record = buffer.copy(before, buffer.writerIndex() - before);
+                try
+                {
+                    buffer.writerIndex(before);
+                    submitPending(index);
+                    if (record.readableBytes() > current.maxBatchBytes())
+                    {
+                        LOG.error("MQTT session log: a {} record of {} bytes is larger than a batch may be ({})",
+                            entry.record().getClass().getSimpleName(), record.readableBytes(), current.maxBatchBytes());
+                        fail(java.util.Collections.singletonList(entry.completion()),
+                            "larger than the session log's largest batch");
+                        firstUnsubmitted = index + 1;
+                        return;
+                    }
+                    buffer.writeBytes(record);
+                }
+                finally
+                {
+                    record.release();
+                }
+            }
+            records++;
+            if (entry.counted())
+            {
+                countedBytes += buffer.writerIndex() - before;
+            }
+            if (entry.completion() != null)
+            {
+                completions.add(entry.completion());
+            }
+            if (entry.switchTo() != null)
+            {
+                final CompletableFuture<Void> sealed = new CompletableFuture<>();
+                completions.add(future(sealed));
+                submitPending(index + 1);
+                current = entry.switchTo();
+                previousSealed = sealed;
+            }
+        }
+
+        /**
+         * Submit what the buffer holds: the entries before {@code end}.
+         */
+        private void submitPending(final int end)
+        {
+            if (records > 0)
+            {
+                submit(buffer, records, completions, countedBytes);
+            }
+            buffer.clear();
+            completions = new ArrayList<>();
+            records = 0;
+            countedBytes = 0;
+            firstUnsubmitted = end;
         }
     }
 
-    private void submit(final ByteBuf buffer, final int records, final List<Completion> completions)
+    private void submit(final ByteBuf batch, final int records, final List<Completion> completions,
+        final long countedBytes)
     {
         final long correlation = ++nextCorrelation;
         if (!completions.isEmpty())
         {
-            awaiting.put(correlation, completions);
+            awaiting.put(correlation, new Awaiting(completions, previousSealed));
         }
-        final int bytes = buffer.readableBytes();
         int result;
-        while ((result = current.append(buffer, records, System.currentTimeMillis(), BatchFormat.RAW, callbackId,
+        while ((result = current.append(batch, records, System.currentTimeMillis(), BatchFormat.RAW, callbackId,
             correlation)) == Shard.BACK_PRESSURED)
         {
             LockSupport.parkNanos(BACK_PRESSURE_PARK_NS);
         }
         if (result != Shard.SUBMITTED)
         {
-            fail(awaiting.remove(correlation), "the session log's shard refused it (" + result + ")");
+            final Awaiting refused = awaiting.remove(correlation);
+            fail(refused == null ? null : refused.completions(), "the session log's shard refused it (" + result + ")");
             return;
         }
-        bytesSinceCheckpoint.addAndGet(bytes);
+        bytesSinceCheckpoint.addAndGet(countedBytes);
+    }
+
+    private static void stored(final List<Completion> completions)
+    {
+        for (final Completion completion : completions)
+        {
+            try
+            {
+                completion.stored();
+            }
+            catch (final RuntimeException ex)
+            {
+                // E.g. the event loop it hands over to is shut down: the others are still told.
+                LOG.debug("MQTT session log: a completion failed", ex);
+            }
+        }
     }
 
     private static void fail(final List<Completion> completions, final String why)
@@ -510,7 +618,14 @@ public final class SessionLog implements AutoCloseable
         {
             if (completion != null)
             {
-                completion.failed(why);
+                try
+                {
+                    completion.failed(why);
+                }
+                catch (final RuntimeException ex)
+                {
+                    LOG.debug("MQTT session log: a completion failed", ex);
+                }
             }
         }
     }

@@ -53,6 +53,26 @@ class SessionLogTest
         };
     }
 
+    /**
+     * @return a state that announces nothing and captures as given.
+     */
+    private static SessionLog.StateSource state(final java.util.function.Consumer<java.util.function.Consumer<LogRecord>> capture)
+    {
+        return new SessionLog.StateSource()
+        {
+            @Override
+            public void announce(final java.util.function.Consumer<LogRecord> sink)
+            {
+            }
+
+            @Override
+            public void capture(final java.util.function.Consumer<LogRecord> sink)
+            {
+                capture.accept(sink);
+            }
+        };
+    }
+
     private static List<LogRecord> withoutMarkers(final List<LogRecord> records)
     {
         return records.stream().filter(record -> !(record instanceof LogRecord.Barrier) &&
@@ -128,11 +148,13 @@ class SessionLogTest
         stored(log);
         assertEquals(1, log.generation());
 
-        log.checkpoint(sink -> sink.accept(new LogRecord.SessionOpened("churn", 99)));
+        log.checkpoint(state(sink -> sink.accept(new LogRecord.SessionOpened("churn", 99))));
         log.append(new LogRecord.SessionLeft("churn", 99, 5));
         stored(log);
         assertEquals(2, log.generation());
         assertEquals(List.of(SessionLog.SHARD_PREFIX + 2), shards.list(), "the first generation is deleted");
+        assertTrue(log.bytesSinceCheckpoint() < 100, "the checkpoint's own records do not count towards the next: " +
+            log.bytesSinceCheckpoint());
         log.close();
 
         final List<LogRecord> replayed = new ArrayList<>();
@@ -150,10 +172,10 @@ class SessionLogTest
         stored(log);
         try
         {
-            log.checkpoint(sink ->
+            log.checkpoint(state(sink ->
             {
                 throw new IllegalStateException("the capture fails half-way");
-            });
+            }));
         }
         catch (final IllegalStateException expected)
         {
@@ -170,7 +192,7 @@ class SessionLogTest
             withoutMarkers(replayed));
         assertEquals(2, reopened.generation(), "it goes on writing the newest");
 
-        reopened.checkpoint(sink -> sink.accept(new LogRecord.SessionOpened("b", 2)));
+        reopened.checkpoint(state(sink -> sink.accept(new LogRecord.SessionOpened("b", 2))));
         assertEquals(List.of(SessionLog.SHARD_PREFIX + 3), shards.list(), "a checkpoint that completes deletes both");
     }
 }
