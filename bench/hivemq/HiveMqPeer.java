@@ -1,5 +1,12 @@
 import com.hivemq.embedded.EmbeddedHiveMQ;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -10,6 +17,11 @@ import java.util.concurrent.CountDownLatch;
  * (a single-file source program, compiled at launch against HiveMQ's class path). Its listeners and
  * limits are in {@code <config folder>/config.xml}. Prints {@code ready: hivemq} once started; runs
  * until the JVM is stopped (SIGTERM), when a shutdown hook stops the broker.
+ * <p>
+ * A line {@code memory <n>} on its standard input is answered on its standard output with
+ * {@code memory <n>: heap_used=<bytes> direct_used=<bytes>}: the heap pools' usage and the "direct"
+ * buffer pool's, the figures Micrometer reports as {@code jvm_memory_used_bytes{area="heap"}} and
+ * {@code jvm_buffer_memory_used_bytes{id="direct"}} for a RobustMQ node. Nothing else is done (no GC).
  */
 public final class HiveMqPeer
 {
@@ -44,6 +56,39 @@ public final class HiveMqPeer
         }, "hivemq-peer-stop"));
         hivemq.start().join();
         System.out.println("ready: hivemq");
+        answerMemoryQueries();
         new CountDownLatch(1).await();
+    }
+
+    /**
+     * Answer {@code memory <n>} lines until standard input ends.
+     */
+    private static void answerMemoryQueries() throws Exception
+    {
+        final BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
+        String line;
+        while ((line = input.readLine()) != null)
+        {
+            if (line.startsWith("memory "))
+            {
+                long heap = 0;
+                for (final MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans())
+                {
+                    if (pool.getType() == MemoryType.HEAP)
+                    {
+                        heap += pool.getUsage().getUsed();
+                    }
+                }
+                long direct = -1;
+                for (final BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class))
+                {
+                    if ("direct".equals(pool.getName()))
+                    {
+                        direct = pool.getMemoryUsed();
+                    }
+                }
+                System.out.println(line.trim() + ": heap_used=" + heap + " direct_used=" + direct);
+            }
+        }
     }
 }

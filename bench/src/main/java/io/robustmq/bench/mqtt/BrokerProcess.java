@@ -1,8 +1,13 @@
 package io.robustmq.bench.mqtt;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,36 +15,67 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * One MQTT broker run as a child process of the benchmark: Mosquitto with a generated configuration,
- * or a RobustMQ node started as {@code scripts/robust-server} starts it, from the distribution's
- * {@code lib/} with only the MQTT plugin in its plugins directory. Knows its process's CPU time
- * (from {@code /proc/<pid>/stat}). Its output goes to {@code broker.out} in its directory. Not
- * thread-safe: the benchmark's main thread drives it (and a shutdown hook may close it).
+ * HiveMQ CE in a JVM of its own, or a RobustMQ node started as {@code scripts/robust-server} starts
+ * it, from the distribution's {@code lib/} with only the MQTT plugin in its plugins directory. Each
+ * is started directly (no shell between), so the child's pid is the broker's. Knows its process's
+ * CPU time (from {@code /proc/<pid>/stat}), resident set and open files (from {@code /proc}), and, for
+ * the JVMs, heap and direct memory in use (the node's {@code /metrics} on its admin port; HiveMQ's
+ * {@code HiveMqPeer} answers on its standard input). Its output goes to {@code broker.out} in its
+ * directory. Not thread-safe: the benchmark's main thread drives it (and a shutdown hook may close it).
  */
 final class BrokerProcess implements AutoCloseable
 {
     private static final String NODE_MAIN_CLASS = "io.robustmq.kernel.RobustServer";
     private static final long STOP_TIMEOUT_MS = 15_000;
     private static final long NANOS_PER_TICK = 1_000_000_000L / Long.getLong("robustmq.bench.clktck", 100);
+    private static final long JVM_MEMORY_TIMEOUT_MS = 5_000;
+    /** The node's ready line: {@code ready: node 1; admin http://127.0.0.1:41267; ...}. */
+    private static final Pattern NODE_ADMIN_URL = Pattern.compile("ready: node .*?; admin (http://[^;\\s]+)");
+    /** A Prometheus sample line: {@code name{labels} value}. */
+    private static final Pattern METRIC_LINE = Pattern.compile("^(\\w+)\\{([^}]*)}\\s+(\\S+)");
+
+    /** How a broker's JVM memory figures are read, if it is a JVM. */
+    private enum JvmMemorySource
+    {
+        /** Not a JVM (Mosquitto). */
+        NONE,
+        /** The node's Micrometer metrics, {@code /metrics} on its admin port. */
+        ADMIN_METRICS,
+        /** {@code HiveMqPeer}: a {@code memory <n>} line on its standard input, its answer in its output. */
+        PEER_COMMAND
+    }
 
     private final String name;
     private final Path dir;
     private final int port;
     private final List<String> command;
     private final Path aeronDir;
+    private final JvmMemorySource jvmMemorySource;
     private Process process;
+    private int memoryQueries;
 
-    private BrokerProcess(final String name, final Path dir, final int port, final List<String> command, final Path aeronDir)
+    private BrokerProcess(
+        final String name,
+        final Path dir,
+        final int port,
+        final List<String> command,
+        final Path aeronDir,
+        final JvmMemorySource jvmMemorySource)
     {
         this.name = name;
         this.dir = dir;
         this.port = port;
         this.command = command;
         this.aeronDir = aeronDir;
+        this.jvmMemorySource = jvmMemorySource;
     }
 
     /**
@@ -66,7 +102,7 @@ final class BrokerProcess implements AutoCloseable
             log_type error
             log_type warning
             """.formatted(port));
-        return new BrokerProcess("mosquitto", dir, port, List.of(binary, "-c", config.toString()), null);
+        return new BrokerProcess("mosquitto", dir, port, List.of(binary, "-c", config.toString()), null, JvmMemorySource.NONE);
     }
 
     /**
@@ -113,7 +149,7 @@ final class BrokerProcess implements AutoCloseable
             "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
             "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
             "-cp", classPath, source.toString(), config.toString(), dir.resolve("data").toString());
-        return new BrokerProcess("hivemq", dir, port, command, null);
+        return new BrokerProcess("hivemq", dir, port, command, null, JvmMemorySource.PEER_COMMAND);
     }
 
     /**
@@ -165,7 +201,7 @@ final class BrokerProcess implements AutoCloseable
         command.add(java);
         command.addAll(jvmFlags);
         command.addAll(List.of("-cp", nodeClassPath, NODE_MAIN_CLASS, "--config", config.toString()));
-        return new BrokerProcess("robustmq", dir, mqttPort, List.copyOf(command), aeronDir);
+        return new BrokerProcess("robustmq", dir, mqttPort, List.copyOf(command), aeronDir, JvmMemorySource.ADMIN_METRICS);
     }
 
     /**
@@ -258,6 +294,158 @@ final class BrokerProcess implements AutoCloseable
     }
 
     /**
+     * @return the broker process's id; -1 if it is not running.
+     */
+    long pid()
+    {
+        return process == null || !process.isAlive() ? -1 : process.pid();
+    }
+
+    /**
+     * @return the files the broker has open; -1 if unknown.
+     */
+    long openFiles()
+    {
+        final long pid = pid();
+        return pid < 0 ? -1 : ProcStatus.openFiles(pid);
+    }
+
+    /**
+     * @return the broker's soft limit on open files; -1 if unknown.
+     */
+    long openFileLimit()
+    {
+        final long pid = pid();
+        return pid < 0 ? -1 : ProcStatus.openFileLimit(pid);
+    }
+
+    /**
+     * Read the broker's memory: its resident set first (from {@code /proc}, undisturbed), then, for a
+     * JVM, its heap and direct memory in use, which the broker is asked for. Nothing else is done to
+     * it (no GC is forced).
+     *
+     * @return what could be read; unknown figures are -1.
+     */
+    BrokerMemory memory()
+    {
+        final long pid = pid();
+        if (pid < 0)
+        {
+            return BrokerMemory.UNKNOWN;
+        }
+        final long rss = ProcStatus.rssBytes(pid);
+        final BrokerMemory jvm = switch (jvmMemorySource)
+        {
+            case NONE -> BrokerMemory.UNKNOWN;
+            case ADMIN_METRICS -> nodeJvmMemory();
+            case PEER_COMMAND -> peerJvmMemory();
+        };
+        return jvm.withRss(rss);
+    }
+
+    /**
+     * The node's heap and direct memory from its Micrometer metrics: the sum of
+     * {@code jvm_memory_used_bytes{area="heap"}} and {@code jvm_buffer_memory_used_bytes{id="direct"}}.
+     */
+    private BrokerMemory nodeJvmMemory()
+    {
+        try
+        {
+            final Matcher admin = NODE_ADMIN_URL.matcher(Files.readString(dir.resolve("broker.out"), StandardCharsets.UTF_8));
+            if (!admin.find())
+            {
+                return BrokerMemory.UNKNOWN;
+            }
+            final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(JVM_MEMORY_TIMEOUT_MS)).build();
+            final HttpResponse<Stream<String>> response = http.send(
+                HttpRequest.newBuilder(URI.create(admin.group(1) + "/metrics")).timeout(Duration.ofMillis(JVM_MEMORY_TIMEOUT_MS)).build(),
+                HttpResponse.BodyHandlers.ofLines());
+            double heap = -1;
+            double direct = -1;
+            try (Stream<String> lines = response.body())
+            {
+                for (final String line : (Iterable<String>)lines::iterator)
+                {
+                    final Matcher sample = METRIC_LINE.matcher(line);
+                    if (!sample.find())
+                    {
+                        continue;
+                    }
+                    if ("jvm_memory_used_bytes".equals(sample.group(1)) && sample.group(2).contains("area=\"heap\""))
+                    {
+                        heap = Math.max(heap, 0) + Double.parseDouble(sample.group(3));
+                    }
+                    else if ("jvm_buffer_memory_used_bytes".equals(sample.group(1)) && sample.group(2).contains("id=\"direct\""))
+                    {
+                        direct = Double.parseDouble(sample.group(3));
+                    }
+                }
+            }
+            return new BrokerMemory(-1, (long)heap, (long)direct);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return BrokerMemory.UNKNOWN;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return BrokerMemory.UNKNOWN;
+        }
+    }
+
+    /**
+     * HiveMQ's heap and direct memory: {@code HiveMqPeer} answers {@code memory <n>} on its standard
+     * input with {@code memory <n>: heap_used=<bytes> direct_used=<bytes>} in its output.
+     */
+    private BrokerMemory peerJvmMemory()
+    {
+        final String query = "memory " + (++memoryQueries);
+        final Pattern answer = Pattern.compile("^" + query + ": heap_used=(-?\\d+) direct_used=(-?\\d+)$", Pattern.MULTILINE);
+        try
+        {
+            final OutputStream input = process.getOutputStream();
+            input.write((query + "\n").getBytes(StandardCharsets.US_ASCII));
+            input.flush();
+            final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(JVM_MEMORY_TIMEOUT_MS);
+            while (System.nanoTime() < deadline)
+            {
+                final Matcher found = answer.matcher(Files.readString(dir.resolve("broker.out"), StandardCharsets.UTF_8));
+                if (found.find())
+                {
+                    return new BrokerMemory(-1, Long.parseLong(found.group(1)), Long.parseLong(found.group(2)));
+                }
+                Thread.sleep(20);
+            }
+            return BrokerMemory.UNKNOWN;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return BrokerMemory.UNKNOWN;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return BrokerMemory.UNKNOWN;
+        }
+    }
+
+    /**
+     * Delete the broker's data directory ({@code data/} in its directory, where the node and HiveMQ
+     * keep their state), so that its next start is a first one. Only while it is stopped.
+     *
+     * @throws IOException if it cannot be deleted.
+     */
+    void deleteData() throws IOException
+    {
+        if (process != null)
+        {
+            throw new IllegalStateException(name + " is running");
+        }
+        deleteTree(dir.resolve("data"));
+    }
+
+    /**
      * @param lines how many lines at most.
      * @return the end of the broker's output.
      */
@@ -291,9 +479,17 @@ final class BrokerProcess implements AutoCloseable
             }
             process = null;
         }
-        if (aeronDir != null && Files.exists(aeronDir))
+        if (aeronDir != null)
         {
-            try (Stream<Path> files = Files.walk(aeronDir))
+            deleteTree(aeronDir);
+        }
+    }
+
+    private static void deleteTree(final Path root) throws IOException
+    {
+        if (Files.exists(root))
+        {
+            try (Stream<Path> files = Files.walk(root))
             {
                 for (final Path file : files.sorted(Comparator.reverseOrder()).toList())
                 {

@@ -7,15 +7,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The MQTT load suite: every workload against each broker, one broker at a time (Mosquitto, HiveMQ CE
  * if given, then a RobustMQ node run from the distribution), each broker started before its workloads and stopped
- * after them (also on failure and on Ctrl-C, by a shutdown hook). Prints a table and the
- * {@code RATIO} lines.
+ * after them (also on failure and on Ctrl-C, by a shutdown hook). The idle-connections workload runs
+ * last, on the broker restarted with empty data if another workload ran before it, so that its
+ * memory before is that of a broker at rest. Prints a table and the {@code RATIO} lines.
  * <p>
- * The system property {@code robustmq.bench.mqtt.workloads} (comma-separated names) runs a subset.
+ * The system property {@code robustmq.bench.mqtt.workloads} (comma-separated names) runs a subset;
+ * {@code robustmq.bench.mqtt.idle.connections} sets the idle-connections workload's count.
  * <p>
  * Usage: {@code MqttBenchSuite quick|full <work dir> <node class path> <mqtt plugin jar> <mosquitto binary or ""> [node JVM flags...]}.
  * HiveMQ CE runs as a second peer when the system properties {@code robustmq.bench.mqtt.hivemq.classpath}
@@ -33,6 +36,15 @@ public final class MqttBenchSuite
     private static final long START_TIMEOUT_MS = 60_000;
     private static final int CLIENT_THREADS = 2;
     private static final int PAYLOAD_BYTES = 256;
+    private static final String IDLE_WORKLOAD = "idle_connections";
+    private static final int IDLE_CONNECTIONS_FULL = 20_000;
+    private static final int IDLE_CONNECTIONS_QUICK = 5_000;
+    private static final int IDLE_KEEP_ALIVE_S = 300;
+    private static final long IDLE_SETTLE_MS = 5_000;
+    /** Files left free in each process beyond the idle connections (and those open before them). */
+    private static final long OPEN_FILES_MARGIN = 100;
+    private static final double BYTES_PER_KIB = 1024;
+    private static final double BYTES_PER_MIB = 1024 * 1024;
     private static final String MOSQUITTO = "mosquitto";
     private static final String ROBUSTMQ = "robustmq";
 
@@ -46,9 +58,30 @@ public final class MqttBenchSuite
      */
     static List<MqttLoadSpec> workloads(final boolean quick)
     {
-        final String only = System.getProperty("robustmq.bench.mqtt.workloads", "");
-        final List<String> selected = only.isBlank() ? List.of() : List.of(only.split(","));
+        final List<String> selected = selected();
         return all(quick).stream().filter(spec -> selected.isEmpty() || selected.contains(spec.name())).toList();
+    }
+
+    /**
+     * @param quick true: fewer connections (--quick).
+     * @return the idle-connections workload, unless a subset without it was selected.
+     */
+    static Optional<IdleConnectionSpec> idleWorkload(final boolean quick)
+    {
+        final List<String> selected = selected();
+        if (!selected.isEmpty() && !selected.contains(IDLE_WORKLOAD))
+        {
+            return Optional.empty();
+        }
+        final int connections = Integer.getInteger("robustmq.bench.mqtt.idle.connections",
+            quick ? IDLE_CONNECTIONS_QUICK : IDLE_CONNECTIONS_FULL);
+        return Optional.of(new IdleConnectionSpec(IDLE_WORKLOAD, connections, IDLE_KEEP_ALIVE_S, IDLE_SETTLE_MS));
+    }
+
+    private static List<String> selected()
+    {
+        final String only = System.getProperty("robustmq.bench.mqtt.workloads", "");
+        return only.isBlank() ? List.of() : List.of(only.split(","));
     }
 
     private static List<MqttLoadSpec> all(final boolean quick)
@@ -74,6 +107,15 @@ public final class MqttBenchSuite
             System.exit(2);
         }
         final boolean quick = "quick".equals(args[0]);
+        final List<String> unknown = selected().stream()
+            .filter(name -> !IDLE_WORKLOAD.equals(name) && all(quick).stream().noneMatch(spec -> spec.name().equals(name)))
+            .toList();
+        if (!unknown.isEmpty())
+        {
+            System.err.println("mqtt: unknown workload(s) " + unknown + "; the workloads: " +
+                all(quick).stream().map(MqttLoadSpec::name).toList() + " and " + IDLE_WORKLOAD);
+            System.exit(2);
+        }
         final Path workDir = Path.of(args[1]);
         final String nodeClassPath = args[2];
         final Path mqttPlugin = Path.of(args[3]);
@@ -108,7 +150,10 @@ public final class MqttBenchSuite
         Runtime.getRuntime().addShutdownHook(stopper);
 
         final List<MqttLoadResult> results = new ArrayList<>();
+        final List<IdleConnectionsResult> idleResults = new ArrayList<>();
+        final List<String> notes = new ArrayList<>();
         final List<String> failures = new ArrayList<>();
+        final Optional<IdleConnectionSpec> idle = idleWorkload(quick);
         try (MqttLoadClient client = new MqttLoadClient(CLIENT_THREADS))
         {
             System.err.printf("mqtt: load client on %s, %d event loop threads%n", client.transport(), CLIENT_THREADS);
@@ -134,6 +179,10 @@ public final class MqttBenchSuite
                             System.err.printf("mqtt:   FAILED: %s%nmqtt:   broker output ends:%n%s%n", ex, broker.tail(10));
                         }
                     }
+                    if (idle.isPresent())
+                    {
+                        runIdle(client, broker, idle.get(), !workloads(quick).isEmpty(), idleResults, notes, failures);
+                    }
                 }
                 catch (final Exception ex)
                 {
@@ -146,9 +195,82 @@ public final class MqttBenchSuite
                 }
             }
         }
-        report(results, failures);
+        report(results, idleResults, notes, failures);
         Runtime.getRuntime().removeShutdownHook(stopper);
         System.exit(failures.isEmpty() ? 0 : 1);
+    }
+
+    /**
+     * Run the idle-connections workload on a broker at rest: restarted with empty data if other
+     * workloads ran on it, the connection count lowered to what the open-file limits allow.
+     */
+    private static void runIdle(
+        final MqttLoadClient client,
+        final BrokerProcess broker,
+        final IdleConnectionSpec asked,
+        final boolean restart,
+        final List<IdleConnectionsResult> idleResults,
+        final List<String> notes,
+        final List<String> failures)
+    {
+        try
+        {
+            if (restart)
+            {
+                System.err.printf("mqtt: restarting %s with empty data for %s%n", broker.name(), asked.name());
+                broker.close();
+                broker.deleteData();
+                broker.start(START_TIMEOUT_MS);
+            }
+            final IdleConnectionSpec spec = fitOpenFiles(asked, broker, notes);
+            System.err.printf(Locale.ROOT, "mqtt: %s on %s: %,d connections...%n", spec.name(), broker.name(), spec.connections());
+            final IdleConnectionsResult result = client.runIdle(spec, broker.name(), "127.0.0.1", broker.port(), broker::memory,
+                broker::cpuNs);
+            idleResults.add(result);
+            System.err.println("mqtt:   " + row(result));
+            System.err.println("mqtt:   " + idleDetail(result));
+        }
+        catch (final Exception ex)
+        {
+            failures.add(asked.name() + " on " + broker.name() + ": " + ex);
+            System.err.printf("mqtt:   FAILED: %s%nmqtt:   broker output ends:%n%s%n", ex, broker.tail(10));
+        }
+    }
+
+    /**
+     * Lower the connection count to what the open-file limits of this JVM and of the broker leave,
+     * less the files each has open and a margin, rounded down to a thousand (so that brokers holding
+     * a few more files than others still get the same count); say so in a note.
+     */
+    private static IdleConnectionSpec fitOpenFiles(final IdleConnectionSpec spec, final BrokerProcess broker, final List<String> notes)
+    {
+        final long self = ProcessHandle.current().pid();
+        final long clientLimit = ProcStatus.openFileLimit(self);
+        final long clientOpen = ProcStatus.openFiles(self);
+        final long brokerLimit = broker.openFileLimit();
+        final long brokerOpen = broker.openFiles();
+        final long room = Math.min(room(clientLimit, clientOpen), room(brokerLimit, brokerOpen)) - OPEN_FILES_MARGIN;
+        if (room >= spec.connections())
+        {
+            return spec;
+        }
+        final int fitted = (int)Math.max(1, room >= 1_000 ? room / 1_000 * 1_000 : room);
+        final String note = String.format(Locale.ROOT, "note: %s on %s: %,d connections instead of %,d, to fit the open-file " +
+            "limits (ulimit -n): the load client's %s with %d open, the broker's %s with %d open", spec.name(), broker.name(),
+            fitted, spec.connections(), limit(clientLimit), clientOpen, limit(brokerLimit), brokerOpen);
+        notes.add(note);
+        System.err.println("mqtt: " + note);
+        return spec.withConnections(fitted);
+    }
+
+    private static long room(final long limit, final long open)
+    {
+        return limit < 0 || open < 0 || limit == Long.MAX_VALUE ? Long.MAX_VALUE : limit - open;
+    }
+
+    private static String limit(final long limit)
+    {
+        return limit == Long.MAX_VALUE ? "unlimited" : limit < 0 ? "unknown" : String.format(Locale.ROOT, "%,d", limit);
     }
 
     private static void closeQuietly(final BrokerProcess broker)
@@ -166,28 +288,90 @@ public final class MqttBenchSuite
         }
     }
 
-    private static final String HEADER = String.format(Locale.ROOT, "%-16s %-10s %10s %12s %9s %9s %9s %9s %7s %6s %12s",
-        "workload", "broker", "sent/s", "delivered/s", "p50_us", "p99_us", "p99.9_us", "max_us", "lost", "cpu", "deliv/cpu_s");
+    private static final String HEADER = String.format(Locale.ROOT,
+        "%-16s %-10s %10s %12s %9s %9s %9s %9s %7s %6s %12s %7s %9s",
+        "workload", "broker", "sent/s", "delivered/s", "p50_us", "p99_us", "p99.9_us", "max_us", "lost", "cpu", "deliv/cpu_s",
+        "conns", "KiB/conn");
 
     private static String row(final MqttLoadResult result)
     {
-        return String.format(Locale.ROOT, "%-16s %-10s %10.0f %12.0f %9d %9d %9d %9d %6.2f%% %6.2f %12.0f",
+        return String.format(Locale.ROOT, "%-16s %-10s %10.0f %12.0f %9d %9d %9d %9d %6.2f%% %6.2f %12.0f %7d %9s",
             result.spec().name(), result.broker(), result.sentPerSecond(), result.deliveredPerSecond(),
             result.latencyUs().getValueAtPercentile(50), result.latencyUs().getValueAtPercentile(99),
             result.latencyUs().getValueAtPercentile(99.9), result.latencyUs().getMaxValue(),
-            100 * result.lostFraction(), result.brokerCores(), result.deliveriesPerCpuSecond());
+            100 * result.lostFraction(), result.brokerCores(), result.deliveriesPerCpuSecond(),
+            result.spec().publishers() + result.spec().subscribers(), "-");
     }
 
-    private static void report(final List<MqttLoadResult> results, final List<String> failures)
+    private static String row(final IdleConnectionsResult result)
+    {
+        return String.format(Locale.ROOT, "%-16s %-10s %10s %12s %9s %9s %9s %9s %7s %6.2f %12s %7d %9.2f",
+            result.spec().name(), result.broker(), "-", "-", "-", "-", "-", "-", "-", result.restCores(), "-", result.open(),
+            result.rssPerConnection() / BYTES_PER_KIB);
+    }
+
+    /**
+     * @return one line with everything the idle-connections workload counted and read.
+     */
+    private static String idleDetail(final IdleConnectionsResult result)
+    {
+        return String.format(Locale.ROOT, "%s on %s: %,d asked, %,d attempted from %d source addresses, %,d open (accepted and " +
+            "not closed); refused %d, connect failed %d, closed before CONNACK %d, unanswered %d, closed after CONNACK %d; " +
+            "answered in %.1f s (%,.0f/s); RSS %s; heap used %s; direct %s; cpu at rest %.3f cores before, %.3f with them",
+            result.spec().name(), result.broker(), result.spec().connections(), result.attempted(), result.sourceAddresses(),
+            result.open(), result.refused(), result.connectFailed(), result.closedBeforeConnAck(), result.unanswered(),
+            result.closedAfterConnAck(), result.openNs() / 1e9, result.connectsPerSecond(),
+            growth(result.before().rssBytes(), result.after().rssBytes(), result.rssPerConnection()),
+            growth(result.before().heapUsedBytes(), result.after().heapUsedBytes(), result.heapPerConnection()),
+            growth(result.before().directUsedBytes(), result.after().directUsedBytes(), result.directPerConnection()),
+            result.idleCores(), result.restCores());
+    }
+
+    private static String growth(final long before, final long after, final double perConnection)
+    {
+        if (before < 0 || after < 0)
+        {
+            return "-";
+        }
+        return String.format(Locale.ROOT, "%.1f -> %.1f MiB (%+.2f KiB/conn)", before / BYTES_PER_MIB, after / BYTES_PER_MIB,
+            perConnection / BYTES_PER_KIB);
+    }
+
+    private static void report(
+        final List<MqttLoadResult> results,
+        final List<IdleConnectionsResult> idleResults,
+        final List<String> notes,
+        final List<String> failures)
     {
         System.out.println();
         System.out.println("MQTT load: 256 B payloads; latency from the intended send time to receipt (microseconds);");
         System.out.println("lost: due deliveries never received (whole run); cpu: the broker's CPU use in cores over the window;");
-        System.out.println("deliv/cpu_s: deliveries per broker CPU-second");
+        System.out.println("deliv/cpu_s: deliveries per broker CPU-second; conns: connections open; KiB/conn (" + IDLE_WORKLOAD + "):");
+        System.out.println("the broker's resident set growth per idle connection, heap and direct together; its cpu: at rest with them");
         System.out.println(HEADER);
         for (final MqttLoadResult result : results)
         {
             System.out.println(row(result));
+        }
+        for (final IdleConnectionsResult result : idleResults)
+        {
+            System.out.println(row(result));
+        }
+        for (final IdleConnectionsResult result : idleResults)
+        {
+            System.out.println("idle: " + idleDetail(result));
+        }
+        notes.forEach(System.out::println);
+        for (final IdleConnectionsResult result : idleResults)
+        {
+            if (!result.complete())
+            {
+                System.out.printf(Locale.ROOT, "note: %s on %s: %,d of the %,d connections were open when the memory was read " +
+                    "(refused %d, connect failed %d, closed before CONNACK %d, unanswered %d, closed after CONNACK %d): its " +
+                    "KiB/conn is over those %,d%n", result.spec().name(), result.broker(), result.open(), result.spec().connections(),
+                    result.refused(), result.connectFailed(), result.closedBeforeConnAck(), result.unanswered(),
+                    result.closedAfterConnAck(), result.open());
+            }
         }
         for (final MqttLoadResult result : results)
         {
@@ -222,10 +406,21 @@ public final class MqttBenchSuite
                 peers.computeIfAbsent(result.broker(), broker -> new LinkedHashMap<>()).put(result.spec().name(), result);
             }
         }
-        for (final Map.Entry<String, Map<String, MqttLoadResult>> peer : peers.entrySet())
+        final IdleConnectionsResult ourIdle = idleResults.stream().filter(result -> ROBUSTMQ.equals(result.broker())).findFirst()
+            .orElse(null);
+        final Map<String, IdleConnectionsResult> peerIdle = new LinkedHashMap<>();
+        idleResults.stream().filter(result -> !ROBUSTMQ.equals(result.broker())).forEach(result -> peerIdle.put(result.broker(), result));
+        final List<String> peerNames = new ArrayList<>(peers.keySet());
+        peerIdle.keySet().stream().filter(name -> !peerNames.contains(name)).forEach(peerNames::add);
+        for (final String peer : peerNames)
         {
             System.out.println();
-            ratios(ours, peer.getKey(), peer.getValue());
+            ratios(ours, peer, peers.getOrDefault(peer, Map.of()));
+            if (ourIdle != null && peerIdle.containsKey(peer))
+            {
+                ratio("idle_memory", peer, ourIdle.rssPerConnection(), peerIdle.get(peer).rssPerConnection(),
+                    "resident set growth per idle connection; lower is better");
+            }
         }
         if (!failures.isEmpty())
         {

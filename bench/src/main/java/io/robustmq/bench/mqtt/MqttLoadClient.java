@@ -2,6 +2,7 @@ package io.robustmq.bench.mqtt;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -19,6 +20,9 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.HdrHistogram.Histogram;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -26,13 +30,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
- * A lean MQTT load client on Netty's MQTT codec: runs one {@link MqttLoadSpec} at a time against a
- * broker and returns what it measured. Its connections share one event loop group with named threads
- * ({@code mqtt-load-*}); the caller's thread only sets up, waits and collects. Not thread-safe: one
- * run at a time.
+ * A lean MQTT load client on Netty's MQTT codec: runs one {@link MqttLoadSpec} or
+ * {@link IdleConnectionSpec} at a time against a broker and returns what it measured. Its
+ * connections share one event loop group with named threads ({@code mqtt-load-*}); the caller's
+ * thread only sets up, waits and collects. Not thread-safe: one run at a time.
  */
 public final class MqttLoadClient implements AutoCloseable
 {
@@ -41,6 +47,17 @@ public final class MqttLoadClient implements AutoCloseable
     private static final long DRAIN_QUIET_MS = 500;
     private static final long DRAIN_MAX_MS = 10_000;
     private static final int MAX_PACKET_BYTES = 1 << 20;
+    /**
+     * Idle connections per local source address (127.0.0.2, 127.0.0.3, ...): well below the 28,232
+     * ephemeral ports Linux gives each by default (32768-60999), TIME_WAIT of earlier runs included.
+     */
+    static final int IDLE_PER_SOURCE_ADDRESS = 2_500;
+    /** Idle connections that may await their CONNACK at once. */
+    private static final int IDLE_MAX_PENDING = 64;
+    /** How long the opening waits for any answer before it gives up. */
+    private static final long IDLE_ANSWER_TIMEOUT_MS = 30_000;
+    /** An idle connection receives CONNACK and PINGRESP only. */
+    private static final int IDLE_MAX_PACKET_BYTES = 256;
 
     private final EventLoopGroup group;
     private final Class<? extends SocketChannel> channelClass;
@@ -140,14 +157,129 @@ public final class MqttLoadClient implements AutoCloseable
         }
         finally
         {
-            for (final Channel channel : channels)
+            closeAll(channels);
+        }
+    }
+
+    /**
+     * Open idle connections, spread over the source addresses 127.0.0.2, 127.0.0.3, ... (one per
+     * {@link #IDLE_PER_SOURCE_ADDRESS}), at most {@link #IDLE_MAX_PENDING} awaiting their CONNACK at a
+     * time, and read the broker's memory after a settle before the first and after a settle once
+     * every one was answered; then close them.
+     *
+     * @param spec         the workload.
+     * @param broker       the broker's name, for the result.
+     * @param host         the broker's host.
+     * @param port         the broker's MQTT port.
+     * @param brokerMemory reads the broker's memory.
+     * @param brokerCpuNs  the broker process's CPU time so far, nanoseconds (or -1 if unknown).
+     * @return what was measured; connections the broker refused, closed or never answered are counted.
+     * @throws Exception if interrupted or a source address cannot be made.
+     */
+    IdleConnectionsResult runIdle(
+        final IdleConnectionSpec spec,
+        final String broker,
+        final String host,
+        final int port,
+        final Supplier<BrokerMemory> brokerMemory,
+        final LongSupplier brokerCpuNs) throws Exception
+    {
+        final String prefix = "idle-" + ProcessHandle.current().pid() + "-" + (++runs) + "-";
+        final IdleConnectionTally tally = new IdleConnectionTally(IDLE_MAX_PENDING);
+        final AtomicInteger ids = new AtomicInteger();
+        final Bootstrap bootstrap = new Bootstrap()
+            .group(group)
+            .channel(channelClass)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+            .handler(new ChannelInitializer<SocketChannel>()
             {
-                channel.close();
-            }
-            for (final Channel channel : channels)
+                @Override
+                protected void initChannel(final SocketChannel channel)
+                {
+                    channel.pipeline().addLast("decoder", new MqttDecoder(IDLE_MAX_PACKET_BYTES));
+                    channel.pipeline().addLast("encoder", MqttEncoder.INSTANCE);
+                    channel.pipeline().addLast("idle", new IdleConnectionHandler(prefix + ids.getAndIncrement(), spec.keepAliveS(), tally));
+                }
+            });
+        final InetSocketAddress remote = new InetSocketAddress(host, port);
+        final InetAddress[] sources = sourceAddresses(spec.connections());
+        final List<Channel> channels = new ArrayList<>(spec.connections());
+        try
+        {
+            final long idleCpuNs = settle(spec.settleMs(), brokerCpuNs);
+            final BrokerMemory before = brokerMemory.get();
+            final long openFrom = System.nanoTime();
+            int attempted = 0;
+            while (attempted < spec.connections() && tally.awaitRoom(IDLE_ANSWER_TIMEOUT_MS))
             {
-                channel.closeFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+                final ChannelFuture connect = bootstrap.connect(remote, new InetSocketAddress(sources[attempted % sources.length], 0));
+                connect.addListener(future ->
+                {
+                    if (!future.isSuccess())
+                    {
+                        tally.onConnectFailed();
+                    }
+                });
+                channels.add(connect.channel());
+                attempted++;
             }
+            tally.awaitAnswered(IDLE_MAX_PENDING, IDLE_ANSWER_TIMEOUT_MS);
+            final long openNs = System.nanoTime() - openFrom;
+
+            final long restCpuNs = settle(spec.settleMs(), brokerCpuNs);
+            final BrokerMemory after = brokerMemory.get();
+            return new IdleConnectionsResult(spec, broker, sources.length, attempted,
+                tally.accepted(), tally.refused(), tally.connectFailed(), tally.closedBeforeConnAck(), tally.closedAfterConnAck(),
+                openNs, before, after, idleCpuNs, restCpuNs, TimeUnit.MILLISECONDS.toNanos(spec.settleMs()));
+        }
+        finally
+        {
+            closeAll(channels);
+        }
+    }
+
+    /**
+     * @param connections connections to spread.
+     * @return 127.0.0.2, 127.0.0.3, ...: one per {@link #IDLE_PER_SOURCE_ADDRESS} connections.
+     */
+    static InetAddress[] sourceAddresses(final int connections) throws UnknownHostException
+    {
+        final int count = (connections + IDLE_PER_SOURCE_ADDRESS - 1) / IDLE_PER_SOURCE_ADDRESS;
+        if (count > 250)
+        {
+            throw new IllegalArgumentException("too many connections for 127.0.0.2-127.0.0.251: " + connections);
+        }
+        final InetAddress[] addresses = new InetAddress[count];
+        for (int i = 0; i < count; i++)
+        {
+            addresses[i] = InetAddress.getByAddress(new byte[] {127, 0, 0, (byte)(2 + i)});
+        }
+        return addresses;
+    }
+
+    /**
+     * Sleep for the settle time.
+     *
+     * @return the broker's CPU time in it, nanoseconds; -1 if unknown.
+     */
+    private static long settle(final long settleMs, final LongSupplier brokerCpuNs) throws InterruptedException
+    {
+        final long cpuFrom = brokerCpuNs.getAsLong();
+        sleepUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settleMs));
+        final long cpuTo = brokerCpuNs.getAsLong();
+        return cpuFrom < 0 || cpuTo < 0 ? -1 : cpuTo - cpuFrom;
+    }
+
+    private static void closeAll(final List<Channel> channels)
+    {
+        for (final Channel channel : channels)
+        {
+            channel.close();
+        }
+        for (final Channel channel : channels)
+        {
+            channel.closeFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
     }
 
