@@ -37,7 +37,7 @@ public final class Session
 
     private Link link;
     private int window;
-    private final ArrayDeque<Delivery> queued = new ArrayDeque<>();
+    private final ArrayDeque<Delivery> queued = new ArrayDeque<>(0);
     private final LinkedHashMap<Integer, Delivery> unacknowledged = new LinkedHashMap<>();
     private final LinkedHashMap<Integer, Long> released = new LinkedHashMap<>();
     private final Set<Integer> receivedQos2 = new HashSet<>();

@@ -85,7 +85,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     /** Subscribers this connection waits on before it reads from its client again. */
     private int waitingOn;
     /** Packets read while waiting, handled in order once it is over. */
-    private final java.util.ArrayDeque<MqttMessage> deferred = new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<MqttMessage> deferred = new java.util.ArrayDeque<>(0);
 
     private ChannelHandlerContext ctx;
     private Channel channel;

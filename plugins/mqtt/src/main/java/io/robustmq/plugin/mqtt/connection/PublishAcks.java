@@ -20,7 +20,7 @@ final class PublishAcks
     private final Channel channel;
     private final Runnable scheduleFlush;
     private final Consumer<String> onFailure;
-    private final ArrayDeque<Pending> owed = new ArrayDeque<>();
+    private final ArrayDeque<Pending> owed = new ArrayDeque<>(0);
 
     /**
      * @param channel       the connection.

@@ -577,6 +577,8 @@ public final class SessionLog implements AutoCloseable
         {
             awaiting.put(correlation, new Awaiting(completions, previousSealed));
         }
+        // Counted before the append: its completions may run (and a checkpoint start) before it returns.
+        bytesSinceCheckpoint.addAndGet(countedBytes);
         int result;
         while ((result = current.append(batch, records, System.currentTimeMillis(), BatchFormat.RAW, callbackId,
             correlation)) == Shard.BACK_PRESSURED)
@@ -585,11 +587,10 @@ public final class SessionLog implements AutoCloseable
         }
         if (result != Shard.SUBMITTED)
         {
+            bytesSinceCheckpoint.addAndGet(-countedBytes);
             final Awaiting refused = awaiting.remove(correlation);
             fail(refused == null ? null : refused.completions(), "the session log's shard refused it (" + result + ")");
-            return;
         }
-        bytesSinceCheckpoint.addAndGet(countedBytes);
     }
 
     private static void stored(final List<Completion> completions)
