@@ -214,6 +214,7 @@ class BadInputTest
                         final byte[] rest = untilClosed(socket);
                         if (level == 5)
                         {
+                            // Netty's decoder checks strings strictly (U+0000 included): a malformed packet.
                             assertEquals(0x81, disconnectReason(rest), "malformed packet");
                         }
                         else

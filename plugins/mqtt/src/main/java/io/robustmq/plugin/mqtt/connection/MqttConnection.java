@@ -910,18 +910,6 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             violation(Packets.KEEP_ALIVE_TIMEOUT, "no packet within 1.5 times the keep-alive");
             return;
         }
-        if (event instanceof PacketSizeGuard.MalformedTopicName)
-        {
-            if (state == State.AWAITING_CONNECT)
-            {
-                close("a PUBLISH before CONNECT, its topic name not UTF-8");
-            }
-            else
-            {
-                violation(Packets.MALFORMED_PACKET, "a topic name that is not well-formed UTF-8");
-            }
-            return;
-        }
         if (event instanceof PacketSizeGuard.PacketTooLarge tooLarge)
         {
             if (state == State.AWAITING_CONNECT)

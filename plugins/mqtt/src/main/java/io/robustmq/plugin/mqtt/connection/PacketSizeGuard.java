@@ -13,11 +13,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  * <p>
  * Netty's decoder itself waits for a whole packet before it checks the size, so without this guard
  * a client declaring 256 MB would make the broker buffer 256 MB.
- * <p>
- * On the way it checks the topic name of each PUBLISH as its bytes pass: one that is not
- * well-formed UTF-8, or holds U+0000, is a malformed packet (MQTT 1.5.4): the packet is not passed
- * on, the connection is told {@link MalformedTopicName} and nothing more is read. Netty's decoder
- * would replace the bad bytes with U+FFFD, routing the message to a topic nobody named.
  */
 public final class PacketSizeGuard extends ChannelInboundHandlerAdapter
 {
@@ -31,14 +26,6 @@ public final class PacketSizeGuard extends ChannelInboundHandlerAdapter
     {
     }
 
-    /**
-     * Fired down the pipeline when a PUBLISH's topic name is not well-formed UTF-8.
-     */
-    public record MalformedTopicName()
-    {
-    }
-
-    private static final int PUBLISH = 3;
     private static final int TYPE_BYTE = 0;
     private static final int LENGTH = 1;
     private static final int BODY = 2;
@@ -50,10 +37,6 @@ public final class PacketSizeGuard extends ChannelInboundHandlerAdapter
     private long remainingLength;
     private int multiplier;
     private long bodyLeft;
-    private boolean publish;
-    private long bodyRead;
-    private int topicLength;
-    private final Utf8Stream topic = new Utf8Stream();
 
     /**
      * @param maxPacketBytes the largest packet accepted, fixed header included.
@@ -86,7 +69,6 @@ public final class PacketSizeGuard extends ChannelInboundHandlerAdapter
                 case TYPE_BYTE ->
                 {
                     packetStart = index;
-                    publish = bytes.getUnsignedByte(index) >> 4 == PUBLISH;
                     index++;
                     state = LENGTH;
                     lengthBytes = 0;
@@ -108,9 +90,6 @@ public final class PacketSizeGuard extends ChannelInboundHandlerAdapter
                     if ((digit & 0x80) == 0)
                     {
                         bodyLeft = remainingLength;
-                        bodyRead = 0;
-                        topicLength = 0;
-                        topic.reset();
                         state = bodyLeft == 0 ? TYPE_BYTE : BODY;
                     }
                     else if (lengthBytes == 4)
@@ -123,27 +102,6 @@ public final class PacketSizeGuard extends ChannelInboundHandlerAdapter
                 }
                 default ->
                 {
-                    if (publish && bodyRead < 2L + topicLength)
-                    {
-                        // The topic name: two bytes of length, then its UTF-8 bytes.
-                        final int value = bytes.getUnsignedByte(index++);
-                        bodyLeft--;
-                        if (bodyRead < 2)
-                        {
-                            topicLength = (topicLength << 8) | value;
-                        }
-                        else if (!topic.accept(value) || (bodyRead == 1L + topicLength && !topic.complete()))
-                        {
-                            malformed(ctx, bytes, packetStart);
-                            return;
-                        }
-                        bodyRead++;
-                        if (bodyLeft == 0)
-                        {
-                            state = TYPE_BYTE;
-                        }
-                        continue;
-                    }
                     final int skip = (int)Math.min(bodyLeft, end - index);
                     index += skip;
                     bodyLeft -= skip;
@@ -155,21 +113,6 @@ public final class PacketSizeGuard extends ChannelInboundHandlerAdapter
             }
         }
         ctx.fireChannelRead(bytes);
-    }
-
-    /**
-     * Pass on the whole packets before the malformed one (when it started in this buffer), then stop.
-     */
-    private void malformed(final ChannelHandlerContext ctx, final ByteBuf bytes, final int packetStart)
-    {
-        state = REFUSED;
-        if (packetStart > bytes.readerIndex())
-        {
-            ctx.fireChannelRead(bytes.retainedSlice(bytes.readerIndex(), packetStart - bytes.readerIndex()));
-        }
-        bytes.release();
-        ctx.channel().config().setAutoRead(false);
-        ctx.fireUserEventTriggered(new MalformedTopicName());
     }
 
     /**

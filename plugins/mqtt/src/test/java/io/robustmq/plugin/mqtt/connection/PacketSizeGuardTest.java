@@ -106,41 +106,4 @@ class PacketSizeGuardTest
         assertEquals(small.length, sink.passed.size(), "and nothing more passes");
         channel.finishAndReleaseAll();
     }
-
-    private static byte[] publish(final byte[] topic)
-    {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(0x30);
-        out.write(2 + topic.length + 1);
-        out.write(0);
-        out.write(topic.length);
-        out.writeBytes(topic);
-        out.write('p');
-        return out.toByteArray();
-    }
-
-    @ParameterizedTest
-    @ValueSource(ints = {1, 3, 1000})
-    void aTopicNameThatIsNotUtf8StopsTheStreamWhereverTheBuffersSplitIt(final int chunk)
-    {
-        final Sink sink = new Sink();
-        final EmbeddedChannel channel = new EmbeddedChannel(new PacketSizeGuard(1024), sink);
-        final ByteArrayOutputStream stream = new ByteArrayOutputStream();
-        final byte[] good = publish("caf\u00e9".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        stream.writeBytes(good);
-        stream.writeBytes(publish(new byte[] {'a', (byte)0xED, (byte)0xA0, (byte)0x80}));
-        stream.writeBytes(good);
-        final byte[] all = stream.toByteArray();
-        for (int i = 0; i < all.length; i += chunk)
-        {
-            channel.writeInbound(Unpooled.wrappedBuffer(all, i, Math.min(chunk, all.length - i)));
-        }
-        assertEquals(1, sink.events.size());
-        assertInstanceOf(PacketSizeGuard.MalformedTopicName.class, sink.events.get(0));
-        final byte[] passed = sink.passed.toByteArray();
-        assertTrue(passed.length >= good.length && passed.length < 2 * good.length,
-            "the first packet passes, the bad one is cut where it was found, the third never: " + passed.length);
-        assertFalse(channel.config().isAutoRead(), "nothing more is read");
-        channel.finishAndReleaseAll();
-    }
 }
