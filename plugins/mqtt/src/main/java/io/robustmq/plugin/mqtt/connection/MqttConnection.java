@@ -226,6 +226,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private void connect(final MqttConnectMessage connect)
     {
         version = connect.variableHeader().version();
+        acks.mqtt5(version == MQTT_5);
         final MqttProperties properties = connect.variableHeader().properties();
         final String requestedId = connect.payload().clientIdentifier();
         final boolean cleanStart = connect.variableHeader().isCleanSession();
@@ -860,6 +861,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     public void channelInactive(final ChannelHandlerContext ctx)
     {
         outbound.close();
+        acks.close();
         deferred.forEach(io.netty.util.ReferenceCountUtil::release);
         deferred.clear();
         state = State.CLOSED;
@@ -1095,6 +1097,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private void flushNow()
     {
         flushScheduled.set(false);
+        acks.writeEncoded();
         channel.flush();
     }
 

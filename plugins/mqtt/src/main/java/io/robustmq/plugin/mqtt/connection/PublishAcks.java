@@ -1,5 +1,6 @@
 package io.robustmq.plugin.mqtt.connection;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.robustmq.plugin.mqtt.persistence.SessionLog;
@@ -10,7 +11,9 @@ import java.util.function.Consumer;
 /**
  * The PUBACKs and PUBRECs a connection owes its client, written in the order the PUBLISH packets
  * came (as MQTT requires) though a message that must be stored first is answered only once the
- * session log holds it, and one that need not be is answered at once.
+ * session log holds it, and one that need not be is answered at once. The answers are encoded
+ * straight into one buffer per event-loop turn, and what is owed is kept in objects reused from one
+ * PUBLISH to the next: a steady stream of QoS 1 messages makes no garbage here.
  * <p>
  * Threading: {@link #expect} and {@link #answer} on the connection's event loop; a
  * {@link SessionLog.Completion} from any thread, handed to the event loop.
@@ -20,7 +23,12 @@ final class PublishAcks
     private final Channel channel;
     private final Runnable scheduleFlush;
     private final Consumer<String> onFailure;
+    private boolean mqtt5;
+    private static final int MAX_FREE = 64;
+
     private final ArrayDeque<Pending> owed = new ArrayDeque<>(0);
+    private final ArrayDeque<Pending> free = new ArrayDeque<>(0);
+    private ByteBuf out;
 
     /**
      * @param channel       the connection.
@@ -38,15 +46,18 @@ final class PublishAcks
 
     private final class Pending implements SessionLog.Completion
     {
-        private final MqttMessageType type;
-        private final int packetId;
+        private MqttMessageType type;
+        private int packetId;
         private byte reasonCode;
         private boolean done;
 
-        Pending(final MqttMessageType type, final int packetId)
+        Pending reset(final MqttMessageType newType, final int newPacketId)
         {
-            this.type = type;
-            this.packetId = packetId;
+            this.type = newType;
+            this.packetId = newPacketId;
+            this.reasonCode = Packets.SUCCESS;
+            this.done = false;
+            return this;
         }
 
         @Override
@@ -92,7 +103,7 @@ final class PublishAcks
      */
     SessionLog.Completion expect(final MqttMessageType type, final int packetId)
     {
-        final Pending pending = new Pending(type, packetId);
+        final Pending pending = take().reset(type, packetId);
         owed.add(pending);
         return pending;
     }
@@ -106,11 +117,17 @@ final class PublishAcks
      */
     void answer(final MqttMessageType type, final int packetId, final byte reasonCode)
     {
-        final Pending pending = new Pending(type, packetId);
+        final Pending pending = take().reset(type, packetId);
         pending.reasonCode = reasonCode;
         pending.done = true;
         owed.add(pending);
         drain();
+    }
+
+    private Pending take()
+    {
+        final Pending reused = free.poll();
+        return reused != null ? reused : new Pending();
     }
 
     private void drain()
@@ -121,13 +138,70 @@ final class PublishAcks
             final Pending next = owed.poll();
             if (channel.isActive())
             {
-                channel.write(Packets.pubReply(next.type, next.packetId, next.reasonCode));
+                encode(next);
                 wrote = true;
+            }
+            if (free.size() < MAX_FREE)
+            {
+                free.add(next);
             }
         }
         if (wrote)
         {
             scheduleFlush.run();
+        }
+    }
+
+    /**
+     * PUBACK, PUBREC or PUBCOMP: the packet id, and the reason code unless it is Success (which
+     * MQTT 5 lets a server leave out, and MQTT 3 has not).
+     */
+    private void encode(final Pending answer)
+    {
+        if (out == null)
+        {
+            out = channel.alloc().buffer(64);
+        }
+        final boolean withReason = answer.reasonCode != Packets.SUCCESS && mqtt5;
+        out.writeByte(answer.type.value() << 4 | (answer.type == MqttMessageType.PUBREL ? 0x02 : 0))
+            .writeByte(withReason ? 3 : 2)
+            .writeShort(answer.packetId);
+        if (withReason)
+        {
+            out.writeByte(answer.reasonCode);
+        }
+    }
+
+    /**
+     * Hand what was encoded this turn to the channel (the connection flushes after).
+     */
+    void writeEncoded()
+    {
+        if (out != null)
+        {
+            final ByteBuf encoded = out;
+            out = null;
+            channel.write(encoded, channel.voidPromise());
+        }
+    }
+
+    /**
+     * @param isMqtt5 whether the client speaks MQTT 5 (reason codes other than Success are sent).
+     */
+    void mqtt5(final boolean isMqtt5)
+    {
+        this.mqtt5 = isMqtt5;
+    }
+
+    /**
+     * The connection closed: let the encoded answers go.
+     */
+    void close()
+    {
+        if (out != null)
+        {
+            out.release();
+            out = null;
         }
     }
 }
