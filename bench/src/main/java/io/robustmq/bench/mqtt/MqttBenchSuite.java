@@ -52,6 +52,35 @@ public final class MqttBenchSuite
     {
     }
 
+    /** How long a broker's CPU use is watched to tell whether it is quiet. */
+    private static final long QUIET_CHECK_MS = 500;
+    /** Below this share of a core over {@link #QUIET_CHECK_MS}, a broker is quiet. */
+    private static final double QUIET_CPU = 0.05;
+    private static final long QUIET_TIMEOUT_MS = 60_000;
+
+    /**
+     * Wait until the broker is quiet (it may still be working off what the workload before left
+     * queued: HiveMQ CE keeps routing a QoS 0 backlog for many seconds after its publishers stop),
+     * so that no workload pays for the one before it. Gives up after a minute.
+     *
+     * @return how long it took, ms.
+     */
+    private static long awaitQuiet(final BrokerProcess broker) throws InterruptedException
+    {
+        final long start = System.nanoTime();
+        while (true)
+        {
+            final long before = broker.cpuNs();
+            Thread.sleep(QUIET_CHECK_MS);
+            final long used = broker.cpuNs() - before;
+            final long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+            if (used < QUIET_CPU * QUIET_CHECK_MS * 1_000_000 || elapsedMs >= QUIET_TIMEOUT_MS)
+            {
+                return elapsedMs;
+            }
+        }
+    }
+
     /**
      * @param quick true: short windows (--quick).
      * @return the workloads, in the order they run.
@@ -169,6 +198,12 @@ public final class MqttBenchSuite
                         System.err.printf("mqtt: %s on %s...%n", spec.name(), broker.name());
                         try
                         {
+                            final long settledMs = awaitQuiet(broker);
+                            if (settledMs > QUIET_CHECK_MS)
+                            {
+                                notes.add(spec.name() + " on " + broker.name() + " started after " + settledMs +
+                                    " ms, once the broker was quiet (busy with what the workload before left)");
+                            }
                             final MqttLoadResult result = client.run(spec, broker.name(), "127.0.0.1", broker.port(), broker::cpuNs);
                             results.add(result);
                             System.err.println("mqtt:   " + row(result));
