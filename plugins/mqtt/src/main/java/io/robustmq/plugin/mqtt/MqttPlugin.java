@@ -15,6 +15,7 @@ import io.robustmq.plugin.mqtt.broker.BrokerStats;
 import io.robustmq.plugin.mqtt.broker.MqttBroker;
 import io.robustmq.plugin.mqtt.broker.SessionRecovery;
 import io.robustmq.plugin.mqtt.broker.SysTopics;
+import io.robustmq.plugin.mqtt.connection.KeepAlives;
 import io.robustmq.plugin.mqtt.connection.MqttConnection;
 import io.robustmq.plugin.mqtt.connection.PacketSizeGuard;
 import io.robustmq.plugin.mqtt.connection.PasswordCheck;
@@ -65,6 +66,7 @@ final class MqttPlugin implements ProtocolPlugin
     private final TopicAccess access;
     private final ScheduledFuture<?> sysTopics;
     private final SessionLog sessionLog;
+    private final KeepAlives keepAlives = new KeepAlives();
     private final ScheduledExecutorService checkpointThread;
 
     MqttPlugin(final PluginContext context)
@@ -180,7 +182,7 @@ final class MqttPlugin implements ProtocolPlugin
         pipeline.addLast("mqtt-size-guard", new PacketSizeGuard(settings.maxPacketBytes()));
         pipeline.addLast("mqtt-decoder", new MqttDecoder(settings.maxPacketBytes(), settings.maxClientIdLength()));
         pipeline.addLast("mqtt-encoder", MqttEncoder.INSTANCE);
-        pipeline.addLast("mqtt", new MqttConnection(broker, passwords, access));
+        pipeline.addLast("mqtt", new MqttConnection(broker, passwords, access, keepAlives));
     }
 
     /**
@@ -216,6 +218,7 @@ final class MqttPlugin implements ProtocolPlugin
     @Override
     public void close()
     {
+        keepAlives.close();
         if (checkpointThread != null)
         {
             checkpointThread.shutdownNow();

@@ -5,6 +5,7 @@ import io.robustmq.plugin.mqtt.persistence.SessionLog;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -38,9 +39,9 @@ public final class Session
     private Link link;
     private int window;
     private final ArrayDeque<Delivery> queued = new ArrayDeque<>(0);
-    private final LinkedHashMap<Integer, Delivery> unacknowledged = new LinkedHashMap<>();
-    private final LinkedHashMap<Integer, Long> released = new LinkedHashMap<>();
-    private final Set<Integer> receivedQos2 = new HashSet<>();
+    private LinkedHashMap<Integer, Delivery> unacknowledged;
+    private LinkedHashMap<Integer, Long> released;
+    private Set<Integer> receivedQos2;
     private int nextPacketId = 1;
     private long dropped;
     private long expirySeconds;
@@ -125,8 +126,8 @@ public final class Session
         cancel(expiry);
         cancel(pendingWill);
         queued.clear();
-        unacknowledged.clear();
-        released.clear();
+        unacknowledged = null;
+        released = null;
         wakeCaughtUpWaiters();
     }
 
@@ -274,11 +275,11 @@ public final class Session
         cancel(pendingWill);
         expiry = null;
         pendingWill = null;
-        for (final Map.Entry<Integer, Delivery> sent : unacknowledged.entrySet())
+        for (final Map.Entry<Integer, Delivery> sent : unacknowledged().entrySet())
         {
             newLink.publish(sent.getValue(), sent.getKey(), true);
         }
-        for (final int packetId : released.keySet())
+        for (final int packetId : released().keySet())
         {
             newLink.release(packetId);
         }
@@ -318,7 +319,7 @@ public final class Session
             link = null;
             leftAtMillis = broker.now();
             wakeCaughtUpWaiters();
-            for (final Iterator<Delivery> it = unacknowledged.values().iterator(); it.hasNext(); )
+            for (final Iterator<Delivery> it = unacknowledged().values().iterator(); it.hasNext(); )
             {
                 final Delivery delivery = it.next();
                 if (delivery.shareGroup() != null && !ended && delivery.shareGroup().hasMemberOtherThan(this))
@@ -450,9 +451,53 @@ public final class Session
         }
     }
 
+    // The three are made on first use: most sessions never hold a QoS 1 or 2 message in flight.
+
+    private Map<Integer, Delivery> unacknowledged()
+    {
+        return unacknowledged == null ? Collections.emptyMap() : unacknowledged;
+    }
+
+    private Map<Integer, Delivery> unacknowledgedToWrite()
+    {
+        if (unacknowledged == null)
+        {
+            unacknowledged = new LinkedHashMap<>();
+        }
+        return unacknowledged;
+    }
+
+    private Map<Integer, Long> released()
+    {
+        return released == null ? Collections.emptyMap() : released;
+    }
+
+    private Map<Integer, Long> releasedToWrite()
+    {
+        if (released == null)
+        {
+            released = new LinkedHashMap<>();
+        }
+        return released;
+    }
+
+    private Set<Integer> receivedQos2()
+    {
+        return receivedQos2 == null ? Collections.emptySet() : receivedQos2;
+    }
+
+    private Set<Integer> receivedQos2ToWrite()
+    {
+        if (receivedQos2 == null)
+        {
+            receivedQos2 = new HashSet<>();
+        }
+        return receivedQos2;
+    }
+
     private int inFlight()
     {
-        return unacknowledged.size() + released.size();
+        return unacknowledged().size() + released().size();
     }
 
     private void send(final Delivery delivery)
@@ -468,7 +513,7 @@ public final class Session
             return;
         }
         final int packetId = allocatePacketId();
-        unacknowledged.put(packetId, delivery);
+        unacknowledgedToWrite().put(packetId, delivery);
         if (persistent && delivery.message().id() != 0)
         {
             log.append(new LogRecord.Sent(clientId, delivery.message().id(), packetId));
@@ -492,7 +537,7 @@ public final class Session
         {
             final int candidate = nextPacketId;
             nextPacketId = nextPacketId == 65535 ? 1 : nextPacketId + 1;
-            if (!unacknowledged.containsKey(candidate) && !released.containsKey(candidate))
+            if (!unacknowledged().containsKey(candidate) && !released().containsKey(candidate))
             {
                 return candidate;
             }
@@ -505,12 +550,12 @@ public final class Session
      */
     public synchronized boolean acknowledged(final int packetId)
     {
-        final Delivery delivery = unacknowledged.get(packetId);
+        final Delivery delivery = unacknowledged().get(packetId);
         if (delivery == null || delivery.qos() != 1)
         {
             return false;
         }
-        unacknowledged.remove(packetId);
+        unacknowledged().remove(packetId);
         done(delivery);
         drain();
         return true;
@@ -524,11 +569,11 @@ public final class Session
      */
     public synchronized boolean received(final int packetId)
     {
-        final Delivery delivery = unacknowledged.get(packetId);
+        final Delivery delivery = unacknowledged().get(packetId);
         if (delivery != null && delivery.qos() == 2)
         {
-            unacknowledged.remove(packetId);
-            released.put(packetId, delivery.message().id());
+            unacknowledged().remove(packetId);
+            releasedToWrite().put(packetId, delivery.message().id());
             if (persistent && delivery.message().id() != 0 && link != null)
             {
                 // PUBREL only once the log knows: after a restart the message must not be sent again.
@@ -551,7 +596,7 @@ public final class Session
                 return true;
             }
         }
-        else if (!released.containsKey(packetId))
+        else if (!released().containsKey(packetId))
         {
             return false;
         }
@@ -568,7 +613,7 @@ public final class Session
      */
     public synchronized boolean completed(final int packetId)
     {
-        final Long messageId = released.remove(packetId);
+        final Long messageId = released().remove(packetId);
         if (messageId == null)
         {
             return false;
@@ -591,15 +636,15 @@ public final class Session
      */
     public synchronized int receivedQos2(final int packetId, final int maxUnreleased)
     {
-        if (receivedQos2.contains(packetId))
+        if (receivedQos2().contains(packetId))
         {
             return 0;
         }
-        if (receivedQos2.size() >= maxUnreleased)
+        if (receivedQos2().size() >= maxUnreleased)
         {
             return -1;
         }
-        receivedQos2.add(packetId);
+        receivedQos2ToWrite().add(packetId);
         if (persistent)
         {
             log.append(new LogRecord.Qos2Received(clientId, packetId));
@@ -615,7 +660,7 @@ public final class Session
      */
     public synchronized boolean releasedByClient(final int packetId)
     {
-        final boolean known = receivedQos2.remove(packetId);
+        final boolean known = receivedQos2().remove(packetId);
         if (known && persistent)
         {
             log.append(new LogRecord.Qos2Released(clientId, packetId));
@@ -660,14 +705,14 @@ public final class Session
                 subscription.noLocal(), subscription.retainAsPublished(), subscription.retainHandling(),
                 subscription.identifier()));
         }
-        for (final Map.Entry<Integer, Delivery> sent : unacknowledged.entrySet())
+        for (final Map.Entry<Integer, Delivery> sent : unacknowledged().entrySet())
         {
             if (capturePending(sent.getValue(), sink))
             {
                 sink.accept(new LogRecord.Sent(clientId, sent.getValue().message().id(), sent.getKey()));
             }
         }
-        for (final Map.Entry<Integer, Long> awaiting : released.entrySet())
+        for (final Map.Entry<Integer, Long> awaiting : released().entrySet())
         {
             sink.accept(new LogRecord.Released(clientId, awaiting.getValue(), awaiting.getKey()));
         }
@@ -675,7 +720,7 @@ public final class Session
         {
             capturePending(delivery, sink);
         }
-        for (final int packetId : receivedQos2)
+        for (final int packetId : receivedQos2())
         {
             sink.accept(new LogRecord.Qos2Received(clientId, packetId));
         }
@@ -715,10 +760,19 @@ public final class Session
         persistent = log != null && seconds > 0;
         journaled = true;
         leftAtMillis = leftAt;
-        unacknowledged.putAll(sent);
-        released.putAll(awaiting);
+        if (!sent.isEmpty())
+        {
+            unacknowledgedToWrite().putAll(sent);
+        }
+        if (!awaiting.isEmpty())
+        {
+            releasedToWrite().putAll(awaiting);
+        }
         queued.addAll(waiting);
-        receivedQos2.addAll(qos2Received);
+        if (!qos2Received.isEmpty())
+        {
+            receivedQos2ToWrite().addAll(qos2Received);
+        }
     }
 
     @Override

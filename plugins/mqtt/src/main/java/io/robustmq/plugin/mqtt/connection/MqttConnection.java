@@ -23,9 +23,6 @@ import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
-import io.netty.handler.timeout.IdleState;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.robustmq.plugin.mqtt.MqttSettings;
 import io.robustmq.plugin.mqtt.broker.Delivery;
 import io.robustmq.plugin.mqtt.broker.Link;
@@ -46,7 +43,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One MQTT connection (3.1, 3.1.1 or 5.0), after Netty's decoder: CONNECT and its checks, then
@@ -75,17 +71,21 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     {
     }
 
+    private final KeepAlives keepAlives;
     private final MqttBroker broker;
     private final MqttSettings settings;
     private final PasswordCheck passwords;
     private final TopicAccess access;
-    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    /** 1 while a flush is queued on the event loop (a field, not an AtomicBoolean: one object less per connection). */
+    private volatile int flushScheduled;
+    private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<MqttConnection> FLUSH_SCHEDULED =
+        java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(MqttConnection.class, "flushScheduled");
     private final Runnable flush = this::flushNow;
     private PublishAcks acks;
     /** Subscribers this connection waits on before it reads from its client again. */
     private int waitingOn;
     /** Packets read while waiting, handled in order once it is over. */
-    private final java.util.ArrayDeque<MqttMessage> deferred = new java.util.ArrayDeque<>(0);
+    private java.util.ArrayDeque<MqttMessage> deferred;
 
     private ChannelHandlerContext ctx;
     private Channel channel;
@@ -100,13 +100,16 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private Outbound outbound;
 
     /**
-     * @param broker    the node's MQTT broker.
-     * @param passwords checks user names and passwords.
-     * @param access    the ACL decisions for topics.
+     * @param broker     the node's MQTT broker.
+     * @param passwords  checks user names and passwords.
+     * @param access     the ACL decisions for topics.
+     * @param keepAlives checks the connection's keep-alive.
      */
-    public MqttConnection(final MqttBroker broker, final PasswordCheck passwords, final TopicAccess access)
+    public MqttConnection(final MqttBroker broker, final PasswordCheck passwords, final TopicAccess access,
+        final KeepAlives keepAlives)
     {
         this.broker = broker;
+        this.keepAlives = keepAlives;
         this.settings = broker.settings();
         this.passwords = passwords;
         this.access = access;
@@ -136,9 +139,17 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             io.netty.util.ReferenceCountUtil.release(msg);
             return;
         }
-        if ((waitingOn > 0 || !deferred.isEmpty()) && deferrable(packet))
+        if (keepAliveWatched)
+        {
+            lastPacketNanos = System.nanoTime();
+        }
+        if ((waitingOn > 0 || (deferred != null && !deferred.isEmpty())) && deferrable(packet))
         {
             // Paused for a subscriber that fell behind: what the last read brought waits too, in order.
+            if (deferred == null)
+            {
+                deferred = new java.util.ArrayDeque<>();
+            }
             deferred.add(packet);
             return;
         }
@@ -476,9 +487,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             settings.maxKeepAliveSeconds() : requested;
         if (keepAlive > 0)
         {
-            final long timeoutMs = keepAlive * 1500L;
-            ctx.pipeline().addBefore(ctx.name(), "mqtt-keep-alive",
-                new IdleStateHandler(timeoutMs, 0, 0, TimeUnit.MILLISECONDS));
+            keepAliveTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(keepAlive * 1500L);
+            lastPacketNanos = System.nanoTime();
+            keepAlives.watch(this, channel.eventLoop());
         }
     }
 
@@ -860,10 +871,14 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void channelInactive(final ChannelHandlerContext ctx)
     {
+        keepAlives.unwatch(this, ctx.channel().eventLoop());
         outbound.close();
         acks.close();
-        deferred.forEach(io.netty.util.ReferenceCountUtil::release);
-        deferred.clear();
+        if (deferred != null)
+        {
+            deferred.forEach(io.netty.util.ReferenceCountUtil::release);
+            deferred.clear();
+        }
         state = State.CLOSED;
         if (session != null)
         {
@@ -907,11 +922,6 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void userEventTriggered(final ChannelHandlerContext ctx, final Object event)
     {
-        if (event instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE)
-        {
-            violation(Packets.KEEP_ALIVE_TIMEOUT, "no packet within 1.5 times the keep-alive");
-            return;
-        }
         if (event instanceof PacketSizeGuard.PacketTooLarge tooLarge)
         {
             if (state == State.AWAITING_CONNECT)
@@ -997,6 +1007,28 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         channel.close();
     }
 
+    // ------------------------------------------------------------------ keep-alive (see KeepAlives)
+
+    /** Watched by {@link KeepAlives}: one and a half times the Keep Alive, in ns; 0 for none. */
+    long keepAliveTimeoutNanos;
+    /** When the last packet came, {@link System#nanoTime()}. */
+    long lastPacketNanos;
+    boolean keepAliveWatched;
+    MqttConnection keepAliveNext;
+    MqttConnection keepAlivePrevious;
+
+    /**
+     * No packet came within one and a half times the keep-alive (on the event loop).
+     */
+    void keepAliveExpired()
+    {
+        keepAlives.unwatch(this, channel.eventLoop());
+        if (state != State.CLOSED)
+        {
+            violation(Packets.KEEP_ALIVE_TIMEOUT, "no packet within 1.5 times the keep-alive");
+        }
+    }
+
     // ------------------------------------------------------------------ PublisherFlow: back-pressure
 
     @Override
@@ -1029,7 +1061,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         {
             return;
         }
-        while (waitingOn == 0 && !deferred.isEmpty())
+        while (waitingOn == 0 && deferred != null && !deferred.isEmpty())
         {
             handle(channel.pipeline().context(this), deferred.poll());
         }
@@ -1088,7 +1120,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
      */
     private void scheduleFlush()
     {
-        if (flushScheduled.compareAndSet(false, true))
+        if (FLUSH_SCHEDULED.compareAndSet(this, 0, 1))
         {
             channel.eventLoop().execute(flush);
         }
@@ -1096,7 +1128,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     private void flushNow()
     {
-        flushScheduled.set(false);
+        flushScheduled = 0;
         acks.writeEncoded();
         channel.flush();
     }

@@ -8,7 +8,6 @@ import io.robustmq.plugin.mqtt.broker.Message;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What a session sends one connection (PUBLISH and PUBREL), from any thread: each delivery is
@@ -39,13 +38,16 @@ final class Outbound
 
     private final Channel channel;
     private final Runnable onWritable;
-    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    /** 1 while a drain is queued on the event loop (a field, not an AtomicBoolean: one object less per connection). */
+    private volatile int drainScheduled;
+    private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<Outbound> DRAIN_SCHEDULED =
+        java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(Outbound.class, "drainScheduled");
     private final Runnable drain = this::drain;
     private final Object ringLock = new Object();
     /** Noted by the sessions; guarded by ringLock. */
-    private DeliveryRing noted = new DeliveryRing();
+    private DeliveryRing noted;
     /** Being encoded by the event loop. */
-    private DeliveryRing encoding = new DeliveryRing();
+    private DeliveryRing encoding;
     private long notedBytes;
     private volatile boolean full;
     private volatile boolean closed;
@@ -109,7 +111,7 @@ final class Outbound
             {
                 return;
             }
-            noted.add(delivery.message(), DeliveryRing.publish(delivery.qos(), delivery.retain(), duplicate, packetId,
+            noted().add(delivery.message(), DeliveryRing.publish(delivery.qos(), delivery.retain(), duplicate, packetId,
                 delivery.subscriptionId()));
             notedBytes += size;
             updateFull();
@@ -125,7 +127,7 @@ final class Outbound
             {
                 return;
             }
-            noted.add(null, DeliveryRing.release(packetId));
+            noted().add(null, DeliveryRing.release(packetId));
             notedBytes += 4;
             updateFull();
         }
@@ -148,7 +150,10 @@ final class Outbound
         synchronized (ringLock)
         {
             closed = true;
-            noted.clear();
+            if (noted != null)
+            {
+                noted.clear();
+            }
             notedBytes = 0;
         }
     }
@@ -183,6 +188,18 @@ final class Outbound
         return alias;
     }
 
+    /**
+     * @return the ring deliveries are noted in, made on the first (an idle connection has none).
+     */
+    private DeliveryRing noted()
+    {
+        if (noted == null)
+        {
+            noted = new DeliveryRing();
+        }
+        return noted;
+    }
+
     private void updateFull()
     {
         full = notedBytes > PENDING_HIGH_WATER_BYTES || !channel.isWritable();
@@ -190,7 +207,7 @@ final class Outbound
 
     private void scheduleDrain()
     {
-        if (drainScheduled.compareAndSet(false, true))
+        if (DRAIN_SCHEDULED.compareAndSet(this, 0, 1))
         {
             channel.eventLoop().execute(drain);
         }
@@ -198,13 +215,13 @@ final class Outbound
 
     private void drain()
     {
-        drainScheduled.set(false);
+        drainScheduled = 0;
         final boolean wasFull;
         final long bytes;
         synchronized (ringLock)
         {
             wasFull = full;
-            if (!channel.isWritable() || noted.isEmpty())
+            if (!channel.isWritable() || noted == null || noted.isEmpty())
             {
                 // Kept until the channel takes bytes again (channelWritabilityChanged).
                 updateFull();
@@ -215,7 +232,7 @@ final class Outbound
                 return;
             }
             final DeliveryRing swapped = noted;
-            noted = encoding;
+            noted = encoding != null ? encoding : new DeliveryRing();
             encoding = swapped;
             bytes = notedBytes;
             notedBytes = 0;

@@ -26,8 +26,10 @@ final class PublishAcks
     private boolean mqtt5;
     private static final int MAX_FREE = 64;
 
-    private final ArrayDeque<Pending> owed = new ArrayDeque<>(0);
-    private final ArrayDeque<Pending> free = new ArrayDeque<>(0);
+    /** What is owed, in order; made on the first QoS 1 or 2 PUBLISH. */
+    private ArrayDeque<Pending> owed;
+    /** Answered, kept for the next ones. */
+    private ArrayDeque<Pending> free;
     private ByteBuf out;
 
     /**
@@ -104,7 +106,7 @@ final class PublishAcks
     SessionLog.Completion expect(final MqttMessageType type, final int packetId)
     {
         final Pending pending = take().reset(type, packetId);
-        owed.add(pending);
+        owed().add(pending);
         return pending;
     }
 
@@ -120,26 +122,39 @@ final class PublishAcks
         final Pending pending = take().reset(type, packetId);
         pending.reasonCode = reasonCode;
         pending.done = true;
-        owed.add(pending);
+        owed().add(pending);
         drain();
+    }
+
+    private ArrayDeque<Pending> owed()
+    {
+        if (owed == null)
+        {
+            owed = new ArrayDeque<>();
+        }
+        return owed;
     }
 
     private Pending take()
     {
-        final Pending reused = free.poll();
+        final Pending reused = free == null ? null : free.poll();
         return reused != null ? reused : new Pending();
     }
 
     private void drain()
     {
         boolean wrote = false;
-        while (!owed.isEmpty() && owed.peek().done)
+        while (owed != null && !owed.isEmpty() && owed.peek().done)
         {
             final Pending next = owed.poll();
             if (channel.isActive())
             {
                 encode(next);
                 wrote = true;
+            }
+            if (free == null)
+            {
+                free = new ArrayDeque<>();
             }
             if (free.size() < MAX_FREE)
             {
