@@ -1,9 +1,7 @@
 package io.robustmq.plugin.mqtt;
 
 import io.robustmq.kernel.support.Clients;
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
-import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
@@ -46,26 +44,12 @@ class FlowControlTest
         {
             final AtomicInteger received = new AtomicInteger();
             final MqttClient subscriber = new MqttClient(node.tcpUri(), "slow-subscriber", new MemoryPersistence());
-            subscriber.setCallback(new MqttCallback()
+            subscriber.setCallback(new ArrivalCallback(message ->
             {
-                @Override
-                public void connectionLost(final Throwable cause)
-                {
-                }
-
-                @Override
-                public void messageArrived(final String topic, final MqttMessage message)
-                {
-                    // A slow consumer: 0.5 ms a message, well below what the publisher sends.
-                    LockSupport.parkNanos(500_000);
-                    received.incrementAndGet();
-                }
-
-                @Override
-                public void deliveryComplete(final IMqttDeliveryToken token)
-                {
-                }
-            });
+                // A slow consumer: 0.5 ms a message, well below what the publisher sends.
+                LockSupport.parkNanos(500_000);
+                received.incrementAndGet();
+            }));
             final MqttConnectOptions options = new MqttConnectOptions();
             options.setCleanSession(true);
             subscriber.connect(options);

@@ -1,8 +1,6 @@
 package io.robustmq.plugin.mqtt;
 
 import io.robustmq.kernel.support.ChildNode;
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -117,24 +115,8 @@ class KillNineTest
     private static MqttClient client(final String uri, final String id, final Set<String> received) throws MqttException
     {
         final MqttClient client = new MqttClient(uri, id, new MemoryPersistence());
-        client.setCallback(new MqttCallback()
-        {
-            @Override
-            public void connectionLost(final Throwable cause)
-            {
-            }
-
-            @Override
-            public void messageArrived(final String topic, final MqttMessage message)
-            {
-                received.add(new String(message.getPayload(), StandardCharsets.UTF_8));
-            }
-
-            @Override
-            public void deliveryComplete(final IMqttDeliveryToken token)
-            {
-            }
-        });
+        client.setCallback(new ArrivalCallback(message ->
+            received.add(new String(message.getPayload(), StandardCharsets.UTF_8))));
         final MqttConnectOptions options = new MqttConnectOptions();
         options.setCleanSession(false);
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);

@@ -161,24 +161,7 @@ class Paho3Test
         publisher.publish("jobs", "qos0-dropped".getBytes(StandardCharsets.UTF_8), 0, false);
 
         final MqttClient back = new MqttClient(node.tcpUri(), "v3-durable", new MemoryPersistence());
-        back.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallback()
-        {
-            @Override
-            public void connectionLost(final Throwable cause)
-            {
-            }
-
-            @Override
-            public void messageArrived(final String topic, final MqttMessage message)
-            {
-                received.add(message);
-            }
-
-            @Override
-            public void deliveryComplete(final org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token)
-            {
-            }
-        });
+        back.setCallback(new ArrivalCallback(received::add));
         final MqttConnectOptions options = new MqttConnectOptions();
         options.setCleanSession(false);
         back.connect(options);

@@ -1,8 +1,6 @@
 package io.robustmq.plugin.mqtt;
 
 import io.robustmq.kernel.support.Clients;
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -44,24 +42,7 @@ class PersistentSessionTest
         final BlockingQueue<MqttMessage> received) throws MqttException
     {
         final MqttClient client = new MqttClient(node.tcpUri(), id, new MemoryPersistence());
-        client.setCallback(new MqttCallback()
-        {
-            @Override
-            public void connectionLost(final Throwable cause)
-            {
-            }
-
-            @Override
-            public void messageArrived(final String topic, final MqttMessage message)
-            {
-                received.add(message);
-            }
-
-            @Override
-            public void deliveryComplete(final IMqttDeliveryToken token)
-            {
-            }
-        });
+        client.setCallback(new ArrivalCallback(received::add));
         final MqttConnectOptions options = new MqttConnectOptions();
         options.setCleanSession(clean);
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);

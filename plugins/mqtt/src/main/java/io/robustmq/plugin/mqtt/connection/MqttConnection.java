@@ -751,34 +751,48 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             retainedFor.forEach(broker::offerRetained);
             scheduleFlush();
         };
-        if (session.persistent())
+        // The subscriptions survive a restart once SUBACK says they exist.
+        answerOnceStored(answer, () ->
         {
-            // The subscriptions survive a restart once SUBACK says they exist.
-            broker.log().append(new LogRecord.Barrier(), new SessionLog.Completion()
-            {
-                @Override
-                public void stored()
-                {
-                    channel.eventLoop().execute(answer);
-                }
+            java.util.Arrays.fill(codes, Packets.UNSPECIFIED_ERROR & 0xFF);
+            retainedFor.clear();
+        });
+    }
 
-                @Override
-                public void failed(final String why)
-                {
-                    channel.eventLoop().execute(() ->
-                    {
-                        java.util.Arrays.fill(codes, Packets.UNSPECIFIED_ERROR & 0xFF);
-                        retainedFor.clear();
-                        notStored(why);
-                        answer.run();
-                    });
-                }
-            });
-        }
-        else
+    /**
+     * Answer the client now if its session is not logged, else once the log holds all it queued
+     * so far, on the event loop.
+     *
+     * @param answer    writes the answer.
+     * @param ifFailed  run before {@code answer} if the log could not store it (the answer then
+     *                  says so).
+     */
+    private void answerOnceStored(final Runnable answer, final Runnable ifFailed)
+    {
+        if (!session.persistent())
         {
             answer.run();
+            return;
         }
+        broker.log().append(new LogRecord.Barrier(), new SessionLog.Completion()
+        {
+            @Override
+            public void stored()
+            {
+                channel.eventLoop().execute(answer);
+            }
+
+            @Override
+            public void failed(final String why)
+            {
+                channel.eventLoop().execute(() ->
+                {
+                    ifFailed.run();
+                    notStored(why);
+                    answer.run();
+                });
+            }
+        });
     }
 
     /**
@@ -807,38 +821,14 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         {
             codes[i] = broker.unsubscribe(session, filters.get(i)) ? Packets.SUCCESS : Packets.NO_SUBSCRIPTION_EXISTED;
         }
+        final int packetId = unsubscribe.idAndPropertiesVariableHeader().messageId();
         final Runnable answer = () ->
         {
-            channel.write(Packets.unsubAck(unsubscribe.idAndPropertiesVariableHeader().messageId(),
-                version == MQTT_5 ? codes : null));
+            channel.write(Packets.unsubAck(packetId, version == MQTT_5 ? codes : null));
             scheduleFlush();
         };
-        if (session.persistent())
-        {
-            // UNSUBACK once the log knows: a restart must not bring the subscriptions back.
-            broker.log().append(new LogRecord.Barrier(), new SessionLog.Completion()
-            {
-                @Override
-                public void stored()
-                {
-                    channel.eventLoop().execute(answer);
-                }
-
-                @Override
-                public void failed(final String why)
-                {
-                    channel.eventLoop().execute(() ->
-                    {
-                        notStored(why);
-                        answer.run();
-                    });
-                }
-            });
-        }
-        else
-        {
-            answer.run();
-        }
+        // UNSUBACK once the log knows: a restart must not bring the subscriptions back.
+        answerOnceStored(answer, () -> java.util.Arrays.fill(codes, (short)(Packets.UNSPECIFIED_ERROR & 0xFF)));
     }
 
     // ------------------------------------------------------------------ DISCONNECT and closing
