@@ -12,7 +12,18 @@ public interface Link
      * @return false if the client could not take it (larger than its Maximum Packet Size): the
      * session then drops it as if delivered, as MQTT 5 requires.
      */
-    boolean fits(Delivery delivery);
+    default boolean fits(final Delivery delivery)
+    {
+        return fits(delivery.message(), delivery.qos(), delivery.subscriptionId());
+    }
+
+    /**
+     * @param message        a message.
+     * @param qos            the QoS it would be delivered with.
+     * @param subscriptionId the subscription identifier it would carry, or 0.
+     * @return false if the client could not take it (larger than its Maximum Packet Size).
+     */
+    boolean fits(Message message, int qos, int subscriptionId);
 
     /**
      * @return false while the connection takes no more deliveries (its client reads slower than it
@@ -27,7 +38,22 @@ public interface Link
      * @param packetId its packet id, 0 for QoS 0.
      * @param duplicate whether it was sent before (DUP).
      */
-    void publish(Delivery delivery, int packetId, boolean duplicate);
+    default void publish(final Delivery delivery, final int packetId, final boolean duplicate)
+    {
+        publish(delivery.message(), delivery.qos(), delivery.retain(), delivery.subscriptionId(), packetId, duplicate);
+    }
+
+    /**
+     * Write a PUBLISH, from its parts.
+     *
+     * @param message        the message.
+     * @param qos            the QoS it is delivered with.
+     * @param retain         the RETAIN flag.
+     * @param subscriptionId the subscription identifier, or 0.
+     * @param packetId       its packet id, 0 for QoS 0.
+     * @param duplicate      whether it was sent before (DUP).
+     */
+    void publish(Message message, int qos, boolean retain, int subscriptionId, int packetId, boolean duplicate);
 
     /**
      * Write a PUBREL.

@@ -152,7 +152,7 @@ public final class MqttBroker implements SessionLog.StateSource
                 {
                     retained.retain(routed);
                 }
-                routes.offerAll(flow);
+                routes.offerAll(routed, flow);
                 if (stored != null)
                 {
                     if (barrier && sessionLog != null)
@@ -181,7 +181,7 @@ public final class MqttBroker implements SessionLog.StateSource
                         sessionLog.append(new LogRecord.Barrier(), stored);
                     }
                 }
-                routes.offerAll(flow);
+                routes.offerAll(routed, flow);
             }
             finally
             {

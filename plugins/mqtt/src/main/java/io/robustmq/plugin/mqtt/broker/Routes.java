@@ -3,19 +3,26 @@ package io.robustmq.plugin.mqtt.broker;
 import io.robustmq.plugin.mqtt.persistence.LogRecord;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * The deliveries one published message makes, collected while the subscription index is matched
  * and offered to their sessions after the message is logged (so that no session can acknowledge a
- * message before the log holds it). One per thread, reused.
+ * message before the log holds it). Kept in parallel arrays, not an object per delivery; one per
+ * thread, reused, so routing a message to any number of subscribers makes no garbage.
  */
 final class Routes
 {
     private static final ThreadLocal<Routes> PER_THREAD = ThreadLocal.withInitial(Routes::new);
+    private static final int INITIAL_CAPACITY = 16;
 
-    private final ArrayList<Session> sessions = new ArrayList<>();
-    private final ArrayList<Delivery> deliveries = new ArrayList<>();
+    private Session[] sessions = new Session[INITIAL_CAPACITY];
+    private ShareGroup[] groups = new ShareGroup[INITIAL_CAPACITY];
+    private int[] qos = new int[INITIAL_CAPACITY];
+    private boolean[] retain = new boolean[INITIAL_CAPACITY];
+    private int[] subscriptionIds = new int[INITIAL_CAPACITY];
+    private int size;
     private boolean inUse;
 
     /**
@@ -36,13 +43,30 @@ final class Routes
     }
 
     /**
-     * @param session  a matching subscriber.
-     * @param delivery what it is to receive.
+     * @param session        a matching subscriber.
+     * @param deliveredQos   the QoS it gets the message with.
+     * @param deliveredRetain the RETAIN flag it gets.
+     * @param subscriptionId its subscription's identifier, or 0.
+     * @param group          the share group it was chosen in, or null.
      */
-    void add(final Session session, final Delivery delivery)
+    void add(final Session session, final int deliveredQos, final boolean deliveredRetain, final int subscriptionId,
+        final ShareGroup group)
     {
-        sessions.add(session);
-        deliveries.add(delivery);
+        if (size == sessions.length)
+        {
+            final int capacity = size * 2;
+            sessions = Arrays.copyOf(sessions, capacity);
+            groups = Arrays.copyOf(groups, capacity);
+            qos = Arrays.copyOf(qos, capacity);
+            retain = Arrays.copyOf(retain, capacity);
+            subscriptionIds = Arrays.copyOf(subscriptionIds, capacity);
+        }
+        sessions[size] = session;
+        groups[size] = group;
+        qos[size] = deliveredQos;
+        retain[size] = deliveredRetain;
+        subscriptionIds[size] = subscriptionId;
+        size++;
     }
 
     /**
@@ -52,18 +76,17 @@ final class Routes
     List<LogRecord.Recipient> persistentRecipients()
     {
         List<LogRecord.Recipient> recipients = List.of();
-        for (int i = 0; i < sessions.size(); i++)
+        for (int i = 0; i < size; i++)
         {
-            final Delivery delivery = deliveries.get(i);
-            final Session session = sessions.get(i);
-            if (delivery.qos() > 0 && session.persistent())
+            final Session session = sessions[i];
+            if (qos[i] > 0 && session.persistent())
             {
                 if (recipients.isEmpty())
                 {
                     recipients = new ArrayList<>();
                 }
-                recipients.add(new LogRecord.Recipient(session.clientId(), delivery.qos(), delivery.retain(),
-                    delivery.subscriptionId(), delivery.shareGroup() == null ? "" : delivery.shareGroup().fullFilter()));
+                recipients.add(new LogRecord.Recipient(session.clientId(), qos[i], retain[i], subscriptionIds[i],
+                    groups[i] == null ? "" : groups[i].fullFilter()));
             }
         }
         return recipients;
@@ -72,14 +95,15 @@ final class Routes
     /**
      * Offer each delivery to its session.
      *
+     * @param message   the message.
      * @param publisher told of each subscriber whose client has fallen behind; or null.
      */
-    void offerAll(final PublisherFlow publisher)
+    void offerAll(final Message message, final PublisherFlow publisher)
     {
-        for (int i = 0; i < sessions.size(); i++)
+        for (int i = 0; i < size; i++)
         {
-            final Session session = sessions.get(i);
-            if (session.offer(deliveries.get(i)) && publisher != null)
+            final Session session = sessions[i];
+            if (session.offer(message, qos[i], retain[i], subscriptionIds[i], groups[i]) && publisher != null)
             {
                 publisher.subscriberBehind(session);
             }
@@ -91,8 +115,9 @@ final class Routes
      */
     void release()
     {
-        sessions.clear();
-        deliveries.clear();
+        Arrays.fill(sessions, 0, size, null);
+        Arrays.fill(groups, 0, size, null);
+        size = 0;
         inUse = false;
     }
 }

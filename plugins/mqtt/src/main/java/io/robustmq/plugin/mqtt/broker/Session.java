@@ -39,7 +39,7 @@ public final class Session
     private Link link;
     private int window;
     private final ArrayDeque<Delivery> queued = new ArrayDeque<>(0);
-    private LinkedHashMap<Integer, Delivery> unacknowledged;
+    private InFlight unacknowledged;
     private LinkedHashMap<Integer, Long> released;
     private Set<Integer> receivedQos2;
     private int nextPacketId = 1;
@@ -221,9 +221,14 @@ public final class Session
      */
     private void done(final Delivery delivery)
     {
-        if (persistent && delivery.qos() > 0 && delivery.message().id() != 0)
+        done(delivery.message(), delivery.qos());
+    }
+
+    private void done(final Message message, final int qos)
+    {
+        if (persistent && qos > 0 && message.id() != 0)
         {
-            log.append(new LogRecord.Acknowledged(clientId, delivery.message().id()));
+            log.append(new LogRecord.Acknowledged(clientId, message.id()));
         }
     }
 
@@ -275,9 +280,10 @@ public final class Session
         cancel(pendingWill);
         expiry = null;
         pendingWill = null;
-        for (final Map.Entry<Integer, Delivery> sent : unacknowledged().entrySet())
+        final InFlight sent = unacknowledged;
+        for (int i = 0; sent != null && i < sent.size(); i++)
         {
-            newLink.publish(sent.getValue(), sent.getKey(), true);
+            newLink.publish(sent.message(i), sent.qos(i), sent.retain(i), sent.subscriptionId(i), sent.packetId(i), true);
         }
         for (final int packetId : released().keySet())
         {
@@ -319,13 +325,14 @@ public final class Session
             link = null;
             leftAtMillis = broker.now();
             wakeCaughtUpWaiters();
-            for (final Iterator<Delivery> it = unacknowledged().values().iterator(); it.hasNext(); )
+            final InFlight sent = unacknowledged;
+            for (int i = sent == null ? -1 : sent.size() - 1; i >= 0; i--)
             {
-                final Delivery delivery = it.next();
-                if (delivery.shareGroup() != null && !ended && delivery.shareGroup().hasMemberOtherThan(this))
+                final ShareGroup group = sent.group(i);
+                if (group != null && !ended && group.hasMemberOtherThan(this))
                 {
-                    shared.add(delivery);
-                    it.remove();
+                    shared.add(0, sent.delivery(i));
+                    sent.removeAt(i);
                 }
             }
             for (final Iterator<Delivery> it = queued.iterator(); it.hasNext(); )
@@ -366,17 +373,42 @@ public final class Session
      */
     public synchronized boolean offer(final Delivery delivery)
     {
+        return offer(delivery, delivery.message(), delivery.qos(), delivery.retain(), delivery.subscriptionId(),
+            delivery.shareGroup());
+    }
+
+    /**
+     * The same, for a delivery routing describes in numbers: a QoS 0 message sent at once makes no
+     * object at all.
+     *
+     * @param message        the message.
+     * @param qos            the QoS it is delivered with.
+     * @param retain         the RETAIN flag it is delivered with.
+     * @param subscriptionId the subscription's identifier, or 0.
+     * @param shareGroup     the share group it was given to this session by, or null.
+     * @return true if this session's client has fallen behind (see {@link #offer(Delivery)}).
+     */
+    public synchronized boolean offer(final Message message, final int qos, final boolean retain,
+        final int subscriptionId, final ShareGroup shareGroup)
+    {
+        return offer(null, message, qos, retain, subscriptionId, shareGroup);
+    }
+
+    private boolean offer(final Delivery given, final Message message, final int qos, final boolean retain,
+        final int subscriptionId, final ShareGroup shareGroup)
+    {
         if (ended)
         {
             return false;
         }
-        if (delivery.qos() == 0)
+        if (qos == 0)
         {
             if (link != null && queued.isEmpty() && link.writable())
             {
-                if (link.fits(delivery))
+                if (!(message.expiresAtMillis() != 0 && message.expired(broker.now())) &&
+                    link.fits(message, 0, subscriptionId))
                 {
-                    link.publish(delivery, 0, false);
+                    link.publish(message, 0, retain, subscriptionId, 0, false);
                 }
                 return false;
             }
@@ -387,9 +419,11 @@ public final class Session
         }
         if (link != null && queued.isEmpty() && inFlight() < window && link.writable())
         {
-            send(delivery);
+            send(message, qos, retain, subscriptionId, shareGroup);
             return false;
         }
+        // Kept: the one place a delivery becomes an object.
+        final Delivery delivery = given != null ? given : new Delivery(message, qos, retain, subscriptionId, shareGroup);
         if (queued.size() < maxQueued)
         {
             queued.add(delivery);
@@ -453,18 +487,23 @@ public final class Session
 
     // The three are made on first use: most sessions never hold a QoS 1 or 2 message in flight.
 
-    private Map<Integer, Delivery> unacknowledged()
+    private int unacknowledgedCount()
     {
-        return unacknowledged == null ? Collections.emptyMap() : unacknowledged;
+        return unacknowledged == null ? 0 : unacknowledged.size();
     }
 
-    private Map<Integer, Delivery> unacknowledgedToWrite()
+    private InFlight unacknowledgedToWrite()
     {
         if (unacknowledged == null)
         {
-            unacknowledged = new LinkedHashMap<>();
+            unacknowledged = new InFlight();
         }
         return unacknowledged;
+    }
+
+    private int sentIndex(final int packetId)
+    {
+        return unacknowledged == null ? -1 : unacknowledged.indexOf(packetId);
     }
 
     private Map<Integer, Long> released()
@@ -497,28 +536,35 @@ public final class Session
 
     private int inFlight()
     {
-        return unacknowledged().size() + released().size();
+        return unacknowledgedCount() + released().size();
     }
 
     private void send(final Delivery delivery)
     {
-        if (delivery.message().expired(broker.now()) || !link.fits(delivery))
+        send(delivery.message(), delivery.qos(), delivery.retain(), delivery.subscriptionId(), delivery.shareGroup());
+    }
+
+    private void send(final Message message, final int qos, final boolean retain, final int subscriptionId,
+        final ShareGroup shareGroup)
+    {
+        if ((message.expiresAtMillis() != 0 && message.expired(broker.now())) ||
+            !link.fits(message, qos, subscriptionId))
         {
-            done(delivery);
+            done(message, qos);
             return;
         }
-        if (delivery.qos() == 0)
+        if (qos == 0)
         {
-            link.publish(delivery, 0, false);
+            link.publish(message, 0, retain, subscriptionId, 0, false);
             return;
         }
         final int packetId = allocatePacketId();
-        unacknowledgedToWrite().put(packetId, delivery);
-        if (persistent && delivery.message().id() != 0)
+        unacknowledgedToWrite().add(packetId, message, qos, retain, subscriptionId, shareGroup);
+        if (persistent && message.id() != 0)
         {
-            log.append(new LogRecord.Sent(clientId, delivery.message().id(), packetId));
+            log.append(new LogRecord.Sent(clientId, message.id(), packetId));
         }
-        link.publish(delivery, packetId, false);
+        link.publish(message, qos, retain, subscriptionId, packetId, false);
     }
 
     private void drain()
@@ -537,7 +583,7 @@ public final class Session
         {
             final int candidate = nextPacketId;
             nextPacketId = nextPacketId == 65535 ? 1 : nextPacketId + 1;
-            if (!unacknowledged().containsKey(candidate) && !released().containsKey(candidate))
+            if (sentIndex(candidate) < 0 && (released == null || !released.containsKey(candidate)))
             {
                 return candidate;
             }
@@ -550,13 +596,14 @@ public final class Session
      */
     public synchronized boolean acknowledged(final int packetId)
     {
-        final Delivery delivery = unacknowledged().get(packetId);
-        if (delivery == null || delivery.qos() != 1)
+        final int index = sentIndex(packetId);
+        if (index < 0 || unacknowledged.qos(index) != 1)
         {
             return false;
         }
-        unacknowledged().remove(packetId);
-        done(delivery);
+        final Message message = unacknowledged.message(index);
+        unacknowledged.removeAt(index);
+        done(message, 1);
         drain();
         return true;
     }
@@ -569,16 +616,17 @@ public final class Session
      */
     public synchronized boolean received(final int packetId)
     {
-        final Delivery delivery = unacknowledged().get(packetId);
-        if (delivery != null && delivery.qos() == 2)
+        final int index = sentIndex(packetId);
+        if (index >= 0 && unacknowledged.qos(index) == 2)
         {
-            unacknowledged().remove(packetId);
-            releasedToWrite().put(packetId, delivery.message().id());
-            if (persistent && delivery.message().id() != 0 && link != null)
+            final long messageId = unacknowledged.message(index).id();
+            unacknowledged.removeAt(index);
+            releasedToWrite().put(packetId, messageId);
+            if (persistent && messageId != 0 && link != null)
             {
                 // PUBREL only once the log knows: after a restart the message must not be sent again.
                 final Link target = link;
-                log.append(new LogRecord.Released(clientId, delivery.message().id(), packetId),
+                log.append(new LogRecord.Released(clientId, messageId, packetId),
                     new SessionLog.Completion()
                     {
                         @Override
@@ -705,11 +753,12 @@ public final class Session
                 subscription.noLocal(), subscription.retainAsPublished(), subscription.retainHandling(),
                 subscription.identifier()));
         }
-        for (final Map.Entry<Integer, Delivery> sent : unacknowledged().entrySet())
+        final InFlight sent = unacknowledged;
+        for (int i = 0; sent != null && i < sent.size(); i++)
         {
-            if (capturePending(sent.getValue(), sink))
+            if (capturePending(sent.delivery(i), sink))
             {
-                sink.accept(new LogRecord.Sent(clientId, sent.getValue().message().id(), sent.getKey()));
+                sink.accept(new LogRecord.Sent(clientId, sent.message(i).id(), sent.packetId(i)));
             }
         }
         for (final Map.Entry<Integer, Long> awaiting : released().entrySet())
@@ -762,7 +811,7 @@ public final class Session
         leftAtMillis = leftAt;
         if (!sent.isEmpty())
         {
-            unacknowledgedToWrite().putAll(sent);
+            sent.forEach((packetId, delivery) -> unacknowledgedToWrite().add(packetId, delivery));
         }
         if (!awaiting.isEmpty())
         {

@@ -80,7 +80,7 @@ public final class ShareGroup implements Target
         final Subscription chosen = choose(null);
         if (chosen != null)
         {
-            routes.add(chosen.session(), delivery(message, chosen));
+            routes.add(chosen.session(), Math.min(message.qos(), chosen.qos()), false, chosen.identifier(), this);
         }
     }
 

@@ -32,8 +32,7 @@ public record Subscription(
         {
             return;
         }
-        routes.add(session, new Delivery(message, Math.min(message.qos(), qos), retainAsPublished && message.retain(),
-            identifier, null));
+        routes.add(session, Math.min(message.qos(), qos), retainAsPublished && message.retain(), identifier, null);
     }
 
     @Override

@@ -24,7 +24,6 @@ import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.robustmq.plugin.mqtt.MqttSettings;
-import io.robustmq.plugin.mqtt.broker.Delivery;
 import io.robustmq.plugin.mqtt.broker.Link;
 import io.robustmq.plugin.mqtt.broker.Message;
 import io.robustmq.plugin.mqtt.broker.MqttBroker;
@@ -1064,9 +1063,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     // ------------------------------------------------------------------ Link: deliveries to the client
 
     @Override
-    public boolean fits(final Delivery delivery)
+    public boolean fits(final Message message, final int qos, final int subscriptionId)
     {
-        return outbound.fits(delivery);
+        return outbound.fits(message, qos, subscriptionId);
     }
 
     @Override
@@ -1083,10 +1082,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     }
 
     @Override
-    public void publish(final Delivery delivery, final int packetId, final boolean duplicate)
+    public void publish(final Message message, final int qos, final boolean retain, final int subscriptionId,
+        final int packetId, final boolean duplicate)
     {
         broker.stats().sent();
-        outbound.publish(delivery, packetId, duplicate, broker.now());
+        outbound.publish(message, qos, retain, subscriptionId, packetId, duplicate);
     }
 
     @Override

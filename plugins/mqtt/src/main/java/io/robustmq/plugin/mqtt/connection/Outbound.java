@@ -3,7 +3,6 @@ package io.robustmq.plugin.mqtt.connection;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.robustmq.plugin.mqtt.MqttSettings;
-import io.robustmq.plugin.mqtt.broker.Delivery;
 import io.robustmq.plugin.mqtt.broker.Message;
 
 import java.util.HashMap;
@@ -83,9 +82,9 @@ final class Outbound
     /**
      * @return false if the delivery would be larger than the client's Maximum Packet Size.
      */
-    boolean fits(final Delivery delivery)
+    boolean fits(final Message message, final int qos, final int subscriptionId)
     {
-        return packetSize(delivery.message(), delivery.qos(), delivery.subscriptionId()) <= clientMaxPacketBytes;
+        return packetSize(message, qos, subscriptionId) <= clientMaxPacketBytes;
     }
 
     private int packetSize(final Message message, final int qos, final int subscriptionId)
@@ -102,17 +101,17 @@ final class Outbound
         return !full;
     }
 
-    void publish(final Delivery delivery, final int packetId, final boolean duplicate, final long nowMillis)
+    void publish(final Message message, final int qos, final boolean retain, final int subscriptionId,
+        final int packetId, final boolean duplicate)
     {
-        final int size = packetSize(delivery.message(), delivery.qos(), delivery.subscriptionId());
+        final int size = packetSize(message, qos, subscriptionId);
         synchronized (ringLock)
         {
             if (closed)
             {
                 return;
             }
-            noted().add(delivery.message(), DeliveryRing.publish(delivery.qos(), delivery.retain(), duplicate, packetId,
-                delivery.subscriptionId()));
+            noted().add(message, DeliveryRing.publish(qos, retain, duplicate, packetId, subscriptionId));
             notedBytes += size;
             updateFull();
         }
