@@ -283,6 +283,13 @@ public final class Session
         final InFlight sent = unacknowledged;
         for (int i = 0; sent != null && i < sent.size(); i++)
         {
+            if (!newLink.fits(sent.message(i), sent.qos(i), sent.subscriptionId(i)))
+            {
+                // The new connection takes smaller packets: dropped as delivered, as MQTT 5 requires.
+                done(sent.message(i), sent.qos(i));
+                sent.removeAt(i--);
+                continue;
+            }
             newLink.publish(sent.message(i), sent.qos(i), sent.retain(i), sent.subscriptionId(i), sent.packetId(i), true);
         }
         for (final int packetId : released().keySet())

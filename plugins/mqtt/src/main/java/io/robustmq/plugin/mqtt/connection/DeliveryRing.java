@@ -5,12 +5,14 @@ import io.robustmq.plugin.mqtt.broker.Message;
 /**
  * The deliveries noted for a connection and not yet encoded, in order: for each, the message (null
  * for a PUBREL) and one long that packs the rest (QoS, RETAIN, DUP, packet id, subscription
- * identifier). Grows by doubling; never shrinks, so a busy connection stops allocating. Not
+ * identifier). Grows by doubling; kept while small (a steady connection stops allocating), let go
+ * when cleared after a burst made it large. Not
  * thread-safe: {@link Outbound} guards it.
  */
 final class DeliveryRing
 {
     private static final int INITIAL_CAPACITY = 16;
+    private static final int SHRINK_ABOVE = 256;
     private static final long RETAIN = 1L << 2;
     private static final long DUPLICATE = 1L << 3;
 
@@ -103,7 +105,13 @@ final class DeliveryRing
      */
     void clear()
     {
-        if (messages != null)
+        if (messages != null && messages.length > SHRINK_ABOVE)
+        {
+            // A burst grew it: let the arrays go rather than keep them for the connection's life.
+            messages = null;
+            entries = null;
+        }
+        else if (messages != null)
         {
             java.util.Arrays.fill(messages, 0, size, null);
         }

@@ -1,6 +1,6 @@
 package io.robustmq.plugin.mqtt.connection;
 
-import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -13,10 +13,8 @@ import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
-import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
-import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
@@ -57,6 +55,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private static final int MQTT_5 = 5;
     private static final int MQTT_3_1 = 3;
     private static final long NO_EXPIRY = 0xFFFF_FFFFL;
+    /** How long a server DISCONNECT may take to leave before the connection is closed regardless. */
+    private static final long DISCONNECT_GRACE_MS = 1_000;
     /** Where Netty's MQTT decoder keeps the version a CONNECT announced. */
     private static final io.netty.util.AttributeKey<io.netty.handler.codec.mqtt.MqttVersion> MQTT_VERSION =
         io.netty.util.AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
@@ -66,11 +66,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         AWAITING_CONNECT, AUTHENTICATING, CONNECTED, CLOSED
     }
 
-    private record Will(Message message, long delaySeconds)
-    {
-    }
-
     private final KeepAlives keepAlives;
+    private final ConnectTerms terms;
     private final MqttBroker broker;
     private final MqttSettings settings;
     private final PasswordCheck passwords;
@@ -81,10 +78,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(MqttConnection.class, "flushScheduled");
     private final Runnable flush = this::flushNow;
     private PublishAcks acks;
-    /** Subscribers this connection waits on before it reads from its client again. */
-    private int waitingOn;
-    /** Packets read while waiting, handled in order once it is over. */
-    private java.util.ArrayDeque<MqttMessage> deferred;
+    /** Back-pressure: the subscribers waited on, and the packets read meanwhile. */
+    private final PausedReads paused = new PausedReads();
 
     private ChannelHandlerContext ctx;
     private Channel channel;
@@ -93,7 +88,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private String clientId;
     private String user = "";
     private Session session;
-    private Will will;
+    private ConnectTerms.Will will;
     private boolean sessionExpiryWasZero;
     private String[] inboundAliases;
     private Outbound outbound;
@@ -110,6 +105,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         this.broker = broker;
         this.keepAlives = keepAlives;
         this.settings = broker.settings();
+        this.terms = new ConnectTerms(settings, broker::now);
         this.passwords = passwords;
         this.access = access;
     }
@@ -142,28 +138,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         {
             lastPacketNanos = System.nanoTime();
         }
-        if ((waitingOn > 0 || (deferred != null && !deferred.isEmpty())) && deferrable(packet))
+        if (!paused.keep(packet))
         {
-            // Paused for a subscriber that fell behind: what the last read brought waits too, in order.
-            if (deferred == null)
-            {
-                deferred = new java.util.ArrayDeque<>();
-            }
-            deferred.add(packet);
-            return;
+            handle(ctx, packet);
         }
-        handle(ctx, packet);
-    }
-
-    /**
-     * @return false for the acknowledgements of deliveries and pings, which are taken even while
-     * the connection waits for a subscriber (its own deliveries must go on draining).
-     */
-    private static boolean deferrable(final MqttMessage packet)
-    {
-        final MqttMessageType type = packet.fixedHeader() == null ? null : packet.fixedHeader().messageType();
-        return type != MqttMessageType.PUBACK && type != MqttMessageType.PUBREC && type != MqttMessageType.PUBCOMP &&
-            type != MqttMessageType.PINGREQ;
     }
 
     private void handle(final ChannelHandlerContext ctx, final MqttMessage packet)
@@ -202,10 +180,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             switch (type)
             {
                 case PUBLISH -> publish((MqttPublishMessage)packet);
-                case PUBACK -> puback(packetId(packet));
-                case PUBREC -> pubrec(packetId(packet));
-                case PUBREL -> pubrel(packetId(packet));
-                case PUBCOMP -> pubcomp(packetId(packet));
+                case PUBACK -> puback(Packets.packetId(packet));
+                case PUBREC -> pubrec(Packets.packetId(packet));
+                case PUBREL -> pubrel(Packets.packetId(packet));
+                case PUBCOMP -> pubcomp(Packets.packetId(packet));
                 case SUBSCRIBE -> subscribe((MqttSubscribeMessage)packet);
                 case UNSUBSCRIBE -> unsubscribe((MqttUnsubscribeMessage)packet);
                 case PINGREQ -> ctx.writeAndFlush(Packets.pingResp());
@@ -219,16 +197,6 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         {
             io.netty.util.ReferenceCountUtil.release(msg);
         }
-    }
-
-    private static int packetId(final MqttMessage packet)
-    {
-        final Object header = packet.variableHeader();
-        if (header instanceof MqttPubReplyMessageVariableHeader reply)
-        {
-            return reply.messageId();
-        }
-        return ((MqttMessageIdVariableHeader)header).messageId();
     }
 
     // ------------------------------------------------------------------ CONNECT
@@ -250,8 +218,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                     "no enhanced authentication method is supported");
                 return;
             }
-            final Integer receiveMaximum = intProperty(properties, MqttProperties.RECEIVE_MAXIMUM);
-            final Integer maxPacket = intProperty(properties, MqttProperties.MAXIMUM_PACKET_SIZE);
+            final Integer receiveMaximum = ConnectTerms.intProperty(properties, MqttProperties.RECEIVE_MAXIMUM);
+            final Integer maxPacket = ConnectTerms.intProperty(properties, MqttProperties.MAXIMUM_PACKET_SIZE);
             if ((receiveMaximum != null && receiveMaximum == 0) || (maxPacket != null && maxPacket == 0))
             {
                 refuse(MqttConnectReturnCode.CONNECTION_REFUSED_PROTOCOL_ERROR, null,
@@ -265,20 +233,20 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 "an empty client id needs a clean session");
             return;
         }
-        if (version != MQTT_5 && exceedsMaxKeepAlive(keepAlive))
+        if (version != MQTT_5 && terms.exceedsMaxKeepAlive(keepAlive))
         {
             refuse(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, null,
                 "keep-alive " + keepAlive + " s is beyond the broker's maximum of " + settings.maxKeepAliveSeconds() + " s");
             return;
         }
-        final Will newWill;
+        final ConnectTerms.Will newWill;
         try
         {
-            newWill = connect.variableHeader().isWillFlag() ? will(connect) : null;
+            newWill = connect.variableHeader().isWillFlag() ? terms.will(connect) : null;
         }
-        catch (final RefusedConnect refused)
+        catch (final ConnectTerms.RefusedConnect refused)
         {
-            refuse(refused.code, refused.v3Code, refused.getMessage());
+            refuse(refused.code(), refused.v3Code(), refused.getMessage());
             return;
         }
 
@@ -334,56 +302,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         };
     }
 
-    /** A CONNECT refused with a reason code (MQTT 5) and a return code (MQTT 3). */
-    private static final class RefusedConnect extends Exception
-    {
-        private static final long serialVersionUID = 1L;
-        private final transient MqttConnectReturnCode code;
-        private final transient MqttConnectReturnCode v3Code;
 
-        RefusedConnect(final MqttConnectReturnCode code, final MqttConnectReturnCode v3Code, final String why)
-        {
-            super(why, null, false, false);
-            this.code = code;
-            this.v3Code = v3Code;
-        }
-    }
-
-    private Will will(final MqttConnectMessage connect) throws RefusedConnect
-    {
-        final String topic = connect.payload().willTopic();
-        if (topic == null || !TopicNames.validName(topic))
-        {
-            throw new RefusedConnect(MqttConnectReturnCode.CONNECTION_REFUSED_TOPIC_NAME_INVALID, null,
-                "invalid will topic");
-        }
-        final int qos = connect.variableHeader().willQos();
-        if (qos > settings.maxQos())
-        {
-            throw new RefusedConnect(MqttConnectReturnCode.CONNECTION_REFUSED_QOS_NOT_SUPPORTED, null,
-                "will QoS " + qos + " is above the broker's maximum of " + settings.maxQos());
-        }
-        final boolean retain = connect.variableHeader().isWillRetain();
-        if (retain && !settings.retainAvailable())
-        {
-            throw new RefusedConnect(MqttConnectReturnCode.CONNECTION_REFUSED_RETAIN_NOT_SUPPORTED, null,
-                "retained messages are not available");
-        }
-        final MqttProperties willProperties = connect.payload().willProperties();
-        final Integer delay = intProperty(willProperties, MqttProperties.WILL_DELAY_INTERVAL);
-        final Integer expiry = intProperty(willProperties, MqttProperties.PUBLICATION_EXPIRY_INTERVAL);
-        final byte[] payload = connect.payload().willMessageInBytes();
-        return new Will(new Message(topic, payload == null ? new byte[0] : payload, qos, retain,
-            MessageProperties.forwarded(willProperties), expiryAt(expiry), connect.payload().clientIdentifier()),
-            delay == null ? 0 : delay & 0xFFFF_FFFFL);
-    }
-
-    private long expiryAt(final Integer expirySeconds)
-    {
-        return expirySeconds == null ? 0 : broker.now() + (expirySeconds & 0xFFFF_FFFFL) * 1000;
-    }
-
-    private void accept(final MqttConnectMessage connect, final String requestedId, final Will newWill)
+    private void accept(final MqttConnectMessage connect, final String requestedId, final ConnectTerms.Will newWill)
     {
         if (!channel.isActive())
         {
@@ -401,24 +321,24 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         final long expiry;
         if (version == MQTT_5)
         {
-            final Integer requested = intProperty(properties, MqttProperties.SESSION_EXPIRY_INTERVAL);
+            final Integer requested = ConnectTerms.intProperty(properties, MqttProperties.SESSION_EXPIRY_INTERVAL);
             final long asked = requested == null ? 0 : requested & 0xFFFF_FFFFL;
             expiry = Math.min(asked, settings.maxSessionExpirySeconds());
             if (expiry != asked)
             {
                 ack.add(new MqttProperties.IntegerProperty(MqttProperties.SESSION_EXPIRY_INTERVAL, (int)expiry));
             }
-            final Integer maxPacket = intProperty(properties, MqttProperties.MAXIMUM_PACKET_SIZE);
-            final Integer aliasMaximum = intProperty(properties, MqttProperties.TOPIC_ALIAS_MAXIMUM);
+            final Integer maxPacket = ConnectTerms.intProperty(properties, MqttProperties.MAXIMUM_PACKET_SIZE);
+            final Integer aliasMaximum = ConnectTerms.intProperty(properties, MqttProperties.TOPIC_ALIAS_MAXIMUM);
             outbound.configure(true, maxPacket == null ? MqttSettings.PROTOCOL_MAX_PACKET_BYTES : maxPacket,
                 aliasMaximum == null ? 0 : aliasMaximum);
             final int keepAlive = connect.variableHeader().keepAliveTimeSeconds();
-            if (exceedsMaxKeepAlive(keepAlive))
+            if (terms.exceedsMaxKeepAlive(keepAlive))
             {
                 ack.add(new MqttProperties.IntegerProperty(MqttProperties.SERVER_KEEP_ALIVE,
                     settings.maxKeepAliveSeconds()));
             }
-            announceLimits(ack);
+            terms.announceLimits(ack);
         }
         else
         {
@@ -441,7 +361,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             .build();
         channel.write(connAck);
         final Integer clientReceiveMaximum = version == MQTT_5 ?
-            intProperty(properties, MqttProperties.RECEIVE_MAXIMUM) : null;
+            ConnectTerms.intProperty(properties, MqttProperties.RECEIVE_MAXIMUM) : null;
         final int window = Math.min(settings.maxInflight(), clientReceiveMaximum == null ? 65535 : clientReceiveMaximum);
         final Link attached = session.attach(this, window);
         final Link previous = attached != null ? attached : opened.replaced();
@@ -452,37 +372,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         channel.flush();
     }
 
-    private void announceLimits(final MqttProperties ack)
-    {
-        ack.add(new MqttProperties.IntegerProperty(MqttProperties.RECEIVE_MAXIMUM, settings.receiveMaximum()));
-        if (settings.maxQos() < 2)
-        {
-            ack.add(new MqttProperties.IntegerProperty(MqttProperties.MAXIMUM_QOS, settings.maxQos()));
-        }
-        ack.add(new MqttProperties.IntegerProperty(MqttProperties.RETAIN_AVAILABLE, settings.retainAvailable() ? 1 : 0));
-        ack.add(new MqttProperties.IntegerProperty(MqttProperties.MAXIMUM_PACKET_SIZE, settings.maxPacketBytes()));
-        ack.add(new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS_MAXIMUM, settings.topicAliasMaximum()));
-        ack.add(new MqttProperties.IntegerProperty(MqttProperties.WILDCARD_SUBSCRIPTION_AVAILABLE,
-            settings.wildcardSubscriptions() ? 1 : 0));
-        ack.add(new MqttProperties.IntegerProperty(MqttProperties.SUBSCRIPTION_IDENTIFIER_AVAILABLE,
-            settings.subscriptionIdentifiers() ? 1 : 0));
-        ack.add(new MqttProperties.IntegerProperty(MqttProperties.SHARED_SUBSCRIPTION_AVAILABLE,
-            settings.sharedSubscriptions() ? 1 : 0));
-    }
-
-    /**
-     * A keep-alive of 0 (none) exceeds a configured maximum; with the default maximum, 65,535 s,
-     * there is no limit and 0 is accepted as it stands.
-     */
-    private boolean exceedsMaxKeepAlive(final int keepAlive)
-    {
-        final int max = settings.maxKeepAliveSeconds();
-        return keepAlive > max || (keepAlive == 0 && max < 65535);
-    }
-
     private void startKeepAlive(final int requested)
     {
-        final int keepAlive = version == MQTT_5 && exceedsMaxKeepAlive(requested) ?
+        final int keepAlive = version == MQTT_5 && terms.exceedsMaxKeepAlive(requested) ?
             settings.maxKeepAliveSeconds() : requested;
         if (keepAlive > 0)
         {
@@ -503,7 +395,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     {
         LOG.debug("refused CONNECT from {}: {}", channel.remoteAddress(), why);
         state = State.CLOSED;
-        final MqttConnectReturnCode sent = version == MQTT_5 ? code : v3(code, v3Code);
+        final MqttConnectReturnCode sent = version == MQTT_5 ? code : ConnectTerms.v3(code, v3Code);
         final MqttProperties properties = new MqttProperties();
         if (version == MQTT_5)
         {
@@ -511,15 +403,6 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
         channel.writeAndFlush(MqttMessageBuilders.connAck().returnCode(sent).sessionPresent(false)
             .properties(properties).build()).addListener(ChannelFutureListener.CLOSE);
-    }
-
-    private static MqttConnectReturnCode v3(final MqttConnectReturnCode code, final MqttConnectReturnCode v3Code)
-    {
-        if (v3Code != null)
-        {
-            return v3Code;
-        }
-        return (code.byteValue() & 0xFF) < 0x80 ? code : MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED;
     }
 
     // ------------------------------------------------------------------ PUBLISH from the client
@@ -544,7 +427,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
         if (version == MQTT_5)
         {
-            final Integer alias = intProperty(properties, MqttProperties.TOPIC_ALIAS);
+            final Integer alias = ConnectTerms.intProperty(properties, MqttProperties.TOPIC_ALIAS);
             if (alias != null)
             {
                 if (alias == 0 || alias > settings.topicAliasMaximum())
@@ -589,8 +472,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             }
             return;
         }
-        final Message message = new Message(topic, bytes(publish.payload()), qos, fixed.isRetain(),
-            MessageProperties.forwarded(properties), expiryAt(intProperty(properties, MqttProperties.PUBLICATION_EXPIRY_INTERVAL)),
+        final Message message = new Message(topic, ByteBufUtil.getBytes(publish.payload()), qos, fixed.isRetain(),
+            MessageProperties.forwarded(properties), terms.expiryAt(ConnectTerms.intProperty(properties, MqttProperties.PUBLICATION_EXPIRY_INTERVAL)),
             clientId);
         switch (qos)
         {
@@ -621,13 +504,6 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 }
             }
         }
-    }
-
-    private static byte[] bytes(final ByteBuf payload)
-    {
-        final byte[] bytes = new byte[payload.readableBytes()];
-        payload.getBytes(payload.readerIndex(), bytes);
-        return bytes;
     }
 
     private void pubrel(final int packetId)
@@ -675,7 +551,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     {
         final int packetId = subscribe.idAndPropertiesVariableHeader().messageId();
         final MqttProperties properties = subscribe.idAndPropertiesVariableHeader().properties();
-        final Integer identifier = intProperty(properties, MqttProperties.SUBSCRIPTION_IDENTIFIER);
+        final Integer identifier = ConnectTerms.intProperty(properties, MqttProperties.SUBSCRIPTION_IDENTIFIER);
         if (identifier != null && !settings.subscriptionIdentifiers())
         {
             violation(Packets.SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED, "subscription identifiers are not available");
@@ -838,7 +714,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         if (version == MQTT_5 && packet.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader header)
         {
             reason = header.reasonCode();
-            final Integer expiry = intProperty(header.properties(), MqttProperties.SESSION_EXPIRY_INTERVAL);
+            final Integer expiry = ConnectTerms.intProperty(header.properties(), MqttProperties.SESSION_EXPIRY_INTERVAL);
             if (expiry != null)
             {
                 if (sessionExpiryWasZero && expiry != 0)
@@ -863,11 +739,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         keepAlives.unwatch(this, ctx.channel().eventLoop());
         outbound.close();
         acks.close();
-        if (deferred != null)
-        {
-            deferred.forEach(io.netty.util.ReferenceCountUtil::release);
-            deferred.clear();
-        }
+        paused.release();
         state = State.CLOSED;
         if (session != null)
         {
@@ -887,7 +759,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     private void sendWill()
     {
-        final Will pending = will;
+        final ConnectTerms.Will pending = will;
         will = null;
         if (pending == null)
         {
@@ -979,9 +851,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             return;
         }
         state = State.CLOSED;
-        if (version == MQTT_5)
+        if (version == MQTT_5 && channel.isWritable())
         {
             channel.writeAndFlush(Packets.disconnect(reasonCode, why)).addListener(ChannelFutureListener.CLOSE);
+            // A peer that stopped reading never takes the DISCONNECT: close anyway, soon.
+            channel.eventLoop().schedule(() -> channel.close(), DISCONNECT_GRACE_MS, TimeUnit.MILLISECONDS);
         }
         else
         {
@@ -1029,7 +903,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             // Its own session: it must go on reading to take its own acknowledgements.
             return;
         }
-        waitingOn++;
+        paused.waitForOne();
+        // The broker stops reading, not the client: its keep-alive counts from when reading resumes.
+        lastPacketNanos = System.nanoTime();
         channel.config().setAutoRead(false);
         final java.util.concurrent.atomic.AtomicBoolean resumed = new java.util.concurrent.atomic.AtomicBoolean();
         final Runnable resume = () ->
@@ -1046,15 +922,17 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     private void subscriberCaughtUp()
     {
-        if (--waitingOn > 0)
+        if (!paused.oneCaughtUp())
         {
             return;
         }
-        while (waitingOn == 0 && deferred != null && !deferred.isEmpty())
+        lastPacketNanos = System.nanoTime();
+        MqttMessage next;
+        while ((next = paused.nextKept()) != null)
         {
-            handle(channel.pipeline().context(this), deferred.poll());
+            handle(ctx, next);
         }
-        if (waitingOn == 0 && state != State.CLOSED)
+        if (!paused.waiting() && state != State.CLOSED)
         {
             channel.config().setAutoRead(true);
         }
@@ -1123,13 +1001,5 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         channel.flush();
     }
 
-    private static Integer intProperty(final MqttProperties properties, final int id)
-    {
-        if (properties == null)
-        {
-            return null;
-        }
-        final MqttProperties.MqttProperty<?> property = properties.getProperty(id);
-        return property == null ? null : (Integer)property.value();
-    }
+
 }

@@ -237,6 +237,31 @@ final class Outbound
             notedBytes = 0;
         }
         final ByteBuf batch = channel.alloc().buffer((int)Math.min(bytes, Integer.MAX_VALUE - 8));
+        try
+        {
+            encode(batch);
+        }
+        catch (final RuntimeException ex)
+        {
+            // Not sent; the ring is cleared all the same, so the next drain does not meet the same entry.
+            batch.release();
+            encoding.clear();
+            throw ex;
+        }
+        encoding.clear();
+        channel.writeAndFlush(batch, channel.voidPromise());
+        synchronized (ringLock)
+        {
+            updateFull();
+            if (wasFull && !full)
+            {
+                channel.eventLoop().execute(onWritable);
+            }
+        }
+    }
+
+    private void encode(final ByteBuf batch)
+    {
         final boolean isMqtt5 = mqtt5;
         final long now = System.currentTimeMillis();
         for (int i = 0; i < encoding.size(); i++)
@@ -261,16 +286,6 @@ final class Outbound
             PublishEncoder.encode(batch, message, DeliveryRing.qos(entry), DeliveryRing.retain(entry),
                 DeliveryRing.duplicate(entry), DeliveryRing.packetId(entry), isMqtt5, withTopic, expiry,
                 DeliveryRing.subscriptionId(entry), alias);
-        }
-        encoding.clear();
-        channel.writeAndFlush(batch, channel.voidPromise());
-        synchronized (ringLock)
-        {
-            updateFull();
-            if (wasFull && !full)
-            {
-                channel.eventLoop().execute(onWritable);
-            }
         }
     }
 }

@@ -88,4 +88,18 @@ final class Packets
         return new MqttMessage(header(MqttMessageType.DISCONNECT, MqttQoS.AT_MOST_ONCE),
             new MqttReasonCodeAndPropertiesVariableHeader(reasonCode, properties));
     }
+
+    /**
+     * @param packet a PUBACK, PUBREC, PUBREL or PUBCOMP.
+     * @return its packet id.
+     */
+    static int packetId(final io.netty.handler.codec.mqtt.MqttMessage packet)
+    {
+        final Object header = packet.variableHeader();
+        if (header instanceof io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader reply)
+        {
+            return reply.messageId();
+        }
+        return ((io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader)header).messageId();
+    }
 }
