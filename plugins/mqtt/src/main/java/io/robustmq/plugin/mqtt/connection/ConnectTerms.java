@@ -99,6 +99,21 @@ final class ConnectTerms
     }
 
     /**
+     * @param remote the client's address.
+     * @return true if a client from there may connect without a user name ({@code allow_anonymous}).
+     */
+    boolean anonymousAllowed(final java.net.SocketAddress remote)
+    {
+        return switch (settings.anonymous())
+        {
+            case ALWAYS -> true;
+            case NEVER -> false;
+            case LOOPBACK -> remote instanceof java.net.InetSocketAddress address &&
+                address.getAddress() != null && address.getAddress().isLoopbackAddress();
+        };
+    }
+
+    /**
      * @param expirySeconds a Message Expiry Interval, or null.
      * @return when a message with it expires, epoch ms; 0 for never.
      */

@@ -35,7 +35,6 @@ import io.robustmq.plugin.mqtt.topic.TopicNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
@@ -261,7 +260,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         final byte[] password = connect.variableHeader().hasPassword() ? connect.payload().passwordInBytes() : null;
         if (userName == null)
         {
-            if (password != null || !anonymousAllowed())
+            if (password != null || !terms.anonymousAllowed(channel.remoteAddress()))
             {
                 refuse(MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USERNAME_OR_PASSWORD,
                     MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, "a user name is required");
@@ -290,18 +289,6 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 accept(connect, requestedId, newWill);
             }));
     }
-
-    private boolean anonymousAllowed()
-    {
-        return switch (settings.anonymous())
-        {
-            case ALWAYS -> true;
-            case NEVER -> false;
-            case LOOPBACK -> channel.remoteAddress() instanceof InetSocketAddress remote &&
-                remote.getAddress() != null && remote.getAddress().isLoopbackAddress();
-        };
-    }
-
 
     private void accept(final MqttConnectMessage connect, final String requestedId, final ConnectTerms.Will newWill)
     {
