@@ -42,6 +42,8 @@ public final class Session
     private InFlight unacknowledged;
     private LinkedHashMap<Integer, Long> released;
     private Set<Integer> receivedQos2;
+    /** PUBRECs whose Released record the log does not hold yet: no PUBREL for them until it does. */
+    private Set<Integer> releasesNotStored;
     private int nextPacketId = 1;
     private long dropped;
     private long expirySeconds;
@@ -246,6 +248,12 @@ public final class Session
      */
     public synchronized void pendingWill(final ScheduledFuture<?> will)
     {
+        if (link != null)
+        {
+            // A new connection already took the session (a takeover): the old one's will is not due.
+            will.cancel(false);
+            return;
+        }
         cancel(pendingWill);
         this.pendingWill = will;
     }
@@ -294,7 +302,10 @@ public final class Session
         }
         for (final int packetId : released().keySet())
         {
-            newLink.release(packetId);
+            if (!releaseNotStored(packetId))
+            {
+                newLink.release(packetId);
+            }
         }
         drain();
         return previous;
@@ -629,25 +640,29 @@ public final class Session
             final long messageId = unacknowledged.message(index).id();
             unacknowledged.removeAt(index);
             releasedToWrite().put(packetId, messageId);
-            if (persistent && messageId != 0 && link != null)
+            if (persistent && messageId != 0)
             {
                 // PUBREL only once the log knows: after a restart the message must not be sent again.
-                final Link target = link;
-                log.append(new LogRecord.Released(clientId, messageId, packetId),
-                    new SessionLog.Completion()
+                if (releasesNotStored == null)
+                {
+                    releasesNotStored = new HashSet<>();
+                }
+                releasesNotStored.add(packetId);
+                log.append(new LogRecord.Released(clientId, messageId, packetId), new SessionLog.Completion()
+                {
+                    @Override
+                    public void stored()
                     {
-                        @Override
-                        public void stored()
-                        {
-                            target.release(packetId);
-                        }
+                        releaseStored(packetId);
+                    }
 
-                        @Override
-                        public void failed(final String why)
-                        {
-                            // Not sent: the client sends PUBREC again, or gets PUBREL when it returns.
-                        }
-                    });
+                    @Override
+                    public void failed(final String why)
+                    {
+                        // Sent all the same: a client left waiting for PUBREL would hold its packet id for ever.
+                        releaseStored(packetId);
+                    }
+                });
                 return true;
             }
         }
@@ -655,11 +670,29 @@ public final class Session
         {
             return false;
         }
-        if (link != null)
+        if (link != null && !releaseNotStored(packetId))
         {
             link.release(packetId);
         }
         return true;
+    }
+
+    /**
+     * The log holds a PUBREC's Released record: send the PUBREL, to whichever connection the
+     * session has now.
+     */
+    private synchronized void releaseStored(final int packetId)
+    {
+        if (releasesNotStored != null && releasesNotStored.remove(packetId) && link != null && !ended &&
+            released().containsKey(packetId))
+        {
+            link.release(packetId);
+        }
+    }
+
+    private boolean releaseNotStored(final int packetId)
+    {
+        return releasesNotStored != null && releasesNotStored.contains(packetId);
     }
 
     /**

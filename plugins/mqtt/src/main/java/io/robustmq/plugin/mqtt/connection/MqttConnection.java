@@ -763,8 +763,15 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             broker.publish(pending.message());
             return;
         }
-        session.pendingWill(broker.scheduler().schedule(() -> broker.publish(pending.message()), delay,
-            TimeUnit.SECONDS));
+        final Session owner = session;
+        owner.pendingWill(broker.scheduler().schedule(() ->
+        {
+            // MQTT 5: not published if a new connection took the session up within the delay.
+            if (!owner.connected())
+            {
+                broker.publish(pending.message());
+            }
+        }, delay, TimeUnit.SECONDS));
     }
 
     @Override
