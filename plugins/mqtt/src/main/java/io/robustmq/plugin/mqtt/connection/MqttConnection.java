@@ -35,7 +35,6 @@ import io.robustmq.plugin.mqtt.topic.TopicNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
