@@ -35,6 +35,8 @@ import io.robustmq.plugin.api.PluginConfig;
  * @param checkpointBytes      a checkpoint of the session log is written once this many bytes were
  *                             logged since the last.
  * @param checkpointIntervalSeconds and at least this often while anything is logged.
+ * @param connectTimeoutSeconds a connection that has not had its CONNECT accepted this long after
+ *                             it opened is closed (a client that sends part of a CONNECT and stops).
  * @param publisherPauseMaxMs  a publisher whose subscriber has fallen behind stops being read until
  *                             it catches up, but at most this long; 0: publishers are never paused,
  *                             and messages beyond a full queue are dropped.
@@ -59,7 +61,8 @@ public record MqttSettings(
     boolean persistence,
     long checkpointBytes,
     int checkpointIntervalSeconds,
-    long publisherPauseMaxMs)
+    long publisherPauseMaxMs,
+    int connectTimeoutSeconds)
 {
     /**
      * Who may connect without a user name.
@@ -113,6 +116,7 @@ public record MqttSettings(
             config.getBoolean("persistence", true),
             config.getLong("checkpoint_bytes", 64L * 1024 * 1024, 1024, Long.MAX_VALUE),
             config.getInt("checkpoint_interval_s", 3600, 1, 7 * 86_400),
-            config.getLong("publisher_pause_max_ms", 1000, 0, 60_000));
+            config.getLong("publisher_pause_max_ms", 1000, 0, 60_000),
+            config.getInt("connect_timeout_s", 10, 1, 3600));
     }
 }

@@ -34,6 +34,7 @@ class BadInputTest
         node = MqttNode.start(temp, """
             [plugins.mqtt]
             max_packet_bytes = 4096
+            connect_timeout_s = 1
             """);
     }
 
@@ -289,6 +290,18 @@ class BadInputTest
                     assertEquals(0, rest.length, "MQTT 3: closed without a word");
                 }
             }
+        }
+    }
+
+    @Test
+    void aConnectionThatSendsPartOfAConnectAndStopsIsClosed() throws IOException
+    {
+        try (Socket socket = open())
+        {
+            // The first bytes of a CONNECT (type, then a remaining length of 20), and nothing more.
+            send(socket, new byte[] {0x10, 20, 0, 4, 'M'});
+            // Closed by connect_timeout_s (1 s here); without it the read would time out after 10 s and fail.
+            assertEquals(0, untilClosed(socket).length, "closed without a CONNACK");
         }
     }
 

@@ -122,6 +122,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             }
         });
         this.acks = new PublishAcks(channel, this::scheduleFlush, this::notStored);
+        // Until CONNECT is accepted, the same watch bounds how long a connection may take to send it.
+        keepAliveTimeoutNanos = TimeUnit.SECONDS.toNanos(settings.connectTimeoutSeconds());
+        lastPacketNanos = System.nanoTime();
+        keepAlives.watch(this, channel.eventLoop());
     }
 
     @Override
@@ -366,7 +370,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         {
             keepAliveTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(keepAlive * 1500L);
             lastPacketNanos = System.nanoTime();
-            keepAlives.watch(this, channel.eventLoop());
+        }
+        else
+        {
+            keepAlives.unwatch(this, channel.eventLoop());
         }
     }
 
@@ -879,7 +886,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     void keepAliveExpired()
     {
         keepAlives.unwatch(this, channel.eventLoop());
-        if (state != State.CLOSED)
+        if (state == State.AWAITING_CONNECT || state == State.AUTHENTICATING)
+        {
+            close("no CONNECT accepted within " + settings.connectTimeoutSeconds() + " s");
+        }
+        else if (state != State.CLOSED)
         {
             violation(Packets.KEEP_ALIVE_TIMEOUT, "no packet within 1.5 times the keep-alive");
         }
