@@ -15,7 +15,9 @@ import io.robustmq.plugin.mqtt.broker.BrokerStats;
 import io.robustmq.plugin.mqtt.broker.MqttBroker;
 import io.robustmq.plugin.mqtt.broker.SessionRecovery;
 import io.robustmq.plugin.mqtt.broker.SysTopics;
+import io.robustmq.plugin.mqtt.connection.ConnectTerms;
 import io.robustmq.plugin.mqtt.connection.KeepAlives;
+import io.robustmq.plugin.mqtt.connection.SubscribeTerms;
 import io.robustmq.plugin.mqtt.connection.MqttConnection;
 import io.robustmq.plugin.mqtt.connection.PacketSizeGuard;
 import io.robustmq.plugin.mqtt.connection.PasswordCheck;
@@ -67,6 +69,8 @@ final class MqttPlugin implements ProtocolPlugin
     private final ScheduledFuture<?> sysTopics;
     private final SessionLog sessionLog;
     private final KeepAlives keepAlives = new KeepAlives();
+    private final ConnectTerms connectTerms;
+    private final SubscribeTerms subscribeTerms;
     private final ScheduledExecutorService checkpointThread;
 
     MqttPlugin(final PluginContext context)
@@ -83,6 +87,8 @@ final class MqttPlugin implements ProtocolPlugin
             .ifPresent(specs::add);
         this.listeners = List.copyOf(specs);
         this.broker = new MqttBroker(settings, () -> context.clock().millis(), context.scheduler());
+        this.connectTerms = new ConnectTerms(settings, broker::now);
+        this.subscribeTerms = new SubscribeTerms(settings);
         if (settings.persistence())
         {
             final SessionRecovery recovery = new SessionRecovery();
@@ -182,7 +188,7 @@ final class MqttPlugin implements ProtocolPlugin
         pipeline.addLast("mqtt-size-guard", new PacketSizeGuard(settings.maxPacketBytes()));
         pipeline.addLast("mqtt-decoder", new MqttDecoder(settings.maxPacketBytes(), settings.maxClientIdLength()));
         pipeline.addLast("mqtt-encoder", MqttEncoder.INSTANCE);
-        pipeline.addLast("mqtt", new MqttConnection(broker, passwords, access, keepAlives));
+        pipeline.addLast("mqtt", new MqttConnection(broker, passwords, access, keepAlives, connectTerms, subscribeTerms));
     }
 
     /**

@@ -13,7 +13,7 @@ import java.util.function.LongSupplier;
  * The broker's terms for a CONNECT, from its settings: the will a client may leave, the limits an
  * MQTT 5 CONNACK announces, and which keep-alives are too long. No state of a connection.
  */
-final class ConnectTerms
+public final class ConnectTerms
 {
     private final MqttSettings settings;
     private final LongSupplier clock;
@@ -58,7 +58,7 @@ final class ConnectTerms
      * @param settings the plugin's settings.
      * @param clock    wall-clock milliseconds (for a will's expiry).
      */
-    ConnectTerms(final MqttSettings settings, final LongSupplier clock)
+    public ConnectTerms(final MqttSettings settings, final LongSupplier clock)
     {
         this.settings = settings;
         this.clock = clock;

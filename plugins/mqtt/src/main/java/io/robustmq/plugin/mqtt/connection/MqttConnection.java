@@ -66,6 +66,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     private final KeepAlives keepAlives;
     private final ConnectTerms terms;
+    private final SubscribeTerms subscribeTerms;
     private final MqttBroker broker;
     private final MqttSettings settings;
     private final PasswordCheck passwords;
@@ -92,18 +93,21 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private Outbound outbound;
 
     /**
-     * @param broker     the node's MQTT broker.
-     * @param passwords  checks user names and passwords.
-     * @param access     the ACL decisions for topics.
-     * @param keepAlives checks the connection's keep-alive.
+     * @param broker         the node's MQTT broker.
+     * @param passwords      checks user names and passwords.
+     * @param access         the ACL decisions for topics.
+     * @param keepAlives     checks the connection's keep-alive.
+     * @param terms          the broker's terms for a CONNECT (shared by every connection).
+     * @param subscribeTerms the broker's terms for a SUBSCRIBE's filters (shared likewise).
      */
     public MqttConnection(final MqttBroker broker, final PasswordCheck passwords, final TopicAccess access,
-        final KeepAlives keepAlives)
+        final KeepAlives keepAlives, final ConnectTerms terms, final SubscribeTerms subscribeTerms)
     {
         this.broker = broker;
         this.keepAlives = keepAlives;
         this.settings = broker.settings();
-        this.terms = new ConnectTerms(settings, broker::now);
+        this.terms = terms;
+        this.subscribeTerms = subscribeTerms;
         this.passwords = passwords;
         this.access = access;
     }
@@ -561,33 +565,14 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         for (int i = 0; i < codes.length; i++)
         {
             final MqttTopicSubscription requested = topics.get(i);
-            final String filter = requested.topicFilter();
-            final SharedSubscription shared;
-            try
+            final SubscribeTerms.Filter checked = subscribeTerms.check(requested.topicFilter());
+            if (checked.refusal() != 0)
             {
-                shared = SharedSubscription.parse(filter);
-            }
-            catch (final IllegalArgumentException ex)
-            {
-                codes[i] = refusedSubscription(Packets.TOPIC_FILTER_INVALID);
+                codes[i] = refusedSubscription(checked.refusal());
                 continue;
             }
-            final String plain = shared == null ? filter : shared.filter();
-            if (!TopicNames.validFilter(plain))
-            {
-                codes[i] = refusedSubscription(Packets.TOPIC_FILTER_INVALID);
-                continue;
-            }
-            if (shared != null && !settings.sharedSubscriptions())
-            {
-                codes[i] = refusedSubscription(Packets.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED);
-                continue;
-            }
-            if (!settings.wildcardSubscriptions() && (plain.contains("+") || plain.contains("#")))
-            {
-                codes[i] = refusedSubscription(Packets.WILDCARD_SUBSCRIPTIONS_NOT_SUPPORTED);
-                continue;
-            }
+            final String plain = checked.plain();
+            final SharedSubscription shared = checked.shared();
             if (!access.maySubscribe(user, clientId, plain))
             {
                 codes[i] = refusedSubscription(Packets.NOT_AUTHORIZED);
