@@ -52,7 +52,7 @@ class KillNineTest
 
             final Set<String> online = ConcurrentHashMap.newKeySet();
             final Set<String> away = ConcurrentHashMap.newKeySet();
-            MqttClient connected = client(uri, "kill9-online", online);
+            final MqttClient connected = client(uri, "kill9-online", online);
             connected.subscribe("stream/#", 2);
             final MqttClient offline = client(uri, "kill9-away", away);
             offline.subscribe("stream/#", 2);
@@ -71,11 +71,13 @@ class KillNineTest
             assertTrue(acknowledged.size() >= KILL_AFTER, "the stream is under way: " + acknowledged.size() + " acknowledged");
             assertEquals(137, node.kill(), "killed with SIGKILL");
             publisher.join(DEADLINE_MS);
-            closeQuietly(connected);
 
             node.start();
             node.awaitReady(ChildNode.READY_TIMEOUT_MS);
-            connected = client(uri, "kill9-online", online);
+            // The same client object connects again: a QoS 2 message it had PUBREC'd is its own to
+            // deliver once the node's PUBREL comes (MQTT 4.3.3), from the state it kept, as a client
+            // with a persistent session keeps it. A new client object would have lost it.
+            awaitConnected(connected);
             final MqttClient returned = client(uri, "kill9-away", away);
             final long deadline = System.currentTimeMillis() + DEADLINE_MS;
             while ((!online.containsAll(acknowledged) || !away.containsAll(acknowledged)) &&
@@ -117,25 +119,33 @@ class KillNineTest
         final MqttClient client = new MqttClient(uri, id, new MemoryPersistence());
         client.setCallback(new ArrivalCallback(message ->
             received.add(new String(message.getPayload(), StandardCharsets.UTF_8))));
+        client.connect(options());
+        return client;
+    }
+
+    private static MqttConnectOptions options()
+    {
         final MqttConnectOptions options = new MqttConnectOptions();
         options.setCleanSession(false);
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         options.setConnectionTimeout(10);
         options.setMaxInflight(1000);
-        client.connect(options);
-        return client;
+        // Reconnects on its own once the node is back, keeping its session state.
+        options.setAutomaticReconnect(true);
+        options.setMaxReconnectDelay(500);
+        return options;
     }
 
-    private static void closeQuietly(final MqttClient client)
+    private static void awaitConnected(final MqttClient client) throws MqttException, InterruptedException
     {
-        try
+        final long deadline = System.currentTimeMillis() + DEADLINE_MS;
+        while (!client.isConnected() && System.currentTimeMillis() < deadline)
         {
-            client.disconnectForcibly(0, 100);
-            client.close(true);
+            Thread.sleep(50);
         }
-        catch (final MqttException ex)
+        if (!client.isConnected())
         {
-            // It lost its connection with the node: nothing to close.
+            client.connect(options());
         }
     }
 
