@@ -187,21 +187,8 @@ public final class MqttLoadClient implements AutoCloseable
         final String prefix = "idle-" + ProcessHandle.current().pid() + "-" + (++runs) + "-";
         final IdleConnectionTally tally = new IdleConnectionTally(IDLE_MAX_PENDING);
         final AtomicInteger ids = new AtomicInteger();
-        final Bootstrap bootstrap = new Bootstrap()
-            .group(group)
-            .channel(channelClass)
-            .option(ChannelOption.TCP_NODELAY, true)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
-            .handler(new ChannelInitializer<SocketChannel>()
-            {
-                @Override
-                protected void initChannel(final SocketChannel channel)
-                {
-                    channel.pipeline().addLast("decoder", new MqttDecoder(IDLE_MAX_PACKET_BYTES));
-                    channel.pipeline().addLast("encoder", MqttEncoder.INSTANCE);
-                    channel.pipeline().addLast("idle", new IdleConnectionHandler(prefix + ids.getAndIncrement(), spec.keepAliveS(), tally));
-                }
-            });
+        final Bootstrap bootstrap = bootstrap(IDLE_MAX_PACKET_BYTES,
+            () -> new IdleConnectionHandler(prefix + ids.getAndIncrement(), spec.keepAliveS(), tally));
         final InetSocketAddress remote = new InetSocketAddress(host, port);
         final InetAddress[] sources = sourceAddresses(spec.connections());
         final List<Channel> channels = new ArrayList<>(spec.connections());
@@ -390,7 +377,17 @@ public final class MqttLoadClient implements AutoCloseable
 
     private Channel connect(final String host, final int port, final ChannelHandler handler) throws InterruptedException
     {
-        final Bootstrap bootstrap = new Bootstrap()
+        return bootstrap(MAX_PACKET_BYTES, () -> handler).connect(host, port).sync().channel();
+    }
+
+    /**
+     * @param maxPacketBytes the largest packet the client's decoder takes.
+     * @param handler        makes each connection's handler, after the MQTT codec.
+     * @return a bootstrap on the client's event loops.
+     */
+    private Bootstrap bootstrap(final int maxPacketBytes, final java.util.function.Supplier<ChannelHandler> handler)
+    {
+        return new Bootstrap()
             .group(group)
             .channel(channelClass)
             .option(ChannelOption.TCP_NODELAY, true)
@@ -400,12 +397,11 @@ public final class MqttLoadClient implements AutoCloseable
                 @Override
                 protected void initChannel(final SocketChannel channel)
                 {
-                    channel.pipeline().addLast("decoder", new MqttDecoder(MAX_PACKET_BYTES));
+                    channel.pipeline().addLast("decoder", new MqttDecoder(maxPacketBytes));
                     channel.pipeline().addLast("encoder", MqttEncoder.INSTANCE);
-                    channel.pipeline().addLast("load", handler);
+                    channel.pipeline().addLast("mqtt-load", handler.get());
                 }
             });
-        return bootstrap.connect(host, port).sync().channel();
     }
 
     private static void await(final List<CompletableFuture<Void>> futures)

@@ -1,6 +1,7 @@
 package io.robustmq.plugin.mqtt;
 
 import io.robustmq.kernel.support.ChildNode;
+import io.robustmq.kernel.support.Clients;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -63,11 +64,8 @@ class KillNineTest
             final AtomicInteger sent = new AtomicInteger();
             final Thread publisher = new Thread(() -> publish(uri, acknowledged, sent), "kill9-publisher");
             publisher.start();
-            final long until = System.currentTimeMillis() + DEADLINE_MS;
-            while (acknowledged.size() < KILL_AFTER && publisher.isAlive() && System.currentTimeMillis() < until)
-            {
-                Thread.sleep(5);
-            }
+            Clients.await("the stream under way", DEADLINE_MS,
+                () -> acknowledged.size() >= KILL_AFTER || !publisher.isAlive());
             assertTrue(acknowledged.size() >= KILL_AFTER, "the stream is under way: " + acknowledged.size() + " acknowledged");
             assertEquals(137, node.kill(), "killed with SIGKILL");
             publisher.join(DEADLINE_MS);
@@ -79,11 +77,14 @@ class KillNineTest
             // with a persistent session keeps it. A new client object would have lost it.
             awaitConnected(connected);
             final MqttClient returned = client(uri, "kill9-away", away);
-            final long deadline = System.currentTimeMillis() + DEADLINE_MS;
-            while ((!online.containsAll(acknowledged) || !away.containsAll(acknowledged)) &&
-                System.currentTimeMillis() < deadline)
+            try
             {
-                Thread.sleep(20);
+                Clients.await("every acknowledged message at both subscribers", DEADLINE_MS,
+                    () -> online.containsAll(acknowledged) && away.containsAll(acknowledged));
+            }
+            catch (final AssertionError timedOut)
+            {
+                // The assertions below say which messages are missing, and where.
             }
             assertTrue(online.containsAll(acknowledged), "the connected subscriber misses " + missing(acknowledged, online) +
                 " of " + acknowledged.size() + " acknowledged (" + sent.get() + " sent)");
@@ -136,17 +137,9 @@ class KillNineTest
         return options;
     }
 
-    private static void awaitConnected(final MqttClient client) throws MqttException, InterruptedException
+    private static void awaitConnected(final MqttClient client) throws InterruptedException
     {
-        final long deadline = System.currentTimeMillis() + DEADLINE_MS;
-        while (!client.isConnected() && System.currentTimeMillis() < deadline)
-        {
-            Thread.sleep(50);
-        }
-        if (!client.isConnected())
-        {
-            client.connect(options());
-        }
+        Clients.await("the subscriber reconnected on its own", DEADLINE_MS, client::isConnected);
     }
 
     private static Set<String> missing(final Set<String> expected, final Set<String> actual)
