@@ -1,21 +1,21 @@
 package io.robustmq.journal;
 
+import io.robustmq.journal.fs.FileLayer;
+import io.robustmq.journal.fs.WritableFile;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
- * A shard's recovery point: a position in its active segment below which every frame was forced
- * to the device. Recovery checks frames from there on only. Written in place after each force,
- * without a force of its own: it is written only after the data it describes is durable, so a lost
- * or torn checkpoint can only make recovery check more, never less.
+ * A shard's recovery point: a segment and a position in it such that every frame before it, in that
+ * segment and in every older one, was forced to the device. Recovery trusts what lies before it and
+ * checks everything after it. Written in place after each force of the whole log, without a force of
+ * its own: it is written only after the data it describes is durable, so a lost or torn checkpoint
+ * can only make recovery check more, never less.
  * <pre>
  *  +---------------------------------------------------------------+
  *  |                       Magic ("RMQC")                          |  0
@@ -51,20 +51,29 @@ final class Checkpoint implements AutoCloseable
     {
     }
 
-    private final FileChannel channel;
+    private final WritableFile file;
     private final ByteBuffer bytes = ByteBuffer.allocateDirect(LENGTH).order(ByteOrder.nativeOrder());
     private final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
     private final CRC32C crc = new CRC32C();
 
-    private Checkpoint(final FileChannel channel)
+    private Checkpoint(final WritableFile file)
     {
-        this.channel = channel;
+        this.file = file;
     }
 
-    static Checkpoint open(final Path dir) throws IOException
+    /**
+     * Open the checkpoint file, creating it (and syncing the directory) if it is missing.
+     */
+    static Checkpoint open(final FileLayer layer, final Path dir) throws IOException
     {
-        return new Checkpoint(FileChannel.open(dir.resolve(FILE_NAME), StandardOpenOption.CREATE,
-            StandardOpenOption.READ, StandardOpenOption.WRITE));
+        final Path path = dir.resolve(FILE_NAME);
+        final boolean created = !layer.exists(path);
+        final WritableFile file = layer.open(path);
+        if (created)
+        {
+            layer.syncDirectory(dir);
+        }
+        return new Checkpoint(file);
     }
 
     /**
@@ -73,14 +82,24 @@ final class Checkpoint implements AutoCloseable
      */
     static Point read(final Path dir)
     {
+        return read(FileLayer.SYSTEM, dir);
+    }
+
+    /**
+     * @param layer the file layer.
+     * @param dir   the shard's directory.
+     * @return the recovery point, or null if there is none or it does not check out.
+     */
+    static Point read(final FileLayer layer, final Path dir)
+    {
         final Path file = dir.resolve(FILE_NAME);
         try
         {
-            if (!Files.isRegularFile(file) || Files.size(file) != LENGTH)
+            if (!layer.isRegularFile(file) || layer.size(file) != LENGTH)
             {
                 return null;
             }
-            final ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.nativeOrder());
+            final ByteBuffer bytes = ByteBuffer.wrap(layer.readAll(file)).order(ByteOrder.nativeOrder());
             final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
             final CRC32C crc = new CRC32C();
             crc.update(bytes.duplicate().position(8));
@@ -109,10 +128,7 @@ final class Checkpoint implements AutoCloseable
         bytes.clear();
         try
         {
-            while (bytes.hasRemaining())
-            {
-                channel.write(bytes, bytes.position());
-            }
+            file.write(bytes, 0);
         }
         catch (final IOException ex)
         {
@@ -125,7 +141,7 @@ final class Checkpoint implements AutoCloseable
     {
         try
         {
-            channel.close();
+            file.close();
         }
         catch (final IOException ignored)
         {

@@ -77,7 +77,7 @@ final class IndexCommand
     private int printSealed(final ReadOnlySegment segment, final PrintStream out)
     {
         final String indexName = segment.indexFile().getFileName().toString();
-        try (SegmentIndex index = SegmentIndex.loadSealed(segment.indexFile(), segment.baseOffset(), segment.capacity()))
+        try (SegmentIndex index = SegmentIndex.loadSealed(io.robustmq.journal.fs.FileLayer.SYSTEM, segment.indexFile(), segment.baseOffset(), segment.capacity()))
         {
             if (index == null)
             {

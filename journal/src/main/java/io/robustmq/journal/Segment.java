@@ -1,16 +1,13 @@
 package io.robustmq.journal;
 
-import org.agrona.IoUtil;
+import io.robustmq.journal.fs.FileLayer;
+import io.robustmq.journal.fs.MappedFile;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -27,10 +24,10 @@ final class Segment
     static final String INDEX_SUFFIX = ".index";
     private static final int PAGE_SIZE = 4096;
 
+    private final FileLayer layer;
     private final long baseOffset;
     private final Path logFile;
-    private final FileChannel channel;
-    private final MappedByteBuffer mapped;
+    private final MappedFile mapped;
     private final UnsafeBuffer buffer;
     private final ByteBuffer writerView;
     private final AtomicInteger references = new AtomicInteger(1);
@@ -66,17 +63,18 @@ final class Segment
     private long maxTimestamp = Long.MIN_VALUE;
 
     private boolean sealed;
+    /** Guarded by this: the end of the frames forced to the device. */
     private int flushedPosition;
     private int bytesSinceIndexEntry;
 
-    private Segment(final long baseOffset, final Path logFile, final FileChannel channel, final MappedByteBuffer mapped)
+    private Segment(final FileLayer layer, final long baseOffset, final Path logFile, final MappedFile mapped)
     {
+        this.layer = layer;
         this.baseOffset = baseOffset;
         this.logFile = logFile;
-        this.channel = channel;
         this.mapped = mapped;
-        this.buffer = new UnsafeBuffer(mapped);
-        this.writerView = mapped.duplicate();
+        this.buffer = new UnsafeBuffer(mapped.buffer());
+        this.writerView = mapped.buffer().duplicate();
         this.nextOffset = baseOffset;
     }
 
@@ -95,15 +93,12 @@ final class Segment
      * Create a new, empty segment: allocate its file at full size, map it and touch every page, so
      * that appends do not fault.
      */
-    static Segment create(final Path dir, final long baseOffset, final int capacity, final int maxIndexEntries)
+    static Segment create(
+        final FileLayer layer, final Path dir, final long baseOffset, final int capacity, final int maxIndexEntries)
         throws IOException
     {
         final Path file = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
-        {
-            raf.setLength(capacity);
-        }
-        final Segment segment = map(file, baseOffset, capacity);
+        final Segment segment = new Segment(layer, baseOffset, file, layer.mapNew(file, capacity));
         segment.pretouch();
         segment.index = SegmentIndex.active(maxIndexEntries);
         return segment;
@@ -116,26 +111,21 @@ final class Segment
      * @param capacity its size.
      * @return the file, mapped and touched, not yet a segment.
      */
-    static Prepared prepare(final Path file, final int capacity) throws IOException
+    static Prepared prepare(final FileLayer layer, final Path file, final int capacity) throws IOException
     {
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
-        {
-            raf.setLength(capacity);
-        }
-        final FileChannel channel = FileChannel.open(file, java.nio.file.StandardOpenOption.READ,
-            java.nio.file.StandardOpenOption.WRITE);
+        final MappedFile mapped = layer.mapNew(file, capacity);
         try
         {
-            final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, capacity);
-            for (long i = 0; i < capacity; i += PAGE_SIZE)
+            final ByteBuffer memory = mapped.buffer();
+            for (int i = 0; i < capacity; i += PAGE_SIZE)
             {
-                mapped.put((int)i, (byte)0);
+                memory.put(i, (byte)0);
             }
-            return new Prepared(file, channel, mapped);
+            return new Prepared(layer, file, mapped);
         }
-        catch (final IOException | RuntimeException ex)
+        catch (final RuntimeException ex)
         {
-            channel.close();
+            mapped.close();
             throw ex;
         }
     }
@@ -143,24 +133,23 @@ final class Segment
     /**
      * A segment file made ready ahead of need by {@link SegmentPreparer}.
      *
-     * @param file    its temporary name.
-     * @param channel its open channel.
-     * @param mapped  its mapping, every page touched.
+     * @param layer  the file layer it was made through.
+     * @param file   its temporary name.
+     * @param mapped its mapping, every page touched.
      */
-    record Prepared(Path file, FileChannel channel, MappedByteBuffer mapped)
+    record Prepared(FileLayer layer, Path file, MappedFile mapped)
     {
         int capacity()
         {
-            return mapped.capacity();
+            return mapped.buffer().capacity();
         }
 
         void discard()
         {
-            IoUtil.unmap(mapped);
+            mapped.close();
             try
             {
-                channel.close();
-                Files.deleteIfExists(file);
+                layer.delete(file);
             }
             catch (final IOException ignored)
             {
@@ -176,8 +165,8 @@ final class Segment
         throws IOException
     {
         final Path file = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
-        Files.move(prepared.file(), file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        final Segment segment = new Segment(baseOffset, file, prepared.channel(), prepared.mapped());
+        prepared.layer().move(prepared.file(), file);
+        final Segment segment = new Segment(prepared.layer(), baseOffset, file, prepared.mapped());
         segment.index = SegmentIndex.active(maxIndexEntries);
         return segment;
     }
@@ -185,29 +174,14 @@ final class Segment
     /**
      * Map an existing segment file; recovery then sets its limit and index.
      */
-    static Segment open(final Path file) throws IOException
+    static Segment open(final FileLayer layer, final Path file) throws IOException
     {
-        final long size = Files.size(file);
+        final long size = layer.size(file);
         if (size < ShardConfig.MIN_SEGMENT_BYTES || size > Integer.MAX_VALUE)
         {
             throw new IOException("segment " + file + " has an impossible size: " + size);
         }
-        return map(file, parseBaseOffset(file), (int)size);
-    }
-
-    private static Segment map(final Path file, final long baseOffset, final int capacity) throws IOException
-    {
-        final FileChannel channel = FileChannel.open(file, java.nio.file.StandardOpenOption.READ,
-            java.nio.file.StandardOpenOption.WRITE);
-        try
-        {
-            return new Segment(baseOffset, file, channel, channel.map(FileChannel.MapMode.READ_WRITE, 0, capacity));
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            channel.close();
-            throw ex;
-        }
+        return new Segment(layer, parseBaseOffset(file), file, layer.map(file));
     }
 
     private void pretouch()
@@ -319,7 +293,7 @@ final class Segment
      *
      * @return true if there was anything to force.
      */
-    boolean force()
+    synchronized boolean force()
     {
         final int end = limit();
         if (end == flushedPosition)
@@ -329,6 +303,14 @@ final class Segment
         mapped.force(flushedPosition, end - flushedPosition);
         flushedPosition = end;
         return true;
+    }
+
+    /**
+     * @return true if every published frame has been forced to the device.
+     */
+    synchronized boolean isForced()
+    {
+        return flushedPosition == limit();
     }
 
     /**
@@ -356,7 +338,7 @@ final class Segment
     /**
      * Recovery only: the frames below the limit were checked and published; they are durable.
      */
-    void markFlushed()
+    synchronized void markFlushed()
     {
         flushedPosition = limit();
     }
@@ -371,7 +353,10 @@ final class Segment
         NEXT_OFFSET.setRelease(this, state.nextOffset());
         MAX_TIMESTAMP.setRelease(this, state.maxTimestamp());
         LIMIT.setRelease(this, state.limit());
-        this.flushedPosition = state.limit();
+        synchronized (this)
+        {
+            this.flushedPosition = state.limit();
+        }
         this.sealed = true;
     }
 
@@ -404,8 +389,8 @@ final class Segment
      */
     void writeIndexFile() throws IOException
     {
-        index.writeTo(indexFile(), new SegmentIndex.SealedState(limit(), nextOffset(), maxTimestamp()));
-        final SegmentIndex sealed = SegmentIndex.loadSealed(indexFile(), baseOffset, capacity());
+        index.writeTo(layer, indexFile(), new SegmentIndex.SealedState(limit(), nextOffset(), maxTimestamp()));
+        final SegmentIndex sealed = SegmentIndex.loadSealed(layer, indexFile(), baseOffset, capacity());
         if (sealed == null)
         {
             throw new IOException("index file " + indexFile() + " did not read back as written");
@@ -457,24 +442,23 @@ final class Segment
 
     private void free()
     {
-        IoUtil.unmap(mapped);
+        mapped.close();
         final SegmentIndex current = index;
         if (current != null)
         {
             current.close();
         }
-        try
+        if (deleteWhenFree)
         {
-            channel.close();
-            if (deleteWhenFree)
+            try
             {
-                Files.deleteIfExists(logFile);
-                Files.deleteIfExists(indexFile());
+                layer.delete(logFile);
+                layer.delete(indexFile());
             }
-        }
-        catch (final IOException ex)
-        {
-            throw new JournalException("cannot delete segment " + logFile + ": " + ex.getMessage(), ex);
+            catch (final IOException ex)
+            {
+                throw new JournalException("cannot delete segment " + logFile + ": " + ex.getMessage(), ex);
+            }
         }
     }
 }

@@ -1,16 +1,12 @@
 package io.robustmq.journal;
 
-import org.agrona.IoUtil;
+import io.robustmq.journal.fs.FileLayer;
+import io.robustmq.journal.fs.MappedFile;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 /**
  * A segment's sparse index, serving both offset and time look-ups. An entry is added for the first
@@ -79,11 +75,11 @@ final class SegmentIndex implements AutoCloseable
     }
 
     private final UnsafeBuffer entries;
-    private final MappedByteBuffer mapped;
+    private final MappedFile mapped;
     private volatile int count;
     private SealedState sealedState;
 
-    private SegmentIndex(final UnsafeBuffer entries, final MappedByteBuffer mapped, final int count)
+    private SegmentIndex(final UnsafeBuffer entries, final MappedFile mapped, final int count)
     {
         this.entries = entries;
         this.mapped = mapped;
@@ -105,27 +101,23 @@ final class SegmentIndex implements AutoCloseable
      * @param capacity     the segment's size.
      * @return the index mapped read-only, or null if the file is missing or malformed.
      */
-    static SegmentIndex loadSealed(final Path file, final long baseOffset, final int capacity)
+    static SegmentIndex loadSealed(final FileLayer layer, final Path file, final long baseOffset, final int capacity)
     {
         try
         {
-            if (!Files.isRegularFile(file))
+            if (!layer.isRegularFile(file))
             {
                 return null;
             }
-            final long size = Files.size(file);
+            final long size = layer.size(file);
             if (size < FILE_HEADER_LENGTH || (size - FILE_HEADER_LENGTH) % ENTRY_LENGTH != 0 || size > Integer.MAX_VALUE)
             {
                 return null;
             }
-            final MappedByteBuffer mapped;
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
-            {
-                mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
-            }
-            final UnsafeBuffer whole = new UnsafeBuffer(mapped);
+            final MappedFile mapped = layer.mapReadOnly(file);
+            final UnsafeBuffer whole = new UnsafeBuffer(mapped.buffer());
             final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-            crc.update(mapped.duplicate().position(8));
+            crc.update(mapped.buffer().duplicate().position(8));
             final int count = whole.getInt(FILE_COUNT_OFFSET);
             final SegmentIndex index = new SegmentIndex(
                 new UnsafeBuffer(whole, FILE_HEADER_LENGTH, (int)size - FILE_HEADER_LENGTH), mapped, count);
@@ -277,7 +269,7 @@ final class SegmentIndex implements AutoCloseable
      * @param state where the segment ends.
      * @throws IOException if it cannot be written.
      */
-    void writeTo(final Path file, final SealedState state) throws IOException
+    void writeTo(final FileLayer layer, final Path file, final SealedState state) throws IOException
     {
         final int entriesLength = count * ENTRY_LENGTH;
         final ByteBuffer bytes = ByteBuffer.allocate(FILE_HEADER_LENGTH + entriesLength).order(java.nio.ByteOrder.nativeOrder());
@@ -292,17 +284,7 @@ final class SegmentIndex implements AutoCloseable
         crc.update(bytes.duplicate().position(8));
         out.putInt(FILE_CRC_OFFSET, (int)crc.getValue());
 
-        final Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING))
-        {
-            while (bytes.hasRemaining())
-            {
-                channel.write(bytes);
-            }
-            channel.force(true);
-        }
-        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        layer.writeDurably(file, bytes.clear());
     }
 
     @Override
@@ -310,7 +292,7 @@ final class SegmentIndex implements AutoCloseable
     {
         if (mapped != null)
         {
-            IoUtil.unmap(mapped);
+            mapped.close();
         }
     }
 }

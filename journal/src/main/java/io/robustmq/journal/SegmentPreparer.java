@@ -1,8 +1,10 @@
 package io.robustmq.journal;
 
+import io.robustmq.journal.fs.FileLayer;
+
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -12,6 +14,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * roll is a rename and no append pays for page faults (a shard asks once its active segment is half
  * full, so idle shards cost nothing). Behind the writer, it seals the segment a roll left: forces
  * it and writes its index file, so the roll does not wait for either.
+ * <p>
+ * Its queue is bounded ({@link #QUEUE_CAPACITY}): when it is full, a preparation is not asked for
+ * (the writer creates the segment itself at the roll) and a seal is done on the writer's thread.
  */
 public final class SegmentPreparer implements AutoCloseable
 {
@@ -20,12 +25,15 @@ public final class SegmentPreparer implements AutoCloseable
      * so that a preparation never touches a file the writer is renaming; deleted at open if left over.
      */
     static final String PREPARED_PREFIX = "next-segment-";
+    /** Tasks waiting at most. */
+    public static final int QUEUE_CAPACITY = 1024;
 
     /**
      * One shard's next segment: requested by its writer, filled in by the preparer, taken at roll.
      */
     static final class Slot
     {
+        private final FileLayer layer;
         private final Path dir;
         private final int capacity;
         private final ReentrantLock lock = new ReentrantLock();
@@ -34,8 +42,9 @@ public final class SegmentPreparer implements AutoCloseable
         private boolean closed;
         private long preparations;
 
-        private Slot(final Path dir, final int capacity)
+        private Slot(final FileLayer layer, final Path dir, final int capacity)
         {
+            this.layer = layer;
             this.dir = dir;
             this.capacity = capacity;
         }
@@ -79,7 +88,7 @@ public final class SegmentPreparer implements AutoCloseable
             {
                 if (!closed && prepared == null)
                 {
-                    prepared = Segment.prepare(dir.resolve(PREPARED_PREFIX + preparations++ + ".tmp"), capacity);
+                    prepared = Segment.prepare(layer, dir.resolve(PREPARED_PREFIX + preparations++ + ".tmp"), capacity);
                 }
             }
             catch (final IOException ex)
@@ -115,7 +124,7 @@ public final class SegmentPreparer implements AutoCloseable
         }
     }
 
-    private final LinkedBlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
+    private final ArrayBlockingQueue<Runnable> tasks = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final Thread thread;
     private final org.agrona.ErrorHandler errorHandler;
     private volatile boolean running = true;
@@ -125,15 +134,39 @@ public final class SegmentPreparer implements AutoCloseable
      */
     public SegmentPreparer(final org.agrona.ErrorHandler errorHandler)
     {
-        this.errorHandler = errorHandler;
-        this.thread = new Thread(this::run, "robustmq-journal-preparer");
-        this.thread.setDaemon(true);
-        this.thread.start();
+        this(errorHandler, true);
     }
 
-    Slot slot(final Path dir, final int capacity)
+    private SegmentPreparer(final org.agrona.ErrorHandler errorHandler, final boolean threaded)
     {
-        return new Slot(dir, capacity);
+        this.errorHandler = errorHandler;
+        if (threaded)
+        {
+            this.thread = new Thread(this::run, "robustmq-journal-preparer");
+            this.thread.setDaemon(true);
+            this.thread.start();
+        }
+        else
+        {
+            this.thread = null;
+        }
+    }
+
+    /**
+     * A preparer without a thread of its own: its tasks run when {@link #runTasks} is called, so a
+     * test decides when each happens.
+     *
+     * @param errorHandler told when a task fails.
+     * @return the preparer.
+     */
+    public static SegmentPreparer manual(final org.agrona.ErrorHandler errorHandler)
+    {
+        return new SegmentPreparer(errorHandler, false);
+    }
+
+    Slot slot(final FileLayer layer, final Path dir, final int capacity)
+    {
+        return new Slot(layer, dir, capacity);
     }
 
     /**
@@ -141,19 +174,19 @@ public final class SegmentPreparer implements AutoCloseable
      */
     void request(final Slot slot)
     {
-        if (!slot.requested)
+        if (!slot.requested && tasks.offer(slot::fill))
         {
             slot.requested = true;
-            tasks.offer(slot::fill);
         }
     }
 
     /**
-     * Writer only: seal a segment the writer has rolled past, in the background.
+     * Writer only: seal a segment the writer has rolled past, in the background; on the writer's
+     * thread if the queue is full.
      */
     void seal(final Segment segment)
     {
-        tasks.offer(() ->
+        final Runnable task = () ->
         {
             if (segment.tryRetain())
             {
@@ -170,7 +203,44 @@ public final class SegmentPreparer implements AutoCloseable
                     segment.release();
                 }
             }
-        });
+        };
+        if (!tasks.offer(task))
+        {
+            task.run();
+        }
+    }
+
+    /**
+     * Run queued tasks on the calling thread, for a {@link #manual} preparer.
+     *
+     * @param limit at most this many.
+     * @return tasks run.
+     */
+    public int runTasks(final int limit)
+    {
+        int count = 0;
+        Runnable task;
+        while (count < limit && (task = tasks.poll()) != null)
+        {
+            count++;
+            try
+            {
+                task.run();
+            }
+            catch (final RuntimeException ex)
+            {
+                errorHandler.onError(ex);
+            }
+        }
+        return count;
+    }
+
+    /**
+     * @return tasks waiting.
+     */
+    public int pendingTasks()
+    {
+        return tasks.size();
     }
 
     private void run()
@@ -203,6 +273,11 @@ public final class SegmentPreparer implements AutoCloseable
     public void close()
     {
         running = false;
+        if (thread == null)
+        {
+            tasks.clear();
+            return;
+        }
         try
         {
             thread.join(TimeUnit.SECONDS.toMillis(10));

@@ -2,11 +2,13 @@ package io.robustmq.journal;
 
 import io.robustmq.journal.codecs.BatchHeaderEncoder;
 import io.robustmq.journal.codecs.MessageHeaderEncoder;
+import io.robustmq.journal.fs.FileLayer;
 import org.agrona.DirectBuffer;
 
 import java.io.IOException;
-import java.nio.file.Files;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
 
@@ -16,8 +18,14 @@ import java.util.zip.CRC32C;
  * <p>
  * Threading: {@link #append}, {@link #force}, {@link #forceIfDue}, {@link #enforceRetention} and
  * {@link #close} belong to the writer, the first thread that appends (checked). The reads,
- * {@link #read}, {@link #offsetForTimestamp}, {@link #earliestOffset} and {@link #nextOffset}, may be
- * called from any thread: they see every batch whose append has returned.
+ * {@link #read}, {@link #offsetForTimestamp}, {@link #earliestOffset}, {@link #nextOffset} and
+ * {@link #durableOffset}, may be called from any thread: they see every batch whose append has
+ * returned.
+ * <p>
+ * Durability: {@link #force} forces, in order, every segment written since the last force, makes
+ * the directory's new names durable, and only then records the recovery point (the checkpoint) and
+ * moves {@link #durableOffset()}. A failure on the way (an I/O error) leaves the log
+ * {@link #isFailed() failed}: it takes no more appends, and its durable offset stays where it was.
  */
 public final class ShardLog implements AutoCloseable
 {
@@ -28,6 +36,7 @@ public final class ShardLog implements AutoCloseable
     /** {@link #read} result: the offset is in a range recovery could not vouch for. */
     public static final int CORRUPT = -2;
 
+    private final FileLayer layer;
     private final Path dir;
     private final ShardConfig config;
     private final RecoveryReport recoveryReport;
@@ -41,20 +50,27 @@ public final class ShardLog implements AutoCloseable
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final BatchHeaderEncoder batchEncoder = new BatchHeaderEncoder();
     private final CRC32C crc = new CRC32C();
+    private volatile long durableOffset;
+    private volatile Throwable failure;
     private Segment active;
+    private Segment[] rolled = new Segment[4];
+    private int rolledCount;
+    private boolean directoryChanged;
     private Thread writer;
     private long lastForceMs;
     private boolean closed;
 
     private ShardLog(
+        final FileLayer layer,
         final Path dir,
         final ShardConfig config,
         final ShardRecovery.Result recovered,
         final Checkpoint checkpoint,
         final SegmentPreparer preparer)
     {
+        this.layer = layer;
         this.preparer = preparer;
-        this.nextSegment = preparer == null ? null : preparer.slot(dir, config.segmentBytes());
+        this.nextSegment = preparer == null ? null : preparer.slot(layer, dir, config.segmentBytes());
         this.dir = dir;
         this.config = config;
         this.recoveryReport = recovered.report();
@@ -63,6 +79,7 @@ public final class ShardLog implements AutoCloseable
         this.maxIndexEntries = ShardRecovery.maxIndexEntries(config);
         this.segments = recovered.segments().toArray(new Segment[0]);
         this.active = segments[segments.length - 1];
+        this.durableOffset = active.nextOffset();
     }
 
     /**
@@ -90,12 +107,29 @@ public final class ShardLog implements AutoCloseable
      */
     public static ShardLog open(final Path dir, final ShardConfig config, final SegmentPreparer preparer)
     {
+        return open(dir, config, preparer, FileLayer.SYSTEM);
+    }
+
+    /**
+     * Open a shard's log through a file layer.
+     *
+     * @param dir      the shard's directory.
+     * @param config   how the log is kept.
+     * @param preparer prepares next segments off the writer's path; null: the writer creates them
+     *                 when it rolls.
+     * @param layer    the file operations to use.
+     * @return the open log.
+     * @throws JournalException if the directory cannot be opened.
+     */
+    public static ShardLog open(
+        final Path dir, final ShardConfig config, final SegmentPreparer preparer, final FileLayer layer)
+    {
         try
         {
-            Files.createDirectories(dir);
-            final ShardRecovery.Result recovered = new ShardRecovery(dir, config).recover();
-            final Checkpoint checkpoint = Checkpoint.open(dir);
-            final ShardLog log = new ShardLog(dir, config, recovered, checkpoint, preparer);
+            layer.createDirectories(dir);
+            final ShardRecovery.Result recovered = new ShardRecovery(layer, dir, config).recover();
+            final Checkpoint checkpoint = Checkpoint.open(layer, dir);
+            final ShardLog log = new ShardLog(layer, dir, config, recovered, checkpoint, preparer);
             log.writeCheckpoint();
             return log;
         }
@@ -151,6 +185,11 @@ public final class ShardLog implements AutoCloseable
         final int format)
     {
         checkWriter();
+        if (failure != null)
+        {
+            throw new JournalException("shard " + dir + " failed earlier and takes no appends until it is reopened: " +
+                failure.getMessage(), failure);
+        }
         if (recordCount < 1 || format < 0 || format > 0xFFFF || length < 0)
         {
             throw new IllegalArgumentException("record count must be positive, format 0..65535, length not negative");
@@ -171,6 +210,10 @@ public final class ShardLog implements AutoCloseable
             batchEncoder, position, baseOffset, maxTimestamp, recordCount, format, payload, offset, length);
         segment.buffer().putIntRelease(position + FrameDescriptor.FRAME_LENGTH_OFFSET, frameLength);
         segment.published(aligned, recordCount, maxTimestamp, config.indexIntervalBytes());
+        if (config.durability() != Durability.ALWAYS)
+        {
+            durableOffset = segment.nextOffset();
+        }
         if (nextSegment != null && !nextSegment.isRequested() && segment.limit() > segment.capacity() >> 1)
         {
             preparer.request(nextSegment);
@@ -199,14 +242,15 @@ public final class ShardLog implements AutoCloseable
                 {
                     prepared.discard();
                 }
-                next = Segment.create(dir, sealed.nextOffset(), config.segmentBytes(), maxIndexEntries);
+                next = Segment.create(layer, dir, sealed.nextOffset(), config.segmentBytes(), maxIndexEntries);
             }
             final Segment[] current = segments;
-            final Segment[] grown = java.util.Arrays.copyOf(current, current.length + 1);
+            final Segment[] grown = Arrays.copyOf(current, current.length + 1);
             grown[current.length] = next;
             segments = grown;
             active = next;
-            writeCheckpoint();
+            directoryChanged = true;
+            keepUntilForced(sealed);
             if (preparer != null)
             {
                 preparer.seal(sealed);
@@ -220,20 +264,112 @@ public final class ShardLog implements AutoCloseable
         }
     }
 
+    private void keepUntilForced(final Segment sealed)
+    {
+        int kept = 0;
+        for (int i = 0; i < rolledCount; i++)
+        {
+            if (!rolled[i].isForced())
+            {
+                rolled[kept++] = rolled[i];
+            }
+        }
+        Arrays.fill(rolled, kept, rolledCount, null);
+        rolledCount = kept;
+        if (rolledCount == rolled.length)
+        {
+            rolled = Arrays.copyOf(rolled, rolled.length * 2);
+        }
+        rolled[rolledCount++] = sealed;
+    }
+
     /**
-     * Writer only: force every appended batch to the device, and move the recovery point.
+     * Writer only: force every appended batch to the device: each segment rolled past since the last
+     * force, in order, then the active one; then the directory, if segments were created in it;
+     * then record the recovery point and move the durable offset. On an I/O error the log is
+     * failed (see {@link #isFailed()}) and the error thrown.
      *
      * @return true if there was anything to force.
+     * @throws JournalException if a force fails.
      */
     public boolean force()
     {
         checkWriter();
-        final boolean forced = active.force();
-        if (forced)
+        if (failure != null)
         {
-            writeCheckpoint();
+            throw new JournalException("shard " + dir + " failed earlier: " + failure.getMessage(), failure);
         }
-        return forced;
+        try
+        {
+            boolean forced = false;
+            for (int i = 0; i < rolledCount; i++)
+            {
+                final Segment segment = rolled[i];
+                rolled[i] = null;
+                if (segment.tryRetain())
+                {
+                    try
+                    {
+                        forced |= segment.force();
+                    }
+                    finally
+                    {
+                        segment.release();
+                    }
+                }
+            }
+            rolledCount = 0;
+            forced |= active.force();
+            if (directoryChanged)
+            {
+                layer.syncDirectory(dir);
+                directoryChanged = false;
+                forced = true;
+            }
+            if (forced)
+            {
+                writeCheckpoint();
+            }
+            durableOffset = active.nextOffset();
+            return forced;
+        }
+        catch (final IOException | UncheckedIOException | JournalException ex)
+        {
+            failure = ex;
+            throw new JournalException("cannot force shard " + dir + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * Writer only: the log cannot go on (an append or a force failed): refuse appends from now on.
+     *
+     * @param cause why.
+     */
+    public void fail(final Throwable cause)
+    {
+        if (failure == null)
+        {
+            failure = cause;
+        }
+    }
+
+    /**
+     * @return true once an I/O error stopped the log: it takes no appends until it is reopened, and
+     * its durable offset no longer moves.
+     */
+    public boolean isFailed()
+    {
+        return failure != null;
+    }
+
+    /**
+     * @return the offset below which every batch is stored as the shard's durability promises: for
+     * {@link Durability#ALWAYS}, forced to the device; otherwise written. Readers that must only see
+     * acknowledged data read below it.
+     */
+    public long durableOffset()
+    {
+        return durableOffset;
     }
 
     /**
@@ -288,7 +424,7 @@ public final class ShardLog implements AutoCloseable
         }
         if (deleted > 0)
         {
-            segments = java.util.Arrays.copyOfRange(current, deleted, current.length);
+            segments = Arrays.copyOfRange(current, deleted, current.length);
             for (int i = 0; i < deleted; i++)
             {
                 current[i].retire();
@@ -364,6 +500,25 @@ public final class ShardLog implements AutoCloseable
      */
     public int read(final long offset, final int maxBytes, final int maxRecords, final JournalView view)
     {
+        return read(offset, maxBytes, maxRecords, Long.MAX_VALUE, view);
+    }
+
+    /**
+     * Read whole batches from the one containing an offset, in place, up to a byte and a record
+     * limit, and only batches that start below an end offset (e.g. the {@link #durableOffset()}).
+     * At least one batch is read if one starts below the end, even if it is larger than either
+     * limit; a read never crosses a segment.
+     *
+     * @param offset     the first offset wanted.
+     * @param maxBytes   stop before a batch that would take the view over this many bytes.
+     * @param maxRecords stop once the view holds this many records from {@code offset} on.
+     * @param endOffset  stop before a batch whose base offset is at or past this.
+     * @param view       filled in, holding the segment until released.
+     * @return bytes in the view; 0 if nothing is there yet; {@link #OUT_OF_RANGE} or {@link #CORRUPT}.
+     */
+    public int read(
+        final long offset, final int maxBytes, final int maxRecords, final long endOffset, final JournalView view)
+    {
         for (final CorruptRange range : corruptRanges)
         {
             if (range.contains(offset))
@@ -395,7 +550,7 @@ public final class ShardLog implements AutoCloseable
                 }
                 return offset < current[index + 1].baseOffset() ? CORRUPT : OUT_OF_RANGE;
             }
-            return fill(segment, offset, limit, maxBytes, maxRecords, view);
+            return fill(segment, offset, limit, maxBytes, maxRecords, endOffset, view);
         }
     }
 
@@ -405,6 +560,7 @@ public final class ShardLog implements AutoCloseable
         final int limit,
         final int maxBytes,
         final int maxRecords,
+        final long endOffset,
         final JournalView view)
     {
         final DirectBuffer buffer = segment.buffer();
@@ -421,11 +577,17 @@ public final class ShardLog implements AutoCloseable
         }
         final int start = position;
         final long firstOffset = BatchFrames.baseOffset(buffer, start);
+        if (firstOffset >= endOffset)
+        {
+            segment.release();
+            return 0;
+        }
         long nextOffset = firstOffset;
         do
         {
             final int aligned = FrameDescriptor.alignedLength(buffer.getInt(position + FrameDescriptor.FRAME_LENGTH_OFFSET));
-            if (position > start && (position + aligned - start > maxBytes || nextOffset - offset >= maxRecords))
+            if (position > start && (position + aligned - start > maxBytes || nextOffset - offset >= maxRecords ||
+                nextOffset >= endOffset))
             {
                 break;
             }
@@ -547,29 +709,38 @@ public final class ShardLog implements AutoCloseable
         {
             throw new IllegalStateException("shard " + dir + " must be closed by its writer " + writer.getName());
         }
-        active.force();
-        writeCheckpoint();
         closed = true;
-        final Segment[] current = segments;
-        for (int i = 0; i < current.length - 1; i++)
+        try
         {
-            try
+            if (failure == null)
             {
-                current[i].seal();
-            }
-            catch (final IOException ex)
-            {
-                throw new JournalException("cannot seal segment " + current[i].logFile() + ": " + ex.getMessage(), ex);
+                final Segment[] current = segments;
+                for (int k = 0; k < current.length - 1; k++)
+                {
+                    current[k].seal();
+                }
+                active.force();
+                layer.syncDirectory(dir);
+                writeCheckpoint();
             }
         }
-        if (nextSegment != null)
+        catch (final IOException | UncheckedIOException ex)
         {
-            nextSegment.close();
+            throw new JournalException("cannot close shard " + dir + ": " + ex.getMessage(), ex);
         }
-        checkpoint.close();
-        for (final Segment segment : segments)
+        finally
         {
-            segment.release();
+            Arrays.fill(rolled, null);
+            rolledCount = 0;
+            if (nextSegment != null)
+            {
+                nextSegment.close();
+            }
+            checkpoint.close();
+            for (final Segment segment : segments)
+            {
+                segment.release();
+            }
         }
     }
 }

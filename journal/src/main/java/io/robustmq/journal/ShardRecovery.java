@@ -2,36 +2,45 @@ package io.robustmq.journal;
 
 import io.robustmq.journal.codecs.MessageHeaderDecoder;
 
+import io.robustmq.journal.fs.FileLayer;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
- * Opens a shard's directory after a clean stop or a crash:
+ * Opens a shard's directory after a clean stop, a crash or a power cut. What it may trust follows
+ * from the order in which the writer makes things durable (see {@link ShardLog#force}): a segment's
+ * index file is written only after the segment is forced, and the checkpoint only after every frame
+ * before it, in its segment and in all older ones, is forced. So:
  * <ul>
- *   <li>sealed segments are trusted through their index files, which record where each ends; one
- *       without a valid index file is checked frame by frame and its index rebuilt, or, if a frame is
- *       corrupt, quarantined (renamed {@code .corrupt}) and its offsets reported as corrupt;</li>
- *   <li>the active segment's frames are replayed from position 0, checking CRCs from the recovery
- *       point on; the first frame that is torn or corrupt ends the log: it and everything after
- *       it is zeroed.</li>
+ *   <li>a segment with a valid index file is trusted up to where the index says it ends;</li>
+ *   <li>a segment older than the checkpoint's was forced whole: without its index file it is checked
+ *       frame by frame and its index rebuilt, or, if a frame is corrupt (damage, not a lost write),
+ *       quarantined (renamed {@code .corrupt}) and its offsets reported as corrupt;</li>
+ *   <li>from the checkpoint on is the tail, which a power cut may have torn anywhere: its frames are
+ *       checked with their CRC and the first one that is torn, corrupt, or out of sequence (a gap
+ *       where lost pages read as zeros) ends the log: it and everything after it are zeroed, and
+ *       later segment files deleted. Nothing there was acknowledged as forced, since the writer
+ *       completes {@code always} appends only after forcing every segment it wrote, in order.</li>
  * </ul>
- * So the work grows with the unflushed tail and the active segment, not the log's length.
+ * Temporary files (segments prepared ahead of need) are deleted: a prepared file holds data only
+ * once renamed, and the rename is made durable before any append to it is.
+ * The work grows with the tail and the active segment, not the log's length.
  */
 final class ShardRecovery
 {
+    private final FileLayer layer;
     private final Path dir;
     private final ShardConfig config;
     private final CRC32C crc = new CRC32C();
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final List<String> quarantined = new ArrayList<>();
     private final List<CorruptRange> corruptRanges = new ArrayList<>();
+    private Checkpoint.Point checkpoint;
     private int indexesRebuilt;
     private long checkedBytes;
     private int checkedFrom;
@@ -46,8 +55,9 @@ final class ShardRecovery
     {
     }
 
-    ShardRecovery(final Path dir, final ShardConfig config)
+    ShardRecovery(final FileLayer layer, final Path dir, final ShardConfig config)
     {
+        this.layer = layer;
         this.dir = dir;
         this.config = config;
     }
@@ -55,6 +65,7 @@ final class ShardRecovery
     Result recover() throws IOException
     {
         deleteTemporaryFiles();
+        checkpoint = Checkpoint.read(layer, dir);
         final List<Path> files = segmentFiles();
         final List<Segment> segments = new ArrayList<>();
         try
@@ -73,6 +84,12 @@ final class ShardRecovery
                 final boolean last = i == files.size() - 1;
                 if (expected >= 0 && base != expected)
                 {
+                    if (isTail(base))
+                    {
+                        truncateFrom(files, i, "segment " + file.getFileName() + " does not follow offset " + expected);
+                        segments.add(newActive(expected));
+                        break;
+                    }
                     if (base < expected)
                     {
                         quarantine(file, null, "overlaps the previous segment, which ends at offset " + expected);
@@ -87,11 +104,11 @@ final class ShardRecovery
                 final Segment segment;
                 try
                 {
-                    if (last && !Files.exists(Segment.indexFileOf(file)))
+                    if (last && !layer.exists(Segment.indexFileOf(file)))
                     {
                         restoreFullSize(file);
                     }
-                    segment = Segment.open(file);
+                    segment = Segment.open(layer, file);
                 }
                 catch (final IOException ex)
                 {
@@ -108,7 +125,7 @@ final class ShardRecovery
                     continue;
                 }
 
-                final SegmentIndex sealed = SegmentIndex.loadSealed(segment.indexFile(), base, segment.capacity());
+                final SegmentIndex sealed = SegmentIndex.loadSealed(layer, segment.indexFile(), base, segment.capacity());
                 if (sealed != null)
                 {
                     segment.recoveredSealed(sealed);
@@ -121,6 +138,16 @@ final class ShardRecovery
                 else if (last)
                 {
                     recoverActive(segment);
+                    segments.add(segment);
+                }
+                else if (isTail(base))
+                {
+                    if (!recoverTail(segment))
+                    {
+                        segments.add(segment);
+                        truncateFrom(files, i + 1, truncationReason);
+                        break;
+                    }
                     segments.add(segment);
                 }
                 else if (rebuildSealed(segment, files.get(i + 1)))
@@ -143,6 +170,22 @@ final class ShardRecovery
         }
     }
 
+    /**
+     * @return true if a segment starting at this offset is at or past the checkpoint: not known
+     * to have been forced whole.
+     */
+    private boolean isTail(final long segmentBase)
+    {
+        return checkpoint == null || segmentBase >= checkpoint.segmentBaseOffset();
+    }
+
+    private int trustedEnd(final Segment segment)
+    {
+        final Checkpoint.Point point = checkpoint;
+        return point != null && point.segmentBaseOffset() == segment.baseOffset() &&
+            point.position() <= segment.capacity() ? point.position() : 0;
+    }
+
     private Result result(final List<Segment> segments)
     {
         return new Result(segments, new RecoveryReport(segments.size(), checkedFrom, checkedBytes, truncatedAt,
@@ -151,7 +194,9 @@ final class ShardRecovery
 
     private Segment newActive(final long baseOffset) throws IOException
     {
-        return Segment.create(dir, baseOffset, config.segmentBytes(), maxIndexEntries(config));
+        final Segment segment = Segment.create(layer, dir, baseOffset, config.segmentBytes(), maxIndexEntries(config));
+        layer.syncDirectory(dir);
+        return segment;
     }
 
     static int maxIndexEntries(final ShardConfig config)
@@ -159,11 +204,9 @@ final class ShardRecovery
         return config.segmentBytes() / Math.max(config.indexIntervalBytes(), FrameDescriptor.HEADER_LENGTH) + 1;
     }
 
-    private void recoverActive(final Segment segment)
+    private void recoverActive(final Segment segment) throws IOException
     {
-        final Checkpoint.Point point = Checkpoint.read(dir);
-        final int trustedEnd = point != null && point.segmentBaseOffset() == segment.baseOffset() &&
-            point.position() <= segment.capacity() ? point.position() : 0;
+        final int trustedEnd = trustedEnd(segment);
         checkedFrom = trustedEnd;
         segment.index(SegmentIndex.active(maxIndexEntries(config)));
         final int stop = replay(segment, trustedEnd);
@@ -173,15 +216,56 @@ final class ShardRecovery
             truncationReason = BatchFrames.describe(stop);
         }
         zeroedBytes = segment.zeroFrom(segment.limit());
-        segment.markFlushed();
-        try
+        segment.force();
+        layer.delete(segment.indexFile());
+    }
+
+    /**
+     * A segment past the checkpoint that the writer had rolled past: check every frame from the
+     * recovery point. A clean end seals it (forced, index written); a torn frame makes it the
+     * log's end, zeroed from there, and the active segment.
+     *
+     * @return true if it ended cleanly.
+     */
+    private boolean recoverTail(final Segment segment) throws IOException
+    {
+        final int trustedEnd = trustedEnd(segment);
+        segment.index(SegmentIndex.active(maxIndexEntries(config)));
+        final int stop = replay(segment, trustedEnd);
+        if (stop == BatchFrames.END && !segment.isEmpty())
         {
-            Files.deleteIfExists(segment.indexFile());
+            segment.force();
+            segment.writeIndexFile();
+            indexesRebuilt++;
+            return true;
         }
-        catch (final IOException ex)
+        checkedFrom = trustedEnd;
+        truncatedAt = segment.limit();
+        truncationReason = segment.isEmpty() ? "no valid frame in " + segment.logFile().getFileName() :
+            BatchFrames.describe(stop) + " in " + segment.logFile().getFileName();
+        zeroedBytes = segment.zeroFrom(segment.limit());
+        segment.force();
+        layer.delete(segment.indexFile());
+        return false;
+    }
+
+    /**
+     * Delete the segment files from a place in the list on: they follow a torn frame.
+     */
+    private void truncateFrom(final List<Path> files, final int from, final String reason) throws IOException
+    {
+        if (truncatedAt < 0)
         {
-            throw new JournalException("cannot delete stale index " + segment.indexFile() + ": " + ex.getMessage(), ex);
+            truncatedAt = 0;
+            truncationReason = reason;
         }
+        for (int i = from; i < files.size(); i++)
+        {
+            layer.delete(Segment.indexFileOf(files.get(i)));
+            layer.delete(files.get(i));
+            quarantined.add(files.get(i).getFileName() + ": deleted, it follows the end of the log (" + reason + ")");
+        }
+        layer.syncDirectory(dir);
     }
 
     private boolean rebuildSealed(final Segment segment, final Path nextFile) throws IOException
@@ -238,33 +322,31 @@ final class ShardRecovery
      */
     private void restoreFullSize(final Path file) throws IOException
     {
-        if (Files.size(file) < config.segmentBytes())
+        if (layer.size(file) < config.segmentBytes())
         {
-            try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(file.toFile(), "rw"))
-            {
-                raf.setLength(config.segmentBytes());
-            }
+            layer.setLength(file, config.segmentBytes());
         }
     }
 
     private void quarantine(final Path logFile, final Path indexFile, final String reason) throws IOException
     {
         final Path target = logFile.resolveSibling(logFile.getFileName() + ".corrupt");
-        Files.move(logFile, target, StandardCopyOption.REPLACE_EXISTING);
+        layer.move(logFile, target);
         if (indexFile != null)
         {
-            Files.deleteIfExists(indexFile);
+            layer.delete(indexFile);
         }
+        layer.syncDirectory(dir);
         quarantined.add(target.getFileName() + ": " + reason);
     }
 
     private void deleteTemporaryFiles() throws IOException
     {
-        try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, "*.tmp"))
+        for (final Path entry : layer.list(dir))
         {
-            for (final Path temp : temps)
+            if (entry.getFileName().toString().endsWith(".tmp"))
             {
-                Files.delete(temp);
+                layer.delete(entry);
             }
         }
     }
@@ -272,18 +354,13 @@ final class ShardRecovery
     private List<Path> segmentFiles() throws IOException
     {
         final List<Path> files = new ArrayList<>();
-        try (DirectoryStream<Path> logs = Files.newDirectoryStream(dir, "*" + Segment.LOG_SUFFIX))
+        for (final Path entry : layer.list(dir))
         {
-            for (final Path file : logs)
+            if (entry.getFileName().toString().matches("\\d{20}\\.log"))
             {
-                final String name = file.getFileName().toString();
-                if (name.matches("\\d{20}\\.log"))
-                {
-                    files.add(file);
-                }
+                files.add(entry);
             }
         }
-        files.sort(null);
         return files;
     }
 }

@@ -104,7 +104,7 @@ final class VerifyCommand
     {
         checkSize(segment, sealed);
         final SegmentIndex index = sealed ?
-            SegmentIndex.loadSealed(segment.indexFile(), segment.baseOffset(), segment.capacity()) : null;
+            SegmentIndex.loadSealed(io.robustmq.journal.fs.FileLayer.SYSTEM, segment.indexFile(), segment.baseOffset(), segment.capacity()) : null;
         try
         {
             final FrameScanner scanner = scanFrames(segment, index);

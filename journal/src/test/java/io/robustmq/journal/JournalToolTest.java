@@ -297,7 +297,7 @@ class JournalToolTest
         for (final Path file : segments.subList(0, segments.size() - 1))
         {
             try (ReadOnlySegment segment = ReadOnlySegment.map(file);
-                SegmentIndex sealed = SegmentIndex.loadSealed(segment.indexFile(), segment.baseOffset(), segment.capacity()))
+                SegmentIndex sealed = SegmentIndex.loadSealed(io.robustmq.journal.fs.FileLayer.SYSTEM, segment.indexFile(), segment.baseOffset(), segment.capacity()))
             {
                 final List<IndexCommand.Entry> fromFile = new ArrayList<>();
                 for (int i = 0; i < sealed.count(); i++)

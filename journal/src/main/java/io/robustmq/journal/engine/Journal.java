@@ -5,6 +5,7 @@ import io.robustmq.journal.JournalException;
 import io.robustmq.journal.SegmentPreparer;
 import io.robustmq.journal.ShardConfig;
 import io.robustmq.journal.ShardLog;
+import io.robustmq.journal.fs.FileLayer;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -54,6 +55,7 @@ public final class Journal implements AutoCloseable
             TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100));
         private ErrorHandler errorHandler = Throwable::printStackTrace;
         private EpochClock clock = SystemEpochClock.INSTANCE;
+        private FileLayer fileLayer = FileLayer.SYSTEM;
 
         /**
          * @param directory the journal's root directory; each shard is a sub-directory.
@@ -116,8 +118,20 @@ public final class Journal implements AutoCloseable
             return this;
         }
 
+        /**
+         * @param fileLayer the file operations to use: the real file system unless a test records
+         *                  them, or injects errors.
+         * @return this.
+         */
+        public Context fileLayer(final FileLayer fileLayer)
+        {
+            this.fileLayer = fileLayer;
+            return this;
+        }
+
         void conclude()
         {
+            Objects.requireNonNull(fileLayer, "fileLayer");
             Objects.requireNonNull(directory, "directory");
             if (writers < 1 || writers > 64)
             {
@@ -175,9 +189,10 @@ public final class Journal implements AutoCloseable
             for (final String name : directory.shardNames())
             {
                 final Path dir = directory.path().resolve(name);
-                if (ShardConfigFile.exists(dir))
+                if (ShardConfigFile.exists(ctx.fileLayer, dir))
                 {
-                    final JournalShard shard = journal.newShard(name, ShardLog.open(dir, ShardConfigFile.read(dir), journal.preparer));
+                    final JournalShard shard = journal.newShard(name,
+                        ShardLog.open(dir, ShardConfigFile.read(ctx.fileLayer, dir), journal.preparer, ctx.fileLayer));
                     journal.writerOf(shard).add(shard);
                 }
             }
@@ -263,14 +278,14 @@ public final class Journal implements AutoCloseable
         final Path dir = directory.path().resolve(name);
         try
         {
-            Files.createDirectories(dir);
+            ctx.fileLayer.createDirectories(dir);
         }
         catch (final IOException ex)
         {
             throw new JournalException("cannot create shard directory " + dir + ": " + ex.getMessage(), ex);
         }
-        ShardConfigFile.write(dir, config);
-        final JournalShard shard = newShard(name, ShardLog.open(dir, config, preparer));
+        ShardConfigFile.write(ctx.fileLayer, dir, config);
+        final JournalShard shard = newShard(name, ShardLog.open(dir, config, preparer, ctx.fileLayer));
         final JournalWriter writer = writerOf(shard);
         onWriter(writer, () -> writer.add(shard));
         return shard;
@@ -299,8 +314,9 @@ public final class Journal implements AutoCloseable
         {
             for (final Path file : files.sorted(Comparator.reverseOrder()).toList())
             {
-                Files.delete(file);
+                ctx.fileLayer.delete(file);
             }
+            ctx.fileLayer.syncDirectory(directory.path());
         }
         catch (final IOException ex)
         {

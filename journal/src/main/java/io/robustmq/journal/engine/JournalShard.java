@@ -145,7 +145,8 @@ public final class JournalShard
     }
 
     /**
-     * Read whole batches from the one holding an offset; see {@link ShardLog#read}.
+     * Read whole batches from the one holding an offset, below the {@link #durableOffset()}: only
+     * what is stored as the shard's durability promises; see {@link ShardLog#read}.
      *
      * @param offset     first offset wanted.
      * @param maxBytes   stop before a batch that would take the view over this.
@@ -156,7 +157,7 @@ public final class JournalShard
      */
     public int read(final long offset, final int maxBytes, final int maxRecords, final JournalView view)
     {
-        return log.read(offset, maxBytes, maxRecords, view);
+        return log.read(offset, maxBytes, maxRecords, log.durableOffset(), view);
     }
 
     /**
@@ -173,6 +174,22 @@ public final class JournalShard
     public long nextOffset()
     {
         return log.nextOffset();
+    }
+
+    /**
+     * @return the offset below which every batch is stored as the shard's durability promises.
+     */
+    public long durableOffset()
+    {
+        return log.durableOffset();
+    }
+
+    /**
+     * @return true once an I/O error stopped the shard: it refuses appends until the node restarts.
+     */
+    public boolean isFailed()
+    {
+        return log.isFailed();
     }
 
     /**
@@ -232,7 +249,7 @@ public final class JournalShard
 
     void notifyTail()
     {
-        final long next = log.nextOffset();
+        final long next = log.durableOffset();
         for (final TailListener listener : tailListeners)
         {
             listener.onAppend(this, next);

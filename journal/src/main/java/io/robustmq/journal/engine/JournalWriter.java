@@ -17,10 +17,16 @@ import java.util.function.Supplier;
 /**
  * The single writer of a set of shards. Each duty cycle it takes up to {@link #CYCLE_LIMIT} append
  * requests from its ring buffer and appends them to their shards; then, for the shards whose
- * durability is {@link Durability#ALWAYS}, it forces each shard once and only then completes their
- * appends: every append waiting for the same force shares it (group commit, smart batching: the
- * longer a force takes, the more appends the next one carries). Appends to other shards complete as
- * soon as they are written. Then it wakes the tail listeners of every shard that grew, once each.
+ * durability is {@link Durability#ALWAYS}, it forces each shard once (every segment the shard
+ * wrote in the cycle, see {@link ShardLog#force}) and only then completes their appends: every
+ * append waiting for the same force shares it (group commit, smart batching: the longer a force
+ * takes, the more appends the next one carries). Appends to other shards complete as soon as they
+ * are written. Then it wakes the tail listeners of every shard that grew, once each, with the
+ * shard's durable offset.
+ * <p>
+ * An I/O error fails the shard it happened on, not the writer: that shard's appends of the cycle
+ * fail with {@link AppendCompletion#IO_ERROR}, as do all its later ones, and its durable offset
+ * stops; other shards go on.
  */
 final class JournalWriter implements Agent, MessageHandler
 {
@@ -42,6 +48,7 @@ final class JournalWriter implements Agent, MessageHandler
     private final long[] pendingCorrelation = new long[CYCLE_LIMIT];
     private final long[] pendingBaseOffset = new long[CYCLE_LIMIT];
     private final int[] pendingCompletion = new int[CYCLE_LIMIT];
+    private final JournalShard[] pendingShard = new JournalShard[CYCLE_LIMIT];
     private int pendingCount;
 
     /** The completion table as of this cycle; refreshed when a message names a newer completion. */
@@ -146,6 +153,11 @@ final class JournalWriter implements Agent, MessageHandler
         }
 
         final ShardLog log = shard.log();
+        if (log.isFailed())
+        {
+            completion.onFailed(correlationId, AppendCompletion.IO_ERROR);
+            return;
+        }
         final long baseOffset;
         try
         {
@@ -156,6 +168,7 @@ final class JournalWriter implements Agent, MessageHandler
         }
         catch (final RuntimeException ex)
         {
+            log.fail(ex);
             errorHandler.onError(ex);
             completion.onFailed(correlationId, AppendCompletion.IO_ERROR);
             return;
@@ -177,6 +190,7 @@ final class JournalWriter implements Agent, MessageHandler
             pendingCorrelation[i] = correlationId;
             pendingBaseOffset[i] = baseOffset;
             pendingCompletion[i] = completionId;
+            pendingShard[i] = shard;
         }
         else
         {
@@ -190,11 +204,10 @@ final class JournalWriter implements Agent, MessageHandler
         {
             return;
         }
-        boolean failed = false;
         for (int i = 0; i < dirtyCount; i++)
         {
             final ShardLog log = dirty[i].log();
-            if (log.config().durability() == Durability.ALWAYS)
+            if (log.config().durability() == Durability.ALWAYS && !log.isFailed())
             {
                 try
                 {
@@ -206,14 +219,15 @@ final class JournalWriter implements Agent, MessageHandler
                 catch (final RuntimeException ex)
                 {
                     errorHandler.onError(ex);
-                    failed = true;
                 }
             }
         }
         final AppendCompletion[] table = cycleCompletions;
         for (int i = 0; i < pendingCount; i++)
         {
-            if (failed)
+            final JournalShard shard = pendingShard[i];
+            pendingShard[i] = null;
+            if (shard.log().isFailed())
             {
                 table[pendingCompletion[i]].onFailed(pendingCorrelation[i], AppendCompletion.IO_ERROR);
             }
@@ -253,9 +267,16 @@ final class JournalWriter implements Agent, MessageHandler
             nextIntervalCheckMs = now + INTERVAL_CHECK_MS;
             for (final JournalShard shard : shardsById)
             {
-                if (shard != null && shard.log().forceIfDue(now))
+                try
                 {
-                    work++;
+                    if (shard != null && !shard.log().isFailed() && shard.log().forceIfDue(now))
+                    {
+                        work++;
+                    }
+                }
+                catch (final RuntimeException ex)
+                {
+                    errorHandler.onError(ex);
                 }
             }
         }

@@ -4,15 +4,16 @@ import io.robustmq.journal.Durability;
 import io.robustmq.journal.JournalException;
 import io.robustmq.journal.ShardConfig;
 
+import io.robustmq.journal.fs.FileLayer;
+
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.Reader;
-import java.io.Writer;
-import java.nio.channels.FileChannel;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Properties;
 
 /**
@@ -27,7 +28,7 @@ final class ShardConfigFile
     {
     }
 
-    static void write(final Path dir, final ShardConfig config)
+    static void write(final FileLayer layer, final Path dir, final ShardConfig config)
     {
         final Properties properties = new Properties();
         properties.setProperty("segment_bytes", Integer.toString(config.segmentBytes()));
@@ -36,18 +37,11 @@ final class ShardConfigFile
         properties.setProperty("flush_interval_ms", Long.toString(config.flushIntervalMs()));
         properties.setProperty("retention_bytes", Long.toString(config.retentionBytes()));
         properties.setProperty("retention_ms", Long.toString(config.retentionMs()));
-        final Path temp = dir.resolve(FILE_NAME + ".tmp");
         try
         {
-            try (Writer out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8))
-            {
-                properties.store(out, "RobustMQ journal shard");
-            }
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE))
-            {
-                channel.force(true);
-            }
-            Files.move(temp, dir.resolve(FILE_NAME), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            final StringWriter out = new StringWriter();
+            properties.store(out, "RobustMQ journal shard");
+            layer.writeDurably(dir.resolve(FILE_NAME), ByteBuffer.wrap(out.toString().getBytes(StandardCharsets.UTF_8)));
         }
         catch (final IOException ex)
         {
@@ -55,11 +49,11 @@ final class ShardConfigFile
         }
     }
 
-    static ShardConfig read(final Path dir)
+    static ShardConfig read(final FileLayer layer, final Path dir)
     {
         final Path file = dir.resolve(FILE_NAME);
         final Properties properties = new Properties();
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8))
+        try (Reader in = new InputStreamReader(new ByteArrayInputStream(layer.readAll(file)), StandardCharsets.UTF_8))
         {
             properties.load(in);
             return new ShardConfig(
@@ -76,9 +70,9 @@ final class ShardConfigFile
         }
     }
 
-    static boolean exists(final Path dir)
+    static boolean exists(final FileLayer layer, final Path dir)
     {
-        return Files.isRegularFile(dir.resolve(FILE_NAME));
+        return layer.isRegularFile(dir.resolve(FILE_NAME));
     }
 
     private static String required(final Properties properties, final String key)
