@@ -78,6 +78,22 @@ public final class JournalView
     }
 
     /**
+     * Take a hold of its own on the view's segment, which outlives the view's release.
+     *
+     * @return the lease; release it when the memory is no longer read.
+     * @throws IllegalStateException if the view holds nothing.
+     */
+    public SegmentLease lease()
+    {
+        final Segment held = segment;
+        if (held == null || !held.tryRetain())
+        {
+            throw new IllegalStateException("the view holds no segment");
+        }
+        return new SegmentLease(held);
+    }
+
+    /**
      * @return true while the view holds a segment.
      */
     public boolean isHeld()

@@ -77,6 +77,10 @@ final class JournalShardAdapter implements Shard
         {
             return TOO_LARGE;
         }
+        if (shard.isFailed())
+        {
+            return FAILED;
+        }
         final UnsafeBuffer wrapper = WRAPPER.get();
         if (batch.hasMemoryAddress())
         {
@@ -143,6 +147,12 @@ final class JournalShardAdapter implements Shard
     public long nextOffset()
     {
         return shard.nextOffset();
+    }
+
+    @Override
+    public long durableOffset()
+    {
+        return shard.durableOffset();
     }
 
     @Override

@@ -7,6 +7,8 @@ import io.robustmq.journal.FrameDescriptor;
 import io.robustmq.journal.JournalView;
 import io.robustmq.plugin.api.storage.ShardView;
 
+import java.nio.ByteBuffer;
+
 /**
  * Batches of a journal read, walked frame by frame in the mapped segment; payloads are read-only
  * buffers over the mapped memory.
@@ -72,9 +74,20 @@ final class JournalShardView implements ShardView
     @Override
     public ByteBuf payload()
     {
-        final java.nio.ByteBuffer mapped = view.buffer().byteBuffer();
+        return Unpooled.wrappedBuffer(payloadBytes()).asReadOnly();
+    }
+
+    @Override
+    public ByteBuf retainedPayload()
+    {
+        return new LeasedPayloadBuf(payloadBytes(), view.lease()).asReadOnly();
+    }
+
+    private ByteBuffer payloadBytes()
+    {
+        final ByteBuffer mapped = view.buffer().byteBuffer();
         final int offset = view.buffer().wrapAdjustment() + BatchFrames.payloadOffset(position);
-        return Unpooled.wrappedBuffer(mapped.slice(offset, BatchFrames.payloadLength(view.buffer(), position))).asReadOnly();
+        return mapped.slice(offset, BatchFrames.payloadLength(view.buffer(), position));
     }
 
     @Override

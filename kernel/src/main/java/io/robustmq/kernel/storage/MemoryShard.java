@@ -217,6 +217,12 @@ final class MemoryShard implements Shard
     }
 
     @Override
+    public synchronized long durableOffset()
+    {
+        return nextOffset;
+    }
+
+    @Override
     public synchronized long offsetForTimestamp(final long timestamp)
     {
         for (int i = 0; i < size; i++)

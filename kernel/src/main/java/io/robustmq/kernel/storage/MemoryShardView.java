@@ -79,6 +79,12 @@ final class MemoryShardView implements ShardView
     }
 
     @Override
+    public ByteBuf retainedPayload()
+    {
+        return payloads[current].retainedDuplicate().asReadOnly();
+    }
+
+    @Override
     public long nextOffset()
     {
         return count == 0 ? -1 : baseOffsets[count - 1] + recordCounts[count - 1];

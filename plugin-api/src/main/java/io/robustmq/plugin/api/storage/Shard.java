@@ -18,6 +18,11 @@ public interface Shard
     int TOO_LARGE = -2;
     /** {@link #append} result: the shard was deleted or the node is stopping. */
     int CLOSED = -3;
+    /**
+     * {@link #append} result: an I/O error stopped the shard; it takes no appends until the node
+     * restarts (see the storage documentation). Reads below {@link #durableOffset()} still work.
+     */
+    int FAILED = -4;
 
     /** {@link #read} result: the offset is below the earliest kept or above the next offset. */
     int OUT_OF_RANGE = -1;
@@ -58,20 +63,23 @@ public interface Shard
      * @param format        who can read the payload (see {@link BatchFormat}).
      * @param callbackId    from {@link Shards#register}.
      * @param correlationId handed back to the callback.
-     * @return {@link #SUBMITTED}, {@link #BACK_PRESSURED}, {@link #TOO_LARGE} or {@link #CLOSED}.
+     * @return {@link #SUBMITTED}, {@link #BACK_PRESSURED}, {@link #TOO_LARGE}, {@link #CLOSED} or
+     * {@link #FAILED}.
      */
     int append(ByteBuf batch, int recordCount, long maxTimestamp, int format, int callbackId, long correlationId);
 
     /**
      * Read whole batches, starting with the one that holds {@code offset}, up to a byte and a
-     * record limit. At least one batch is read if one is there, even if it is larger than either
-     * limit.
+     * record limit, and only below {@link #durableOffset()}: a reader never sees a batch whose
+     * append has not been acknowledged, or failed. At least one batch is read if one is there, even
+     * if it is larger than either limit.
      *
      * @param offset     the first offset wanted.
      * @param maxBytes   stop before a batch that would take the read past this many bytes.
      * @param maxRecords stop once the read holds this many records from {@code offset} on.
      * @param view       filled in; release it when done with its payloads.
-     * @return batches read; 0 if nothing is there yet; {@link #OUT_OF_RANGE} or {@link #CORRUPT}.
+     * @return batches read; 0 if nothing is there yet (at or past the durable offset);
+     * {@link #OUT_OF_RANGE} or {@link #CORRUPT}.
      */
     int read(long offset, int maxBytes, int maxRecords, ShardView view);
 
@@ -86,9 +94,20 @@ public interface Shard
     long earliestOffset();
 
     /**
-     * @return the offset the next record will get: everything below it is readable.
+     * @return the offset the next record will get: everything below it is written, though not
+     * necessarily stored as the shard's durability promises yet (see {@link #durableOffset()}).
      */
     long nextOffset();
+
+    /**
+     * The offset below which every batch is stored as the shard's durability promises: written to
+     * the engine for {@code none}, {@code interval} and {@code memory}; forced to the device for
+     * {@code always}. Appends are acknowledged, and readers read, below it. It never moves back,
+     * and stops moving if the shard fails. With replication it will be the high watermark.
+     *
+     * @return the durable offset, at most {@link #nextOffset()}.
+     */
+    long durableOffset();
 
     /**
      * @param timestamp epoch ms.
@@ -97,7 +116,7 @@ public interface Shard
     long offsetForTimestamp(long timestamp);
 
     /**
-     * @param listener woken when the shard grows.
+     * @param listener woken when the shard's durable offset moves.
      */
     void addTailListener(TailListener listener);
 

@@ -40,10 +40,21 @@ public interface ShardView
     int format();
 
     /**
-     * @return the current batch's payload, without a copy; valid until {@link #release()}. Retain
-     * it (and so keep the view) only by not releasing the view; do not release the buffer itself.
+     * @return the current batch's payload, without a copy; valid until {@link #release()}. Do not
+     * release the buffer itself; to keep it past the view, take {@link #retainedPayload()}.
      */
     ByteBuf payload();
+
+    /**
+     * The current batch's payload, without a copy, as a read-only buffer of its own: it keeps the
+     * engine's memory (the journal segment's mapping) alive until it is released, even after the
+     * view is released, or retention or {@code delete} removes the segment. The caller owns it:
+     * hand it to a channel's {@code write} (which releases it once written) and release the view at
+     * once.
+     *
+     * @return the payload, with a reference count of 1 that the caller owns.
+     */
+    ByteBuf retainedPayload();
 
     /**
      * @return the offset after the read's last batch: where the next read starts.

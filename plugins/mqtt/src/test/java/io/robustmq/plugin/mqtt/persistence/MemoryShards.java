@@ -189,6 +189,12 @@ final class MemoryShards implements Shards
         }
 
         @Override
+        public synchronized long durableOffset()
+        {
+            return next;
+        }
+
+        @Override
         public long offsetForTimestamp(final long timestamp)
         {
             return -1;
@@ -242,6 +248,12 @@ final class MemoryShards implements Shards
 
         @Override
         public ByteBuf payload()
+        {
+            return Unpooled.wrappedBuffer(batches.get(index).payload());
+        }
+
+        @Override
+        public ByteBuf retainedPayload()
         {
             return Unpooled.wrappedBuffer(batches.get(index).payload());
         }
