@@ -115,7 +115,22 @@ final class Checkpoint implements AutoCloseable
         }
     }
 
-    void write(final long segmentBaseOffset, final long nextOffset, final int position)
+    /**
+     * Replace the checkpoint durably with one that trusts the segments before a segment and nothing
+     * in it: recovery checks the segment from its start. For a truncation, which rewrites history.
+     *
+     * @param layer             the file layer.
+     * @param dir               the shard's directory.
+     * @param segmentBaseOffset the segment to check whole next time.
+     */
+    static void writeDurably(final FileLayer layer, final Path dir, final long segmentBaseOffset) throws IOException
+    {
+        final Checkpoint scratch = new Checkpoint(null);
+        scratch.encode(segmentBaseOffset, segmentBaseOffset, 0);
+        layer.writeDurably(dir.resolve(FILE_NAME), scratch.bytes);
+    }
+
+    private void encode(final long segmentBaseOffset, final long nextOffset, final int position)
     {
         buffer.putInt(0, MAGIC);
         buffer.putLong(8, segmentBaseOffset);
@@ -126,6 +141,11 @@ final class Checkpoint implements AutoCloseable
         crc.update(bytes.clear().position(8));
         buffer.putInt(4, (int)crc.getValue());
         bytes.clear();
+    }
+
+    void write(final long segmentBaseOffset, final long nextOffset, final int position)
+    {
+        encode(segmentBaseOffset, nextOffset, position);
         try
         {
             file.write(bytes, 0);

@@ -63,6 +63,8 @@ final class Segment
     private long maxTimestamp = Long.MIN_VALUE;
 
     private boolean sealed;
+    /** Guarded by this: a truncation replaced the segment's files; it must not write them again. */
+    private boolean abandoned;
     /** Guarded by this: the end of the frames forced to the device. */
     private int flushedPosition;
     private int bytesSinceIndexEntry;
@@ -306,6 +308,15 @@ final class Segment
     }
 
     /**
+     * Never write this segment's files again (its seal is not wanted): a truncation is replacing
+     * them. Readers still read its mapping until they let it go.
+     */
+    synchronized void abandon()
+    {
+        abandoned = true;
+    }
+
+    /**
      * @return true if every published frame has been forced to the device.
      */
     synchronized boolean isForced()
@@ -377,7 +388,7 @@ final class Segment
      */
     synchronized void seal() throws IOException
     {
-        if (!sealed)
+        if (!sealed && !abandoned)
         {
             force();
             writeIndexFile();

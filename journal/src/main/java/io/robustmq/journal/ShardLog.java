@@ -40,8 +40,8 @@ public final class ShardLog implements AutoCloseable
     private final Path dir;
     private final ShardConfig config;
     private final RecoveryReport recoveryReport;
-    private final List<CorruptRange> corruptRanges;
-    private final Checkpoint checkpoint;
+    private volatile List<CorruptRange> corruptRanges;
+    private Checkpoint checkpoint;
     private final int maxIndexEntries;
     private final SegmentPreparer preparer;
     private final SegmentPreparer.Slot nextSegment;
@@ -51,6 +51,7 @@ public final class ShardLog implements AutoCloseable
     private final BatchHeaderEncoder batchEncoder = new BatchHeaderEncoder();
     private final CRC32C crc = new CRC32C();
     private volatile long durableOffset;
+    private volatile long logStartOffset;
     private volatile Throwable failure;
     private Segment active;
     private Segment[] rolled = new Segment[4];
@@ -66,8 +67,10 @@ public final class ShardLog implements AutoCloseable
         final ShardConfig config,
         final ShardRecovery.Result recovered,
         final Checkpoint checkpoint,
-        final SegmentPreparer preparer)
+        final SegmentPreparer preparer,
+        final long logStartOffset)
     {
+        this.logStartOffset = logStartOffset;
         this.layer = layer;
         this.preparer = preparer;
         this.nextSegment = preparer == null ? null : preparer.slot(layer, dir, config.segmentBytes());
@@ -129,8 +132,10 @@ public final class ShardLog implements AutoCloseable
             layer.createDirectories(dir);
             final ShardRecovery.Result recovered = new ShardRecovery(layer, dir, config).recover();
             final Checkpoint checkpoint = Checkpoint.open(layer, dir);
-            final ShardLog log = new ShardLog(layer, dir, config, recovered, checkpoint, preparer);
+            final ShardLog log = new ShardLog(layer, dir, config, recovered, checkpoint, preparer,
+                LogStartOffset.read(layer, dir));
             log.writeCheckpoint();
+            log.dropSegmentsBelow(log.logStartOffset);
             return log;
         }
         catch (final IOException ex)
@@ -394,6 +399,131 @@ public final class ShardLog implements AutoCloseable
     }
 
     /**
+     * Writer only: make every offset below a given one unreadable (Kafka's DeleteRecords; a queue's
+     * consumed head), durably, and delete the segments that hold nothing at or past it (never the
+     * active one). The new log start offset is recorded durably before anything is deleted, so a
+     * crash leaves the offsets below it gone or, before it returns, still there: never torn.
+     *
+     * @param offset the new earliest offset: at most the durable offset.
+     * @return the earliest offset now.
+     * @throws IllegalArgumentException if the offset is past the durable offset.
+     * @throws JournalException         if it cannot be recorded.
+     */
+    public long deleteBefore(final long offset)
+    {
+        checkWriter();
+        if (offset <= earliestOffset())
+        {
+            return earliestOffset();
+        }
+        if (offset > durableOffset)
+        {
+            throw new IllegalArgumentException("cannot delete below " + offset + ": past the durable offset " +
+                durableOffset + " of shard " + dir);
+        }
+        try
+        {
+            LogStartOffset.write(layer, dir, offset);
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalException("cannot record the log start offset of " + dir + ": " + ex.getMessage(), ex);
+        }
+        logStartOffset = offset;
+        dropSegmentsBelow(offset);
+        return earliestOffset();
+    }
+
+    private void dropSegmentsBelow(final long offset)
+    {
+        final Segment[] current = segments;
+        int below = 0;
+        while (below < current.length - 1 && current[below].nextOffset() <= offset)
+        {
+            below++;
+        }
+        if (below > 0)
+        {
+            segments = Arrays.copyOfRange(current, below, current.length);
+            for (int i = 0; i < below; i++)
+            {
+                current[i].retire();
+            }
+        }
+    }
+
+    /**
+     * Writer only: remove every batch that holds an offset at or past a given one, so that the log
+     * ends where that batch began (a replica discarding a divergent tail). Everything is forced
+     * first; the truncation is then recorded durably before any file changes, and finished by
+     * recovery if a crash interrupts it: the shard is found as it was or truncated, never torn.
+     * Readers holding views of removed batches keep reading them until they release the views.
+     *
+     * @param offset no batch holding this offset, or a later one, is kept: at least the earliest
+     *               offset, at most the next offset.
+     * @return the next offset now: where the last batch kept ends, at most {@code offset}.
+     * @throws IllegalArgumentException if the offset is out of range.
+     * @throws JournalException         if the files cannot be changed; the log is then failed.
+     */
+    public long truncateTo(final long offset)
+    {
+        checkWriter();
+        if (offset < earliestOffset() || offset > nextOffset())
+        {
+            throw new IllegalArgumentException("cannot truncate shard " + dir + " to " + offset + ": it holds " +
+                earliestOffset() + " to " + nextOffset());
+        }
+        force();
+        if (offset == nextOffset())
+        {
+            return offset;
+        }
+        final JournalView holding = new JournalView();
+        if (read(offset, 0, 1, holding) > 0)
+        {
+            final long batchBase = holding.firstOffset();
+            holding.release();
+            if (batchBase < logStartOffset)
+            {
+                throw new IllegalArgumentException("cannot truncate shard " + dir + " to " + offset + ": the batch " +
+                    "holding it starts at " + batchBase + ", below the log start offset " + logStartOffset);
+            }
+        }
+        final Segment[] old = segments;
+        try
+        {
+            ShardTruncation.writeIntent(layer, dir, offset);
+            for (final Segment segment : old)
+            {
+                segment.abandon();
+            }
+            checkpoint.close();
+            ShardTruncation.apply(layer, dir, offset);
+            final ShardRecovery.Result recovered = new ShardRecovery(layer, dir, config).recoverSegments();
+            checkpoint = Checkpoint.open(layer, dir);
+            corruptRanges = recovered.report().corruptRanges();
+            segments = recovered.segments().toArray(new Segment[0]);
+            active = segments[segments.length - 1];
+            durableOffset = active.nextOffset();
+            writeCheckpoint();
+        }
+        catch (final IOException | UncheckedIOException ex)
+        {
+            failure = ex;
+            throw new JournalException("cannot truncate shard " + dir + " to " + offset + ": " + ex.getMessage(), ex);
+        }
+        Arrays.fill(rolled, null);
+        rolledCount = 0;
+        directoryChanged = false;
+        for (final Segment segment : old)
+        {
+            segment.release();
+        }
+        dropSegmentsBelow(logStartOffset);
+        return nextOffset();
+    }
+
+    /**
      * Writer only: delete whole segments, oldest first, while the log is over its retention size, or
      * while the oldest's newest record is older than its retention time. The active segment is kept.
      *
@@ -438,7 +568,7 @@ public final class ShardLog implements AutoCloseable
      */
     public long earliestOffset()
     {
-        return segments[0].baseOffset();
+        return Math.max(logStartOffset, segments[0].baseOffset());
     }
 
     /**
@@ -519,6 +649,10 @@ public final class ShardLog implements AutoCloseable
     public int read(
         final long offset, final int maxBytes, final int maxRecords, final long endOffset, final JournalView view)
     {
+        if (offset < logStartOffset)
+        {
+            return OUT_OF_RANGE;
+        }
         for (final CorruptRange range : corruptRanges)
         {
             if (range.contains(offset))
@@ -651,7 +785,7 @@ public final class ShardLog implements AutoCloseable
                     {
                         if (BatchFrames.maxTimestamp(buffer, position) >= timestamp)
                         {
-                            return BatchFrames.baseOffset(buffer, position);
+                            return Math.max(BatchFrames.baseOffset(buffer, position), logStartOffset);
                         }
                         position += FrameDescriptor.alignedLength(BatchFrames.frameLength(buffer, position));
                     }

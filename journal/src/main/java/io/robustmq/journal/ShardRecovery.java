@@ -62,9 +62,28 @@ final class ShardRecovery
         this.config = config;
     }
 
+    /**
+     * Recover a shard that is being opened: temporary files are deleted, an unfinished truncation
+     * is finished.
+     */
     Result recover() throws IOException
     {
         deleteTemporaryFiles();
+        final long truncation = ShardTruncation.readIntent(layer, dir);
+        if (truncation >= 0)
+        {
+            ShardTruncation.apply(layer, dir, truncation);
+            quarantined.add("finished a truncation to offset " + truncation + " that a crash interrupted");
+        }
+        return recoverSegments();
+    }
+
+    /**
+     * Recover the segments of a shard that is open, after a truncation: its prepared segment, a
+     * temporary file, is kept.
+     */
+    Result recoverSegments() throws IOException
+    {
         checkpoint = Checkpoint.read(layer, dir);
         final List<Path> files = segmentFiles();
         final List<Segment> segments = new ArrayList<>();

@@ -214,7 +214,8 @@ public final class Journal implements AutoCloseable
     private JournalShard newShard(final String name, final ShardLog log)
     {
         final int id = nextShardId++;
-        final JournalShard shard = new JournalShard(name, id, log, writers[id % writers.length].ring(), () -> completions);
+        final JournalWriter writer = writers[id % writers.length];
+        final JournalShard shard = new JournalShard(name, id, log, writer.ring(), () -> completions, writer::execute);
         shards.put(name, shard);
         return shard;
     }

@@ -9,6 +9,7 @@ import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A shard of the journal, as producers and readers use it. Appends go to the shard's writer
@@ -33,6 +34,7 @@ public final class JournalShard
     private final ManyToOneRingBuffer ring;
     private final int maxPayload;
     private final java.util.function.Supplier<AppendCompletion[]> completions;
+    private final java.util.function.Consumer<Runnable> writerCommands;
     private volatile TailListener[] tailListeners = NO_LISTENERS;
     private volatile boolean closed;
     boolean dirty;
@@ -42,8 +44,10 @@ public final class JournalShard
         final int id,
         final ShardLog log,
         final ManyToOneRingBuffer ring,
-        final java.util.function.Supplier<AppendCompletion[]> completions)
+        final java.util.function.Supplier<AppendCompletion[]> completions,
+        final java.util.function.Consumer<Runnable> writerCommands)
     {
+        this.writerCommands = writerCommands;
         this.completions = completions;
         this.name = name;
         this.id = id;
@@ -199,6 +203,57 @@ public final class JournalShard
     public long offsetForTimestamp(final long timestamp)
     {
         return log.offsetForTimestamp(timestamp);
+    }
+
+    /**
+     * Remove every batch that holds an offset at or past a given one, on the shard's writer thread;
+     * see {@link ShardLog#truncateTo}. Appends submitted before it may land before or after it.
+     *
+     * @param offset where the log is to end, at most.
+     * @return completes with the next offset after the truncation, on the writer's thread.
+     */
+    public CompletableFuture<Long> truncateTo(final long offset)
+    {
+        return onWriter(() -> log.truncateTo(offset));
+    }
+
+    /**
+     * Make the offsets below a given one unreadable and delete the segments they leave empty, on
+     * the shard's writer thread; see {@link ShardLog#deleteBefore}.
+     *
+     * @param offset the new earliest offset, at most the durable offset.
+     * @return completes with the earliest offset now, on the writer's thread.
+     */
+    public CompletableFuture<Long> deleteBefore(final long offset)
+    {
+        return onWriter(() -> log.deleteBefore(offset));
+    }
+
+    private CompletableFuture<Long> onWriter(final java.util.function.LongSupplier operation)
+    {
+        final CompletableFuture<Long> done = new CompletableFuture<>();
+        if (closed)
+        {
+            done.completeExceptionally(new IllegalStateException("shard " + name + " is closed"));
+            return done;
+        }
+        writerCommands.accept(() ->
+        {
+            if (closed)
+            {
+                done.completeExceptionally(new IllegalStateException("shard " + name + " is closed"));
+                return;
+            }
+            try
+            {
+                done.complete(operation.getAsLong());
+            }
+            catch (final RuntimeException ex)
+            {
+                done.completeExceptionally(ex);
+            }
+        });
+        return done;
     }
 
     /**

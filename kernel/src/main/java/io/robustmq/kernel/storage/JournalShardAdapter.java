@@ -9,6 +9,7 @@ import io.robustmq.plugin.api.storage.TailListener;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -147,6 +148,18 @@ final class JournalShardAdapter implements Shard
     public long nextOffset()
     {
         return shard.nextOffset();
+    }
+
+    @Override
+    public CompletableFuture<Long> truncateTo(final long offset)
+    {
+        return shard.truncateTo(offset);
+    }
+
+    @Override
+    public CompletableFuture<Long> deleteBefore(final long offset)
+    {
+        return shard.deleteBefore(offset);
     }
 
     @Override

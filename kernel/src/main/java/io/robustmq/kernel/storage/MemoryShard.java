@@ -8,6 +8,7 @@ import io.robustmq.plugin.api.storage.ShardView;
 import io.robustmq.plugin.api.storage.TailListener;
 
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -31,6 +32,7 @@ final class MemoryShard implements Shard
     private int head;
     private int size;
     private long bytes;
+    private long logStart;
     private long nextOffset;
     private boolean closed;
 
@@ -158,7 +160,7 @@ final class MemoryShard implements Shard
             {
                 return 0;
             }
-            if (size == 0 || offset < at(0).baseOffset() || offset > nextOffset)
+            if (size == 0 || offset < at(0).baseOffset() || offset < logStart || offset > nextOffset)
             {
                 return OUT_OF_RANGE;
             }
@@ -207,7 +209,54 @@ final class MemoryShard implements Shard
     @Override
     public synchronized long earliestOffset()
     {
-        return size == 0 ? nextOffset : at(0).baseOffset();
+        return Math.max(logStart, size == 0 ? nextOffset : at(0).baseOffset());
+    }
+
+    @Override
+    public synchronized CompletableFuture<Long> truncateTo(final long offset)
+    {
+        if (offset < earliestOffset() || offset > nextOffset)
+        {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("cannot truncate shard " + name + " to " +
+                offset + ": it holds " + earliestOffset() + " to " + nextOffset));
+        }
+        int keep = size;
+        while (keep > 0 && at(keep - 1).baseOffset() + at(keep - 1).recordCount() > offset)
+        {
+            keep--;
+        }
+        if (keep < size && at(keep).baseOffset() < logStart)
+        {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("cannot truncate shard " + name + " to " +
+                offset + ": the batch holding it starts below the earliest offset " + logStart));
+        }
+        while (size > keep)
+        {
+            final int last = (head + size - 1) % ring.length;
+            final Batch newest = ring[last];
+            ring[last] = null;
+            size--;
+            bytes -= newest.payload().readableBytes();
+            newest.payload().release();
+            nextOffset = newest.baseOffset();
+        }
+        return CompletableFuture.completedFuture(nextOffset);
+    }
+
+    @Override
+    public synchronized CompletableFuture<Long> deleteBefore(final long offset)
+    {
+        if (offset > nextOffset)
+        {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("cannot delete below " + offset +
+                ": past the durable offset " + nextOffset + " of shard " + name));
+        }
+        logStart = Math.max(logStart, offset);
+        while (size > 0 && at(0).baseOffset() + at(0).recordCount() <= logStart)
+        {
+            dropOldest();
+        }
+        return CompletableFuture.completedFuture(earliestOffset());
     }
 
     @Override

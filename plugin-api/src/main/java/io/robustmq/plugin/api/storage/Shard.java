@@ -2,6 +2,8 @@ package io.robustmq.plugin.api.storage;
 
 import io.netty.buffer.ByteBuf;
 
+import java.util.concurrent.CompletableFuture;
+
 /**
  * One shard: a sequence of batches with dense offsets from its earliest, appended by anyone and
  * read by anyone.
@@ -108,6 +110,31 @@ public interface Shard
      * @return the durable offset, at most {@link #nextOffset()}.
      */
     long durableOffset();
+
+    /**
+     * Remove every batch that holds an offset at or past {@code offset}: the shard then ends where
+     * that batch began, and appends go on from there (a replica discarding a divergent,
+     * unacknowledged tail). Crash-safe: after a crash or a power cut the shard holds either what it
+     * held before or what it holds after, never part of each. Views already read keep their bytes
+     * until released. The durable offset falls with the end of the shard.
+     *
+     * @param offset at least {@link #earliestOffset()}, at most {@link #nextOffset()}.
+     * @return completes, on an engine thread, with the next offset after the truncation; fails with
+     * {@link IllegalArgumentException} for an offset out of range, or one whose batch starts below
+     * the earliest offset.
+     */
+    CompletableFuture<Long> truncateTo(long offset);
+
+    /**
+     * Make every offset below {@code offset} unreadable and free the storage they alone use (Kafka
+     * DeleteRecords; a queue whose head has been consumed). Recorded durably before it completes;
+     * the earliest offset never moves back.
+     *
+     * @param offset the new earliest offset, at most {@link #durableOffset()}.
+     * @return completes, on an engine thread, with the earliest offset now; fails with
+     * {@link IllegalArgumentException} for an offset past the durable offset.
+     */
+    CompletableFuture<Long> deleteBefore(long offset);
 
     /**
      * @param timestamp epoch ms.

@@ -195,6 +195,20 @@ final class MemoryShards implements Shards
         }
 
         @Override
+        public java.util.concurrent.CompletableFuture<Long> truncateTo(final long offset)
+        {
+            return java.util.concurrent.CompletableFuture.failedFuture(
+                new UnsupportedOperationException("the session log never truncates"));
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Long> deleteBefore(final long offset)
+        {
+            return java.util.concurrent.CompletableFuture.failedFuture(
+                new UnsupportedOperationException("the session log never deletes a head"));
+        }
+
+        @Override
         public long offsetForTimestamp(final long timestamp)
         {
             return -1;
