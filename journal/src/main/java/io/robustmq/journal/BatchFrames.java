@@ -17,9 +17,11 @@ import static io.robustmq.journal.FrameDescriptor.FORMAT_OFFSET;
 import static io.robustmq.journal.FrameDescriptor.FRAME_LENGTH_OFFSET;
 import static io.robustmq.journal.FrameDescriptor.HEADER_LENGTH;
 import static io.robustmq.journal.FrameDescriptor.MAX_TIMESTAMP_OFFSET;
+import static io.robustmq.journal.FrameDescriptor.PAYLOAD_CRC_OFFSET;
 import static io.robustmq.journal.FrameDescriptor.PAYLOAD_LENGTH_OFFSET;
 import static io.robustmq.journal.FrameDescriptor.RECORD_COUNT_OFFSET;
 import static io.robustmq.journal.FrameDescriptor.SBE_HEADER_OFFSET;
+import static io.robustmq.journal.FrameDescriptor.STAMPED_LENGTH_OFFSET;
 
 /**
  * Reads and checks batch frames laid out as {@link FrameDescriptor} draws them. Stateless: the
@@ -92,7 +94,29 @@ public final class BatchFrames
     }
 
     /**
-     * Write a frame's header and payload, and its CRC; not its length, which the caller stores last.
+     * @param buffer   the segment.
+     * @param position a frame's position.
+     * @return the length of its stamped payload prefix (0 for schema version 0 frames).
+     */
+    public static int stampedLength(final DirectBuffer buffer, final int position)
+    {
+        return buffer.getShort(position + STAMPED_LENGTH_OFFSET, BatchHeaderEncoder.BYTE_ORDER) & 0xFFFF;
+    }
+
+    /**
+     * @param buffer   the segment.
+     * @param position a frame's position.
+     * @return its SBE schema version: 1 for two CRCs, 0 for one.
+     */
+    public static int schemaVersion(final DirectBuffer buffer, final int position)
+    {
+        return buffer.getShort(position + SBE_HEADER_OFFSET + 6, BatchHeaderEncoder.BYTE_ORDER) & 0xFFFF;
+    }
+
+    /**
+     * Write a frame's header around a payload already in place, with both CRCs: the payload CRC as
+     * given (computed by the producer over the payload after its stamped prefix), the header CRC
+     * computed here. Not its length, which the caller stores last.
      *
      * @param buffer        the segment.
      * @param view          a ByteBuffer over the same memory as {@code buffer}, for the CRC.
@@ -104,12 +128,12 @@ public final class BatchFrames
      * @param maxTimestamp  its largest record timestamp.
      * @param recordCount   its record count.
      * @param format        its payload format.
-     * @param payload       the payload's bytes.
-     * @param payloadOffset where the payload starts in them.
-     * @param payloadLength its length.
+     * @param payloadLength its payload's length.
+     * @param stampedLength the payload prefix the header CRC covers.
+     * @param payloadCrc    the CRC32C of the payload after the prefix.
      * @return the frame length to store.
      */
-    static int write(
+    static int writeHeader(
         final MutableDirectBuffer buffer,
         final ByteBuffer view,
         final CRC32C crc32c,
@@ -120,38 +144,54 @@ public final class BatchFrames
         final long maxTimestamp,
         final int recordCount,
         final int format,
-        final DirectBuffer payload,
-        final int payloadOffset,
-        final int payloadLength)
+        final int payloadLength,
+        final int stampedLength,
+        final int payloadCrc)
     {
-        buffer.putInt(position + 4, 0);
+        buffer.putInt(position + PAYLOAD_CRC_OFFSET, payloadCrc, BatchHeaderEncoder.BYTE_ORDER);
         batchEncoder.wrapAndApplyHeader(buffer, position + SBE_HEADER_OFFSET, headerEncoder)
             .crc(0)
             .format(format)
-            .flags(0)
+            .stampedLength(stampedLength)
             .baseOffset(baseOffset)
             .maxTimestamp(maxTimestamp)
             .recordCount(recordCount)
             .payloadLength(payloadLength);
-        buffer.putBytes(position + HEADER_LENGTH, payload, payloadOffset, payloadLength);
-        final int frameLength = HEADER_LENGTH + payloadLength;
-        buffer.putInt(position + CRC_OFFSET, computeCrc(view, crc32c, position, frameLength), BatchHeaderEncoder.BYTE_ORDER);
-        return frameLength;
+        buffer.putInt(position + CRC_OFFSET, crc(view, crc32c, position + CRC_COVERED_OFFSET,
+            HEADER_LENGTH - CRC_COVERED_OFFSET + stampedLength), BatchHeaderEncoder.BYTE_ORDER);
+        return HEADER_LENGTH + payloadLength;
     }
 
     /**
-     * @param view        a ByteBuffer over the segment.
-     * @param crc32c      a CRC instance to reuse.
-     * @param position    the frame's position.
-     * @param frameLength its length.
-     * @return the CRC32C of the bytes the frame's CRC covers.
+     * @param view     a ByteBuffer over the memory.
+     * @param crc32c   a CRC instance to reuse.
+     * @param position where the bytes start.
+     * @param length   how many.
+     * @return their CRC32C.
      */
-    static int computeCrc(final ByteBuffer view, final CRC32C crc32c, final int position, final int frameLength)
+    static int crc(final ByteBuffer view, final CRC32C crc32c, final int position, final int length)
     {
-        view.limit(position + frameLength).position(position + CRC_COVERED_OFFSET);
+        view.limit(position + length).position(position);
         crc32c.reset();
         crc32c.update(view);
+        view.clear();
         return (int)crc32c.getValue();
+    }
+
+    private static boolean crcMatches(
+        final DirectBuffer buffer, final ByteBuffer view, final CRC32C crc32c, final int position, final int frameLength)
+    {
+        if (schemaVersion(buffer, position) == 0)
+        {
+            return crc(view, crc32c, position + CRC_COVERED_OFFSET, frameLength - CRC_COVERED_OFFSET) ==
+                crc(buffer, position);
+        }
+        final int stamped = stampedLength(buffer, position);
+        final int payload = payloadLength(buffer, position);
+        return crc(view, crc32c, position + CRC_COVERED_OFFSET, HEADER_LENGTH - CRC_COVERED_OFFSET + stamped) ==
+            crc(buffer, position) &&
+            crc(view, crc32c, position + HEADER_LENGTH + stamped, payload - stamped) ==
+            buffer.getInt(position + PAYLOAD_CRC_OFFSET, BatchHeaderEncoder.BYTE_ORDER);
     }
 
     /**
@@ -196,11 +236,14 @@ public final class BatchFrames
             return MALFORMED;
         }
         headerDecoder.wrap(buffer, position + SBE_HEADER_OFFSET);
+        final int version = headerDecoder.version();
         if (headerDecoder.blockLength() != BatchHeaderDecoder.BLOCK_LENGTH ||
             headerDecoder.templateId() != BatchHeaderDecoder.TEMPLATE_ID ||
             headerDecoder.schemaId() != BatchHeaderDecoder.SCHEMA_ID ||
-            buffer.getInt(position + 4) != 0 ||
+            version > BatchHeaderDecoder.SCHEMA_VERSION ||
+            (version == 0 && (buffer.getInt(position + PAYLOAD_CRC_OFFSET) != 0 || stampedLength(buffer, position) != 0)) ||
             payloadLength(buffer, position) != frameLength - HEADER_LENGTH ||
+            stampedLength(buffer, position) > payloadLength(buffer, position) ||
             recordCount(buffer, position) < 1)
         {
             return MALFORMED;
@@ -209,7 +252,7 @@ public final class BatchFrames
         {
             return OFFSET_MISMATCH;
         }
-        if (verifyCrc && computeCrc(view, crc32c, position, frameLength) != crc(buffer, position))
+        if (verifyCrc && !crcMatches(buffer, view, crc32c, position, frameLength))
         {
             return CRC_MISMATCH;
         }

@@ -13,15 +13,15 @@ import org.agrona.BitUtil;
  *  +---------------------------------------------------------------+
  *  |                 Frame Length (written last)                   |  0
  *  +---------------------------------------------------------------+
- *  |                          Reserved (0)                         |  4
+ *  |        Payload CRC32C (of the payload after the stamped)      |  4
  *  +-------------------------------+-------------------------------+
  *  |     SBE Block Length (32)     |      SBE Template Id (1)      |  8
  *  +-------------------------------+-------------------------------+
- *  |     SBE Schema Id (101)       |      SBE Schema Version       | 12
+ *  |     SBE Schema Id (101)       |      SBE Schema Version (1)   | 12
  *  +-------------------------------+-------------------------------+
- *  |                     CRC32C (of 20 to end)                     | 16
+ *  |    Header CRC32C (of 20 to 48, then the stamped payload)      | 16
  *  +-------------------------------+-------------------------------+
- *  |            Format             |             Flags             | 20
+ *  |            Format             |        Stamped Length         | 20
  *  +-------------------------------+-------------------------------+
  *  |                          Base Offset                          | 24
  *  |                                                               |
@@ -33,15 +33,23 @@ import org.agrona.BitUtil;
  *  +---------------------------------------------------------------+
  *  |                        Payload Length                         | 44
  *  +---------------------------------------------------------------+
- *  |                     Payload (Payload Length)                 ...| 48
+ *  |        Stamped payload prefix (Stamped Length bytes)         ...| 48
+ *  +---------------------------------------------------------------+
+ *  |                     Rest of the payload                      ...|
  *  +---------------------------------------------------------------+
  *  |                 Padding to the next multiple of 8            ...|
  *  +---------------------------------------------------------------+
  * </pre>
  * Bytes 16 to 48 are the SBE {@code BatchHeader} block (journal-schema.xml). The frame length
  * counts the header and the payload, not the padding; it is stored last, with release semantics,
- * so a non-zero length means the frame is complete. The CRC covers everything after itself: the
- * rest of the header, with the base offset, and the payload.
+ * so a non-zero length means the frame is complete.
+ * <p>
+ * Two CRCs cover the frame, so that neither costs the writer thread time in proportion to the
+ * batch: the payload CRC, over the payload after its stamped prefix, is computed by the producer
+ * as it hands the batch over; the header CRC, over the header fields the writer fills in (the base
+ * offset among them) and the stamped prefix (the bytes a stamping hook may rewrite as the offset
+ * is assigned), is computed by the writer. Frames of schema version 0 had one CRC, at 16, over
+ * everything after it, a zero word at 4 and no stamped prefix; they are still read.
  */
 public final class FrameDescriptor
 {
@@ -53,10 +61,16 @@ public final class FrameDescriptor
     public static final int SBE_HEADER_OFFSET = 8;
     /** Offset of the SBE BatchHeader block. */
     public static final int BLOCK_OFFSET = SBE_HEADER_OFFSET + MessageHeaderEncoder.ENCODED_LENGTH;
-    /** Offset of the CRC. */
+    /** Offset of the payload CRC (schema version 1; zero in version 0). */
+    public static final int PAYLOAD_CRC_OFFSET = 4;
+    /** Offset of the header CRC (schema version 1), or of the whole frame's (version 0). */
     public static final int CRC_OFFSET = BLOCK_OFFSET + BatchHeaderEncoder.crcEncodingOffset();
-    /** The CRC covers the frame from here to its end. */
+    /** The header CRC covers the frame from here to the end of the stamped payload prefix. */
     public static final int CRC_COVERED_OFFSET = CRC_OFFSET + BatchHeaderEncoder.crcEncodingLength();
+    /** Offset of the stamped length. */
+    public static final int STAMPED_LENGTH_OFFSET = BLOCK_OFFSET + BatchHeaderEncoder.stampedLengthEncodingOffset();
+    /** The largest stamped payload prefix. */
+    public static final int MAX_STAMPED_LENGTH = 0xFFFF;
     /** Offset of the payload format. */
     public static final int FORMAT_OFFSET = BLOCK_OFFSET + BatchHeaderEncoder.formatEncodingOffset();
     /** Offset of the batch's base offset. */

@@ -4,6 +4,7 @@ import io.robustmq.journal.codecs.BatchHeaderEncoder;
 import io.robustmq.journal.codecs.MessageHeaderEncoder;
 import io.robustmq.journal.fs.FileLayer;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,6 +32,10 @@ public final class ShardLog implements AutoCloseable
 {
     /** {@link #append} result: the payload is larger than a segment can hold. */
     public static final long TOO_LARGE = -1;
+    /** {@link #append} result: the shard's stamping hook refused the batch; see {@link #lastRefusal()}. */
+    public static final long REFUSED = -2;
+    /** {@link #append} argument: the producer did not compute the payload CRC. */
+    public static final long NO_PAYLOAD_CRC = -1;
     /** {@link #read} result: the offset is below the earliest or above the next offset. */
     public static final int OUT_OF_RANGE = -1;
     /** {@link #read} result: the offset is in a range recovery could not vouch for. */
@@ -58,6 +63,7 @@ public final class ShardLog implements AutoCloseable
     private int rolledCount;
     private boolean directoryChanged;
     private Thread writer;
+    private int lastRefusal;
     private long lastForceMs;
     private boolean closed;
 
@@ -170,7 +176,9 @@ public final class ShardLog implements AutoCloseable
 
     /**
      * Writer only: append a batch. It is readable when this returns; it is durable per the shard's
-     * {@link Durability} once the writer forces ({@link #force}, {@link #forceIfDue}).
+     * {@link Durability} once the writer forces ({@link #force}, {@link #forceIfDue}). Its payload
+     * CRC is computed here; producers that hand batches over through the journal's writers compute
+     * it on their own thread instead (see the other {@code append}).
      *
      * @param payload       the batch's bytes.
      * @param offset        where they start.
@@ -188,6 +196,39 @@ public final class ShardLog implements AutoCloseable
         final int recordCount,
         final long maxTimestamp,
         final int format)
+    {
+        return append(payload, offset, length, recordCount, maxTimestamp, format, 0, NO_PAYLOAD_CRC, null, 0);
+    }
+
+    /**
+     * Writer only: append a batch whose payload CRC the producer computed, through a stamping hook.
+     *
+     * @param payload       the batch's bytes.
+     * @param offset        where they start.
+     * @param length        how many.
+     * @param recordCount   records in the batch, at least 1.
+     * @param maxTimestamp  the largest record timestamp in the batch, epoch ms.
+     * @param format        the payload's format tag, 0..65535.
+     * @param stampedLength the payload prefix the producer left out of its CRC: the stamper's
+     *                      {@link FrameStamper#stampedBytes()} (at most the length), or 0.
+     * @param payloadCrc    the CRC32C of the payload after that prefix, or {@link #NO_PAYLOAD_CRC}
+     *                      to have it computed here.
+     * @param stamper       the shard's hook for the format, or null.
+     * @param appendTimeMs  the writer's clock, for the stamper.
+     * @return the batch's base offset, {@link #TOO_LARGE}, or {@link #REFUSED} (the stamper refused
+     * it: see {@link #lastRefusal()}).
+     */
+    public long append(
+        final DirectBuffer payload,
+        final int offset,
+        final int length,
+        final int recordCount,
+        final long maxTimestamp,
+        final int format,
+        final int stampedLength,
+        final long payloadCrc,
+        final FrameStamper stamper,
+        final long appendTimeMs)
     {
         checkWriter();
         if (failure != null)
@@ -211,9 +252,33 @@ public final class ShardLog implements AutoCloseable
         }
         final int position = segment.limit();
         final long baseOffset = segment.nextOffset();
-        final int frameLength = BatchFrames.write(segment.buffer(), segment.writerView(), crc, headerEncoder,
-            batchEncoder, position, baseOffset, maxTimestamp, recordCount, format, payload, offset, length);
-        segment.buffer().putIntRelease(position + FrameDescriptor.FRAME_LENGTH_OFFSET, frameLength);
+        final int payloadAt = BatchFrames.payloadOffset(position);
+        final UnsafeBuffer buffer = segment.buffer();
+        buffer.putBytes(payloadAt, payload, offset, length);
+        int stamped = stamper == null ? 0 : Math.min(stamper.stampedBytes(), length);
+        long crc = stamped == stampedLength ? payloadCrc : NO_PAYLOAD_CRC;
+        if (stamper == null && stampedLength != 0)
+        {
+            stamped = 0;
+            crc = NO_PAYLOAD_CRC;
+        }
+        if (crc == NO_PAYLOAD_CRC)
+        {
+            crc = BatchFrames.crc(segment.writerView(), this.crc, payloadAt + stamped, length - stamped) & 0xFFFF_FFFFL;
+        }
+        if (stamper != null)
+        {
+            final int verdict = stamper.stamp(buffer, payloadAt, length, baseOffset, recordCount, appendTimeMs);
+            if (verdict != FrameStamper.ACCEPT)
+            {
+                buffer.setMemory(payloadAt, length, (byte)0);
+                lastRefusal = verdict;
+                return REFUSED;
+            }
+        }
+        final int frameLength = BatchFrames.writeHeader(buffer, segment.writerView(), this.crc, headerEncoder,
+            batchEncoder, position, baseOffset, maxTimestamp, recordCount, format, length, stamped, (int)crc);
+        buffer.putIntRelease(position + FrameDescriptor.FRAME_LENGTH_OFFSET, frameLength);
         segment.published(aligned, recordCount, maxTimestamp, config.indexIntervalBytes());
         if (config.durability() != Durability.ALWAYS)
         {
@@ -224,6 +289,16 @@ public final class ShardLog implements AutoCloseable
             preparer.request(nextSegment);
         }
         return baseOffset;
+    }
+
+    /**
+     * Writer only.
+     *
+     * @return the reason the stamper gave for the last {@link #REFUSED} append.
+     */
+    public int lastRefusal()
+    {
+        return lastRefusal;
     }
 
     private Segment roll()

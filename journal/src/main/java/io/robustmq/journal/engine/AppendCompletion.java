@@ -15,6 +15,11 @@ public interface AppendCompletion
     int TOO_LARGE = 2;
     /** {@link #onFailed} reason: the shard could not write (disk full, I/O error); see the log. */
     int IO_ERROR = 3;
+    /**
+     * {@link #onFailed} reasons from here up: the shard's stamping hook refused the batch, and the
+     * reason is the hook's (see {@link io.robustmq.journal.FrameStamper}); a hook's reason below this one arrives as this one.
+     */
+    int FIRST_REFUSAL = 100;
 
     /**
      * @param correlationId the id given to {@link JournalShard#append}.
@@ -24,7 +29,8 @@ public interface AppendCompletion
 
     /**
      * @param correlationId the id given to {@link JournalShard#append}.
-     * @param reason        {@link #SHARD_CLOSED}, {@link #TOO_LARGE} or {@link #IO_ERROR}.
+     * @param reason        {@link #SHARD_CLOSED}, {@link #TOO_LARGE}, {@link #IO_ERROR}, or a
+     *                      stamping hook's refusal ({@link #FIRST_REFUSAL} and up).
      */
     void onFailed(long correlationId, int reason);
 }

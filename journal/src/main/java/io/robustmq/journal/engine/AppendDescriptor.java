@@ -21,10 +21,15 @@ package io.robustmq.journal.engine;
  *  +---------------------------------------------------------------+
  *  |                        Format                                 | 28
  *  +---------------------------------------------------------------+
- *  |                        Payload                               ...| 32
+ *  |        Payload CRC32C (of the payload after the stamped)      | 32
+ *  +---------------------------------------------------------------+
+ *  |        Stamped Length (the prefix the CRC leaves out)         | 36
+ *  +---------------------------------------------------------------+
+ *  |                        Payload                               ...| 40
  *  +---------------------------------------------------------------+
  * </pre>
- * Native byte order: the message never leaves the process.
+ * Native byte order: the message never leaves the process. The producer computes the payload CRC
+ * as it copies the batch in, so the writer's work per batch does not grow with its size.
  */
 final class AppendDescriptor
 {
@@ -35,7 +40,9 @@ final class AppendDescriptor
     static final int CORRELATION_ID_OFFSET = 16;
     static final int COMPLETION_ID_OFFSET = 24;
     static final int FORMAT_OFFSET = 28;
-    static final int HEADER_LENGTH = 32;
+    static final int PAYLOAD_CRC_OFFSET = 32;
+    static final int STAMPED_LENGTH_OFFSET = 36;
+    static final int HEADER_LENGTH = 40;
 
     private AppendDescriptor()
     {

@@ -215,7 +215,8 @@ public final class Journal implements AutoCloseable
     {
         final int id = nextShardId++;
         final JournalWriter writer = writers[id % writers.length];
-        final JournalShard shard = new JournalShard(name, id, log, writer.ring(), () -> completions, writer::execute);
+        final JournalShard shard = new JournalShard(name, id, log, writer.ring(), () -> completions, writer::execute,
+            writer.payloadChecksums());
         shards.put(name, shard);
         return shard;
     }
@@ -382,6 +383,14 @@ public final class Journal implements AutoCloseable
             total += writer.forces();
         }
         return total;
+    }
+
+    /**
+     * @return the clock the writers stamp and keep retention by.
+     */
+    public EpochClock clock()
+    {
+        return ctx.clock;
     }
 
     /**

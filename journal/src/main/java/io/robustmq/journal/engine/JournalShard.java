@@ -1,5 +1,7 @@
 package io.robustmq.journal.engine;
 
+import io.robustmq.journal.FrameDescriptor;
+import io.robustmq.journal.FrameStamper;
 import io.robustmq.journal.JournalView;
 import io.robustmq.journal.ShardConfig;
 import io.robustmq.journal.ShardLog;
@@ -35,7 +37,9 @@ public final class JournalShard
     private final int maxPayload;
     private final java.util.function.Supplier<AppendCompletion[]> completions;
     private final java.util.function.Consumer<Runnable> writerCommands;
+    private final ThreadLocal<RingChecksum> payloadChecksums;
     private volatile TailListener[] tailListeners = NO_LISTENERS;
+    private volatile FrameStamper[] stampers = new FrameStamper[0];
     private volatile boolean closed;
     boolean dirty;
 
@@ -45,8 +49,10 @@ public final class JournalShard
         final ShardLog log,
         final ManyToOneRingBuffer ring,
         final java.util.function.Supplier<AppendCompletion[]> completions,
-        final java.util.function.Consumer<Runnable> writerCommands)
+        final java.util.function.Consumer<Runnable> writerCommands,
+        final ThreadLocal<RingChecksum> payloadChecksums)
     {
+        this.payloadChecksums = payloadChecksums;
         this.writerCommands = writerCommands;
         this.completions = completions;
         this.name = name;
@@ -136,6 +142,8 @@ public final class JournalShard
         {
             return BACK_PRESSURED;
         }
+        final FrameStamper stamper = stamper(format);
+        final int stamped = stamper == null ? 0 : Math.min(stamper.stampedBytes(), length);
         final AtomicBuffer buffer = ring.buffer();
         buffer.putInt(index + AppendDescriptor.SHARD_ID_OFFSET, id);
         buffer.putInt(index + AppendDescriptor.RECORD_COUNT_OFFSET, recordCount);
@@ -144,8 +152,51 @@ public final class JournalShard
         buffer.putInt(index + AppendDescriptor.COMPLETION_ID_OFFSET, completionId);
         buffer.putInt(index + AppendDescriptor.FORMAT_OFFSET, format);
         buffer.putBytes(index + AppendDescriptor.HEADER_LENGTH, payload, offset, length);
+        buffer.putInt(index + AppendDescriptor.PAYLOAD_CRC_OFFSET,
+            payloadChecksums.get().compute(index + AppendDescriptor.HEADER_LENGTH + stamped, length - stamped));
+        buffer.putInt(index + AppendDescriptor.STAMPED_LENGTH_OFFSET, stamped);
         ring.commit(index);
         return SUBMITTED;
+    }
+
+    /**
+     * Give the shard its stamping hook for a payload format: its writer calls it as each batch of
+     * that format gets its offset (see {@link FrameStamper}). Set it once, before the first append
+     * of the format.
+     *
+     * @param format  the payload format, 0..65535.
+     * @param stamper the hook.
+     * @throws IllegalStateException if the format has one already.
+     */
+    public synchronized void stamper(final int format, final FrameStamper stamper)
+    {
+        if (format < 0 || format > 0xFFFF)
+        {
+            throw new IllegalArgumentException("format must be 0..65535: " + format);
+        }
+        if (stamper.stampedBytes() < 0 || stamper.stampedBytes() > FrameDescriptor.MAX_STAMPED_LENGTH)
+        {
+            throw new IllegalArgumentException("a stamper may rewrite 0.." + FrameDescriptor.MAX_STAMPED_LENGTH +
+                " bytes, not " + stamper.stampedBytes());
+        }
+        final FrameStamper[] current = stampers;
+        if (format < current.length && current[format] != null)
+        {
+            throw new IllegalStateException("shard " + name + " has a stamper for format " + format + " already");
+        }
+        final FrameStamper[] grown = Arrays.copyOf(current, Math.max(current.length, format + 1));
+        grown[format] = stamper;
+        stampers = grown;
+    }
+
+    /**
+     * @param format a payload format.
+     * @return the shard's stamping hook for it, or null.
+     */
+    FrameStamper stamper(final int format)
+    {
+        final FrameStamper[] current = stampers;
+        return format < current.length ? current[format] : null;
     }
 
     /**

@@ -40,6 +40,7 @@ final class JournalWriter implements Agent, MessageHandler
     private final EpochClock clock;
     private final ErrorHandler errorHandler;
     private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    private final ThreadLocal<RingChecksum> payloadChecksums;
 
     private JournalShard[] shardsById = new JournalShard[16];
     private final JournalShard[] dirty = new JournalShard[CYCLE_LIMIT];
@@ -54,6 +55,7 @@ final class JournalWriter implements Agent, MessageHandler
     /** The completion table as of this cycle; refreshed when a message names a newer completion. */
     private AppendCompletion[] cycleCompletions;
     private long nextIntervalCheckMs;
+    private long cycleTimeMs;
     private long nextRetentionCheckMs;
 
     private volatile long appends;
@@ -68,6 +70,7 @@ final class JournalWriter implements Agent, MessageHandler
     {
         this.roleName = roleName;
         this.ring = ring;
+        this.payloadChecksums = ThreadLocal.withInitial(() -> new RingChecksum(ring.buffer().byteBuffer()));
         this.completions = completions;
         this.clock = clock;
         this.errorHandler = errorHandler;
@@ -76,6 +79,14 @@ final class JournalWriter implements Agent, MessageHandler
     ManyToOneRingBuffer ring()
     {
         return ring;
+    }
+
+    /**
+     * @return per producer thread, what computes payload CRCs in this writer's ring.
+     */
+    ThreadLocal<RingChecksum> payloadChecksums()
+    {
+        return payloadChecksums;
     }
 
     /**
@@ -113,6 +124,7 @@ final class JournalWriter implements Agent, MessageHandler
     {
         int work = runCommands();
         cycleCompletions = completions.get();
+        cycleTimeMs = clock.time();
         work += ring.read(this, CYCLE_LIMIT);
         if (dirtyCount > 0)
         {
@@ -161,10 +173,15 @@ final class JournalWriter implements Agent, MessageHandler
         final long baseOffset;
         try
         {
+            final int format = buffer.getInt(index + AppendDescriptor.FORMAT_OFFSET);
             baseOffset = log.append(buffer, index + AppendDescriptor.HEADER_LENGTH, length - AppendDescriptor.HEADER_LENGTH,
                 buffer.getInt(index + AppendDescriptor.RECORD_COUNT_OFFSET),
                 buffer.getLong(index + AppendDescriptor.MAX_TIMESTAMP_OFFSET),
-                buffer.getInt(index + AppendDescriptor.FORMAT_OFFSET));
+                format,
+                buffer.getInt(index + AppendDescriptor.STAMPED_LENGTH_OFFSET),
+                buffer.getInt(index + AppendDescriptor.PAYLOAD_CRC_OFFSET) & 0xFFFF_FFFFL,
+                shard.stamper(format),
+                cycleTimeMs);
         }
         catch (final RuntimeException ex)
         {
@@ -176,6 +193,11 @@ final class JournalWriter implements Agent, MessageHandler
         if (baseOffset == ShardLog.TOO_LARGE)
         {
             completion.onFailed(correlationId, AppendCompletion.TOO_LARGE);
+            return;
+        }
+        if (baseOffset == ShardLog.REFUSED)
+        {
+            completion.onFailed(correlationId, Math.max(AppendCompletion.FIRST_REFUSAL, log.lastRefusal()));
             return;
         }
         appends++;

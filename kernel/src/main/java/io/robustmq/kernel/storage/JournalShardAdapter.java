@@ -3,6 +3,7 @@ package io.robustmq.kernel.storage;
 import io.netty.buffer.ByteBuf;
 import io.robustmq.journal.ShardLog;
 import io.robustmq.journal.engine.JournalShard;
+import io.robustmq.plugin.api.storage.BatchStamper;
 import io.robustmq.plugin.api.storage.Shard;
 import io.robustmq.plugin.api.storage.ShardView;
 import io.robustmq.plugin.api.storage.TailListener;
@@ -148,6 +149,12 @@ final class JournalShardAdapter implements Shard
     public long nextOffset()
     {
         return shard.nextOffset();
+    }
+
+    @Override
+    public void stamper(final int format, final BatchStamper stamper)
+    {
+        shard.stamper(format, new SegmentStamper(stamper));
     }
 
     @Override

@@ -3,9 +3,12 @@ package io.robustmq.kernel.storage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.robustmq.plugin.api.storage.AppendCallback;
+import io.robustmq.plugin.api.storage.BatchStamper;
 import io.robustmq.plugin.api.storage.Shard;
 import io.robustmq.plugin.api.storage.ShardView;
 import io.robustmq.plugin.api.storage.TailListener;
+
+import org.agrona.concurrent.EpochClock;
 
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
@@ -33,11 +36,14 @@ final class MemoryShard implements Shard
     private int size;
     private long bytes;
     private long logStart;
+    private BufferStamper[] stampers = new BufferStamper[0];
+    private final EpochClock clock;
     private long nextOffset;
     private boolean closed;
 
-    MemoryShard(final String name, final long maxBytes, final AppendCallbacks callbacks)
+    MemoryShard(final String name, final long maxBytes, final AppendCallbacks callbacks, final EpochClock clock)
     {
+        this.clock = clock;
         this.name = name;
         this.maxBytes = maxBytes;
         this.callbacks = callbacks;
@@ -96,6 +102,15 @@ final class MemoryShard implements Shard
             {
                 copy.release();
                 return CLOSED;
+            }
+            final BufferStamper stamper = format < stampers.length ? stampers[format] : null;
+            final int verdict = stamper == null ? BatchStamper.ACCEPT :
+                stamper.stamp(copy, nextOffset, recordCount, clock.time());
+            if (verdict != BatchStamper.ACCEPT)
+            {
+                copy.release();
+                callback.onFailed(correlationId, verdict);
+                return SUBMITTED;
             }
             baseOffset = nextOffset;
             nextOffset += recordCount;
@@ -210,6 +225,21 @@ final class MemoryShard implements Shard
     public synchronized long earliestOffset()
     {
         return Math.max(logStart, size == 0 ? nextOffset : at(0).baseOffset());
+    }
+
+    @Override
+    public synchronized void stamper(final int format, final BatchStamper stamper)
+    {
+        if (format < 0 || format > 0xFFFF)
+        {
+            throw new IllegalArgumentException("format must be 0..65535: " + format);
+        }
+        if (format < stampers.length && stampers[format] != null)
+        {
+            throw new IllegalStateException("shard " + name + " has a stamper for format " + format + " already");
+        }
+        stampers = Arrays.copyOf(stampers, Math.max(stampers.length, format + 1));
+        stampers[format] = new BufferStamper(stamper);
     }
 
     @Override

@@ -55,7 +55,7 @@ public final class StorageAdapter implements Shards, AutoCloseable
         final Shard shard;
         if (storage.engine().equals("memory"))
         {
-            shard = new MemoryShard(name, storage.memoryMaxBytes(), callbacks);
+            shard = new MemoryShard(name, storage.memoryMaxBytes(), callbacks, journal.clock());
         }
         else
         {

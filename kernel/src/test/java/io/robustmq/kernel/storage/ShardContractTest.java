@@ -1,5 +1,6 @@
 package io.robustmq.kernel.storage;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.robustmq.journal.engine.Journal;
@@ -8,13 +9,16 @@ import io.robustmq.kernel.config.ServerConfig;
 import io.robustmq.kernel.config.StorageConfig;
 import io.robustmq.plugin.api.storage.AppendCallback;
 import io.robustmq.plugin.api.storage.BatchFormat;
+import io.robustmq.plugin.api.storage.BatchStamper;
 import io.robustmq.plugin.api.storage.Shard;
 import io.robustmq.plugin.api.storage.ShardView;
+import io.robustmq.plugin.api.storage.StampedBatch;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -37,6 +41,86 @@ class ShardContractTest
 {
     @TempDir
     Path temp;
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"journal", "memory"})
+    void aStamperWritesTheOffsetIntoTheStoredBatchOrRefusesIt(final String engine) throws Exception
+    {
+        final Path file = Files.writeString(temp.resolve("server.toml"), "[storage]\nengine = \"" + engine + "\"\n");
+        final StorageConfig config = ServerConfig.read(ConfigSource.load(file, Map.of(), new Properties())).storage();
+        final Map<Long, Long> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
+        final Semaphore done = new Semaphore(0);
+        try (Journal journal = Journal.launch(new Journal.Context().directory(temp.resolve("journal")));
+            StorageAdapter adapter = new StorageAdapter(config, journal))
+        {
+            final int callback = adapter.register(new AppendCallback()
+            {
+                @Override
+                public void onAppended(final long correlationId, final long baseOffset)
+                {
+                    outcomes.put(correlationId, baseOffset);
+                    done.release();
+                }
+
+                @Override
+                public void onFailed(final long correlationId, final int reason)
+                {
+                    outcomes.put(correlationId, (long)-reason);
+                    done.release();
+                }
+            });
+            final Shard shard = adapter.open("stamped", "stamped");
+            final BatchStamper stamper = new BatchStamper()
+            {
+                @Override
+                public int stampedBytes()
+                {
+                    return 12;
+                }
+
+                @Override
+                public int stamp(final StampedBatch batch, final long baseOffset, final int recordCount, final long time)
+                {
+                    if (batch.getInt(8, ByteOrder.BIG_ENDIAN) != (int)baseOffset)
+                    {
+                        return 321;
+                    }
+                    batch.putLong(0, baseOffset, ByteOrder.BIG_ENDIAN);
+                    assertThrows(IndexOutOfBoundsException.class, () -> batch.putByte(12, (byte)1));
+                    batch.putInt(8, batch.crc32c(12, batch.length() - 12), ByteOrder.BIG_ENDIAN);
+                    return ACCEPT;
+                }
+            };
+            shard.stamper(BatchFormat.KAFKA_RECORD_BATCH, stamper);
+            assertThrows(IllegalStateException.class, () -> shard.stamper(BatchFormat.KAFKA_RECORD_BATCH, stamper));
+            final int[] expectedBase = {0, 3, 3, 6};
+            for (int i = 0; i < 4; i++)
+            {
+                final ByteBuf batch = Unpooled.buffer(40);
+                batch.writeLong(-1).writeInt(i == 2 ? 99 : expectedBase[i]).writeZero(28).setByte(20, i);
+                assertEquals(Shard.SUBMITTED, shard.append(batch, 3, i, BatchFormat.KAFKA_RECORD_BATCH, callback, i));
+                assertTrue(done.tryAcquire(30, TimeUnit.SECONDS));
+            }
+            assertEquals(-321, outcomes.get(2L), "the stamper's refusal reaches the producer");
+            assertEquals(3L, outcomes.get(1L));
+            assertEquals(6L, outcomes.get(3L), "a refused batch takes no offset");
+            final ShardView view = shard.newView();
+            int read = 0;
+            assertTrue(shard.read(0, 1 << 20, 100, view) > 0);
+            while (view.next())
+            {
+                final byte[] bytes = ByteBufUtil.getBytes(view.payload());
+                final java.nio.ByteBuffer stored = java.nio.ByteBuffer.wrap(bytes);
+                assertEquals(view.baseOffset(), stored.getLong(0), "the stored batch carries its offset");
+                final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+                crc.update(bytes, 12, bytes.length - 12);
+                assertEquals((int)crc.getValue(), stored.getInt(8));
+                read++;
+            }
+            view.release();
+            assertEquals(3, read);
+        }
+    }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"journal", "memory"})

@@ -15,6 +15,11 @@ public interface AppendCallback
     int TOO_LARGE = 2;
     /** {@link #onFailed} reason: the engine could not write (disk full, I/O error). */
     int IO_ERROR = 3;
+    /**
+     * {@link #onFailed} reasons from here up: the shard's stamping hook refused the batch, and the
+     * reason is the hook's (see {@link BatchStamper}); a hook's reason below this one arrives as this one.
+     */
+    int FIRST_REFUSAL = 100;
 
     /**
      * @param correlationId as given to {@link Shard#append}.
@@ -24,7 +29,8 @@ public interface AppendCallback
 
     /**
      * @param correlationId as given to {@link Shard#append}.
-     * @param reason        {@link #SHARD_CLOSED}, {@link #TOO_LARGE} or {@link #IO_ERROR}.
+     * @param reason        {@link #SHARD_CLOSED}, {@link #TOO_LARGE}, {@link #IO_ERROR}, or a
+     *                      stamping hook's refusal ({@link #FIRST_REFUSAL} and up).
      */
     void onFailed(long correlationId, int reason);
 }

@@ -71,6 +71,16 @@ public interface Shard
     int append(ByteBuf batch, int recordCount, long maxTimestamp, int format, int callbackId, long correlationId);
 
     /**
+     * Give the shard its stamping hook for a payload format (see {@link BatchStamper}). Set it once,
+     * when the shard is opened, before the first append of that format.
+     *
+     * @param format  the payload format (see {@link BatchFormat}).
+     * @param stamper the hook.
+     * @throws IllegalStateException if the format has a stamper already.
+     */
+    void stamper(int format, BatchStamper stamper);
+
+    /**
      * Read whole batches, starting with the one that holds {@code offset}, up to a byte and a
      * record limit, and only below {@link #durableOffset()}: a reader never sees a batch whose
      * append has not been acknowledged, or failed. At least one batch is read if one is there, even

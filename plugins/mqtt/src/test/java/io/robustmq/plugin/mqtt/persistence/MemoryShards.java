@@ -195,6 +195,12 @@ final class MemoryShards implements Shards
         }
 
         @Override
+        public void stamper(final int format, final io.robustmq.plugin.api.storage.BatchStamper stamper)
+        {
+            throw new UnsupportedOperationException("the session log stamps nothing");
+        }
+
+        @Override
         public java.util.concurrent.CompletableFuture<Long> truncateTo(final long offset)
         {
             return java.util.concurrent.CompletableFuture.failedFuture(
