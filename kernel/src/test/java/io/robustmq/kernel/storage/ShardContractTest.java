@@ -95,11 +95,11 @@ class ShardContractTest
         };
         try (JournalService service = JournalService.launch(
             ServerConfig.read(ConfigSource.load(file, Map.of(), new Properties())).storage(), dir.resolve("journal"),
-            new SimpleMeterRegistry()))
+            new SimpleMeterRegistry(), NoTopicsMetadata.create(), 1))
         {
-            final Shard shard = service.shards().open("contract/" + seed, "contract");
+            final Shard shard = service.shards().forKernel().openPrivate("contract/" + seed);
             assertEquals(engine.equals("memory") ? "memory" : "journal", shard.engine());
-            final int callbackId = service.shards().register(callback);
+            final int callbackId = service.shards().forKernel().register(callback);
 
             final List<Written> written = new ArrayList<>();
             long expectedOffset = 0;
