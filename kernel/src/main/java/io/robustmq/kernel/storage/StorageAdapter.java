@@ -258,6 +258,14 @@ public final class StorageAdapter implements AutoCloseable
     }
 
     /**
+     * @return the journal's directory, where each journal shard has a directory of its own.
+     */
+    public Path journalDirectory()
+    {
+        return journal.directory();
+    }
+
+    /**
      * @return the old names of the shards an earlier version wrote that nobody has adopted.
      */
     public synchronized List<String> legacyShards()
