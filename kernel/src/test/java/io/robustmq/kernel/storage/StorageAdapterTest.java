@@ -248,4 +248,52 @@ class StorageAdapterTest
             held.release();
         }
     }
+
+    @Test
+    void shardsAnEarlierVersionWroteWithoutIdentityAreKeptUntilTheirOwnerAdoptsThem() throws Exception
+    {
+        final StorageConfig config = config();
+        try (JournalService service = launch(config))
+        {
+            final int callbackId = service.shards().forKernel().register(recorder);
+            append(service.shards().forPlugin("mqtt").openPrivate("$mqtt-sessions-3"), callbackId, 1,
+                Unpooled.copiedBuffer("session state", StandardCharsets.UTF_8));
+            append(service.shards().forPlugin("echo").openPrivate("audit/log"), callbackId, 2,
+                Unpooled.copiedBuffer("entry", StandardCharsets.UTF_8));
+        }
+        // As the version before shard identities left them: named by the old encoding, no identity.
+        final Path journal = temp.resolve("journal");
+        final Path sessions = journal.resolve("%24mqtt-sessions-3");
+        Files.move(journal.resolve("p.mqtt.%24mqtt-sessions-3"), sessions);
+        Files.delete(sessions.resolve(ShardIdentityFile.FILE_NAME));
+        Files.move(journal.resolve("p.echo.audit%2Flog"), journal.resolve("audit%2Flog"));
+        Files.delete(journal.resolve("audit%2Flog").resolve(ShardIdentityFile.FILE_NAME));
+
+        try (JournalService service = launch(config))
+        {
+            final Shards mqtt = service.shards().forPlugin("mqtt");
+            assertEquals(List.of("$mqtt-sessions-3", "audit/log"), service.shards().legacyShards());
+            assertTrue(service.describeState().contains("2 shards of an earlier version not adopted"),
+                service.describeState());
+            assertEquals(List.of(), mqtt.listPrivate(), "not the plugin's until adopted");
+            assertEquals(List.of("$mqtt-sessions-3"), mqtt.adoptLegacy("$mqtt-sessions-"));
+            assertEquals(List.of(), mqtt.adoptLegacy("$mqtt-sessions-"), "adopted once");
+            assertEquals(List.of("session state"), readAll(mqtt.findPrivate("$mqtt-sessions-3").orElseThrow(), 0));
+            assertEquals(List.of("audit/log"), service.shards().legacyShards(), "nobody claimed it: kept as it is");
+            assertThrows(IllegalArgumentException.class, () -> mqtt.adoptLegacy(""));
+        }
+        assertEquals(Optional.of(new ShardIdentity.Private("mqtt", "$mqtt-sessions-3")), ShardIdentityFile.read(sessions),
+            "the adoption is recorded in the directory, which keeps its name");
+
+        try (JournalService service = launch(config))
+        {
+            final Shards mqtt = service.shards().forPlugin("mqtt");
+            assertEquals(List.of("$mqtt-sessions-3"), mqtt.listPrivate(), "the plugin's from now on");
+            final Shard adopted = mqtt.findPrivate("$mqtt-sessions-3").orElseThrow();
+            assertEquals(1, append(adopted, mqtt.register(recorder), 3, Unpooled.copiedBuffer("more", StandardCharsets.UTF_8)));
+            assertEquals(List.of("session state", "more"), readAll(adopted, 0));
+            assertEquals(List.of("audit/log"), service.shards().legacyShards());
+            assertTrue(Files.isRegularFile(journal.resolve("audit%2Flog").resolve("shard.properties")), "untouched");
+        }
+    }
 }
