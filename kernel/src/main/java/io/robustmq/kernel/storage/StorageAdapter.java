@@ -76,6 +76,19 @@ public final class StorageAdapter implements AutoCloseable
         this.metadata = metadata;
         this.nodeId = nodeId;
         this.callbacks = new AppendCallbacks(journal);
+        try
+        {
+            recover();
+        }
+        catch (final RuntimeException ex)
+        {
+            close();
+            throw ex;
+        }
+    }
+
+    private void recover()
+    {
         for (final String directory : journal.shardNames())
         {
             final JournalShard shard = journal.shard(directory);
