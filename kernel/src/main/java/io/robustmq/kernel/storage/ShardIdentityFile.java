@@ -18,8 +18,8 @@ import java.util.UUID;
 
 /**
  * A shard's identity, kept in {@code identity.properties} beside the journal's
- * {@code shard.properties} in the shard's directory. Written, forced and renamed into place before
- * the journal creates the shard, so a journal shard with settings but no identity was written by a
+ * {@code shard.properties} in the shard's directory. Written, forced and renamed into place (and
+ * the directory and its parent forced) before the journal creates the shard, so a journal shard with settings but no identity was written by a
  * version that had none (see {@link StorageAdapter#adoptLegacy}).
  * <pre>
  *   kind=topic                      kind=private
@@ -70,10 +70,23 @@ final class ShardIdentityFile
                 channel.force(true);
             }
             Files.move(temp, dir.resolve(FILE_NAME), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            force(dir);
+            force(dir.getParent());
         }
         catch (final IOException ex)
         {
             throw new UncheckedIOException("cannot write " + dir.resolve(FILE_NAME) + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * Make a directory's entries durable: the renamed identity file, or the new shard directory.
+     */
+    private static void force(final Path dir) throws IOException
+    {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ))
+        {
+            channel.force(true);
         }
     }
 

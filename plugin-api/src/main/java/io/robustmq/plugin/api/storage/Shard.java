@@ -23,7 +23,7 @@ public interface Shard
      * none does, or the topic is gone); nothing was stored. Send the client to the leader, or answer
      * with the protocol's not-leader error.
      */
-    int NOT_LEADER = -4;
+    int NOT_LEADER = -5;
 
     /** {@link #read} result: the offset is below the earliest kept or above the next offset. */
     int OUT_OF_RANGE = -1;
