@@ -212,6 +212,13 @@ class TopicShardsTest
         assertFalse(shards.list().contains(oldId));
         assertTrue(shards.list().contains(new ShardId("again", second.id(), 0)));
         assertFalse(shards.delete(oldId), "gone");
+
+        create(new TopicSpec("again-in-memory", 1, "memory", "", 0, 0));
+        final Shard inMemory = shards.open("again-in-memory", 0);
+        assertEquals(0, appendStored(inMemory, "kept in memory"));
+        metadata.deleteTopic("again-in-memory").toCompletableFuture().get(30, TimeUnit.SECONDS);
+        await(() -> append(inMemory, "too late")[0] == Shard.NOT_LEADER, 10_000, "the memory engine follows it too");
+        assertEquals(1, inMemory.nextOffset(), "nothing stored");
     }
 
     @Test
