@@ -121,7 +121,7 @@ public final class RobustNode implements AutoCloseable
         new io.robustmq.kernel.meta.SecurityResource(metaService).register(commonServer.router());
 
         journal = start(JOURNAL, () -> JournalService.launch(config.storage(), config.dataDir().resolve("journal"),
-            commonServer.meterRegistry()));
+            commonServer.meterRegistry(), metaService.metadata(), config.nodeId()));
         status.component(JOURNAL).detail(journal::describeState);
 
         broker = start(MESSAGE_BROKER, () -> MessageBroker.launch(new MessageBroker.Context()
@@ -131,7 +131,7 @@ public final class RobustNode implements AutoCloseable
             .binder(new ListenerBinder(commonServer.eventLoops(), commonServer.meterRegistry(),
                 config.webSocketMaxFrameBytes()))
             .scheduler(commonServer.eventLoops().ioGroup())
-            .shards(journal.shards())
+            .storage(journal.shards())
             .metadata(metaService.metadata())
             .pluginsDir(pluginsDir(config))));
         status.component(MESSAGE_BROKER).detail(broker::describeState);

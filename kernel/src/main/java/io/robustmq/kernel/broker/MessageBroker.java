@@ -15,10 +15,10 @@ import io.robustmq.kernel.plugin.PluginLoadException;
 import io.robustmq.kernel.plugin.PluginLoader;
 import io.robustmq.kernel.status.NodeStatus;
 import io.robustmq.kernel.status.PluginStatus;
+import io.robustmq.kernel.storage.StorageAdapter;
 import io.robustmq.plugin.api.ConfigurationException;
 import io.robustmq.plugin.api.ListenerSpec;
 import io.robustmq.plugin.api.ProtocolPlugin;
-import io.robustmq.plugin.api.storage.Shards;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +52,7 @@ public final class MessageBroker implements AutoCloseable
         private MeterRegistry meterRegistry;
         private ListenerBinder binder;
         private ScheduledExecutorService scheduler;
-        private Shards shards;
+        private StorageAdapter storage;
         private Metadata metadata;
         private Path pluginsDir;
         private ClassLoader kernelLoader = MessageBroker.class.getClassLoader();
@@ -87,9 +87,13 @@ public final class MessageBroker implements AutoCloseable
             return this;
         }
 
-        public Context shards(final Shards shards)
+        /**
+         * @param storage the Storage Adapter; each plugin gets a view of it bound to its name.
+         * @return this.
+         */
+        public Context storage(final StorageAdapter storage)
         {
-            this.shards = shards;
+            this.storage = storage;
             return this;
         }
 
@@ -122,7 +126,7 @@ public final class MessageBroker implements AutoCloseable
             Objects.requireNonNull(meterRegistry, "meterRegistry");
             Objects.requireNonNull(binder, "binder");
             Objects.requireNonNull(scheduler, "scheduler");
-            Objects.requireNonNull(shards, "shards");
+            Objects.requireNonNull(storage, "storage");
             Objects.requireNonNull(metadata, "metadata");
         }
     }
@@ -183,7 +187,7 @@ public final class MessageBroker implements AutoCloseable
                 ctx.config.nodeId(),
                 new PluginConfigView(reader, prefix),
                 ctx.meterRegistry,
-                ctx.shards,
+                ctx.storage.forPlugin(plugin.name()),
                 ctx.metadata,
                 ctx.config.dataDir().resolve("plugins").resolve(plugin.name()),
                 ctx.scheduler,

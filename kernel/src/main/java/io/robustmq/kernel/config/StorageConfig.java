@@ -9,9 +9,11 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * How topics are stored: a default engine and its settings for the node, and overrides per topic
- * ({@code [storage.topics."<topic>"]}, where a topic ending in {@code *} matches every topic that
- * starts with what precedes it; the longest match wins).
+ * How shards are stored: a default engine and its settings for the node, overrides per topic
+ * ({@code [storage.topics."<topic>"]}) and per private shard
+ * ({@code [storage.private."<owner>/<name>"]}). A pattern ending in {@code *} matches everything
+ * that starts with what precedes it; an exact match beats any pattern, and the longest pattern wins.
+ * A topic's own settings in the metadata come before all of these (see the Storage Adapter).
  */
 public final class StorageConfig
 {
@@ -55,6 +57,8 @@ public final class StorageConfig
 
     /** Prefix of the per-topic overrides. */
     public static final String TOPICS_PREFIX = "storage.topics.";
+    /** Prefix of the per-private-shard overrides, keyed {@code <owner>/<name>}. */
+    public static final String PRIVATE_PREFIX = "storage.private.";
     private static final Set<String> TOPIC_KEYS = Set.of("engine", "durability", "flush_interval_ms", "segment_bytes",
         "index_interval_bytes", "retention_bytes", "retention_ms", "memory_max_bytes");
 
@@ -82,21 +86,23 @@ public final class StorageConfig
     {
     }
 
-    private record Override(String topic, TopicStorage storage)
+    private record Override(String pattern, TopicStorage storage)
     {
         boolean matches(final String name)
         {
-            return topic.endsWith("*") ? name.startsWith(topic.substring(0, topic.length() - 1)) : name.equals(topic);
+            return pattern.endsWith("*") ? name.startsWith(pattern.substring(0, pattern.length() - 1)) :
+                name.equals(pattern);
         }
 
         int specificity()
         {
-            return topic.endsWith("*") ? topic.length() - 1 : Integer.MAX_VALUE;
+            return pattern.endsWith("*") ? pattern.length() - 1 : Integer.MAX_VALUE;
         }
     }
 
     private final TopicStorage defaults;
     private final List<Override> overrides;
+    private final List<Override> privateOverrides;
     private final int journalWriters;
     private final int writerBufferBytes;
     private final String writerIdleStrategy;
@@ -111,24 +117,29 @@ public final class StorageConfig
             throw new ConfigurationException(WRITER_BUFFER_BYTES.name(), "must be a power of two, got " + writerBufferBytes);
         }
         writerIdleStrategy = reader.getChoice(WRITER_IDLE_STRATEGY.name(), "backoff", IDLE_STRATEGIES);
+        overrides = overrides(reader, TOPICS_PREFIX, defaults);
+        privateOverrides = overrides(reader, PRIVATE_PREFIX, defaults);
+    }
 
-        final Set<String> topics = new TreeSet<>();
-        for (final String key : reader.source().keysUnder(TOPICS_PREFIX))
+    private static List<Override> overrides(final ConfigReader reader, final String prefix, final TopicStorage defaults)
+    {
+        final Set<String> patterns = new TreeSet<>();
+        for (final String key : reader.source().keysUnder(prefix))
         {
             final int lastDot = key.lastIndexOf('.');
             final String leaf = key.substring(lastDot + 1);
-            if (lastDot > TOPICS_PREFIX.length() && TOPIC_KEYS.contains(leaf))
+            if (lastDot > prefix.length() && TOPIC_KEYS.contains(leaf))
             {
-                topics.add(key.substring(TOPICS_PREFIX.length(), lastDot));
+                patterns.add(key.substring(prefix.length(), lastDot));
             }
         }
         final List<Override> list = new ArrayList<>();
-        for (final String topic : topics)
+        for (final String pattern : patterns)
         {
-            list.add(new Override(topic, read(reader, TOPICS_PREFIX + topic + ".", defaults)));
+            list.add(new Override(pattern, read(reader, prefix + pattern + ".", defaults)));
         }
         list.sort(Comparator.comparingInt(Override::specificity).reversed());
-        overrides = List.copyOf(list);
+        return List.copyOf(list);
     }
 
     private static TopicStorage read(final ConfigReader reader, final String prefix, final TopicStorage base)
@@ -153,13 +164,28 @@ public final class StorageConfig
 
     /**
      * @param topic a topic.
-     * @return the settings its shards are created with.
+     * @return the node's settings for its shards: what the topic's own settings leave open.
      */
     public TopicStorage forTopic(final String topic)
     {
-        for (final Override override : overrides)
+        return match(overrides, topic);
+    }
+
+    /**
+     * @param owner the owner of a private shard: a plugin's name, or {@code $kernel}.
+     * @param name  the shard's name in the owner's namespace.
+     * @return the settings the shard is created with.
+     */
+    public TopicStorage forPrivate(final String owner, final String name)
+    {
+        return match(privateOverrides, owner + "/" + name);
+    }
+
+    private TopicStorage match(final List<Override> candidates, final String name)
+    {
+        for (final Override override : candidates)
         {
-            if (override.matches(topic))
+            if (override.matches(name))
             {
                 return override.storage();
             }

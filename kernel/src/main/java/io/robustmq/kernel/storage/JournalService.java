@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.robustmq.journal.RecoveryReport;
 import io.robustmq.journal.engine.Journal;
 import io.robustmq.kernel.config.StorageConfig;
+import io.robustmq.plugin.api.metadata.Metadata;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -41,10 +42,17 @@ public final class JournalService implements AutoCloseable
      * @param config        the storage settings.
      * @param directory     the journal's directory.
      * @param meterRegistry where the journal's meters go.
+     * @param metadata      the Meta Service's client: topics, their shards and leaders.
+     * @param nodeId        this node's id.
      * @return the started component.
      * @throws io.robustmq.journal.JournalException if the directory is in use or a shard cannot be opened.
      */
-    public static JournalService launch(final StorageConfig config, final Path directory, final MeterRegistry meterRegistry)
+    public static JournalService launch(
+        final StorageConfig config,
+        final Path directory,
+        final MeterRegistry meterRegistry,
+        final Metadata metadata,
+        final int nodeId)
     {
         final Journal journal = Journal.launch(new Journal.Context()
             .directory(directory)
@@ -59,10 +67,19 @@ public final class JournalService implements AutoCloseable
             if (!report.isClean())
             {
                 withLoss++;
-                LOG.warn("shard {} recovered with repairs: {}", ShardNames.decode(name), report);
+                LOG.warn("shard {} recovered with repairs: {}", name, report);
             }
         }
-        final StorageAdapter adapter = new StorageAdapter(config, journal);
+        final StorageAdapter adapter;
+        try
+        {
+            adapter = new StorageAdapter(config, journal, metadata, nodeId);
+        }
+        catch (final RuntimeException ex)
+        {
+            journal.close();
+            throw ex;
+        }
         FunctionCounter.builder("robustmq.journal.appends", journal, Journal::appends)
             .description("Batches appended to journal shards").register(meterRegistry);
         FunctionCounter.builder("robustmq.journal.forces", journal, Journal::forces)

@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A journal shard as {@link Shard}: appends are copied straight from the caller's buffer into the
  * writer's ring (no intermediate copy for direct or heap buffers), reads are views of the mapped
- * segments.
+ * segments. Appends are refused with {@link #NOT_LEADER}, before anything is copied, while its
+ * {@link ShardLeadership} says this node does not lead it.
  */
 final class JournalShardAdapter implements Shard
 {
@@ -26,13 +27,21 @@ final class JournalShardAdapter implements Shard
     private final String name;
     private final JournalShard shard;
     private final AppendCallbacks callbacks;
+    private final ShardLeadership leadership;
     private final Map<TailListener, io.robustmq.journal.engine.TailListener> listeners = new ConcurrentHashMap<>();
 
-    JournalShardAdapter(final String name, final JournalShard shard, final AppendCallbacks callbacks)
+    JournalShardAdapter(
+        final String name, final JournalShard shard, final AppendCallbacks callbacks, final ShardLeadership leadership)
     {
         this.name = name;
         this.shard = shard;
         this.callbacks = callbacks;
+        this.leadership = leadership;
+    }
+
+    ShardLeadership leadership()
+    {
+        return leadership;
     }
 
     JournalShard journalShard()
@@ -75,6 +84,10 @@ final class JournalShardAdapter implements Shard
     {
         final int length = batch.readableBytes();
         final int completionId = callbacks.journalId(callbackId);
+        if (!leadership.isLeader())
+        {
+            return NOT_LEADER;
+        }
         if (length > shard.maxPayloadBytes())
         {
             return TOO_LARGE;

@@ -18,7 +18,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A shard kept in memory only, with the journal's contract: dense offsets, whole-batch reads,
  * offsets by time, tail notification. Bounded: the oldest batches are dropped to stay within
  * {@code storage.memory_max_bytes}. Lost when the node stops. Appends complete on the caller's
- * thread, before {@link #append} returns.
+ * thread, before {@link #append} returns; they are refused with {@link #NOT_LEADER} while its
+ * {@link ShardLeadership} says this node does not lead it.
  */
 final class MemoryShard implements Shard
 {
@@ -29,6 +30,7 @@ final class MemoryShard implements Shard
     private final String name;
     private final long maxBytes;
     private final AppendCallbacks callbacks;
+    private final ShardLeadership leadership;
     private final CopyOnWriteArrayList<TailListener> listeners = new CopyOnWriteArrayList<>();
 
     private Batch[] ring = new Batch[64];
@@ -41,12 +43,23 @@ final class MemoryShard implements Shard
     private long nextOffset;
     private boolean closed;
 
-    MemoryShard(final String name, final long maxBytes, final AppendCallbacks callbacks, final EpochClock clock)
+    MemoryShard(
+        final String name,
+        final long maxBytes,
+        final AppendCallbacks callbacks,
+        final ShardLeadership leadership,
+        final EpochClock clock)
     {
         this.clock = clock;
         this.name = name;
         this.maxBytes = maxBytes;
         this.callbacks = callbacks;
+        this.leadership = leadership;
+    }
+
+    ShardLeadership leadership()
+    {
+        return leadership;
     }
 
     @Override
@@ -87,6 +100,10 @@ final class MemoryShard implements Shard
             throw new IllegalArgumentException("record count must be positive, format 0..65535");
         }
         final AppendCallback callback = callbacks.callback(callbackId);
+        if (!leadership.isLeader())
+        {
+            return NOT_LEADER;
+        }
         final int length = batch.readableBytes();
         if (length > maxBatchBytes())
         {

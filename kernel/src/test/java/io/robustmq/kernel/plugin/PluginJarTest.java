@@ -131,7 +131,7 @@ class PluginJarTest
                 }
             }
             final io.robustmq.plugin.api.storage.Shard shard =
-                node.node().storage().find("audit/log").orElseThrow();
+                node.node().storage().forKernel().find("audit/log", 0).orElseThrow();
             assertEquals("always", shard.durability());
             final io.robustmq.plugin.api.storage.ShardView view = shard.newView();
             assertEquals(3, shard.read(0, 1 << 20, 100, view));

@@ -54,9 +54,9 @@ class RetainedPayloadTest
         final Semaphore appended = new Semaphore(0);
         final AtomicInteger failures = new AtomicInteger();
         try (Journal journal = Journal.launch(new Journal.Context().directory(temp.resolve("journal")));
-            StorageAdapter adapter = new StorageAdapter(config, journal))
+            StorageAdapter adapter = new StorageAdapter(config, journal, NoTopicsMetadata.create(), 1))
         {
-            final int callback = adapter.register(new AppendCallback()
+            final int callback = adapter.forKernel().register(new AppendCallback()
             {
                 @Override
                 public void onAppended(final long correlationId, final long baseOffset)
@@ -71,7 +71,7 @@ class RetainedPayloadTest
                     appended.release();
                 }
             });
-            final Shard shard = adapter.open("retained", "retained");
+            final Shard shard = adapter.forKernel().openPrivate("retained");
             final List<byte[]> sent = new ArrayList<>();
             for (int i = 0; i < 6; i++)
             {
@@ -88,7 +88,12 @@ class RetainedPayloadTest
             view.release();
             assertTrue(held.get(0).isReadOnly(), "the journal's memory is not a plugin's to write");
 
-            final Path firstSegment = temp.resolve("journal").resolve("retained").resolve("00000000000000000000.log");
+            final Path shardDirectory;
+            try (java.util.stream.Stream<Path> shards = Files.list(temp.resolve("journal")))
+            {
+                shardDirectory = shards.filter(Files::isDirectory).findFirst().orElseThrow();
+            }
+            final Path firstSegment = shardDirectory.resolve("00000000000000000000.log");
             for (int i = 6; i < 50; i++)
             {
                 append(shard, callback, appended, i);

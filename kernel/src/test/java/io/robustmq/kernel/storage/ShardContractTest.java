@@ -1,189 +1,185 @@
 package io.robustmq.kernel.storage;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.robustmq.journal.engine.Journal;
 import io.robustmq.kernel.config.ConfigSource;
 import io.robustmq.kernel.config.ServerConfig;
-import io.robustmq.kernel.config.StorageConfig;
 import io.robustmq.plugin.api.storage.AppendCallback;
-import io.robustmq.plugin.api.storage.BatchFormat;
-import io.robustmq.plugin.api.storage.BatchStamper;
 import io.robustmq.plugin.api.storage.Shard;
 import io.robustmq.plugin.api.storage.ShardView;
-import io.robustmq.plugin.api.storage.StampedBatch;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The parts of the storage contract every engine keeps alike: the durable offset, reads below it,
- * {@code deleteBefore} and {@code truncateTo}, through the Storage Adapter.
+ * The same randomised contract, through plugin-api's {@link Shard}, for every engine and every
+ * journal durability: appends complete with dense offsets, reads return whole batches from the one
+ * holding the offset within the byte and record limits, time look-ups find the first batch at or
+ * after a timestamp.
  */
-@Timeout(60)
+@Timeout(120)
 class ShardContractTest
 {
-    @TempDir
-    Path temp;
-
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"journal", "memory"})
-    void aStamperWritesTheOffsetIntoTheStoredBatchOrRefusesIt(final String engine) throws Exception
+    private record Written(long baseOffset, int recordCount, long maxTimestamp, int format, byte[] payload)
     {
-        final Path file = Files.writeString(temp.resolve("server.toml"), "[storage]\nengine = \"" + engine + "\"\n");
-        final StorageConfig config = ServerConfig.read(ConfigSource.load(file, Map.of(), new Properties())).storage();
-        final Map<Long, Long> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
-        final Semaphore done = new Semaphore(0);
-        try (Journal journal = Journal.launch(new Journal.Context().directory(temp.resolve("journal")));
-            StorageAdapter adapter = new StorageAdapter(config, journal))
+        long nextOffset()
         {
-            final int callback = adapter.register(new AppendCallback()
-            {
-                @Override
-                public void onAppended(final long correlationId, final long baseOffset)
-                {
-                    outcomes.put(correlationId, baseOffset);
-                    done.release();
-                }
-
-                @Override
-                public void onFailed(final long correlationId, final int reason)
-                {
-                    outcomes.put(correlationId, (long)-reason);
-                    done.release();
-                }
-            });
-            final Shard shard = adapter.open("stamped", "stamped");
-            final BatchStamper stamper = new BatchStamper()
-            {
-                @Override
-                public int stampedBytes()
-                {
-                    return 12;
-                }
-
-                @Override
-                public int stamp(final StampedBatch batch, final long baseOffset, final int recordCount, final long time)
-                {
-                    if (batch.getInt(8, ByteOrder.BIG_ENDIAN) != (int)baseOffset)
-                    {
-                        return 321;
-                    }
-                    batch.putLong(0, baseOffset, ByteOrder.BIG_ENDIAN);
-                    assertThrows(IndexOutOfBoundsException.class, () -> batch.putByte(12, (byte)1));
-                    batch.putInt(8, batch.crc32c(12, batch.length() - 12), ByteOrder.BIG_ENDIAN);
-                    return ACCEPT;
-                }
-            };
-            shard.stamper(BatchFormat.KAFKA_RECORD_BATCH, stamper);
-            assertThrows(IllegalStateException.class, () -> shard.stamper(BatchFormat.KAFKA_RECORD_BATCH, stamper));
-            final int[] expectedBase = {0, 3, 3, 6};
-            for (int i = 0; i < 4; i++)
-            {
-                final ByteBuf batch = Unpooled.buffer(40);
-                batch.writeLong(-1).writeInt(i == 2 ? 99 : expectedBase[i]).writeZero(28).setByte(20, i);
-                assertEquals(Shard.SUBMITTED, shard.append(batch, 3, i, BatchFormat.KAFKA_RECORD_BATCH, callback, i));
-                assertTrue(done.tryAcquire(30, TimeUnit.SECONDS));
-            }
-            assertEquals(-321, outcomes.get(2L), "the stamper's refusal reaches the producer");
-            assertEquals(3L, outcomes.get(1L));
-            assertEquals(6L, outcomes.get(3L), "a refused batch takes no offset");
-            final ShardView view = shard.newView();
-            int read = 0;
-            assertTrue(shard.read(0, 1 << 20, 100, view) > 0);
-            while (view.next())
-            {
-                final byte[] bytes = ByteBufUtil.getBytes(view.payload());
-                final java.nio.ByteBuffer stored = java.nio.ByteBuffer.wrap(bytes);
-                assertEquals(view.baseOffset(), stored.getLong(0), "the stored batch carries its offset");
-                final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-                crc.update(bytes, 12, bytes.length - 12);
-                assertEquals((int)crc.getValue(), stored.getInt(8));
-                read++;
-            }
-            view.release();
-            assertEquals(3, read);
+            return baseOffset + recordCount;
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"journal", "memory"})
-    void deleteBeforeAndTruncateToBehaveAlikeOnEveryEngine(final String engine) throws Exception
+    static Stream<Arguments> cases()
     {
-        final Path file = Files.writeString(temp.resolve("server.toml"), "[storage]\nengine = \"" + engine +
-            "\"\ndurability = \"always\"\n");
-        final StorageConfig config = ServerConfig.read(ConfigSource.load(file, Map.of(), new Properties())).storage();
-        final Semaphore appended = new Semaphore(0);
-        try (Journal journal = Journal.launch(new Journal.Context().directory(temp.resolve("journal")));
-            StorageAdapter adapter = new StorageAdapter(config, journal))
+        final long first = Long.getLong("test.seed", System.nanoTime());
+        final Random seeds = new Random(first);
+        final List<Arguments> cases = new ArrayList<>();
+        for (final String engine : List.of("journal-none", "journal-interval", "journal-always", "memory"))
         {
-            final int callback = adapter.register(new AppendCallback()
+            for (int i = 0; i < 3; i++)
             {
-                @Override
-                public void onAppended(final long correlationId, final long baseOffset)
-                {
-                    appended.release();
-                }
-
-                @Override
-                public void onFailed(final long correlationId, final int reason)
-                {
-                    throw new AssertionError("append failed: " + reason);
-                }
-            });
-            final Shard shard = adapter.open("contract", "contract");
-            assertEquals(engine, shard.engine());
-            for (int i = 0; i < 10; i++)
-            {
-                assertEquals(Shard.SUBMITTED, shard.append(Unpooled.wrappedBuffer(new byte[] {(byte)i}), 2, i,
-                    BatchFormat.RAW, callback, i));
-                assertTrue(appended.tryAcquire(30, TimeUnit.SECONDS));
+                cases.add(Arguments.of(engine, i == 0 ? first : seeds.nextLong()));
             }
-            assertEquals(20, shard.durableOffset(), "every acknowledged batch is durable");
-
-            assertEquals(5, shard.deleteBefore(5).get(30, TimeUnit.SECONDS));
-            assertEquals(5, shard.earliestOffset());
-            final ShardView view = shard.newView();
-            assertEquals(Shard.OUT_OF_RANGE, shard.read(3, 1 << 20, 100, view));
-            assertTrue(shard.read(5, 1 << 20, 100, view) > 0);
-            assertTrue(view.next());
-            assertEquals(4, view.baseOffset(), "the batch holding the earliest offset is read whole");
-            view.release();
-            final ExecutionException past = assertThrows(ExecutionException.class,
-                () -> shard.deleteBefore(21).get(30, TimeUnit.SECONDS));
-            assertInstanceOf(IllegalArgumentException.class, past.getCause());
-
-            assertEquals(14, shard.truncateTo(15).get(30, TimeUnit.SECONDS), "the batch holding 15 starts at 14");
-            assertEquals(14, shard.nextOffset());
-            assertEquals(14, shard.durableOffset());
-            assertEquals(0, shard.read(14, 1 << 20, 100, view));
-            assertEquals(Shard.SUBMITTED, shard.append(Unpooled.wrappedBuffer(new byte[] {42}), 1, 0,
-                BatchFormat.RAW, callback, 99));
-            assertTrue(appended.tryAcquire(30, TimeUnit.SECONDS));
-            assertTrue(shard.read(14, 1 << 20, 100, view) > 0);
-            assertTrue(view.next());
-            assertEquals(14, view.baseOffset());
-            assertEquals(42, ByteBufUtil.getBytes(view.payload())[0]);
-            view.release();
-            final ExecutionException below = assertThrows(ExecutionException.class,
-                () -> shard.truncateTo(3).get(30, TimeUnit.SECONDS));
-            assertInstanceOf(IllegalArgumentException.class, below.getCause());
         }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} seed {1}")
+    @MethodSource("cases")
+    void everyEngineKeepsTheContract(final String engine, final long seed) throws Exception
+    {
+        final Random random = new Random(seed);
+        final Path dir = Files.createTempDirectory("contract");
+        final String durability = engine.startsWith("journal-") ? engine.substring("journal-".length()) : "none";
+        final Path file = Files.writeString(dir.resolve("server.toml"), """
+            [storage]
+            segment_bytes = %d
+            durability = "%s"
+            engine = "%s"
+            memory_max_bytes = 1073741824
+            """.formatted(8 * (8192 + random.nextInt(8192)), durability, engine.equals("memory") ? "memory" : "journal"));
+        final Map<Long, CompletableFuture<Long>> acks = new ConcurrentHashMap<>();
+        final AppendCallback callback = new AppendCallback()
+        {
+            @Override
+            public void onAppended(final long correlationId, final long baseOffset)
+            {
+                acks.computeIfAbsent(correlationId, id -> new CompletableFuture<>()).complete(baseOffset);
+            }
+
+            @Override
+            public void onFailed(final long correlationId, final int reason)
+            {
+                acks.computeIfAbsent(correlationId, id -> new CompletableFuture<>())
+                    .completeExceptionally(new AssertionError("append failed: " + reason));
+            }
+        };
+        try (JournalService service = JournalService.launch(
+            ServerConfig.read(ConfigSource.load(file, Map.of(), new Properties())).storage(), dir.resolve("journal"),
+            new SimpleMeterRegistry(), NoTopicsMetadata.create(), 1))
+        {
+            final Shard shard = service.shards().forKernel().openPrivate("contract/" + seed);
+            assertEquals(engine.equals("memory") ? "memory" : "journal", shard.engine());
+            final int callbackId = service.shards().forKernel().register(callback);
+
+            final List<Written> written = new ArrayList<>();
+            long expectedOffset = 0;
+            long timestamp = random.nextInt(1000);
+            final int batches = 1 + random.nextInt(300);
+            for (int i = 0; i < batches; i++)
+            {
+                final byte[] payload = new byte[random.nextInt(3000)];
+                random.nextBytes(payload);
+                final int records = 1 + random.nextInt(8);
+                timestamp += random.nextInt(3) - 1;
+                final ByteBuf batch = Unpooled.wrappedBuffer(payload);
+                assertEquals(Shard.SUBMITTED, shard.append(batch, records, timestamp, i % 4, callbackId, i));
+                assertEquals(expectedOffset, acks.computeIfAbsent((long)i, id -> new CompletableFuture<>())
+                    .get(10, TimeUnit.SECONDS), "dense offsets");
+                written.add(new Written(expectedOffset, records, timestamp, i % 4, payload));
+                expectedOffset += records;
+            }
+            assertEquals(expectedOffset, shard.nextOffset());
+            assertEquals(0, shard.earliestOffset());
+
+            final ShardView view = shard.newView();
+            for (int probe = 0; probe < 60; probe++)
+            {
+                final long offset = (long)(random.nextDouble() * expectedOffset);
+                final int maxBytes = random.nextInt(10_000);
+                final int maxRecords = 1 + random.nextInt(30);
+                final int count = shard.read(offset, maxBytes, maxRecords, view);
+                assertTrue(count > 0);
+                int index = indexHolding(written, offset);
+                long bytes = 0;
+                int seen = 0;
+                while (view.next())
+                {
+                    final Written expected = written.get(index++);
+                    assertEquals(expected.baseOffset(), view.baseOffset());
+                    assertEquals(expected.recordCount(), view.recordCount());
+                    assertEquals(expected.maxTimestamp(), view.maxTimestamp());
+                    assertEquals(expected.format(), view.format());
+                    assertArrayEquals(expected.payload(), ByteBufUtil.getBytes(view.payload()));
+                    bytes += expected.payload().length;
+                    seen++;
+                }
+                assertEquals(count, seen);
+                assertEquals(written.get(index - 1).nextOffset(), view.nextOffset());
+                if (seen > 1)
+                {
+                    assertTrue(written.get(index - 2).nextOffset() - offset < maxRecords, "the record limit");
+                    assertTrue(bytes <= maxBytes + 64L * seen, "the byte limit, give or take frame headers");
+                }
+                view.release();
+            }
+            assertEquals(0, shard.read(expectedOffset, 100, 100, view));
+            assertEquals(Shard.OUT_OF_RANGE, shard.read(expectedOffset + 1, 100, 100, view));
+
+            for (int probe = 0; probe < 20; probe++)
+            {
+                final long target = written.get(random.nextInt(written.size())).maxTimestamp() + random.nextInt(3) - 1;
+                assertEquals(written.stream().filter(w -> w.maxTimestamp() >= target).mapToLong(Written::baseOffset)
+                    .findFirst().orElse(-1), shard.offsetForTimestamp(target), Arrays.toString(new long[]{target}));
+            }
+        }
+        finally
+        {
+            try (Stream<Path> walk = Files.walk(dir))
+            {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
+    private static int indexHolding(final List<Written> written, final long offset)
+    {
+        for (int i = 0; i < written.size(); i++)
+        {
+            if (written.get(i).baseOffset() <= offset && offset < written.get(i).nextOffset())
+            {
+                return i;
+            }
+        }
+        throw new AssertionError("no batch holds " + offset);
     }
 }

@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  * writes back. At creation it checks that the kernel's classes are invisible to it, and fails if not.
  * With {@code start_gate = "<file>"} in its section, its {@code start()} waits until that file
  * exists, so a test can watch a node that is still starting. With {@code store_topic = "<topic>"},
- * instead of echoing it stores each chunk in the shard of that name and answers with its offset.
+ * instead of echoing it stores each chunk in partition 0 of that topic (created with one partition
+ * if the metadata has none of that name) and answers with its offset.
  * With {@code metadata_probe = true}, each chunk is a topic name: the plugin creates the topic with
  * two partitions through the cluster's metadata and answers {@code "<partitions> <leader of shard 0>\n"},
  * or {@code "error <reason>\n"}.
@@ -77,7 +78,7 @@ public final class EchoPluginJar
                 final String startGate = context.config().getString("start_gate", "");
                 final String storeTopic = context.config().getString("store_topic", "");
                 return new EchoPlugin(listeners, startGate,
-                    storeTopic.isEmpty() ? null : new Store(context.shards(), storeTopic),
+                    storeTopic.isEmpty() ? null : new Store(context, storeTopic),
                     context.config().getBoolean("metadata_probe", false) ? context.metadata() : null);
             }
         }
@@ -93,10 +94,22 @@ public final class EchoPluginJar
             private final java.util.Map<Long, ChannelHandlerContext> pending = new java.util.concurrent.ConcurrentHashMap<>();
             private final java.util.concurrent.atomic.AtomicLong correlation = new java.util.concurrent.atomic.AtomicLong();
 
-            Store(final io.robustmq.plugin.api.storage.Shards shards, final String topic)
+            Store(final PluginContext context, final String topic)
             {
-                this.shard = shards.open(topic, topic);
-                this.callbackId = shards.register(this);
+                try
+                {
+                    if (context.metadata().topic(topic).isEmpty())
+                    {
+                        context.metadata().createTopic(io.robustmq.plugin.api.metadata.TopicSpec.of(topic, 1))
+                            .toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+                    }
+                    this.shard = context.shards().open(topic, 0);
+                }
+                catch (final Exception ex)
+                {
+                    throw new IllegalStateException("cannot open the shard of " + topic, ex);
+                }
+                this.callbackId = context.shards().register(this);
             }
 
             void append(final ChannelHandlerContext ctx, final io.netty.buffer.ByteBuf chunk)

@@ -25,7 +25,9 @@ public interface PluginContext
     PluginConfig config();
 
     /**
-     * @return the node's shards: where the plugin stores its messages and its durable state.
+     * @return the node's shards as this plugin sees them: every topic's, by (topic, partition), where
+     * the plugin stores messages; and its private ones, in a namespace bound to its name, where it
+     * keeps its durable state.
      */
     Shards shards();
 

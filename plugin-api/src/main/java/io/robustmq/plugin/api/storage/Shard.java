@@ -25,6 +25,12 @@ public interface Shard
      * restarts (see the storage documentation). Reads below {@link #durableOffset()} still work.
      */
     int FAILED = -4;
+    /**
+     * {@link #append} result: this node does not lead the shard in the metadata (another node does,
+     * none does, or the topic is gone); nothing was stored. Send the client to the leader, or answer
+     * with the protocol's not-leader error.
+     */
+    int NOT_LEADER = -5;
 
     /** {@link #read} result: the offset is below the earliest kept or above the next offset. */
     int OUT_OF_RANGE = -1;
@@ -32,7 +38,8 @@ public interface Shard
     int CORRUPT = -2;
 
     /**
-     * @return the shard's name.
+     * @return a label for people: {@code <topic>-<partition>} for a topic's shard
+     * ({@link ShardId#label()}), the name it was opened with for a private one.
      */
     String name();
 
@@ -65,8 +72,8 @@ public interface Shard
      * @param format        who can read the payload (see {@link BatchFormat}).
      * @param callbackId    from {@link Shards#register}.
      * @param correlationId handed back to the callback.
-     * @return {@link #SUBMITTED}, {@link #BACK_PRESSURED}, {@link #TOO_LARGE}, {@link #CLOSED} or
-     * {@link #FAILED}.
+     * @return {@link #SUBMITTED}, {@link #BACK_PRESSURED}, {@link #TOO_LARGE}, {@link #CLOSED},
+     * {@link #FAILED} or {@link #NOT_LEADER}.
      */
     int append(ByteBuf batch, int recordCount, long maxTimestamp, int format, int callbackId, long correlationId);
 

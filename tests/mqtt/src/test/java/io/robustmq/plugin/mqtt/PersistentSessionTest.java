@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -152,6 +154,48 @@ class PersistentSessionTest
         {
             final MqttClient subscriber = v3(node, "persistent-v3", false, received);
             assertNull(received.poll(500, TimeUnit.MILLISECONDS), "the ended session left nothing behind");
+            subscriber.disconnect();
+            subscriber.close();
+        }
+    }
+
+    @Test
+    void aSessionLogWrittenBeforeShardsWerePrivateIsAdopted() throws Exception
+    {
+        final BlockingQueue<MqttMessage> received = new LinkedBlockingQueue<>();
+        try (MqttNode node = MqttNode.start(temp, ""))
+        {
+            final MqttClient subscriber = v3(node, "from-before", false, received);
+            subscriber.subscribe("orders/+", 1);
+            subscriber.disconnect();
+            subscriber.close();
+            final MqttClient publisher = v3(node, "publisher", true, new LinkedBlockingQueue<>());
+            for (int i = 0; i < 3; i++)
+            {
+                publisher.publish("orders/" + i, ("order " + i).getBytes(StandardCharsets.UTF_8), 1, false);
+            }
+            publisher.disconnect();
+            publisher.close();
+        }
+        // Leave the log as the version before private shards did: $mqtt-sessions-<n>, no identity recorded.
+        final Path journal = temp.resolve("data").resolve("journal");
+        final List<Path> generations;
+        try (Stream<Path> dirs = Files.list(journal))
+        {
+            generations = dirs.filter(dir -> dir.getFileName().toString().startsWith("p.mqtt.%24mqtt-sessions-")).toList();
+        }
+        assertFalse(generations.isEmpty(), "the session log is in the plugin's private shards");
+        for (final Path generation : generations)
+        {
+            Files.delete(generation.resolve("identity.properties"));
+            Files.move(generation, journal.resolve(generation.getFileName().toString().substring("p.mqtt.".length())));
+        }
+
+        try (MqttNode node = MqttNode.start(temp, ""))
+        {
+            final MqttClient subscriber = v3(node, "from-before", false, received);
+            assertEquals(List.of("order 0", "order 1", "order 2"), take(received, 3), "the session and its queue are back");
+            assertEquals(List.of(), node.node().node().storage().legacyShards(), "every generation adopted");
             subscriber.disconnect();
             subscriber.close();
         }

@@ -36,7 +36,9 @@ import java.util.function.Consumer;
  * {@link Completion}, told once the shard has stored the batch as its durability promises; a shard
  * stores batches in order, so everything queued before is stored too.
  * <p>
- * <b>Checkpoints.</b> The log lives in generations, one shard each ({@code $mqtt-sessions-<n>}). A
+ * <b>Checkpoints.</b> The log lives in generations, one shard each: the plugin's private shards
+ * {@code $mqtt-sessions-<n>} (a node written by a version without private shards had them under the
+ * same names, and {@link #open} adopts them). A
  * checkpoint opens the next generation, switches the writer to it, and appends the whole current
  * state there (each session's, under its lock) while the broker goes on; records of changes made
  * meanwhile land in the new generation too. Because each record states a key's value outright,
@@ -52,10 +54,11 @@ import java.util.function.Consumer;
  */
 public final class SessionLog implements AutoCloseable
 {
-    /** Shard names: this, then the generation. */
+    /**
+     * Private shard names: this, then the generation. Their storage settings can be overridden with
+     * {@code [storage.private."mqtt/$mqtt-sessions-*"]}.
+     */
     public static final String SHARD_PREFIX = "$mqtt-sessions-";
-    /** The topic whose storage settings the shards take. */
-    public static final String STORAGE_TOPIC = "$mqtt-sessions";
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionLog.class);
     private static final int MAX_RECORDS_PER_BATCH = 4096;
@@ -154,7 +157,7 @@ public final class SessionLog implements AutoCloseable
     {
         this.shards = shards;
         this.generation = generation;
-        this.current = shards.open(SHARD_PREFIX + generation, STORAGE_TOPIC);
+        this.current = shards.openPrivate(SHARD_PREFIX + generation);
         this.callbackId = shards.register(new AppendCallback()
         {
             @Override
@@ -188,17 +191,23 @@ public final class SessionLog implements AutoCloseable
     }
 
     /**
-     * Read every generation of the log, oldest first, then start writing to the newest.
+     * Read every generation of the log, oldest first, then start writing to the newest. Generations
+     * an earlier version wrote, before shards were private, are adopted first.
      *
-     * @param shards the node's shards.
+     * @param shards the plugin's shards.
      * @param replay told every record, in order, on the calling thread.
      * @return the log, writing.
      * @throws IllegalStateException if a generation cannot be read.
      */
     public static SessionLog open(final Shards shards, final Consumer<LogRecord> replay)
     {
+        final List<String> adopted = shards.adoptLegacy(SHARD_PREFIX);
+        if (!adopted.isEmpty())
+        {
+            LOG.info("MQTT session log: adopted {}, written by an earlier version", adopted);
+        }
         final TreeMap<Long, String> generations = new TreeMap<>();
-        for (final String name : shards.list())
+        for (final String name : shards.listPrivate())
         {
             if (name.startsWith(SHARD_PREFIX))
             {
@@ -215,7 +224,7 @@ public final class SessionLog implements AutoCloseable
         long records = 0;
         for (final String name : generations.values())
         {
-            records += replay(shards.find(name).orElseThrow(), replay);
+            records += replay(shards.findPrivate(name).orElseThrow(), replay);
         }
         if (!generations.isEmpty())
         {
@@ -350,7 +359,7 @@ public final class SessionLog implements AutoCloseable
     public synchronized void checkpoint(final StateSource source) throws Exception
     {
         final long next = generation + 1;
-        final Shard nextShard = shards.open(SHARD_PREFIX + next, STORAGE_TOPIC);
+        final Shard nextShard = shards.openPrivate(SHARD_PREFIX + next);
         final CompletableFuture<Void> sealed = new CompletableFuture<>();
         queue.add(new Entry(new LogRecord.Sealed(), future(sealed), nextShard, false));
         generation = next;
@@ -369,11 +378,11 @@ public final class SessionLog implements AutoCloseable
         queue.add(new Entry(new LogRecord.CheckpointEnd(), future(ended), null, false));
         sealed.get(WAIT_MS, TimeUnit.MILLISECONDS);
         ended.get(WAIT_MS, TimeUnit.MILLISECONDS);
-        for (final String name : shards.list())
+        for (final String name : shards.listPrivate())
         {
             if (name.startsWith(SHARD_PREFIX) && !name.equals(SHARD_PREFIX + next))
             {
-                shards.delete(name);
+                shards.deletePrivate(name);
             }
         }
         lastCheckpointMillis = System.currentTimeMillis();

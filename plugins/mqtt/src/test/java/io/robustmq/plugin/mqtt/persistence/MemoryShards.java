@@ -3,7 +3,9 @@ package io.robustmq.plugin.mqtt.persistence;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.robustmq.plugin.api.storage.AppendCallback;
+import io.robustmq.plugin.api.storage.NoSuchShardException;
 import io.robustmq.plugin.api.storage.Shard;
+import io.robustmq.plugin.api.storage.ShardId;
 import io.robustmq.plugin.api.storage.ShardView;
 import io.robustmq.plugin.api.storage.Shards;
 import io.robustmq.plugin.api.storage.TailListener;
@@ -26,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class MemoryShards implements Shards
 {
     private final Map<String, MemoryShard> shards = new ConcurrentHashMap<>();
+    private final Map<String, MemoryShard> legacy = new ConcurrentHashMap<>();
     private final List<AppendCallback> callbacks = new CopyOnWriteArrayList<>();
     private final AtomicInteger backPressured = new AtomicInteger();
     private final int maxBatchBytes;
@@ -43,28 +46,78 @@ final class MemoryShards implements Shards
         backPressured.set(appends);
     }
 
+    /**
+     * Turn a private shard into one as an earlier version left it, for {@link #adoptLegacy}.
+     *
+     * @param name the shard's name.
+     */
+    void makeLegacy(final String name)
+    {
+        legacy.put(name, shards.remove(name));
+    }
+
     @Override
-    public Shard open(final String name, final String topic)
+    public Shard open(final String topic, final int partition) throws NoSuchShardException
+    {
+        throw new NoSuchShardException(topic, partition, "the session log's tests have no topics");
+    }
+
+    @Override
+    public Optional<Shard> find(final String topic, final int partition)
+    {
+        return Optional.empty();
+    }
+
+    @Override
+    public boolean delete(final ShardId id)
+    {
+        return false;
+    }
+
+    @Override
+    public List<ShardId> list()
+    {
+        return List.of();
+    }
+
+    @Override
+    public Shard openPrivate(final String name)
     {
         return shards.computeIfAbsent(name, MemoryShard::new);
     }
 
     @Override
-    public Optional<Shard> find(final String name)
+    public Optional<Shard> findPrivate(final String name)
     {
         return Optional.ofNullable(shards.get(name));
     }
 
     @Override
-    public boolean delete(final String name)
+    public boolean deletePrivate(final String name)
     {
         return shards.remove(name) != null;
     }
 
     @Override
-    public List<String> list()
+    public List<String> listPrivate()
     {
         return shards.keySet().stream().sorted().toList();
+    }
+
+    @Override
+    public List<String> adoptLegacy(final String prefix)
+    {
+        final List<String> adopted = new ArrayList<>();
+        for (final String name : List.copyOf(legacy.keySet()))
+        {
+            if (name.startsWith(prefix))
+            {
+                shards.put(name, legacy.remove(name));
+                adopted.add(name);
+            }
+        }
+        adopted.sort(null);
+        return adopted;
     }
 
     @Override

@@ -152,7 +152,7 @@ class SessionLogTest
         log.append(new LogRecord.SessionLeft("churn", 99, 5));
         stored(log);
         assertEquals(2, log.generation());
-        assertEquals(List.of(SessionLog.SHARD_PREFIX + 2), shards.list(), "the first generation is deleted");
+        assertEquals(List.of(SessionLog.SHARD_PREFIX + 2), shards.listPrivate(), "the first generation is deleted");
         assertTrue(log.bytesSinceCheckpoint() < 100, "the checkpoint's own records do not count towards the next: " +
             log.bytesSinceCheckpoint());
         log.close();
@@ -183,7 +183,7 @@ class SessionLogTest
         }
         log.append(new LogRecord.SessionOpened("b", 2));
         stored(log);
-        assertEquals(List.of(SessionLog.SHARD_PREFIX + 1, SessionLog.SHARD_PREFIX + 2), shards.list());
+        assertEquals(List.of(SessionLog.SHARD_PREFIX + 1, SessionLog.SHARD_PREFIX + 2), shards.listPrivate());
         log.close();
 
         final List<LogRecord> replayed = new ArrayList<>();
@@ -193,6 +193,26 @@ class SessionLogTest
         assertEquals(2, reopened.generation(), "it goes on writing the newest");
 
         reopened.checkpoint(state(sink -> sink.accept(new LogRecord.SessionOpened("b", 2))));
-        assertEquals(List.of(SessionLog.SHARD_PREFIX + 3), shards.list(), "a checkpoint that completes deletes both");
+        assertEquals(List.of(SessionLog.SHARD_PREFIX + 3), shards.listPrivate(), "a checkpoint that completes deletes both");
+    }
+
+    @Test
+    void generationsAnEarlierVersionWroteAreAdoptedAndReplayed() throws Exception
+    {
+        final MemoryShards shards = new MemoryShards(1 << 20);
+        final SessionLog log = open(shards, new ArrayList<>());
+        log.append(new LogRecord.SessionOpened("old", 7));
+        stored(log);
+        log.close();
+        shards.makeLegacy(SessionLog.SHARD_PREFIX + 1);
+        shards.openPrivate("unrelated");
+        shards.makeLegacy("unrelated");
+        assertEquals(List.of(), shards.listPrivate(), "nothing private until adopted");
+
+        final List<LogRecord> replayed = new ArrayList<>();
+        final SessionLog reopened = open(shards, replayed);
+        assertEquals(List.of(new LogRecord.SessionOpened("old", 7)), withoutMarkers(replayed));
+        assertEquals(1, reopened.generation(), "it goes on writing the adopted generation");
+        assertEquals(List.of(SessionLog.SHARD_PREFIX + 1), shards.listPrivate(), "only the session log's shards");
     }
 }

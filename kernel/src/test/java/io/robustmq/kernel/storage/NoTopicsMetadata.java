@@ -1,0 +1,32 @@
+package io.robustmq.kernel.storage;
+
+import io.robustmq.plugin.api.metadata.Metadata;
+
+import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A {@link Metadata} without topics, for tests of private shards that need no Meta Service: every
+ * look-up finds nothing, and anything else is refused.
+ */
+final class NoTopicsMetadata
+{
+    private NoTopicsMetadata()
+    {
+    }
+
+    static Metadata create()
+    {
+        return (Metadata)Proxy.newProxyInstance(Metadata.class.getClassLoader(), new Class<?>[]{Metadata.class},
+            (proxy, method, args) -> switch (method.getName())
+            {
+                case "topic", "shard", "group" -> Optional.empty();
+                case "topics", "shards", "nodes", "groups" -> List.of();
+                case "toString" -> "no topics";
+                case "hashCode" -> System.identityHashCode(proxy);
+                case "equals" -> proxy == args[0];
+                default -> throw new UnsupportedOperationException("no Meta Service in this test: " + method.getName());
+            });
+    }
+}
