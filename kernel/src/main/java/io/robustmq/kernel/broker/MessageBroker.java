@@ -18,6 +18,7 @@ import io.robustmq.kernel.status.PluginStatus;
 import io.robustmq.plugin.api.ConfigurationException;
 import io.robustmq.plugin.api.ListenerSpec;
 import io.robustmq.plugin.api.ProtocolPlugin;
+import io.robustmq.plugin.api.cursor.CursorStore;
 import io.robustmq.plugin.api.storage.Shards;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +54,7 @@ public final class MessageBroker implements AutoCloseable
         private ListenerBinder binder;
         private ScheduledExecutorService scheduler;
         private Shards shards;
+        private CursorStore cursors;
         private Metadata metadata;
         private Path pluginsDir;
         private ClassLoader kernelLoader = MessageBroker.class.getClassLoader();
@@ -93,6 +95,12 @@ public final class MessageBroker implements AutoCloseable
             return this;
         }
 
+        public Context cursors(final CursorStore cursors)
+        {
+            this.cursors = cursors;
+            return this;
+        }
+
         /**
          * @param pluginsDir the directory of plugin jars, or null for none.
          * @return this.
@@ -123,6 +131,7 @@ public final class MessageBroker implements AutoCloseable
             Objects.requireNonNull(binder, "binder");
             Objects.requireNonNull(scheduler, "scheduler");
             Objects.requireNonNull(shards, "shards");
+            Objects.requireNonNull(cursors, "cursors");
             Objects.requireNonNull(metadata, "metadata");
         }
     }
@@ -184,6 +193,7 @@ public final class MessageBroker implements AutoCloseable
                 new PluginConfigView(reader, prefix),
                 ctx.meterRegistry,
                 ctx.shards,
+                ctx.cursors,
                 ctx.metadata,
                 ctx.config.dataDir().resolve("plugins").resolve(plugin.name()),
                 ctx.scheduler,

@@ -48,10 +48,31 @@ public final class StorageConfig
         "How an idle writer waits: backoff (spin, yield, then park up to 100 us), sleeping (park 100 us), " +
         "yielding, or busy (spin: lowest latency, burns a core).");
 
+    public static final ConfigKey CURSORS_BUFFER_BYTES = new ConfigKey("storage.cursors.buffer_bytes", "4194304",
+        "The cursor store's writer queue, a power of two; when it is full, cursor operations are back-pressured.");
+    public static final ConfigKey CURSORS_MAX_UNACKNOWLEDGED = new ConfigKey("storage.cursors.max_unacknowledged",
+        "65536", "Delivered but unacknowledged offsets one cursor (a group on a shard) may hold; a delivery beyond " +
+        "is refused until some are acknowledged.");
+    public static final ConfigKey CURSORS_MAX_METADATA_BYTES = new ConfigKey("storage.cursors.max_metadata_bytes",
+        "4096", "The longest metadata a consumer-group commit may keep, in bytes of UTF-8.");
+    public static final ConfigKey CURSORS_CHECKPOINT_BYTES = new ConfigKey("storage.cursors.checkpoint_bytes",
+        "67108864", "Bytes of cursor records logged after which the cursor store writes a checkpoint into a new " +
+        "generation and deletes the older ones.");
+    public static final ConfigKey CURSORS_CHECKPOINT_INTERVAL_MS = new ConfigKey(
+        "storage.cursors.checkpoint_interval_ms", "600000",
+        "A cursor checkpoint is also written this often if anything was logged since the last; 0: by bytes only.");
+
     /** The storage keys, in the order of config/server.toml. */
     public static final List<ConfigKey> KEYS = List.of(ENGINE, DURABILITY, FLUSH_INTERVAL_MS, SEGMENT_BYTES,
         INDEX_INTERVAL_BYTES, RETENTION_BYTES, RETENTION_MS, MEMORY_MAX_BYTES, JOURNAL_WRITERS, WRITER_BUFFER_BYTES,
-        WRITER_IDLE_STRATEGY);
+        WRITER_IDLE_STRATEGY, CURSORS_BUFFER_BYTES, CURSORS_MAX_UNACKNOWLEDGED, CURSORS_MAX_METADATA_BYTES,
+        CURSORS_CHECKPOINT_BYTES, CURSORS_CHECKPOINT_INTERVAL_MS);
+
+    /**
+     * Topics of the kernel's own shards start with this: unless an override names them, they are
+     * created with the defaults but no retention, since the kernel deletes what it no longer needs.
+     */
+    public static final String KERNEL_TOPIC_PREFIX = "$kernel-";
 
     /** Prefix of the per-topic overrides. */
     public static final String TOPICS_PREFIX = "storage.topics.";
@@ -100,6 +121,11 @@ public final class StorageConfig
     private final int journalWriters;
     private final int writerBufferBytes;
     private final String writerIdleStrategy;
+    private final int cursorsBufferBytes;
+    private final int cursorsMaxUnacknowledged;
+    private final int cursorsMaxMetadataBytes;
+    private final long cursorsCheckpointBytes;
+    private final long cursorsCheckpointIntervalMs;
 
     StorageConfig(final ConfigReader reader)
     {
@@ -111,6 +137,21 @@ public final class StorageConfig
             throw new ConfigurationException(WRITER_BUFFER_BYTES.name(), "must be a power of two, got " + writerBufferBytes);
         }
         writerIdleStrategy = reader.getChoice(WRITER_IDLE_STRATEGY.name(), "backoff", IDLE_STRATEGIES);
+        cursorsBufferBytes = reader.getInt(CURSORS_BUFFER_BYTES.name(), 4 * 1024 * 1024, 128 * 1024, 1 << 30);
+        if (Integer.bitCount(cursorsBufferBytes) != 1)
+        {
+            throw new ConfigurationException(CURSORS_BUFFER_BYTES.name(), "must be a power of two, got " + cursorsBufferBytes);
+        }
+        cursorsMaxUnacknowledged = reader.getInt(CURSORS_MAX_UNACKNOWLEDGED.name(), 65536, 1, 1 << 24);
+        cursorsMaxMetadataBytes = reader.getInt(CURSORS_MAX_METADATA_BYTES.name(), 4096, 0, 65536);
+        if (cursorsMaxMetadataBytes + 4096 > cursorsBufferBytes / 8)
+        {
+            throw new ConfigurationException(CURSORS_MAX_METADATA_BYTES.name(), "must leave room in an eighth of " +
+                CURSORS_BUFFER_BYTES.name() + " (" + cursorsBufferBytes / 8 + " bytes) for a record: at most " +
+                (cursorsBufferBytes / 8 - 4096) + ", got " + cursorsMaxMetadataBytes);
+        }
+        cursorsCheckpointBytes = reader.getLong(CURSORS_CHECKPOINT_BYTES.name(), 64L * 1024 * 1024, 4096, Long.MAX_VALUE);
+        cursorsCheckpointIntervalMs = reader.getLong(CURSORS_CHECKPOINT_INTERVAL_MS.name(), 600_000, 0, Long.MAX_VALUE);
 
         final Set<String> topics = new TreeSet<>();
         for (final String key : reader.source().keysUnder(TOPICS_PREFIX))
@@ -164,6 +205,11 @@ public final class StorageConfig
                 return override.storage();
             }
         }
+        if (topic.startsWith(KERNEL_TOPIC_PREFIX))
+        {
+            return new TopicStorage(defaults.engine(), defaults.durability(), defaults.flushIntervalMs(),
+                defaults.segmentBytes(), defaults.indexIntervalBytes(), 0, 0, defaults.memoryMaxBytes());
+        }
         return defaults;
     }
 
@@ -197,5 +243,45 @@ public final class StorageConfig
     public String writerIdleStrategy()
     {
         return writerIdleStrategy;
+    }
+
+    /**
+     * @return {@code storage.cursors.buffer_bytes}.
+     */
+    public int cursorsBufferBytes()
+    {
+        return cursorsBufferBytes;
+    }
+
+    /**
+     * @return {@code storage.cursors.max_unacknowledged}.
+     */
+    public int cursorsMaxUnacknowledged()
+    {
+        return cursorsMaxUnacknowledged;
+    }
+
+    /**
+     * @return {@code storage.cursors.max_metadata_bytes}.
+     */
+    public int cursorsMaxMetadataBytes()
+    {
+        return cursorsMaxMetadataBytes;
+    }
+
+    /**
+     * @return {@code storage.cursors.checkpoint_bytes}.
+     */
+    public long cursorsCheckpointBytes()
+    {
+        return cursorsCheckpointBytes;
+    }
+
+    /**
+     * @return {@code storage.cursors.checkpoint_interval_ms}.
+     */
+    public long cursorsCheckpointIntervalMs()
+    {
+        return cursorsCheckpointIntervalMs;
     }
 }

@@ -142,7 +142,8 @@ class PluginJarTest
             }
             view.release();
             assertEquals(List.of("entry-0", "entry-1", "entry-2"), stored);
-            assertTrue(node.get("/v1/node").body().contains("1 journal shards"), "the journal reports its shard");
+            assertTrue(node.get("/v1/node").body().contains("2 journal shards"),
+                "the journal reports its shard and the cursor store's");
         }
     }
 

@@ -154,7 +154,9 @@ class StorageAdapterTest
         try (JournalService service = JournalService.launch(config, temp.resolve("journal"), new SimpleMeterRegistry()))
         {
             final StorageAdapter shards = service.shards();
-            assertEquals(List.of("orders/0", "payments/0"), shards.list(), "journal shards reopen; memory shards do not");
+            assertEquals(List.of("orders/0", "payments/0"),
+                shards.list().stream().filter(name -> !name.startsWith("$kernel-")).toList(),
+                "journal shards reopen; memory shards do not (the cursor store's own aside)");
             final Shard orders = shards.find("orders/0").orElseThrow();
             assertEquals(List.of("direct", "heap", "composite"), readAll(orders, 0));
             assertTrue(shards.delete("orders/0"));
