@@ -131,14 +131,14 @@ final class CursorWriterAgent implements Agent, ControlledMessageHandler, Cursor
         {
             return work;
         }
-        if (!closing && checkpointDue(now))
-        {
-            checkpoint(now);
-            work++;
-        }
         int read;
         do
         {
+            if (!closing && checkpointDue(now))
+            {
+                checkpoint(now);
+                work++;
+            }
             read = ring.controlledRead(this, READ_LIMIT);
             work += read;
             if (batchLength > 0 && !submit())

@@ -101,7 +101,7 @@ public final class JournalService implements AutoCloseable
      * The cursor store's settings: {@code [storage.cursors]}, the writer idle strategy, and the
      * durability of its topic, which says how long a stored checkpoint may still be unforced.
      */
-    static KernelCursorStore.Context cursorContext(final StorageConfig config, final StorageAdapter adapter)
+    public static KernelCursorStore.Context cursorContext(final StorageConfig config, final StorageAdapter adapter)
     {
         final StorageConfig.TopicStorage storage = config.forTopic(KernelCursorStore.STORAGE_TOPIC);
         final boolean forcedLater = storage.engine().equals("journal") && storage.durability().equals("interval");
