@@ -46,6 +46,19 @@ final class CursorOps
         }
     }
 
+    /**
+     * @return the operation's result, retried while the store is back-pressured (its writer behind).
+     */
+    static int retry(final java.util.function.IntSupplier operation)
+    {
+        int result;
+        while ((result = operation.getAsInt()) == Cursor.BACK_PRESSURED)
+        {
+            Thread.yield();
+        }
+        return result;
+    }
+
     static String key(final String group, final String shard)
     {
         return group + " @ " + shard;
@@ -75,7 +88,7 @@ final class CursorOps
         final int dice = random.nextInt(1000);
         if (dice < 3)
         {
-            assertEquals(Cursor.OK, store.delete(key[0], key[1], callbackId, correlationId), "delete " + name);
+            assertEquals(Cursor.OK, retry(() -> store.delete(key[0], key[1], callbackId, correlationId)), "delete " + name);
             models.remove(name);
             return Cursor.OK;
         }
@@ -85,7 +98,7 @@ final class CursorOps
         {
             final long offset = model.delivered + (random.nextInt(8) == 0 ? random.nextInt(4) - 1 : 0);
             final int expected = model.deliver(offset, maxUnacknowledged);
-            assertEquals(expected, cursor.delivered(offset, callbackId, correlationId), "deliver " + offset + " " + name);
+            assertEquals(expected, retry(() -> cursor.delivered(offset, callbackId, correlationId)), "deliver " + offset + " " + name);
             return expected;
         }
         else if (dice < 920)
@@ -97,8 +110,9 @@ final class CursorOps
                 final Long[] offsets = model.unacknowledged.toArray(new Long[0]);
                 offset = offsets[random.nextInt(offsets.length)];
             }
+            final long acknowledged = offset;
             final int expected = model.acknowledge(offset, multiple);
-            assertEquals(expected, cursor.acknowledge(offset, multiple, callbackId, correlationId),
+            assertEquals(expected, retry(() -> cursor.acknowledge(acknowledged, multiple, callbackId, correlationId)),
                 "acknowledge " + offset + (multiple ? " multiple " : " ") + name);
             return expected;
         }
@@ -108,9 +122,49 @@ final class CursorOps
             final int epoch = random.nextInt(4);
             final String metadata = random.nextInt(3) == 0 ? "meta-" + random.nextInt(5) + "-\u00e9\u4e2d" : model.metadata;
             final int expected = model.commit(offset, epoch, metadata);
-            assertEquals(expected, cursor.commit(offset, epoch, metadata, callbackId, correlationId),
+            assertEquals(expected, retry(() -> cursor.commit(offset, epoch, metadata, callbackId, correlationId)),
                 "commit " + offset + " " + name);
             return expected;
+        }
+    }
+
+    /**
+     * On every cursor, deliver {@code count} more offsets and acknowledge every other one: holes that
+     * make checkpoints large (a run per unacknowledged offset).
+     */
+    void spread(final CursorStore store, final int callbackId, final int count)
+    {
+        for (final String[] key : keys)
+        {
+            final String name = key(key[0], key[1]);
+            final Cursor cursor = store.open(key[0], key[1]);
+            final CursorModel model = models.computeIfAbsent(name, k -> new CursorModel());
+            final long first = model.delivered;
+            for (long offset = first; offset < first + count; offset++)
+            {
+                final int expected = model.deliver(offset, maxUnacknowledged);
+                final long delivered = offset;
+                final long id = ++operations;
+                assertEquals(expected, retry(() -> cursor.delivered(delivered, callbackId, id)), "deliver " + offset + " " + name);
+                if (expected == Cursor.OK)
+                {
+                    accepted++;
+                    acceptedIds.add(operations);
+                }
+            }
+            for (long offset = first; offset < first + count; offset += 2)
+            {
+                final int expected = model.acknowledge(offset, false);
+                final long acknowledged = offset;
+                final long id = ++operations;
+                assertEquals(expected, retry(() -> cursor.acknowledge(acknowledged, false, callbackId, id)),
+                    "ack " + offset + " " + name);
+                if (expected == Cursor.OK)
+                {
+                    accepted++;
+                    acceptedIds.add(operations);
+                }
+            }
         }
     }
 
