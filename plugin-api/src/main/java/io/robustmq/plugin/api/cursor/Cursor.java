@@ -25,9 +25,13 @@ package io.robustmq.plugin.api.cursor;
  * stored in the order they were accepted, across all cursors of the store: when one is durable,
  * every one accepted before it is too.
  * <p>
+ * An operation naming a {@code callbackId} that was never registered throws
+ * {@link IllegalArgumentException}: that is a bug in the caller, not a refusal.
+ * <p>
  * Threading: any thread. Each cursor has an uncontended monitor that orders its operations with
  * their records: intended use is one owner (a group coordinator, a queue's event loop) per cursor.
- * Nothing here blocks on I/O or allocates, except {@link #commit} when the metadata changes.
+ * Nothing here blocks on I/O or allocates (the set of unacknowledged offsets grows its array now
+ * and then, up to twice {@link CursorStore#maxUnacknowledged()} offsets).
  */
 public interface Cursor
 {
