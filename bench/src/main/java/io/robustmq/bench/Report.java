@@ -103,7 +103,11 @@ public final class Report
     static final List<Figure> FIGURES = List.of(
         new Figure("cursor_commits_per_s",
             new Selector(JOURNAL + "CursorCommitBenchmark.commitDurable", Map.of()),
-            200_000, "cursor store, 64 concurrent groups each waiting for its commit to be durable, interval durability"));
+            200_000, "cursor store, 64 concurrent groups on 2 event-loop threads, each group waiting for its commit " +
+            "to be durable before the next, interval durability"),
+        new Figure("cursor_commits_per_s_thread_per_group",
+            new Selector(JOURNAL + "CursorCommitBenchmark.commitDurableThreadPerGroup", Map.of()),
+            200_000, "the same with a parked thread per group: mostly 64 thread wake-ups per batch"));
 
     private Report()
     {

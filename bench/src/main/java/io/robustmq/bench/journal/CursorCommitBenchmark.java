@@ -7,6 +7,7 @@ import io.robustmq.kernel.cursor.KernelCursorStore;
 import io.robustmq.kernel.storage.JournalService;
 import io.robustmq.plugin.api.cursor.Cursor;
 import io.robustmq.plugin.api.cursor.CursorCallback;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -29,14 +30,21 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The cursor store: consumer-group commits (Kafka's OffsetCommit) from {@value #GROUPS} concurrent
- * groups, each its own thread and its own cursor, on the Journal component as a node launches it
- * with the default settings ({@code interval} durability: a commit is durable once its batch is in
- * the mapped segment, forced every second). One operation is one commit, and the group waits for its
- * durable callback (parked, as {@link GroupCommitBenchmark}'s producers wait) before the next, as an
- * OffsetCommit response waits for it: the writer packs the commits of every group waiting into one
- * append. The metadata stays the same from commit to commit (as a consumer's usually does), so a
- * commit's record is 24 bytes.
- * <p>
+ * groups, each with its own cursor, on the Journal component as a node launches it with the default
+ * settings ({@code interval} durability: a commit is durable once its batch is in the mapped
+ * segment, forced every second). Each group has one commit outstanding at a time: it commits again
+ * only once the store has reported the last one durable, as a consumer waits for its OffsetCommit
+ * response. The writer packs the commits of every group waiting into one append. The metadata stays
+ * the same from commit to commit (as a consumer's usually does), so a commit's record is 24 bytes.
+ * <ul>
+ *   <li>{@code commitDurable}: the groups are served by {@value #LOOPS} threads, {@value #GROUPS} /
+ *       {@value #LOOPS} each, as a plugin's event loops serve their connections: the store's
+ *       callback hands a completed commit to its loop's queue (waking the loop if it sleeps), and the
+ *       loop commits that group's next offset. One operation is one commit made durable.</li>
+ *   <li>{@code commitDurableThreadPerGroup}: each group is a thread of its own that parks until its
+ *       commit is durable (as {@link GroupCommitBenchmark}'s producers do): on a small machine this
+ *       mostly measures 64 thread wake-ups per batch, which event loops avoid.</li>
+ * </ul>
  * A variant whose groups do not wait is left out on purpose: with 64 threads on a few cores and
  * operations of tens of nanoseconds, JMH's per-thread throughput sum is dominated by how the threads
  * were scheduled, not by the store; the store's own counter ({@code records} in the per-iteration
@@ -48,8 +56,10 @@ import java.util.concurrent.locks.LockSupport;
 @Measurement(time = 1)
 public class CursorCommitBenchmark
 {
-    /** Concurrent groups, one thread each. */
+    /** Concurrent groups. */
     public static final int GROUPS = 64;
+    /** The threads that serve them in {@code commitDurable}, as event loops. */
+    public static final int LOOPS = 2;
 
     /** The Journal component and its cursor store, and one callback per group, all registered first. */
     @State(Scope.Benchmark)
@@ -60,6 +70,7 @@ public class CursorCommitBenchmark
         KernelCursorStore cursors;
         Waiter[] waiters;
         final AtomicInteger claimed = new AtomicInteger();
+        final AtomicInteger loops = new AtomicInteger();
 
         @Setup(Level.Trial)
         public void launch()
@@ -163,9 +174,105 @@ public class CursorCommitBenchmark
         }
     }
 
+    /**
+     * An event loop serving {@value #GROUPS} / {@value #LOOPS} groups: the store's callback queues each
+     * completed commit (the group's index, in the low bits of the correlation id) and wakes the loop
+     * if it waits.
+     */
+    @State(Scope.Thread)
+    public static class Loop implements CursorCallback
+    {
+        private static final int INDEX_BITS = 8;
+
+        private final ManyToOneConcurrentArrayQueue<Integer> completed = new ManyToOneConcurrentArrayQueue<>(GROUPS);
+        private Cursor[] cursors;
+        private long[] offsets;
+        private int callbackId;
+        private volatile Thread thread;
+        private volatile boolean waiting;
+        private volatile int failure;
+
+        @Setup(Level.Trial)
+        public void start(final Store store)
+        {
+            final int loop = store.loops.getAndIncrement();
+            final int groups = GROUPS / LOOPS;
+            cursors = new Cursor[groups];
+            offsets = new long[groups];
+            thread = Thread.currentThread();
+            callbackId = store.cursors.register(this);
+            for (int i = 0; i < groups; i++)
+            {
+                cursors[i] = store.cursors.open("loop-" + loop + "-group-" + i, "orders/" + (i % 8));
+                offsets[i] = cursors[i].committedOffset();
+                commit(i);
+            }
+        }
+
+        long next()
+        {
+            Integer index;
+            while ((index = completed.poll()) == null)
+            {
+                waiting = true;
+                if (completed.isEmpty())
+                {
+                    LockSupport.park(this);
+                }
+                waiting = false;
+            }
+            if (failure != 0)
+            {
+                throw new IllegalStateException("commit failed: reason " + failure);
+            }
+            return commit(index);
+        }
+
+        private long commit(final int index)
+        {
+            final long next = ++offsets[index];
+            int result;
+            while ((result = cursors[index].commit(next, 1, "", callbackId, (next << INDEX_BITS) | index)) ==
+                Cursor.BACK_PRESSURED)
+            {
+                Thread.yield();
+            }
+            if (result != Cursor.OK)
+            {
+                throw new IllegalStateException("commit refused: " + result);
+            }
+            return next;
+        }
+
+        @Override
+        public void onDurable(final long correlationId)
+        {
+            // Indexes below 128 are cached Integers: nothing is allocated.
+            completed.offer((int)(correlationId & ((1 << INDEX_BITS) - 1)));
+            if (waiting)
+            {
+                LockSupport.unpark(thread);
+            }
+        }
+
+        @Override
+        public void onFailed(final long correlationId, final int reason)
+        {
+            failure = reason;
+            onDurable(correlationId);
+        }
+    }
+
+    @Benchmark
+    @Threads(LOOPS)
+    public long commitDurable(final Store store, final Loop loop)
+    {
+        return loop.next();
+    }
+
     @Benchmark
     @Threads(GROUPS)
-    public long commitDurable(final Store store, final Group group)
+    public long commitDurableThreadPerGroup(final Store store, final Group group)
     {
         return group.commitAndWait();
     }
