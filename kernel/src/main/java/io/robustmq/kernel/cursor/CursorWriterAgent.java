@@ -107,7 +107,7 @@ final class CursorWriterAgent implements Agent, ControlledMessageHandler, Cursor
         this.retireDelayMs = retireDelayMs;
         this.batchCapacity = batchCapacity;
         this.batch = Unpooled.directBuffer(batchCapacity, batchCapacity);
-        this.batchBuffer = new UnsafeBuffer(batch.memoryAddress(), batchCapacity);
+        this.batchBuffer = new UnsafeBuffer(batch.nioBuffer(0, batchCapacity));
         this.generation = lastGeneration;
     }
 

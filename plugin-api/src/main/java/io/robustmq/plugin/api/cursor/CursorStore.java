@@ -70,7 +70,8 @@ public interface CursorStore
      * @param group         a consumer group.
      * @param callbackId    told when the deletion is stored, or {@link #NO_CALLBACK}.
      * @param correlationId handed back to the callback.
-     * @return {@link Cursor#OK}, {@link Cursor#BACK_PRESSURED} or {@link Cursor#CLOSED}.
+     * @return {@link Cursor#OK}, {@link Cursor#BACK_PRESSURED} or {@link Cursor#CLOSED}. When
+     * back-pressured, some of the group's cursors may already be deleted: call again.
      */
     int deleteGroup(String group, int callbackId, long correlationId);
 
@@ -80,7 +81,8 @@ public interface CursorStore
      * @param shard         a shard's name.
      * @param callbackId    told when the deletion is stored, or {@link #NO_CALLBACK}.
      * @param correlationId handed back to the callback.
-     * @return {@link Cursor#OK}, {@link Cursor#BACK_PRESSURED} or {@link Cursor#CLOSED}.
+     * @return {@link Cursor#OK}, {@link Cursor#BACK_PRESSURED} or {@link Cursor#CLOSED}. When
+     * back-pressured, some of the shard's cursors may already be deleted: call again.
      */
     int deleteShard(String shard, int callbackId, long correlationId);
 
