@@ -35,9 +35,10 @@ public interface CursorStore
      * The cursor of a group on a shard, created if it does not exist (at C = H = 0, nothing stored
      * until its first operation).
      *
-     * @param group a consumer group, not empty.
-     * @param shard a shard's name, not empty.
+     * @param group a consumer group, not empty, at most 1024 bytes of UTF-8.
+     * @param shard a shard's name, not empty, at most 1024 bytes of UTF-8.
      * @return the cursor; keep it for the group's operations on the shard.
+     * @throws IllegalArgumentException if a name is empty or too long.
      */
     Cursor open(String group, String shard);
 
