@@ -195,6 +195,48 @@ class CursorStoreTest
     }
 
     @Test
+    void aBatchTheEngineRefusesIsReportedAndStoredAgainByACheckpoint() throws Exception
+    {
+        try (CursorFixture fixture = new CursorFixture(temp, SMALL).launch())
+        {
+            final Cursor cursor = fixture.store.open("group", "shard");
+            assertEquals(Cursor.OK, cursor.commit(1, 0, "before", fixture.callbackId, 1));
+            CursorFixture.await(() -> fixture.durable.contains(1L), "the first commit durable");
+            final long checkpoints = fixture.store.checkpoints();
+            fixture.shards.refuse = true;
+            assertEquals(Cursor.OK, cursor.commit(2, 0, "refused", fixture.callbackId, 2), "applied in memory");
+            CursorFixture.await(() -> fixture.failed.contains(2L), "the refused commit reported failed");
+            assertEquals(2, cursor.committedOffset(), "the state in memory stays");
+            fixture.shards.refuse = false;
+            CursorFixture.await(() -> fixture.store.checkpoints() > checkpoints, "a checkpoint stores the state again");
+            assertEquals(List.of(1L), new ArrayList<>(fixture.durable));
+            fixture.close();
+            fixture.launch();
+            assertEquals(2, fixture.store.find("group", "shard").committedOffset(), "the checkpoint kept it");
+            assertEquals("refused", fixture.store.find("group", "shard").metadata());
+        }
+    }
+
+    @Test
+    void closeStoresWhatWasQueued() throws Exception
+    {
+        try (CursorFixture fixture = new CursorFixture(temp, SMALL).launch())
+        {
+            final Cursor cursor = fixture.store.open("group", "shard");
+            for (long i = 0; i < 1_000; i++)
+            {
+                final long offset = i;
+                assertEquals(Cursor.OK, CursorOps.retry(() -> cursor.commit(offset + 1, 0, null, fixture.callbackId, offset)));
+            }
+            fixture.close();
+            assertEquals(1_000, fixture.durable.size(), "close waited for every record and told every callback");
+            assertEquals(Cursor.CLOSED, cursor.commit(1_001, 0, null, CursorStore.NO_CALLBACK, 0), "closed");
+            fixture.launch();
+            assertEquals(1_000, fixture.store.find("group", "shard").committedOffset());
+        }
+    }
+
+    @Test
     void deletesCursorsGroupsAndShards() throws Exception
     {
         try (CursorFixture fixture = new CursorFixture(temp, SMALL).launch())

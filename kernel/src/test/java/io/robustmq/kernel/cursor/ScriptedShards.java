@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Real shards, with failures on cue: appends back-pressured, or, from a generation of the cursor
+ * Real shards, with failures on cue: appends back-pressured or refused, or, from a generation of the cursor
  * store on and after a number of appends, dropped (reported submitted, never stored nor completed:
  * what a node that stops at that moment leaves), and deletions ignored (a stop before them).
  */
@@ -24,6 +24,8 @@ final class ScriptedShards implements Shards
     private final Map<String, Shard> wrapped = new ConcurrentHashMap<>();
     private final AtomicInteger appendsBeforeFreeze = new AtomicInteger();
     volatile boolean backPressure;
+    /** Appends refused as if the shard were closed (an engine failure), while set. */
+    volatile boolean refuse;
     volatile boolean ignoreDeletes;
     private volatile long freezeFromGeneration = Long.MAX_VALUE;
 
@@ -131,6 +133,10 @@ final class ScriptedShards implements Shards
             if (backPressure)
             {
                 return BACK_PRESSURED;
+            }
+            if (refuse)
+            {
+                return CLOSED;
             }
             if (dropped(shard.name()))
             {
