@@ -13,6 +13,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 
 import java.nio.ByteOrder;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -33,7 +35,9 @@ import static io.robustmq.kernel.cursor.CursorDescriptor.QUEUE_HEADER_LENGTH;
  * exactly the state the records before the switch produce, the new generation alone reproduces
  * everything. Once the batch holding CHECKPOINT_END, and so every batch before it, is stored, and
  * then {@code retireDelayMs} (the engine's force interval for {@code interval} durability, so that
- * the checkpoint has been forced too), the older generations are deleted.
+ * the checkpoint has been forced too), the older generations are deleted. Creating a shard (files
+ * allocated, forced, pre-touched) and deleting one take milliseconds: both are done on another
+ * thread ({@code robustmq-cursor-preparer}), the next generation's shard ahead of its checkpoint.
  * <p>
  * Threading: {@link #checkpoint} once on the launching thread before the agent runs, then everything
  * on the agent's thread; {@link #close()}'s flags are read across.
@@ -41,8 +45,12 @@ import static io.robustmq.kernel.cursor.CursorDescriptor.QUEUE_HEADER_LENGTH;
 final class CursorWriterAgent implements Agent, ControlledMessageHandler, CursorTable.RecordSink
 {
     static final String ROLE_NAME = "robustmq-cursor-writer";
+    /** The thread that creates the next generation's shard and deletes old ones, off the writer. */
+    static final String PREPARER_NAME = "robustmq-cursor-preparer";
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
     private static final int READ_LIMIT = 4096;
+    /** Batches per duty cycle at most, so that the clock is read again and old generations retired. */
+    private static final int MAX_BATCHES_PER_CYCLE = 64;
     private static final long WAIT_NS = TimeUnit.MICROSECONDS.toNanos(50);
 
     private final ManyToOneRingBuffer ring;
@@ -53,6 +61,7 @@ final class CursorWriterAgent implements Agent, ControlledMessageHandler, Cursor
     private final int appendCallbackId;
     private final EpochClock clock;
     private final ErrorHandler errorHandler;
+    private final Executor preparer;
     private final long checkpointBytes;
     private final long checkpointIntervalMs;
     private final long retireDelayMs;
@@ -71,6 +80,8 @@ final class CursorWriterAgent implements Agent, ControlledMessageHandler, Cursor
     private long checkpointGeneration;
     private long failuresBeforeCheckpoint;
     private long retireAtMs = -1;
+    private volatile Shard prepared;
+    private volatile long preparedGeneration = -1;
     private long retireBelow;
     private volatile long checkpoints;
     private volatile long recordsAppended;
@@ -88,6 +99,7 @@ final class CursorWriterAgent implements Agent, ControlledMessageHandler, Cursor
         final int appendCallbackId,
         final EpochClock clock,
         final ErrorHandler errorHandler,
+        final Executor preparer,
         final long checkpointBytes,
         final long checkpointIntervalMs,
         final long retireDelayMs,
@@ -102,6 +114,7 @@ final class CursorWriterAgent implements Agent, ControlledMessageHandler, Cursor
         this.appendCallbackId = appendCallbackId;
         this.clock = clock;
         this.errorHandler = errorHandler;
+        this.preparer = preparer;
         this.checkpointBytes = checkpointBytes;
         this.checkpointIntervalMs = checkpointIntervalMs;
         this.retireDelayMs = retireDelayMs;
@@ -125,13 +138,16 @@ final class CursorWriterAgent implements Agent, ControlledMessageHandler, Cursor
         if (retireAtMs >= 0 && now >= retireAtMs)
         {
             retireAtMs = -1;
-            work += generations.deleteOlderThan(retireBelow) + 1;
+            final long below = retireBelow;
+            preparer.execute(() -> generations.deleteOlderThan(below));
+            work++;
         }
         if (batchLength > 0 && !submit())
         {
             return work;
         }
         int read;
+        int batches = 0;
         do
         {
             if (!closing && checkpointDue(now))
@@ -145,8 +161,11 @@ final class CursorWriterAgent implements Agent, ControlledMessageHandler, Cursor
             {
                 break;
             }
+            // Under a steady stream the queue never empties: tell callbacks, and see whether the last
+            // checkpoint is stored, between batches, not only once the stream pauses.
+            work += pollCompletions(now);
         }
-        while (read > 0 && completions.inFlight() < BatchCompletions.MAX_IN_FLIGHT);
+        while (read > 0 && ++batches < MAX_BATCHES_PER_CYCLE && completions.inFlight() < BatchCompletions.MAX_IN_FLIGHT);
         if (closing && batchLength == 0 && ring.size() == 0 && completions.inFlight() == 0)
         {
             drained = true;
@@ -199,15 +218,44 @@ final class CursorWriterAgent implements Agent, ControlledMessageHandler, Cursor
         submitBlocking();
         failuresBeforeCheckpoint = completions.failedBatches();
         final long next = generation + 1;
-        current = generations.open(next);
+        current = preparedGeneration == next ? prepared : generations.open(next);
         generation = next;
         table.writeCheckpoint(next, this, batchCapacity);
         submitBlocking();
+        prepare(next + 1);
         checkpointEndBatch = completions.nextBatch() - 1;
         checkpointGeneration = next;
         checkpointWanted = false;
         bytesSinceCheckpoint = 0;
         lastCheckpointMs = now;
+    }
+
+    /**
+     * Create the next generation's shard on the preparer's thread (files created, forced and
+     * pre-touched), so that the next checkpoint does not wait for it. An empty generation newer than
+     * the current one is what recovery already ignores.
+     */
+    private void prepare(final long nextGeneration)
+    {
+        try
+        {
+            preparer.execute(() ->
+            {
+                try
+                {
+                    prepared = generations.open(nextGeneration);
+                    preparedGeneration = nextGeneration;
+                }
+                catch (final RuntimeException ex)
+                {
+                    errorHandler.onError(ex);
+                }
+            });
+        }
+        catch (final RejectedExecutionException ex)
+        {
+            // Closing: the next checkpoint, if any, opens its shard itself.
+        }
     }
 
     @Override

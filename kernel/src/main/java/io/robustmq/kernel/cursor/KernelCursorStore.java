@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -55,7 +57,9 @@ import static io.robustmq.kernel.cursor.CursorDescriptor.SHARD_DELETED;
  *       recovers from the previous generation, which holds everything up to the switch.</li>
  * </ul>
  * Every launch starts a new generation with a checkpoint of what it recovered, so the generations a
- * stop mid-checkpoint left behind are deleted once that checkpoint is stored.
+ * stop mid-checkpoint left behind are deleted once that checkpoint is stored. The shard of the
+ * generation after the current one is created ahead of time, empty: recovery ignores it like any
+ * generation without a whole checkpoint.
  * <p>
  * Threading: see {@link CursorStore}. {@link #launch} and {@link #close} on one thread, once each.
  */
@@ -206,6 +210,7 @@ public final class KernelCursorStore implements CursorStore, AutoCloseable
     private final Map<String, Map<String, KernelCursor>> groups = new ConcurrentHashMap<>();
     private CursorWriterAgent writer;
     private AgentRunner runner;
+    private ExecutorService preparer;
     private int nextId;
     private volatile boolean closed;
 
@@ -248,9 +253,15 @@ public final class KernelCursorStore implements CursorStore, AutoCloseable
         }
         final BatchCompletions completions = new BatchCompletions(callbacks, ctx.errorHandler);
         final int appendCallbackId = ctx.shards.register(completions);
+        store.preparer = Executors.newSingleThreadExecutor(runnable ->
+        {
+            final Thread thread = new Thread(runnable, CursorWriterAgent.PREPARER_NAME);
+            thread.setDaemon(true);
+            return thread;
+        });
         store.writer = new CursorWriterAgent(ring, generations, table, completions, appendCallbackId, ctx.clock,
-            ctx.errorHandler, ctx.checkpointBytes, ctx.checkpointIntervalMs, ctx.retireDelayMs, batchCapacity,
-            lastGeneration);
+            ctx.errorHandler, store.preparer, ctx.checkpointBytes, ctx.checkpointIntervalMs, ctx.retireDelayMs,
+            batchCapacity, lastGeneration);
         store.writer.checkpoint(ctx.clock.time());
         store.runner = new AgentRunner(ctx.idleStrategy, ctx.errorHandler, null, store.writer);
         AgentRunner.startOnThread(store.runner, runnable ->
@@ -276,8 +287,15 @@ public final class KernelCursorStore implements CursorStore, AutoCloseable
                     table.size());
                 return table;
             }
-            LOG.warn("cursor store: generation {} holds no whole checkpoint (a stop in the middle of one): ignored, " +
-                "and deleted once the next checkpoint is stored", generation);
+            if (table.records() == 0)
+            {
+                LOG.debug("cursor store: generation {} is empty (created ahead of its checkpoint): ignored", generation);
+            }
+            else
+            {
+                LOG.warn("cursor store: generation {} holds no whole checkpoint (a stop in the middle of one): " +
+                    "ignored, and deleted once the next checkpoint is stored", generation);
+            }
         }
         return new CursorTable();
     }
@@ -611,5 +629,17 @@ public final class KernelCursorStore implements CursorStore, AutoCloseable
             LOG.warn("cursor store: closing with records not yet stored after {} ms", ctx.closeTimeoutMs);
         }
         runner.close();
+        preparer.shutdown();
+        try
+        {
+            if (!preparer.awaitTermination(ctx.closeTimeoutMs, TimeUnit.MILLISECONDS))
+            {
+                LOG.warn("cursor store: the preparer did not finish within {} ms", ctx.closeTimeoutMs);
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 }

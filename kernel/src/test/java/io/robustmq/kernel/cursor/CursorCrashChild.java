@@ -53,7 +53,7 @@ public final class CursorCrashChild
             segment_bytes = 1048576
             [storage.cursors]
             buffer_bytes = 1048576
-            checkpoint_bytes = 65536
+            checkpoint_bytes = 16384
             """);
         return ServerConfig.read(ConfigSource.load(file, Map.of(), new Properties())).storage();
     }

@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * component on the same directory as a restarted node would, and checks that every operation
  * reported durable is there: each commit cursor at or past its last reported commit (with that
  * commit's metadata and epoch), each reported delivery below the delivered mark, each reported
- * acknowledgement acknowledged. Small checkpoints (64 KiB of records) make kills fall in the middle
+ * acknowledgement acknowledged. Small checkpoints (every 16 KiB of records) make kills fall in the middle
  * of checkpoints too. Each run goes on from where the last one was recovered.
  * <p>
  * Replay the same choices with {@code -Dtest=CursorKillTest -Dtest.seed=N} (the moment of each kill
