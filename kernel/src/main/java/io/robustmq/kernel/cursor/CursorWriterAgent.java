@@ -139,7 +139,7 @@ final class CursorWriterAgent implements Agent, ControlledMessageHandler, Cursor
         {
             retireAtMs = -1;
             final long below = retireBelow;
-            preparer.execute(() -> generations.deleteOlderThan(below));
+            onPreparer(() -> generations.deleteOlderThan(below));
             work++;
         }
         if (batchLength > 0 && !submit())
@@ -237,14 +237,22 @@ final class CursorWriterAgent implements Agent, ControlledMessageHandler, Cursor
      */
     private void prepare(final long nextGeneration)
     {
+        onPreparer(() ->
+        {
+            prepared = generations.open(nextGeneration);
+            preparedGeneration = nextGeneration;
+        });
+    }
+
+    private void onPreparer(final Runnable task)
+    {
         try
         {
             preparer.execute(() ->
             {
                 try
                 {
-                    prepared = generations.open(nextGeneration);
-                    preparedGeneration = nextGeneration;
+                    task.run();
                 }
                 catch (final RuntimeException ex)
                 {
@@ -254,7 +262,7 @@ final class CursorWriterAgent implements Agent, ControlledMessageHandler, Cursor
         }
         catch (final RejectedExecutionException ex)
         {
-            // Closing: the next checkpoint, if any, opens its shard itself.
+            // Closing: a checkpoint opens its shard itself, and the next launch deletes what is left.
         }
     }
 

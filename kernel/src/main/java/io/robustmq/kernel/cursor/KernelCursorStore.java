@@ -262,7 +262,16 @@ public final class KernelCursorStore implements CursorStore, AutoCloseable
         store.writer = new CursorWriterAgent(ring, generations, table, completions, appendCallbackId, ctx.clock,
             ctx.errorHandler, store.preparer, ctx.checkpointBytes, ctx.checkpointIntervalMs, ctx.retireDelayMs,
             batchCapacity, lastGeneration);
-        store.writer.checkpoint(ctx.clock.time());
+        try
+        {
+            store.writer.checkpoint(ctx.clock.time());
+        }
+        catch (final RuntimeException ex)
+        {
+            store.preparer.shutdownNow();
+            store.writer.onClose();
+            throw ex;
+        }
         store.runner = new AgentRunner(ctx.idleStrategy, ctx.errorHandler, null, store.writer);
         AgentRunner.startOnThread(store.runner, runnable ->
         {

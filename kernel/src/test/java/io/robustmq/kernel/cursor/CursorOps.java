@@ -212,6 +212,15 @@ final class CursorOps
         return described;
     }
 
+    /**
+     * A restart: the cursors at their start were never stored, so they are gone.
+     */
+    void restarted()
+    {
+        final String fresh = new CursorModel().describe();
+        models.values().removeIf(model -> model.describe().equals(fresh));
+    }
+
     static Map<String, String> actualStored(final CursorStore store)
     {
         final Map<String, String> described = actual(store);

@@ -56,6 +56,7 @@ class CursorStoreTest
                 final String where = "seed " + seed + " round " + round;
                 fixture.launch();
                 assertEquals(ops.expectedStored(), CursorOps.actualStored(fixture.store), where + ": recovered");
+                ops.restarted();
                 fixture.durable.clear();
                 final long acceptedBefore = ops.accepted;
                 final long firstId = ops.operations + 1;
