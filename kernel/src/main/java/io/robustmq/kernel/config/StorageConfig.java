@@ -70,9 +70,13 @@ public final class StorageConfig
 
     /**
      * Topics of the kernel's own shards start with this: unless an override names them, they are
-     * created with the defaults but no retention, since the kernel deletes what it no longer needs.
+     * created with the defaults but no retention, since the kernel deletes what it no longer needs,
+     * and segments of at most {@link #KERNEL_SEGMENT_BYTES} (their logs are small, and every segment
+     * is allocated and pre-touched whole).
      */
     public static final String KERNEL_TOPIC_PREFIX = "$kernel-";
+    /** The largest segment of a kernel topic's shard without an override: 8 MiB. */
+    public static final int KERNEL_SEGMENT_BYTES = 8 * 1024 * 1024;
 
     /** Prefix of the per-topic overrides. */
     public static final String TOPICS_PREFIX = "storage.topics.";
@@ -208,7 +212,8 @@ public final class StorageConfig
         if (topic.startsWith(KERNEL_TOPIC_PREFIX))
         {
             return new TopicStorage(defaults.engine(), defaults.durability(), defaults.flushIntervalMs(),
-                defaults.segmentBytes(), defaults.indexIntervalBytes(), 0, 0, defaults.memoryMaxBytes());
+                Math.min(defaults.segmentBytes(), KERNEL_SEGMENT_BYTES), defaults.indexIntervalBytes(), 0, 0,
+                defaults.memoryMaxBytes());
         }
         return defaults;
     }
