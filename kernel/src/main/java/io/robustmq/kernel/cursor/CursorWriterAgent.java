@@ -2,6 +2,8 @@ package io.robustmq.kernel.cursor;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.robustmq.plugin.api.cursor.CursorCallback;
+import io.robustmq.plugin.api.storage.AppendCallback;
 import io.robustmq.plugin.api.storage.BatchFormat;
 import io.robustmq.plugin.api.storage.Shard;
 import org.agrona.ErrorHandler;
@@ -205,7 +207,7 @@ final class CursorWriterAgent implements Agent, ControlledMessageHandler, Cursor
     @Override
     public void onClose()
     {
-        completions.failAll(io.robustmq.plugin.api.cursor.CursorCallback.CLOSED);
+        completions.failAll(CursorCallback.CLOSED);
         batch.release();
     }
 
@@ -364,7 +366,7 @@ final class CursorWriterAgent implements Agent, ControlledMessageHandler, Cursor
             if (Thread.currentThread().isInterrupted())
             {
                 // Stopping while the engine refuses: the batch's callbacks are told it was not stored.
-                completions.refused(io.robustmq.plugin.api.storage.AppendCallback.SHARD_CLOSED);
+                completions.refused(AppendCallback.SHARD_CLOSED);
                 batchLength = 0;
                 batchRecords = 0;
                 batchOperations = 0;
@@ -401,8 +403,8 @@ final class CursorWriterAgent implements Agent, ControlledMessageHandler, Cursor
             errorHandler.onError(new IllegalStateException("the cursor shard " + current.name() +
                 " refused a batch of " + batchLength + " bytes (result " + result + ")"));
             completions.refused(result == Shard.CLOSED ?
-                io.robustmq.plugin.api.storage.AppendCallback.SHARD_CLOSED :
-                io.robustmq.plugin.api.storage.AppendCallback.IO_ERROR);
+                AppendCallback.SHARD_CLOSED :
+                AppendCallback.IO_ERROR);
         }
         batchLength = 0;
         batchRecords = 0;
