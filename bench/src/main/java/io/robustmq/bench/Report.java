@@ -14,7 +14,8 @@ import java.util.TreeMap;
 
 /**
  * Turns a JMH result file ({@code -rf json}) into a table of payload bytes and records per second,
- * then the issue's targets and ratios, ending with one {@code RATIO <name> <x>} line per ratio.
+ * then the issue's targets and ratios, ending with one {@code RATIO <name> <x>} line per ratio and one
+ * {@code <name> <x>} line per figure held to a target as it is (e.g. {@code cursor_commits_per_s}).
  * <p>
  * Every benchmark here reports operations per second; a benchmark's bytes and records per
  * operation come from its parameters: {@code records} (or else {@code batch}, or else 1) records of
@@ -94,6 +95,20 @@ public final class Report
                     Map.of("recordSize", "1024", "batch", "1", "durability", "always"))),
             20.0, "durability always, 64 concurrent producers with group commit, vs one fsync per record"));
 
+    /** A figure reported as it is (not a ratio), and the target it is held to. */
+    record Figure(String name, Selector selector, double target, String meaning)
+    {
+    }
+
+    static final List<Figure> FIGURES = List.of(
+        new Figure("cursor_commits_per_s",
+            new Selector(JOURNAL + "CursorCommitBenchmark.commitDurable", Map.of()),
+            200_000, "cursor store, 64 concurrent groups on 2 event-loop threads, each group waiting for its commit " +
+            "to be durable before the next, interval durability"),
+        new Figure("cursor_commits_per_s_thread_per_group",
+            new Selector(JOURNAL + "CursorCommitBenchmark.commitDurableThreadPerGroup", Map.of()),
+            200_000, "the same with a parked thread per group: mostly 64 thread wake-ups per batch"));
+
     private Report()
     {
     }
@@ -139,9 +154,28 @@ public final class Report
                     value >= ratio.target() ? "met" : "MISSED", format(value), ratio.meaning());
             }
         }
+        for (final Figure figure : FIGURES)
+        {
+            final Row row = find(figure.selector(), rows);
+            if (row == null)
+            {
+                out.printf(Locale.ROOT, "target %s >= %s: no result (%s)%n", figure.name(), format(figure.target()),
+                    figure.meaning());
+            }
+            else
+            {
+                out.printf(Locale.ROOT, "target %s >= %s: %s, %s (%s)%n", figure.name(), format(figure.target()),
+                    row.opsPerSecond() >= figure.target() ? "met" : "MISSED", format(row.opsPerSecond()), figure.meaning());
+            }
+        }
         for (final Map.Entry<String, Double> entry : values.entrySet())
         {
             out.println("RATIO " + entry.getKey() + " " + (entry.getValue() == null ? "n/a" : format(entry.getValue())));
+        }
+        for (final Figure figure : FIGURES)
+        {
+            final Row row = find(figure.selector(), rows);
+            out.println(figure.name() + " " + (row == null ? "n/a" : format(row.opsPerSecond())));
         }
     }
 

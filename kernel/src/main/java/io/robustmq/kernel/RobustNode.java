@@ -132,6 +132,7 @@ public final class RobustNode implements AutoCloseable
                 config.webSocketMaxFrameBytes()))
             .scheduler(commonServer.eventLoops().ioGroup())
             .storage(journal.shards())
+            .cursors(journal.cursors())
             .metadata(metaService.metadata())
             .pluginsDir(pluginsDir(config))));
         status.component(MESSAGE_BROKER).detail(broker::describeState);
@@ -212,6 +213,14 @@ public final class RobustNode implements AutoCloseable
     public CommonServer commonServer()
     {
         return commonServer;
+    }
+
+    /**
+     * @return the cursor store.
+     */
+    public io.robustmq.kernel.cursor.KernelCursorStore cursors()
+    {
+        return journal.cursors();
     }
 
     /**

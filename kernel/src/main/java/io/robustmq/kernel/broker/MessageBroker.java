@@ -19,6 +19,7 @@ import io.robustmq.kernel.storage.StorageAdapter;
 import io.robustmq.plugin.api.ConfigurationException;
 import io.robustmq.plugin.api.ListenerSpec;
 import io.robustmq.plugin.api.ProtocolPlugin;
+import io.robustmq.plugin.api.cursor.CursorStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +54,7 @@ public final class MessageBroker implements AutoCloseable
         private ListenerBinder binder;
         private ScheduledExecutorService scheduler;
         private StorageAdapter storage;
+        private CursorStore cursors;
         private Metadata metadata;
         private Path pluginsDir;
         private ClassLoader kernelLoader = MessageBroker.class.getClassLoader();
@@ -97,6 +99,12 @@ public final class MessageBroker implements AutoCloseable
             return this;
         }
 
+        public Context cursors(final CursorStore cursors)
+        {
+            this.cursors = cursors;
+            return this;
+        }
+
         /**
          * @param pluginsDir the directory of plugin jars, or null for none.
          * @return this.
@@ -127,6 +135,7 @@ public final class MessageBroker implements AutoCloseable
             Objects.requireNonNull(binder, "binder");
             Objects.requireNonNull(scheduler, "scheduler");
             Objects.requireNonNull(storage, "storage");
+            Objects.requireNonNull(cursors, "cursors");
             Objects.requireNonNull(metadata, "metadata");
         }
     }
@@ -188,6 +197,7 @@ public final class MessageBroker implements AutoCloseable
                 new PluginConfigView(reader, prefix),
                 ctx.meterRegistry,
                 ctx.storage.forPlugin(plugin.name()),
+                ctx.cursors,
                 ctx.metadata,
                 ctx.config.dataDir().resolve("plugins").resolve(plugin.name()),
                 ctx.scheduler,

@@ -50,10 +50,34 @@ public final class StorageConfig
         "How an idle writer waits: backoff (spin, yield, then park up to 100 us), sleeping (park 100 us), " +
         "yielding, or busy (spin: lowest latency, burns a core).");
 
+    public static final ConfigKey CURSORS_BUFFER_BYTES = new ConfigKey("storage.cursors.buffer_bytes", "4194304",
+        "The cursor store's writer queue, a power of two; when it is full, cursor operations are back-pressured.");
+    public static final ConfigKey CURSORS_MAX_UNACKNOWLEDGED = new ConfigKey("storage.cursors.max_unacknowledged",
+        "65536", "Delivered but unacknowledged offsets one cursor (a group on a shard) may hold; a delivery beyond " +
+        "is refused until some are acknowledged.");
+    public static final ConfigKey CURSORS_MAX_METADATA_BYTES = new ConfigKey("storage.cursors.max_metadata_bytes",
+        "4096", "The longest metadata a consumer-group commit may keep, in bytes of UTF-8.");
+    public static final ConfigKey CURSORS_CHECKPOINT_BYTES = new ConfigKey("storage.cursors.checkpoint_bytes",
+        "67108864", "Bytes of cursor records logged after which the cursor store writes a checkpoint into a new " +
+        "generation and deletes the older ones.");
+    public static final ConfigKey CURSORS_CHECKPOINT_INTERVAL_MS = new ConfigKey(
+        "storage.cursors.checkpoint_interval_ms", "600000",
+        "A cursor checkpoint is also written this often if anything was logged since the last; 0: by bytes only.");
+
     /** The storage keys, in the order of config/server.toml. */
     public static final List<ConfigKey> KEYS = List.of(ENGINE, DURABILITY, FLUSH_INTERVAL_MS, SEGMENT_BYTES,
         INDEX_INTERVAL_BYTES, RETENTION_BYTES, RETENTION_MS, MEMORY_MAX_BYTES, JOURNAL_WRITERS, WRITER_BUFFER_BYTES,
-        WRITER_IDLE_STRATEGY);
+        WRITER_IDLE_STRATEGY, CURSORS_BUFFER_BYTES, CURSORS_MAX_UNACKNOWLEDGED, CURSORS_MAX_METADATA_BYTES,
+        CURSORS_CHECKPOINT_BYTES, CURSORS_CHECKPOINT_INTERVAL_MS);
+
+    /**
+     * The owner of the kernel's own private shards (the cursor store's). Unless an override names
+     * them, they take segments of at most {@link #KERNEL_SEGMENT_BYTES} (their logs are small, and
+     * every segment is allocated and pre-touched whole).
+     */
+    public static final String KERNEL_OWNER = "$kernel";
+    /** The largest segment of a kernel private shard without an override: 8 MiB. */
+    public static final int KERNEL_SEGMENT_BYTES = 8 * 1024 * 1024;
 
     /** Prefix of the per-topic overrides. */
     public static final String TOPICS_PREFIX = "storage.topics.";
@@ -106,6 +130,11 @@ public final class StorageConfig
     private final int journalWriters;
     private final int writerBufferBytes;
     private final String writerIdleStrategy;
+    private final int cursorsBufferBytes;
+    private final int cursorsMaxUnacknowledged;
+    private final int cursorsMaxMetadataBytes;
+    private final long cursorsCheckpointBytes;
+    private final long cursorsCheckpointIntervalMs;
 
     StorageConfig(final ConfigReader reader)
     {
@@ -119,6 +148,21 @@ public final class StorageConfig
         writerIdleStrategy = reader.getChoice(WRITER_IDLE_STRATEGY.name(), "backoff", IDLE_STRATEGIES);
         overrides = overrides(reader, TOPICS_PREFIX, defaults);
         privateOverrides = overrides(reader, PRIVATE_PREFIX, defaults);
+        cursorsBufferBytes = reader.getInt(CURSORS_BUFFER_BYTES.name(), 4 * 1024 * 1024, 128 * 1024, 1 << 30);
+        if (Integer.bitCount(cursorsBufferBytes) != 1)
+        {
+            throw new ConfigurationException(CURSORS_BUFFER_BYTES.name(), "must be a power of two, got " + cursorsBufferBytes);
+        }
+        cursorsMaxUnacknowledged = reader.getInt(CURSORS_MAX_UNACKNOWLEDGED.name(), 65536, 1, 1 << 24);
+        cursorsMaxMetadataBytes = reader.getInt(CURSORS_MAX_METADATA_BYTES.name(), 4096, 0, 65536);
+        if (cursorsMaxMetadataBytes + 4096 > cursorsBufferBytes / 8)
+        {
+            throw new ConfigurationException(CURSORS_MAX_METADATA_BYTES.name(), "must leave room in an eighth of " +
+                CURSORS_BUFFER_BYTES.name() + " (" + cursorsBufferBytes / 8 + " bytes) for a record: at most " +
+                (cursorsBufferBytes / 8 - 4096) + ", got " + cursorsMaxMetadataBytes);
+        }
+        cursorsCheckpointBytes = reader.getLong(CURSORS_CHECKPOINT_BYTES.name(), 64L * 1024 * 1024, 4096, Long.MAX_VALUE);
+        cursorsCheckpointIntervalMs = reader.getLong(CURSORS_CHECKPOINT_INTERVAL_MS.name(), 600_000, 0, Long.MAX_VALUE);
     }
 
     private static List<Override> overrides(final ConfigReader reader, final String prefix, final TopicStorage defaults)
@@ -168,17 +212,28 @@ public final class StorageConfig
      */
     public TopicStorage forTopic(final String topic)
     {
-        return match(overrides, topic);
+        final TopicStorage matched = match(overrides, topic);
+        return matched != null ? matched : defaults;
     }
 
     /**
      * @param owner the owner of a private shard: a plugin's name, or {@code $kernel}.
      * @param name  the shard's name in the owner's namespace.
-     * @return the settings the shard is created with.
+     * @return the settings the shard is created with: an override's, else the node's defaults
+     * without retention (a private shard is its owner's state, which the owner itself compacts and
+     * deletes: retention deleting a segment of it would lose state, not old messages).
      */
     public TopicStorage forPrivate(final String owner, final String name)
     {
-        return match(privateOverrides, owner + "/" + name);
+        final TopicStorage matched = match(privateOverrides, owner + "/" + name);
+        if (matched != null)
+        {
+            return matched;
+        }
+        final int segmentBytes = owner.equals(KERNEL_OWNER) ?
+            Math.min(defaults.segmentBytes(), KERNEL_SEGMENT_BYTES) : defaults.segmentBytes();
+        return new TopicStorage(defaults.engine(), defaults.durability(), defaults.flushIntervalMs(), segmentBytes,
+            Math.min(defaults.indexIntervalBytes(), segmentBytes), 0, 0, defaults.memoryMaxBytes());
     }
 
     private TopicStorage match(final List<Override> candidates, final String name)
@@ -190,7 +245,7 @@ public final class StorageConfig
                 return override.storage();
             }
         }
-        return defaults;
+        return null;
     }
 
     /**
@@ -223,5 +278,45 @@ public final class StorageConfig
     public String writerIdleStrategy()
     {
         return writerIdleStrategy;
+    }
+
+    /**
+     * @return {@code storage.cursors.buffer_bytes}.
+     */
+    public int cursorsBufferBytes()
+    {
+        return cursorsBufferBytes;
+    }
+
+    /**
+     * @return {@code storage.cursors.max_unacknowledged}.
+     */
+    public int cursorsMaxUnacknowledged()
+    {
+        return cursorsMaxUnacknowledged;
+    }
+
+    /**
+     * @return {@code storage.cursors.max_metadata_bytes}.
+     */
+    public int cursorsMaxMetadataBytes()
+    {
+        return cursorsMaxMetadataBytes;
+    }
+
+    /**
+     * @return {@code storage.cursors.checkpoint_bytes}.
+     */
+    public long cursorsCheckpointBytes()
+    {
+        return cursorsCheckpointBytes;
+    }
+
+    /**
+     * @return {@code storage.cursors.checkpoint_interval_ms}.
+     */
+    public long cursorsCheckpointIntervalMs()
+    {
+        return cursorsCheckpointIntervalMs;
     }
 }

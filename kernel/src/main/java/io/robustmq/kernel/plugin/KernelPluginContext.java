@@ -3,6 +3,7 @@ package io.robustmq.kernel.plugin;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.robustmq.plugin.api.PluginConfig;
 import io.robustmq.plugin.api.PluginContext;
+import io.robustmq.plugin.api.cursor.CursorStore;
 import io.robustmq.plugin.api.metadata.Metadata;
 import io.robustmq.plugin.api.storage.Shards;
 
@@ -22,6 +23,7 @@ public final class KernelPluginContext implements PluginContext
     private final PluginConfig config;
     private final MeterRegistry meterRegistry;
     private final Shards shards;
+    private final CursorStore cursors;
     private final Metadata metadata;
     private final Path dataDirectory;
     private final ScheduledExecutorService scheduler;
@@ -32,6 +34,7 @@ public final class KernelPluginContext implements PluginContext
      * @param config        the plugin's section.
      * @param meterRegistry the node's registry.
      * @param shards        the Storage Adapter.
+     * @param cursors       the cursor store.
      * @param metadata      the Meta Service's client.
      * @param dataDirectory the plugin's directory, created on first use.
      * @param scheduler     the shared event loops.
@@ -42,6 +45,7 @@ public final class KernelPluginContext implements PluginContext
         final PluginConfig config,
         final MeterRegistry meterRegistry,
         final Shards shards,
+        final CursorStore cursors,
         final Metadata metadata,
         final Path dataDirectory,
         final ScheduledExecutorService scheduler,
@@ -51,6 +55,7 @@ public final class KernelPluginContext implements PluginContext
         this.config = config;
         this.meterRegistry = meterRegistry;
         this.shards = shards;
+        this.cursors = cursors;
         this.metadata = metadata;
         this.dataDirectory = dataDirectory;
         this.scheduler = scheduler;
@@ -79,6 +84,12 @@ public final class KernelPluginContext implements PluginContext
     public Shards shards()
     {
         return shards;
+    }
+
+    @Override
+    public CursorStore cursors()
+    {
+        return cursors;
     }
 
     @Override

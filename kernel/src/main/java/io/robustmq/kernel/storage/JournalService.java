@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.robustmq.journal.RecoveryReport;
 import io.robustmq.journal.engine.Journal;
 import io.robustmq.kernel.config.StorageConfig;
+import io.robustmq.kernel.cursor.KernelCursorStore;
 import io.robustmq.plugin.api.metadata.Metadata;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
@@ -21,7 +22,8 @@ import java.util.function.Supplier;
 
 /**
  * The Journal component of a node: the journal engine under {@code <data_dir>/journal}, its shards
- * recovered at start, and the Storage Adapter that plugins store through.
+ * recovered at start, the Storage Adapter that plugins store through, and the cursor store kept in
+ * shards of its own, recovered before the component is ready (so before any plugin starts).
  */
 public final class JournalService implements AutoCloseable
 {
@@ -29,12 +31,18 @@ public final class JournalService implements AutoCloseable
 
     private final Journal journal;
     private final StorageAdapter adapter;
+    private final KernelCursorStore cursors;
     private final int shardsRecoveredWithLoss;
 
-    private JournalService(final Journal journal, final StorageAdapter adapter, final int shardsRecoveredWithLoss)
+    private JournalService(
+        final Journal journal,
+        final StorageAdapter adapter,
+        final KernelCursorStore cursors,
+        final int shardsRecoveredWithLoss)
     {
         this.journal = journal;
         this.adapter = adapter;
+        this.cursors = cursors;
         this.shardsRecoveredWithLoss = shardsRecoveredWithLoss;
     }
 
@@ -80,13 +88,50 @@ public final class JournalService implements AutoCloseable
             journal.close();
             throw ex;
         }
+        final KernelCursorStore cursors;
+        try
+        {
+            cursors = KernelCursorStore.launch(cursorContext(config, adapter));
+        }
+        catch (final RuntimeException ex)
+        {
+            adapter.close();
+            journal.close();
+            throw ex;
+        }
         FunctionCounter.builder("robustmq.journal.appends", journal, Journal::appends)
             .description("Batches appended to journal shards").register(meterRegistry);
         FunctionCounter.builder("robustmq.journal.forces", journal, Journal::forces)
             .description("Forces (fsyncs) of always shards; fewer than their appends when shared").register(meterRegistry);
         Gauge.builder("robustmq.storage.shards", adapter, StorageAdapter::size)
             .description("Shards open, every engine").register(meterRegistry);
-        return new JournalService(journal, adapter, withLoss);
+        Gauge.builder("robustmq.cursors", cursors, KernelCursorStore::size)
+            .description("Consumer cursors held (a group on a shard)").register(meterRegistry);
+        FunctionCounter.builder("robustmq.cursors.records", cursors, KernelCursorStore::recordsAppended)
+            .description("Cursor operations logged").register(meterRegistry);
+        FunctionCounter.builder("robustmq.cursors.checkpoints", cursors, KernelCursorStore::checkpoints)
+            .description("Cursor checkpoints stored").register(meterRegistry);
+        return new JournalService(journal, adapter, cursors, withLoss);
+    }
+
+    /**
+     * The cursor store's settings: {@code [storage.cursors]}, the writer idle strategy, and the
+     * durability of its topic, which says how long a stored checkpoint may still be unforced.
+     */
+    public static KernelCursorStore.Context cursorContext(final StorageConfig config, final StorageAdapter adapter)
+    {
+        final StorageConfig.TopicStorage storage = config.forPrivate(StorageAdapter.KERNEL_OWNER, "cursors-0");
+        final boolean forcedLater = storage.engine().equals("journal") && storage.durability().equals("interval");
+        return new KernelCursorStore.Context()
+            .shards(adapter.forKernel())
+            .bufferBytes(config.cursorsBufferBytes())
+            .maxUnacknowledged(config.cursorsMaxUnacknowledged())
+            .maxMetadataBytes(config.cursorsMaxMetadataBytes())
+            .checkpointBytes(config.cursorsCheckpointBytes())
+            .checkpointIntervalMs(config.cursorsCheckpointIntervalMs())
+            .retireDelayMs(forcedLater ? 2 * storage.flushIntervalMs() : 0)
+            .idleStrategy(idleStrategy(config.writerIdleStrategy()).get())
+            .errorHandler(error -> LOG.error("cursor store error", error));
     }
 
     private static Supplier<IdleStrategy> idleStrategy(final String name)
@@ -110,22 +155,37 @@ public final class JournalService implements AutoCloseable
     }
 
     /**
+     * @return the cursor store, for plugins.
+     */
+    public KernelCursorStore cursors()
+    {
+        return cursors;
+    }
+
+    /**
      * @return a one-line summary for the admin API.
      */
     public String describeState()
     {
-        return "directory " + journal.directory() + "; " + adapter.describe() +
+        return "directory " + journal.directory() + "; " + adapter.describe() + "; " + cursors.describe() +
             (shardsRecoveredWithLoss > 0 ? "; " + shardsRecoveredWithLoss + " shards repaired at start (see the log)" : "");
     }
 
     /**
-     * Drop the memory shards, then stop the writers: each drains what was submitted, forces and
-     * closes its shards.
+     * Drain and stop the cursor store, drop the memory shards, then stop the writers: each drains
+     * what was submitted, forces and closes its shards.
      */
     @Override
     public void close()
     {
-        adapter.close();
-        journal.close();
+        try
+        {
+            cursors.close();
+        }
+        finally
+        {
+            adapter.close();
+            journal.close();
+        }
     }
 }

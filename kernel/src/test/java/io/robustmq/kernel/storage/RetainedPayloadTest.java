@@ -48,6 +48,7 @@ class RetainedPayloadTest
         final Path file = Files.writeString(temp.resolve("server.toml"), """
             [storage]
             segment_bytes = 65536
+            [storage.private."$kernel/retained"]
             retention_bytes = 131072
             """);
         final StorageConfig config = ServerConfig.read(ConfigSource.load(file, Map.of(), new Properties())).storage();

@@ -1,6 +1,7 @@
 package io.robustmq.plugin.api;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.robustmq.plugin.api.cursor.CursorStore;
 import io.robustmq.plugin.api.metadata.Metadata;
 import io.robustmq.plugin.api.storage.Shards;
 
@@ -9,8 +10,8 @@ import java.time.Clock;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * What the kernel lends a plugin: its configuration, the node's shards, the cluster's metadata,
- * meters, a data directory, a clock and a scheduler.
+ * What the kernel lends a plugin: its configuration, the node's shards and cursors, the cluster's
+ * metadata, meters, a data directory, a clock and a scheduler.
  */
 public interface PluginContext
 {
@@ -30,6 +31,12 @@ public interface PluginContext
      * keeps its durable state.
      */
     Shards shards();
+
+    /**
+     * @return the node's cursor store: where consumer groups keep their committed offsets and
+     * unacknowledged deliveries durably, recovered before the plugin was created.
+     */
+    CursorStore cursors();
 
     /**
      * @return the cluster's metadata: topics, shards and their leaders, nodes, consumer groups,

@@ -7,16 +7,17 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A {@link Metadata} without topics, for tests of private shards that need no Meta Service: every
- * look-up finds nothing, and anything else is refused.
+ * A {@link Metadata} without topics, for what keeps only private shards and runs without a Meta
+ * Service (benchmarks, tests): every look-up finds nothing, and anything else is refused with
+ * {@link UnsupportedOperationException}.
  */
-final class NoTopicsMetadata
+public final class NoTopicsMetadata
 {
     private NoTopicsMetadata()
     {
     }
 
-    static Metadata create()
+    public static Metadata create()
     {
         return (Metadata)Proxy.newProxyInstance(Metadata.class.getClassLoader(), new Class<?>[]{Metadata.class},
             (proxy, method, args) -> switch (method.getName())
