@@ -1,5 +1,6 @@
 package io.robustmq.kernel.cursor;
 
+import io.robustmq.kernel.support.Seeds;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.robustmq.kernel.storage.JournalService;
 import io.robustmq.kernel.storage.NoTopicsMetadata;

@@ -1,5 +1,6 @@
 package io.robustmq.kernel.cursor;
 
+import io.robustmq.kernel.support.Seeds;
 import io.robustmq.plugin.api.cursor.Cursor;
 import io.robustmq.plugin.api.cursor.CursorStore;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package io.robustmq.kernel.storage;
 
+import io.robustmq.kernel.support.Seeds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

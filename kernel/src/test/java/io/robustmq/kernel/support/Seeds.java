@@ -1,20 +1,21 @@
-package io.robustmq.kernel.storage;
+package io.robustmq.kernel.support;
 
 import java.util.Random;
 import java.util.stream.LongStream;
 
 /**
- * Seeds for randomised property tests, as the journal's: each run draws new seeds from
- * {@code -Dtest.seed} (default: the time), and every test names its seed, so a failure is replayed
- * with {@code mvn ... -Dtest=Class -Dtest.seed=N} giving that seed as the first.
+ * Seeds for randomised property tests. Each run draws new seeds from {@code -Dtest.seed} (default:
+ * the time), and every test names its seed, so a failure is replayed with
+ * {@code mvn -pl kernel -am verify -Dtest=Class -Dtest.seed=N -Dsurefire.failIfNoSpecifiedTests=false}
+ * giving that seed as the first.
  */
-final class Seeds
+public final class Seeds
 {
     private Seeds()
     {
     }
 
-    static LongStream stream(final int count)
+    public static LongStream stream(final int count)
     {
         final String fixed = System.getProperty("test.seed");
         final long first = fixed != null ? Long.parseLong(fixed) : System.nanoTime();
