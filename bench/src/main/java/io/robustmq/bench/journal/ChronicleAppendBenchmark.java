@@ -9,6 +9,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -28,9 +29,13 @@ import java.util.concurrent.TimeUnit;
  * Like the journal it does not fsync; unlike the journal it maps its file in chunks and touches
  * fresh pages as it goes (the open edition has no pre-toucher), which is part of what it costs.
  * <p>
- * Each iteration starts with a fresh queue in a fresh directory (the previous one closed and
- * deleted outside the measurement), as the journal benchmark starts with a fresh segment, so that
- * neither pays for the kernel writing back what an earlier iteration left dirty.
+ * Kept outside the measurement, under {@link JournalAppendBenchmark}'s conditions: each invocation makes
+ * {@value JournalAppendBenchmark#APPENDS_PER_INVOCATION} operations (JMH times only the invocation), and
+ * before an invocation (not timed), once the queue has taken as many payload bytes as a journal segment
+ * of the benchmark holds ({@link JournalAppendBenchmark#segmentBytes}), it is closed and deleted (so its
+ * dirty pages are dropped, not written back) and a fresh queue opened in a fresh directory, as the
+ * journal benchmark moves to a fresh segment: neither pays for the kernel writing back what it left
+ * dirty.
  * <p>
  * Its fork gets Chronicle's own flags (jvmArgsPrepend, so that scripts/bench's
  * {@code -jvmArgsAppend} with the project's flags does not replace them), analytics switched off
@@ -62,6 +67,9 @@ public class ChronicleAppendBenchmark
     public int batch;
 
     private BytesStore<?, ?> record;
+    private long queueBytes;
+    private long invocationBytes;
+    private long writtenBytes;
     private Path dir;
     private ChronicleQueue queue;
     private ExcerptAppender appender;
@@ -70,18 +78,30 @@ public class ChronicleAppendBenchmark
     public void prepareRecord()
     {
         record = BytesStore.wrap(Records.payload(recordSize, 1).byteBuffer().limit(recordSize).slice());
+        queueBytes = JournalAppendBenchmark.segmentBytes(recordSize * batch);
+        invocationBytes = (long)JournalAppendBenchmark.APPENDS_PER_INVOCATION * recordSize * batch;
+        openQueue();
     }
 
-    @Setup(Level.Iteration)
-    public void openQueue()
+    @Setup(Level.Invocation)
+    public void makeRoom()
     {
-        closeQueue();
+        if (writtenBytes + invocationBytes > queueBytes)
+        {
+            closeQueue();
+            openQueue();
+        }
+    }
+
+    private void openQueue()
+    {
         dir = BenchFiles.newDirectory("chronicle-");
         queue = ChronicleQueue.singleBuilder(dir).build();
         appender = queue.createAppender();
+        writtenBytes = 0;
     }
 
-    @TearDown(Level.Iteration)
+    @TearDown(Level.Trial)
     public void closeQueue()
     {
         if (appender != null)
@@ -99,13 +119,17 @@ public class ChronicleAppendBenchmark
     }
 
     @Benchmark
+    @OperationsPerInvocation(JournalAppendBenchmark.APPENDS_PER_INVOCATION)
     public long append()
     {
         final ExcerptAppender appender = this.appender;
-        for (int i = 0; i < batch; i++)
+        final BytesStore<?, ?> record = this.record;
+        final int excerpts = JournalAppendBenchmark.APPENDS_PER_INVOCATION * batch;
+        for (int i = 0; i < excerpts; i++)
         {
             appender.writeBytes(record);
         }
+        writtenBytes += invocationBytes;
         return appender.lastIndexAppended();
     }
 }

@@ -7,6 +7,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -23,13 +24,19 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The hardware ceiling for the journal's appends: the same payloads copied, back to back and with
- * nothing else, into a file of the journal benchmark's segment size, mapped and pre-touched before
- * the trial. At the end of the file the copy wraps around to its start, so every page stays
- * resident and dirty: no page fault, no write-back wait, no fsync is ever measured.
+ * The hardware ceiling for the journal writer's appends, under {@link JournalAppendBenchmark}'s
+ * conditions: the same payloads copied ({@code UnsafeBuffer.putBytes}, as the journal copies), back to
+ * back and with nothing else (no header, CRC or publication), into a file of the journal benchmark's
+ * segment size ({@link JournalAppendBenchmark#segmentBytes}), mapped and pre-touched. One operation
+ * copies {@code recordSize * batch} bytes; bytes per second = ops/s x recordSize x batch.
  * <p>
- * One operation copies {@code recordSize * batch} bytes; bytes per second = ops/s x recordSize x
- * batch.
+ * Kept outside the measurement, as for the journal: each invocation makes
+ * {@value JournalAppendBenchmark#APPENDS_PER_INVOCATION} copies (each one operation; JMH times only the
+ * invocation), and before an invocation (not timed), if the file has less room than that, it is thrown
+ * away (truncated, so its dirty pages are dropped, unmapped and deleted) and a fresh one created,
+ * mapped and pre-touched. So the copies land in freshly touched pages of a new file, as the journal's
+ * appends land in a new segment: no page fault, write-back or fsync is measured, and both draw their
+ * pages from the kernel the same way.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -48,17 +55,31 @@ public class RawMappedCopyBenchmark
     private MappedByteBuffer mapped;
     private UnsafeBuffer file;
     private UnsafeBuffer payload;
+    private int capacity;
     private int length;
-    private int wrapAt;
     private int position;
 
     @Setup(Level.Trial)
-    public void mapFile() throws IOException
+    public void prepare() throws IOException
     {
-        final int capacity = Integer.getInteger(JournalAppendBenchmark.SEGMENT_BYTES_PROP_NAME,
-            JournalAppendBenchmark.SEGMENT_BYTES_DEFAULT);
         length = recordSize * batch;
+        capacity = JournalAppendBenchmark.segmentBytes(length);
         payload = Records.payload(recordSize, batch);
+        mapFile();
+    }
+
+    @Setup(Level.Invocation)
+    public void makeRoom() throws IOException
+    {
+        if (capacity - position < (long)JournalAppendBenchmark.APPENDS_PER_INVOCATION * length)
+        {
+            unmapFile();
+            mapFile();
+        }
+    }
+
+    private void mapFile() throws IOException
+    {
         dir = BenchFiles.newDirectory("raw-copy-");
         final Path path = dir.resolve("raw.data");
         try (RandomAccessFile raf = new RandomAccessFile(path.toFile(), "rw"))
@@ -71,7 +92,7 @@ public class RawMappedCopyBenchmark
         {
             file.putByte((int)i, (byte)0);
         }
-        wrapAt = capacity - length;
+        position = 0;
     }
 
     @TearDown(Level.Trial)
@@ -91,15 +112,19 @@ public class RawMappedCopyBenchmark
     }
 
     @Benchmark
+    @OperationsPerInvocation(JournalAppendBenchmark.APPENDS_PER_INVOCATION)
     public int copy()
     {
+        final UnsafeBuffer file = this.file;
+        final UnsafeBuffer payload = this.payload;
+        final int length = this.length;
         int position = this.position;
-        if (position > wrapAt)
+        for (int i = 0; i < JournalAppendBenchmark.APPENDS_PER_INVOCATION; i++)
         {
-            position = 0;
+            file.putBytes(position, payload, 0, length);
+            position += length;
         }
-        file.putBytes(position, payload, 0, length);
-        this.position = position + length;
+        this.position = position;
         return position;
     }
 }

@@ -4,6 +4,7 @@ import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.SplittableRandom;
+import java.util.zip.CRC32C;
 
 /**
  * The records every benchmark writes: the same pseudo-random bytes (fixed seed), so that the
@@ -35,5 +36,18 @@ final class Records
             buffer.putByte(i, (byte)random.nextInt(256));
         }
         return buffer;
+    }
+
+    /**
+     * @param payload a buffer from {@link #payload}.
+     * @param length  bytes of it.
+     * @return the CRC32C of those bytes, as a journal producer computes it (the journal's payload
+     * CRC, with no stamped prefix), for appends that pass it to the writer.
+     */
+    static long payloadCrc(final UnsafeBuffer payload, final int length)
+    {
+        final CRC32C crc = new CRC32C();
+        crc.update(payload.byteBuffer().duplicate().limit(length).position(0));
+        return crc.getValue();
     }
 }
