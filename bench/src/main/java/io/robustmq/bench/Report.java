@@ -19,7 +19,8 @@ import java.util.TreeMap;
  * <p>
  * Every benchmark here reports operations per second; a benchmark's bytes and records per
  * operation come from its parameters: {@code records} (or else {@code batch}, or else 1) records of
- * {@code recordSize} bytes.
+ * {@code recordSize} bytes, or, for a benchmark that counts batches, {@code batches} batches of
+ * {@code batchBytes} bytes (counted as records in the table).
  * <pre>
  *   java -cp bench/target/benchmarks.jar io.robustmq.bench.Report results.json
  * </pre>
@@ -93,7 +94,12 @@ public final class Report
                 new Selector(JOURNAL + "GroupCommitBenchmark.fsyncEach", Map.of("recordSize", "1024")),
                 new Selector(JOURNAL + "JournalAppendBenchmark.append",
                     Map.of("recordSize", "1024", "batch", "1", "durability", "always"))),
-            20.0, "durability always, 64 concurrent producers with group commit, vs one fsync per record"));
+            20.0, "durability always, 64 concurrent producers with group commit, vs one fsync per record"),
+        new Ratio("fetch_vs_sendfile",
+            new Selector(JOURNAL + "FetchBenchmark.fetch", Map.of()),
+            List.of(new Selector(JOURNAL + "FetchBenchmark.sendfile", Map.of())),
+            0.8, "a shard's 16 KiB batches read into a loopback socket (retained payloads, gathering writes) vs " +
+            "sendfile of the same segment file"));
 
     /** A figure reported as it is (not a ratio), and the target it is held to. */
     record Figure(String name, Selector selector, double target, String meaning)
@@ -239,8 +245,9 @@ public final class Report
             final double perSecond = perSecond(String.valueOf(metric.get("scoreUnit")));
             final double score = number(metric.get("score")) * perSecond;
             final double error = number(metric.get("scoreError")) * perSecond;
-            final long records = Long.parseLong(params.getOrDefault("records", params.getOrDefault("batch", "1")));
-            final long recordSize = Long.parseLong(params.getOrDefault("recordSize", "0"));
+            final long records = Long.parseLong(params.getOrDefault("batches",
+                params.getOrDefault("records", params.getOrDefault("batch", "1"))));
+            final long recordSize = Long.parseLong(params.getOrDefault("batchBytes", params.getOrDefault("recordSize", "0")));
             final int threads = (int)number(result.getOrDefault("threads", 1.0));
             rows.add(new Row(String.valueOf(result.get("benchmark")), params, threads, score, error, records,
                 records * recordSize));
