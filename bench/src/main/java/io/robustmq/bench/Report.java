@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Turns a JMH result file ({@code -rf json}) into a table of payload bytes and records per second,
+ * Turns JMH result files ({@code -rf json}; several are read as one) into a table of payload bytes and records per second,
  * then the issue's targets and ratios, ending with one {@code RATIO <name> <x>} line per ratio and one
  * {@code <name> <x>} line per figure held to a target as it is (e.g. {@code cursor_commits_per_s}).
  * <p>
@@ -22,7 +22,7 @@ import java.util.TreeMap;
  * {@code recordSize} bytes, or, for a benchmark that counts batches, {@code batches} batches of
  * {@code batchBytes} bytes (counted as records in the table).
  * <pre>
- *   java -cp bench/target/benchmarks.jar io.robustmq.bench.Report results.json
+ *   java -cp bench/target/benchmarks.jar io.robustmq.bench.Report results.json [more-results.json...]
  * </pre>
  * Exit status: 0 printed (a ratio whose results are missing prints {@code n/a}); 2 bad arguments or
  * an unreadable file.
@@ -121,21 +121,24 @@ public final class Report
 
     public static void main(final String[] args)
     {
-        if (args.length != 1)
+        if (args.length < 1)
         {
-            System.err.println("usage: java -cp benchmarks.jar io.robustmq.bench.Report <jmh-result.json>");
+            System.err.println("usage: java -cp benchmarks.jar io.robustmq.bench.Report <jmh-result.json>...");
             System.exit(2);
         }
-        final List<Row> rows;
-        try
+        final List<Row> rows = new ArrayList<>();
+        for (final String file : args)
         {
-            rows = rows(Json.parse(Files.readString(Path.of(args[0]), StandardCharsets.UTF_8)));
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            System.err.println("report: cannot read " + args[0] + ": " + ex.getMessage());
-            System.exit(2);
-            return;
+            try
+            {
+                rows.addAll(rows(Json.parse(Files.readString(Path.of(file), StandardCharsets.UTF_8))));
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                System.err.println("report: cannot read " + file + ": " + ex.getMessage());
+                System.exit(2);
+                return;
+            }
         }
         print(rows, System.out);
     }
