@@ -48,7 +48,8 @@ import java.util.stream.Stream;
  * segment file into the same kind of socket. The shard is a kernel private shard opened through the
  * plugin API ({@code new StorageAdapter(...).forKernel().openPrivate("fetch")}, on a running
  * {@link Journal}), filled before the trial with {@code batches} batches of {@code batchBytes} payload
- * bytes (16 KiB: the Kafka producer's default batch size), all in its first segment. A thread of its
+ * bytes (16 KiB: the Kafka producer's default batch size; 16 records each), all in its first segment
+ * (a kernel private shard's default segment is 8 MiB). A thread of its
  * own drains the other end of the connection into a 1 MiB buffer, in both cases. One operation sends
  * every batch's payload once, {@code batches x batchBytes} bytes (the report's MB/s):
  * <ul>
@@ -64,7 +65,7 @@ import java.util.stream.Stream;
  *       kernel takes.</li>
  * </ul>
  * Both use blocking sockets with the kernel's default buffer sizes; what is still in flight when an
- * iteration ends is not waited for (a few MiB, against hundreds of MiB an iteration).
+ * iteration ends is not waited for (a few MiB, against gigabytes an iteration).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
