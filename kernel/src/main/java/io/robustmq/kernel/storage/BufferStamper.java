@@ -38,6 +38,11 @@ final class BufferStamper implements StampedBatch
             final int verdict = stamper.stamp(this, baseOffset, recordCount, appendTimeMs);
             return verdict == BatchStamper.ACCEPT ? BatchStamper.ACCEPT : Math.max(verdict, AppendCallback.FIRST_REFUSAL);
         }
+        catch (final RuntimeException ex)
+        {
+            // A plugin's stamper that fails refuses its batch; it must not fail the shard.
+            return AppendCallback.FIRST_REFUSAL;
+        }
         finally
         {
             this.batch = null;

@@ -57,6 +57,11 @@ final class SegmentStamper implements FrameStamper, StampedBatch
             final int verdict = stamper.stamp(this, baseOffset, recordCount, appendTimeMs);
             return verdict == BatchStamper.ACCEPT ? ACCEPT : Math.max(verdict, AppendCallback.FIRST_REFUSAL);
         }
+        catch (final RuntimeException ex)
+        {
+            // A plugin's stamper that fails refuses its batch; it must not fail the shard.
+            return AppendCallback.FIRST_REFUSAL;
+        }
         finally
         {
             this.buffer = null;

@@ -81,6 +81,10 @@ class ShardOperationsTest
                 @Override
                 public int stamp(final StampedBatch batch, final long baseOffset, final int recordCount, final long time)
                 {
+                    if (batch.length() == 41)
+                    {
+                        throw new IllegalStateException("a stamper's bug");
+                    }
                     if (batch.getInt(8, ByteOrder.BIG_ENDIAN) != (int)baseOffset)
                     {
                         return 321;
@@ -102,6 +106,10 @@ class ShardOperationsTest
                 assertTrue(done.tryAcquire(30, TimeUnit.SECONDS));
             }
             assertEquals(-321, outcomes.get(2L), "the stamper's refusal reaches the producer");
+            assertEquals(Shard.SUBMITTED, shard.append(Unpooled.buffer(41).writeZero(41), 1, 0,
+                BatchFormat.KAFKA_RECORD_BATCH, callback, 4));
+            assertTrue(done.tryAcquire(30, TimeUnit.SECONDS));
+            assertEquals(-AppendCallback.FIRST_REFUSAL, outcomes.get(4L), "a stamper that throws refuses its batch");
             assertEquals(3L, outcomes.get(1L));
             assertEquals(6L, outcomes.get(3L), "a refused batch takes no offset");
             final ShardView view = shard.newView();

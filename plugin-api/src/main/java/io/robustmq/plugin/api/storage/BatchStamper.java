@@ -9,7 +9,8 @@ package io.robustmq.plugin.api.storage;
  * assignment: a refused batch takes no offset, is never stored, and its producer is told the reason.
  * <p>
  * Threading: called on an engine thread, one batch at a time per shard, in offset order. Must not
- * block, allocate, or keep the {@link StampedBatch} past the call.
+ * block, allocate, or keep the {@link StampedBatch} past the call. A stamper that throws refuses
+ * the batch with {@link AppendCallback#FIRST_REFUSAL}; the shard goes on.
  */
 public interface BatchStamper
 {
