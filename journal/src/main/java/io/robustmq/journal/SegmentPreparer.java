@@ -235,14 +235,6 @@ public final class SegmentPreparer implements AutoCloseable
         return count;
     }
 
-    /**
-     * @return tasks waiting.
-     */
-    public int pendingTasks()
-    {
-        return tasks.size();
-    }
-
     private void run()
     {
         while (running)

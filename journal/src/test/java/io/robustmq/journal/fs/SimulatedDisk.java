@@ -133,14 +133,6 @@ public final class SimulatedDisk implements FileLayer
     }
 
     /**
-     * @return state-changing operations so far.
-     */
-    public long operations()
-    {
-        return operations;
-    }
-
-    /**
      * @return true once the power has gone.
      */
     public boolean isCut()
@@ -159,7 +151,7 @@ public final class SimulatedDisk implements FileLayer
     /**
      * Cut the power now, if it has not gone yet.
      */
-    public void cutNow()
+    private void cutNow()
     {
         if (survivor == null)
         {

@@ -65,8 +65,8 @@ import static io.robustmq.kernel.cursor.CursorDescriptor.SHARD_DELETED;
  */
 public final class KernelCursorStore implements CursorStore, AutoCloseable
 {
-    /** How the store's shards' storage settings are overridden: {@code [storage.private."<this>"]}. */
-    public static final String STORAGE_OVERRIDE = CursorGenerations.STORAGE_OVERRIDE;
+    /** The names of the store's shards in the kernel's private namespace: this, then the generation. */
+    public static final String SHARD_PREFIX = CursorGenerations.SHARD_PREFIX;
     /** The longest group or shard name, in bytes of UTF-8. */
     public static final int MAX_NAME_BYTES = 1024;
     /** The largest batch the writer appends, if the shards take one so large. */

@@ -120,7 +120,8 @@ public final class JournalService implements AutoCloseable
      */
     public static KernelCursorStore.Context cursorContext(final StorageConfig config, final StorageAdapter adapter)
     {
-        final StorageConfig.TopicStorage storage = config.forPrivate(StorageAdapter.KERNEL_OWNER, "cursors-0");
+        final StorageConfig.TopicStorage storage =
+            config.forPrivate(StorageAdapter.KERNEL_OWNER, KernelCursorStore.SHARD_PREFIX + 0);
         final boolean forcedLater = storage.engine().equals("journal") && storage.durability().equals("interval");
         return new KernelCursorStore.Context()
             .shards(adapter.forKernel())

@@ -46,7 +46,7 @@ import java.util.TreeMap;
 public final class StorageAdapter implements AutoCloseable
 {
     /** The owner of kernel services' private shards; no plugin can have this name. */
-    public static final String KERNEL_OWNER = "$kernel";
+    public static final String KERNEL_OWNER = StorageConfig.KERNEL_OWNER;
 
     private static final Logger LOG = LoggerFactory.getLogger(StorageAdapter.class);
     private static final Comparator<ShardId> ORDER = Comparator.comparing(ShardId::topic)

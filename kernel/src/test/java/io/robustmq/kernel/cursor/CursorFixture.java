@@ -4,9 +4,10 @@ import io.robustmq.journal.engine.Journal;
 import io.robustmq.kernel.config.ConfigSource;
 import io.robustmq.kernel.config.ServerConfig;
 import io.robustmq.kernel.config.StorageConfig;
-import io.robustmq.kernel.storage.NoTopicsMetadata;
 import io.robustmq.kernel.storage.JournalService;
+import io.robustmq.kernel.storage.NoTopicsMetadata;
 import io.robustmq.kernel.storage.StorageAdapter;
+import io.robustmq.kernel.support.Clients;
 import io.robustmq.plugin.api.cursor.CursorCallback;
 import org.agrona.concurrent.CachedEpochClock;
 
@@ -19,7 +20,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A journal, its Storage Adapter behind {@link ScriptedShards}, and a cursor store on them, launched
@@ -117,12 +117,14 @@ final class CursorFixture implements AutoCloseable
 
     static void await(final BooleanSupplier condition, final String what)
     {
-        final long deadline = System.nanoTime() + 20_000_000_000L;
-        while (!condition.getAsBoolean())
+        try
         {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting for: " + what);
-            Thread.onSpinWait();
-            Thread.yield();
+            Clients.await(what, 20_000, condition);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted waiting for " + what, ex);
         }
     }
 }

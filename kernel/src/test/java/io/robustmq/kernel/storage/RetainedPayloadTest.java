@@ -7,6 +7,7 @@ import io.robustmq.journal.engine.Journal;
 import io.robustmq.kernel.config.ConfigSource;
 import io.robustmq.kernel.config.ServerConfig;
 import io.robustmq.kernel.config.StorageConfig;
+import io.robustmq.kernel.support.Clients;
 import io.robustmq.plugin.api.storage.AppendCallback;
 import io.robustmq.plugin.api.storage.BatchFormat;
 import io.robustmq.plugin.api.storage.Shard;
@@ -99,12 +100,8 @@ class RetainedPayloadTest
             {
                 append(shard, callback, appended, i);
             }
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (shard.earliestOffset() == 0)
-            {
-                assertTrue(System.nanoTime() < deadline, "retention (checked once a second) deleted the first segment");
-                Thread.sleep(10);
-            }
+            Clients.await("retention (checked once a second) to delete the first segment", 30_000,
+                () -> shard.earliestOffset() > 0);
             assertEquals(0, failures.get());
             assertTrue(Files.exists(firstSegment), "a held segment's file stays until its payloads are released");
             for (int i = 0; i < held.size(); i++)

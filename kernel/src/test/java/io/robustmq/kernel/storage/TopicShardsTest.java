@@ -1,6 +1,7 @@
 package io.robustmq.kernel.storage;
 
 import io.netty.buffer.Unpooled;
+import io.robustmq.kernel.support.Clients;
 import io.robustmq.kernel.support.TestNode;
 import io.robustmq.meta.cluster.MetaClient;
 import io.robustmq.meta.codecs.ResultCode;
@@ -31,7 +32,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -120,17 +120,6 @@ class TopicShardsTest
         return ack(sent[1]).get(10, TimeUnit.SECONDS);
     }
 
-    private static void await(final BooleanSupplier condition, final long timeoutMs, final String what)
-        throws InterruptedException
-    {
-        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        while (!condition.getAsBoolean())
-        {
-            assertTrue(System.nanoTime() < deadline, what + " within " + timeoutMs + " ms");
-            Thread.sleep(20);
-        }
-    }
-
     private static JournalShardAdapter journal(final Shard shard)
     {
         return (JournalShardAdapter)shard;
@@ -190,7 +179,8 @@ class TopicShardsTest
         final Shard old = shards.open("again", 0);
         assertEquals(0, appendStored(old, "first life"));
         metadata.deleteTopic("again").toCompletableFuture().get(30, TimeUnit.SECONDS);
-        await(() -> append(old, "too late")[0] == Shard.NOT_LEADER, 10_000, "the deleted topic's shard refuses appends");
+        Clients.await("the deleted topic's shard refuses appends", 10_000,
+            () -> append(old, "too late")[0] == Shard.NOT_LEADER);
         assertEquals(1, old.nextOffset(), "nothing stored");
         assertEquals(Optional.empty(), shards.find("again", 0));
         final ShardId oldId = new ShardId("again", first.id(), 0);
@@ -217,7 +207,8 @@ class TopicShardsTest
         final Shard inMemory = shards.open("again-in-memory", 0);
         assertEquals(0, appendStored(inMemory, "kept in memory"));
         metadata.deleteTopic("again-in-memory").toCompletableFuture().get(30, TimeUnit.SECONDS);
-        await(() -> append(inMemory, "too late")[0] == Shard.NOT_LEADER, 10_000, "the memory engine follows it too");
+        Clients.await("the memory engine follows it too", 10_000,
+            () -> append(inMemory, "too late")[0] == Shard.NOT_LEADER);
         assertEquals(1, inMemory.nextOffset(), "nothing stored");
     }
 
@@ -230,7 +221,7 @@ class TopicShardsTest
         {
             assertEquals(ResultCode.OK, client.registerNode(2, "http://127.0.0.1:9").get(30, TimeUnit.SECONDS).code(),
                 "a second node that never sends a heartbeat");
-            await(() -> metadata.nodes().size() == 2, 10_000, "node 2 known");
+            Clients.await("node 2 known", 10_000, () -> metadata.nodes().size() == 2);
             create(TopicSpec.of("led", 2));
             final int ledElsewhere = metadata.shard("led", 0).orElseThrow().leader() == 2 ? 0 : 1;
             final ShardInfo before = metadata.shard("led", ledElsewhere).orElseThrow();
@@ -246,9 +237,10 @@ class TopicShardsTest
             assertEquals(0, appendStored(shards.open("led", 1 - ledElsewhere), "mine"));
 
             // Node 2 never heartbeats: once the Meta Service marks it down, its shard passes to node 1.
-            await(() -> metadata.shard("led", ledElsewhere).orElseThrow().leader() == 1, 30_000, "leadership moved");
+            Clients.await("leadership moved", 30_000,
+                () -> metadata.shard("led", ledElsewhere).orElseThrow().leader() == 1);
             assertTrue(metadata.shard("led", ledElsewhere).orElseThrow().epoch() > before.epoch());
-            await(() -> journal(elsewhere).leadership().isLeader(), 10_000, "the watch told the shard");
+            Clients.await("the watch told the shard", 10_000, () -> journal(elsewhere).leadership().isLeader());
             assertEquals(0, appendStored(elsewhere, "mine now"));
             assertEquals(1, elsewhere.nextOffset());
         }

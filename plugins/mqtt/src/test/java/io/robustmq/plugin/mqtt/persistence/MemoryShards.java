@@ -230,9 +230,9 @@ final class MemoryShards implements Shards
         }
 
         @Override
-        public long earliestOffset()
+        public synchronized long earliestOffset()
         {
-            return 0;
+            return batches.isEmpty() ? next : batches.firstKey();
         }
 
         @Override
@@ -250,21 +250,29 @@ final class MemoryShards implements Shards
         @Override
         public void stamper(final int format, final io.robustmq.plugin.api.storage.BatchStamper stamper)
         {
-            throw new UnsupportedOperationException("the session log stamps nothing");
+            throw new IllegalStateException("this test double stores batches as given: the session log sets no stamper");
         }
 
         @Override
-        public java.util.concurrent.CompletableFuture<Long> truncateTo(final long offset)
+        public synchronized java.util.concurrent.CompletableFuture<Long> truncateTo(final long offset)
         {
-            return java.util.concurrent.CompletableFuture.failedFuture(
-                new UnsupportedOperationException("the session log never truncates"));
+            while (!batches.isEmpty() && batches.lastEntry().getValue().baseOffset() +
+                batches.lastEntry().getValue().recordCount() > offset)
+            {
+                next = batches.pollLastEntry().getValue().baseOffset();
+            }
+            return java.util.concurrent.CompletableFuture.completedFuture(next);
         }
 
         @Override
-        public java.util.concurrent.CompletableFuture<Long> deleteBefore(final long offset)
+        public synchronized java.util.concurrent.CompletableFuture<Long> deleteBefore(final long offset)
         {
-            return java.util.concurrent.CompletableFuture.failedFuture(
-                new UnsupportedOperationException("the session log never deletes a head"));
+            while (!batches.isEmpty() && batches.firstEntry().getValue().baseOffset() +
+                batches.firstEntry().getValue().recordCount() <= offset)
+            {
+                batches.pollFirstEntry();
+            }
+            return java.util.concurrent.CompletableFuture.completedFuture(earliestOffset());
         }
 
         @Override
