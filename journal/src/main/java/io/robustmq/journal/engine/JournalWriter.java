@@ -51,6 +51,9 @@ final class JournalWriter implements Agent, MessageHandler
     private final int[] pendingCompletion = new int[CYCLE_LIMIT];
     private final JournalShard[] pendingShard = new JournalShard[CYCLE_LIMIT];
     private int pendingCount;
+    /** Appends the last force completed, and how long it took: {@link #gather} waits for as many. */
+    private int lastGroup;
+    private long lastForceNanos;
 
     /** The completion table as of this cycle; refreshed when a message names a newer completion. */
     private AppendCompletion[] cycleCompletions;
@@ -125,7 +128,12 @@ final class JournalWriter implements Agent, MessageHandler
         int work = runCommands();
         cycleCompletions = completions.get();
         cycleTimeMs = clock.time();
-        work += ring.read(this, CYCLE_LIMIT);
+        int read = ring.read(this, CYCLE_LIMIT);
+        if (pendingCount > 0 && pendingCount < lastGroup)
+        {
+            read += gather(CYCLE_LIMIT - read);
+        }
+        work += read;
         if (dirtyCount > 0)
         {
             forceAndComplete();
@@ -220,12 +228,39 @@ final class JournalWriter implements Agent, MessageHandler
         }
     }
 
+    /**
+     * Wait a little for the rest of the last group: the producers the last force completed are
+     * likely to submit again at once (a client's next message after its acknowledgement), and one
+     * force for all of them costs far less than one for each part. Once one of them is back, waits
+     * while fewer appends are waiting than the last force completed, for at most half as long as
+     * that force took.
+     *
+     * @param limit the most messages to read.
+     * @return messages read.
+     */
+    private int gather(final int limit)
+    {
+        final long deadline = System.nanoTime() + lastForceNanos / 2;
+        int read = 0;
+        while (pendingCount < lastGroup && read < limit && System.nanoTime() < deadline)
+        {
+            final int more = ring.read(this, limit - read);
+            if (more == 0)
+            {
+                Thread.yield();
+            }
+            read += more;
+        }
+        return read;
+    }
+
     private void forceAndComplete()
     {
         if (pendingCount == 0)
         {
             return;
         }
+        final long forceStart = System.nanoTime();
         for (int i = 0; i < dirtyCount; i++)
         {
             final ShardLog log = dirty[i].log();
@@ -244,6 +279,8 @@ final class JournalWriter implements Agent, MessageHandler
                 }
             }
         }
+        lastForceNanos = System.nanoTime() - forceStart;
+        lastGroup = pendingCount;
         final AppendCompletion[] table = cycleCompletions;
         for (int i = 0; i < pendingCount; i++)
         {
