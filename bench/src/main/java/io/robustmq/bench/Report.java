@@ -24,14 +24,21 @@ import java.util.TreeMap;
  * <pre>
  *   java -cp bench/target/benchmarks.jar io.robustmq.bench.Report results.json [more-results.json...]
  * </pre>
+ * A benchmark with the same parameters in several files (rounds of forks, run in turn with the
+ * benchmarks it is compared with, so that a drift of the machine's speed over minutes moves both
+ * sides of a ratio alike) is one row: the mean of every measured iteration in every file, with an
+ * error of 3.29 standard errors (a 99.9% interval, as JMH reports, by the normal approximation).
+ * <p>
  * Exit status: 0 printed (a ratio whose results are missing prints {@code n/a}); 2 bad arguments or
  * an unreadable file.
  */
 public final class Report
 {
     private static final String JOURNAL = "io.robustmq.bench.journal.";
+    /** The two-sided 99.9% quantile of the normal distribution. */
+    private static final double Z_999 = 3.29;
 
-    /** What a ratio divides, and the target it is held to. */
+    /** What a ratio divides, and the target it is held to ({@code NaN}: reported, held to none). */
     record Ratio(String name, Selector numerator, List<Selector> denominators, double target, String meaning)
     {
     }
@@ -64,7 +71,7 @@ public final class Report
 
     /** One row of the table. */
     record Row(String benchmark, Map<String, String> params, int threads, double opsPerSecond,
-        double errorOpsPerSecond, long recordsPerOp, long bytesPerOp)
+        double errorOpsPerSecond, long recordsPerOp, long bytesPerOp, List<Double> samples)
     {
         double bytesPerSecond()
         {
@@ -94,7 +101,15 @@ public final class Report
                 new Selector(JOURNAL + "GroupCommitBenchmark.fsyncEach", Map.of("recordSize", "1024")),
                 new Selector(JOURNAL + "JournalAppendBenchmark.append",
                     Map.of("recordSize", "1024", "batch", "1", "durability", "always"))),
-            20.0, "durability always, 64 concurrent producers with group commit, vs one fsync per record"),
+            20.0, "durability always, 64 concurrent producers on 2 event loops with group commit, vs one fsync per record"),
+        new Ratio("group_commit_thread_per_producer_vs_fsync_each",
+            new Selector(JOURNAL + "GroupCommitBenchmark.groupCommitThreadPerProducer", Map.of("recordSize", "1024")),
+            List.of(
+                new Selector(JOURNAL + "GroupCommitBenchmark.fsyncEach", Map.of("recordSize", "1024")),
+                new Selector(JOURNAL + "JournalAppendBenchmark.append",
+                    Map.of("recordSize", "1024", "batch", "1", "durability", "always"))),
+            Double.NaN, "the same 64 producers, each a thread that parks until its record is durable: mostly 64 " +
+            "thread wake-ups per force"),
         new Ratio("fetch_vs_sendfile",
             new Selector(JOURNAL + "FetchBenchmark.fetch", Map.of()),
             List.of(new Selector(JOURNAL + "FetchBenchmark.sendfile", Map.of())),
@@ -140,7 +155,50 @@ public final class Report
                 return;
             }
         }
-        print(rows, System.out);
+        print(merge(rows), System.out);
+    }
+
+    /**
+     * One row per benchmark and parameters: rows that share them (from several files) become one, over
+     * all their samples; a row without samples is kept as it is.
+     */
+    static List<Row> merge(final List<Row> rows)
+    {
+        final Map<String, List<Row>> byKey = new LinkedHashMap<>();
+        for (final Row row : rows)
+        {
+            byKey.computeIfAbsent(row.benchmark() + row.params(), key -> new ArrayList<>()).add(row);
+        }
+        final List<Row> merged = new ArrayList<>();
+        for (final List<Row> same : byKey.values())
+        {
+            final Row first = same.get(0);
+            final List<Double> samples = new ArrayList<>();
+            for (final Row row : same)
+            {
+                samples.addAll(row.samples());
+            }
+            if (same.size() == 1 || samples.size() < 2)
+            {
+                merged.add(first);
+                continue;
+            }
+            double sum = 0;
+            for (final double sample : samples)
+            {
+                sum += sample;
+            }
+            final double mean = sum / samples.size();
+            double squares = 0;
+            for (final double sample : samples)
+            {
+                squares += (sample - mean) * (sample - mean);
+            }
+            final double standardError = Math.sqrt(squares / (samples.size() - 1) / samples.size());
+            merged.add(new Row(first.benchmark(), first.params(), first.threads(), mean, Z_999 * standardError,
+                first.recordsPerOp(), first.bytesPerOp(), samples));
+        }
+        return merged;
     }
 
     static void print(final List<Row> rows, final PrintStream out)
@@ -152,7 +210,12 @@ public final class Report
         {
             final Double value = value(ratio, rows);
             values.put(ratio.name(), value);
-            if (value == null)
+            if (Double.isNaN(ratio.target()))
+            {
+                out.printf(Locale.ROOT, "reported %s: %s (%s)%n", ratio.name(), value == null ? "no result" : format(value),
+                    ratio.meaning());
+            }
+            else if (value == null)
             {
                 out.printf(Locale.ROOT, "target %s >= %s: no result (%s)%n", ratio.name(), format(ratio.target()),
                     ratio.meaning());
@@ -252,8 +315,19 @@ public final class Report
                 params.getOrDefault("records", params.getOrDefault("batch", "1"))));
             final long recordSize = Long.parseLong(params.getOrDefault("batchBytes", params.getOrDefault("recordSize", "0")));
             final int threads = (int)number(result.getOrDefault("threads", 1.0));
+            final List<Double> samples = new ArrayList<>();
+            if (metric.get("rawData") instanceof List<?> forks)
+            {
+                for (final Object fork : forks)
+                {
+                    for (final Object iteration : (List<Object>)fork)
+                    {
+                        samples.add(number(iteration) * perSecond);
+                    }
+                }
+            }
             rows.add(new Row(String.valueOf(result.get("benchmark")), params, threads, score, error, records,
-                records * recordSize));
+                records * recordSize, samples));
         }
         return rows;
     }

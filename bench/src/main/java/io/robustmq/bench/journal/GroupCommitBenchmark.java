@@ -6,6 +6,7 @@ import io.robustmq.journal.ShardLog;
 import io.robustmq.journal.engine.AppendCompletion;
 import io.robustmq.journal.engine.Journal;
 import io.robustmq.journal.engine.JournalShard;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -33,10 +34,16 @@ import java.util.concurrent.locks.LockSupport;
  * <ul>
  *   <li>{@code fsyncEach}: one thread appends straight to a {@link ShardLog} and forces after each
  *       record: one fsync per record, the baseline;</li>
- *   <li>{@code groupCommit}: {@value #PRODUCERS} producer threads submit to one shard of a
- *       {@link Journal} (one writer agent) and each waits for its record's completion before it
- *       submits the next; the writer forces once per duty cycle for every append it took (group
- *       commit);</li>
+ *   <li>{@code groupCommit}: {@value #PRODUCERS} producers submit to one shard of a {@link Journal}
+ *       (one writer agent), each with one record in flight: it submits its next record once the
+ *       last one is durable, as a client waits for its acknowledgement. The producers are served
+ *       by {@value #LOOPS} threads, {@value #PRODUCERS} / {@value #LOOPS} each, as the broker's event
+ *       loops serve connections: the writer's completion hands the producer's index to its loop's
+ *       queue (waking the loop if it waits), and the loop submits that producer's next record. The
+ *       writer forces once per duty cycle for every append it took (group commit);</li>
+ *   <li>{@code groupCommitThreadPerProducer}: the same {@value #PRODUCERS} producers, each a thread
+ *       of its own that parks until its record is durable: on a small machine this mostly measures
+ *       {@value #PRODUCERS} thread wake-ups per force, which event loops avoid;</li>
  *   <li>{@code oneProducer}: the same journal with a single such producer, to show what the
  *       hand-off to the writer costs when nothing is shared.</li>
  * </ul>
@@ -47,8 +54,10 @@ import java.util.concurrent.locks.LockSupport;
 @Measurement(time = 1)
 public class GroupCommitBenchmark
 {
-    /** Concurrent producers of {@link #groupCommit}. */
+    /** Concurrent producers of {@link #groupCommit} and {@link #groupCommitThreadPerProducer}. */
     public static final int PRODUCERS = 64;
+    /** The threads that serve them in {@link #groupCommit}, as event loops. */
+    public static final int LOOPS = 2;
 
     /** The records, shared by every benchmark here. */
     @State(Scope.Benchmark)
@@ -79,7 +88,9 @@ public class GroupCommitBenchmark
         Journal journal;
         JournalShard shard;
         Completion[] completions;
+        Loop.Completions[] loopCompletions;
         final AtomicInteger claimed = new AtomicInteger();
+        final AtomicInteger loops = new AtomicInteger();
 
         @Setup(Level.Trial)
         public void launch()
@@ -93,6 +104,12 @@ public class GroupCommitBenchmark
             {
                 completions[i] = new Completion();
                 completions[i].completionId = journal.registerCompletion(completions[i]);
+            }
+            loopCompletions = new Loop.Completions[LOOPS];
+            for (int i = 0; i < LOOPS; i++)
+            {
+                loopCompletions[i] = new Loop.Completions();
+                loopCompletions[i].completionId = journal.registerCompletion(loopCompletions[i]);
             }
         }
 
@@ -181,6 +198,104 @@ public class GroupCommitBenchmark
         }
     }
 
+    /**
+     * An event loop serving {@value #PRODUCERS} / {@value #LOOPS} producers, each with one record in
+     * flight: the correlation id carries the producer's index in its low bits.
+     */
+    @State(Scope.Thread)
+    public static class Loop
+    {
+        private static final int INDEX_BITS = 8;
+
+        private Completions completions;
+        private JournalShard shard;
+        private UnsafeBuffer payload;
+        private int length;
+        private long[] sequences;
+
+        /** What the writer tells a loop: it queues the producer's index and wakes the loop if it waits. */
+        static final class Completions implements AppendCompletion
+        {
+            private final ManyToOneConcurrentArrayQueue<Integer> completed =
+                new ManyToOneConcurrentArrayQueue<>(PRODUCERS);
+            int completionId;
+            volatile Thread thread;
+            volatile boolean waiting;
+            volatile int failure;
+
+            @Override
+            public void onAppended(final long correlationId, final long baseOffset)
+            {
+                // Indexes below 128 are cached Integers: nothing is allocated.
+                completed.offer((int)(correlationId & ((1 << INDEX_BITS) - 1)));
+                if (waiting)
+                {
+                    LockSupport.unpark(thread);
+                }
+            }
+
+            @Override
+            public void onFailed(final long correlationId, final int reason)
+            {
+                failure = reason;
+                onAppended(correlationId, -1);
+            }
+        }
+
+        @Setup(Level.Trial)
+        public void start(final Records records, final Engine engine)
+        {
+            completions = engine.loopCompletions[engine.loops.getAndIncrement()];
+            completions.thread = Thread.currentThread();
+            shard = engine.shard;
+            payload = records.payload;
+            length = records.recordSize;
+            sequences = new long[PRODUCERS / LOOPS];
+            for (int i = 0; i < sequences.length; i++)
+            {
+                submit(i);
+            }
+        }
+
+        /** Wait for one of this loop's records to be durable, then submit that producer's next. */
+        long next()
+        {
+            final Completions completions = this.completions;
+            Integer index;
+            while ((index = completions.completed.poll()) == null)
+            {
+                completions.waiting = true;
+                if (completions.completed.isEmpty())
+                {
+                    LockSupport.park(this);
+                }
+                completions.waiting = false;
+            }
+            if (completions.failure != 0)
+            {
+                throw new IllegalStateException("append failed: reason " + completions.failure);
+            }
+            return submit(index);
+        }
+
+        private long submit(final int index)
+        {
+            final long sequence = ++sequences[index];
+            int result;
+            while ((result = shard.append(payload, 0, length, 1, io.robustmq.bench.journal.Records.TIMESTAMP,
+                io.robustmq.bench.journal.Records.FORMAT, completions.completionId, (sequence << INDEX_BITS) | index)) ==
+                JournalShard.BACK_PRESSURED)
+            {
+                Thread.yield();
+            }
+            if (result != JournalShard.SUBMITTED)
+            {
+                throw new IllegalStateException("append refused: " + result);
+            }
+            return sequence;
+        }
+    }
+
     /** A log of its own for the one-fsync-per-record baseline, written by the benchmark thread. */
     @State(Scope.Thread)
     public static class DirectLog
@@ -213,8 +328,15 @@ public class GroupCommitBenchmark
     }
 
     @Benchmark
+    @Threads(LOOPS)
+    public long groupCommit(final Engine engine, final Loop loop)
+    {
+        return loop.next();
+    }
+
+    @Benchmark
     @Threads(PRODUCERS)
-    public long groupCommit(final Records records, final Engine engine, final Producer producer)
+    public long groupCommitThreadPerProducer(final Records records, final Engine engine, final Producer producer)
     {
         return producer.appendAndWait(engine.shard, records.payload, records.recordSize);
     }
