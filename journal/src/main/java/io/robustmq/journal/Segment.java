@@ -1,5 +1,6 @@
 package io.robustmq.journal;
 
+import io.robustmq.journal.fs.FileAllocation;
 import io.robustmq.journal.fs.FileLayer;
 import io.robustmq.journal.fs.MappedFile;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -96,11 +97,16 @@ final class Segment
      * that appends do not fault.
      */
     static Segment create(
-        final FileLayer layer, final Path dir, final long baseOffset, final int capacity, final int maxIndexEntries)
+        final FileLayer layer,
+        final Path dir,
+        final long baseOffset,
+        final int capacity,
+        final FileAllocation allocation,
+        final int maxIndexEntries)
         throws IOException
     {
         final Path file = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
-        final Segment segment = new Segment(layer, baseOffset, file, layer.mapNew(file, capacity));
+        final Segment segment = new Segment(layer, baseOffset, file, layer.mapNew(file, capacity, allocation));
         segment.pretouch();
         segment.index = SegmentIndex.active(maxIndexEntries);
         return segment;
@@ -109,13 +115,15 @@ final class Segment
     /**
      * Allocate, map and touch a segment file ahead of need, under a temporary name.
      *
-     * @param file     the temporary file.
-     * @param capacity its size.
+     * @param file       the temporary file.
+     * @param capacity   its size.
+     * @param allocation how its pages are allocated.
      * @return the file, mapped and touched, not yet a segment.
      */
-    static Prepared prepare(final FileLayer layer, final Path file, final int capacity) throws IOException
+    static Prepared prepare(final FileLayer layer, final Path file, final int capacity, final FileAllocation allocation)
+        throws IOException
     {
-        final MappedFile mapped = layer.mapNew(file, capacity);
+        final MappedFile mapped = layer.mapNew(file, capacity, allocation);
         try
         {
             final ByteBuffer memory = mapped.buffer();

@@ -1,5 +1,6 @@
 package io.robustmq.journal;
 
+import io.robustmq.journal.fs.FileAllocation;
 import io.robustmq.journal.fs.FileLayer;
 
 import java.io.IOException;
@@ -36,17 +37,19 @@ public final class SegmentPreparer implements AutoCloseable
         private final FileLayer layer;
         private final Path dir;
         private final int capacity;
+        private final FileAllocation allocation;
         private final ReentrantLock lock = new ReentrantLock();
         private volatile Segment.Prepared prepared;
         private volatile boolean requested;
         private boolean closed;
         private long preparations;
 
-        private Slot(final FileLayer layer, final Path dir, final int capacity)
+        private Slot(final FileLayer layer, final Path dir, final int capacity, final FileAllocation allocation)
         {
             this.layer = layer;
             this.dir = dir;
             this.capacity = capacity;
+            this.allocation = allocation;
         }
 
         boolean isRequested()
@@ -88,7 +91,8 @@ public final class SegmentPreparer implements AutoCloseable
             {
                 if (!closed && prepared == null)
                 {
-                    prepared = Segment.prepare(layer, dir.resolve(PREPARED_PREFIX + preparations++ + ".tmp"), capacity);
+                    prepared = Segment.prepare(layer, dir.resolve(PREPARED_PREFIX + preparations++ + ".tmp"), capacity,
+                        allocation);
                 }
             }
             catch (final IOException ex)
@@ -164,9 +168,9 @@ public final class SegmentPreparer implements AutoCloseable
         return new SegmentPreparer(errorHandler, false);
     }
 
-    Slot slot(final FileLayer layer, final Path dir, final int capacity)
+    Slot slot(final FileLayer layer, final Path dir, final int capacity, final FileAllocation allocation)
     {
-        return new Slot(layer, dir, capacity);
+        return new Slot(layer, dir, capacity, allocation);
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.robustmq.journal;
 
+import io.robustmq.journal.fs.FileAllocation;
+
 import java.util.Objects;
 
 /**
@@ -62,5 +64,15 @@ public record ShardConfig(
     public int maxPayloadBytes()
     {
         return segmentBytes - FrameDescriptor.HEADER_LENGTH;
+    }
+
+    /**
+     * @return how the shard's segment files are allocated: written page by page where every append
+     * is forced ({@link Durability#ALWAYS}), so that a force writes back only the pages it covers;
+     * sparse otherwise, for the faster appends of large folios (see {@link FileAllocation}).
+     */
+    public FileAllocation fileAllocation()
+    {
+        return durability == Durability.ALWAYS ? FileAllocation.PAGE_WRITES : FileAllocation.SPARSE;
     }
 }

@@ -79,7 +79,7 @@ public final class ShardLog implements AutoCloseable
         this.logStartOffset = logStartOffset;
         this.layer = layer;
         this.preparer = preparer;
-        this.nextSegment = preparer == null ? null : preparer.slot(layer, dir, config.segmentBytes());
+        this.nextSegment = preparer == null ? null : preparer.slot(layer, dir, config.segmentBytes(), config.fileAllocation());
         this.dir = dir;
         this.config = config;
         this.recoveryReport = recovered.report();
@@ -322,7 +322,8 @@ public final class ShardLog implements AutoCloseable
                 {
                     prepared.discard();
                 }
-                next = Segment.create(layer, dir, sealed.nextOffset(), config.segmentBytes(), maxIndexEntries);
+                next = Segment.create(layer, dir, sealed.nextOffset(), config.segmentBytes(), config.fileAllocation(),
+                    maxIndexEntries);
             }
             final Segment[] current = segments;
             final Segment[] grown = Arrays.copyOf(current, current.length + 1);

@@ -213,7 +213,8 @@ final class ShardRecovery
 
     private Segment newActive(final long baseOffset) throws IOException
     {
-        final Segment segment = Segment.create(layer, dir, baseOffset, config.segmentBytes(), maxIndexEntries(config));
+        final Segment segment = Segment.create(layer, dir, baseOffset, config.segmentBytes(), config.fileAllocation(),
+            maxIndexEntries(config));
         layer.syncDirectory(dir);
         return segment;
     }

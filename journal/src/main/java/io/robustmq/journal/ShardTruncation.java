@@ -1,6 +1,7 @@
 package io.robustmq.journal;
 
 import io.robustmq.journal.codecs.MessageHeaderDecoder;
+import io.robustmq.journal.fs.FileAllocation;
 import io.robustmq.journal.fs.FileLayer;
 import io.robustmq.journal.fs.MappedFile;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -152,7 +153,7 @@ final class ShardTruncation
                 position += FrameDescriptor.alignedLength(result);
             }
             final Path copy = dir.resolve(COPY_FILE);
-            final MappedFile target = layer.mapNew(copy, buffer.capacity());
+            final MappedFile target = layer.mapNew(copy, buffer.capacity(), FileAllocation.PAGE_WRITES);
             try
             {
                 target.buffer().put(0, bytes, 0, position);

@@ -27,15 +27,17 @@ public interface FileLayer
     FileLayer SYSTEM = new SystemFileLayer();
 
     /**
-     * Create a file of a size (zero-filled), or resize an existing one to it, and map it whole,
-     * read-write. The new name is not durable until its directory is synced.
+     * Create a file of a size (zero-filled), or resize an existing one to it (keeping what it holds
+     * below the size), and map it whole, read-write. The new name is not durable until its directory
+     * is synced.
      *
-     * @param file the file.
-     * @param size its size in bytes.
+     * @param file       the file.
+     * @param size       its size in bytes.
+     * @param allocation how the pages it gains are allocated.
      * @return the mapping.
      * @throws IOException if the file cannot be made or mapped.
      */
-    MappedFile mapNew(Path file, int size) throws IOException;
+    MappedFile mapNew(Path file, int size, FileAllocation allocation) throws IOException;
 
     /**
      * Map an existing file whole, read-write.

@@ -22,29 +22,19 @@ import java.util.List;
  */
 final class SystemFileLayer implements FileLayer
 {
-    /**
-     * The new pages are written as zeros, one page per write, rather than left as a hole by
-     * {@code ftruncate}. Kernels that cache a file in large folios (ext4 since Linux 6.16, XFS) size
-     * a folio by the write or the fault that creates it: faulting a hole in through the mapping (as
-     * the pre-touch would) builds folios of up to 2 MiB as read-ahead ramps up, and {@code msync}
-     * writes back whole folios, so forcing a 1 KiB append 40 MiB into a segment wrote 2 MiB to the
-     * device (1,800 forces a second against 7,000 at its start). Page-sized writes leave page-sized
-     * folios, and a force writes the pages it covers.
-     */
     @Override
-    public MappedFile mapNew(final Path file, final int size) throws IOException
+    public MappedFile mapNew(final Path file, final int size, final FileAllocation allocation) throws IOException
     {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-            StandardOpenOption.WRITE))
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
         {
-            final long existing = channel.size();
-            if (existing > size)
+            final long existing = raf.length();
+            if (allocation == FileAllocation.PAGE_WRITES && existing < size)
             {
-                channel.truncate(size);
+                writeZeros(raf.getChannel(), existing, size);
             }
             else
             {
-                writeZeros(channel, existing, size);
+                raf.setLength(size);
             }
         }
         return map(file);

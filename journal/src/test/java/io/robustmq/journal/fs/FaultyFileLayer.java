@@ -29,9 +29,9 @@ public final class FaultyFileLayer implements FileLayer
     }
 
     @Override
-    public MappedFile mapNew(final Path file, final int size) throws IOException
+    public MappedFile mapNew(final Path file, final int size, final FileAllocation allocation) throws IOException
     {
-        return faulty(file, SYSTEM.mapNew(file, size));
+        return faulty(file, SYSTEM.mapNew(file, size, allocation));
     }
 
     @Override

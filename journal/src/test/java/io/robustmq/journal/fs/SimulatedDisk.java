@@ -250,7 +250,7 @@ public final class SimulatedDisk implements FileLayer
     }
 
     @Override
-    public MappedFile mapNew(final Path file, final int size) throws IOException
+    public MappedFile mapNew(final Path file, final int size, final FileAllocation allocation) throws IOException
     {
         step();
         Inode inode = liveNames.get(key(file));

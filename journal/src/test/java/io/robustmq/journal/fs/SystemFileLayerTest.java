@@ -1,7 +1,8 @@
 package io.robustmq.journal.fs;
 
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -16,13 +17,14 @@ class SystemFileLayerTest
     @TempDir
     Path dir;
 
-    @Test
-    void mapNewCreatesAZeroFilledFileOfTheSizeAsked() throws IOException
+    @ParameterizedTest
+    @EnumSource(FileAllocation.class)
+    void mapNewCreatesAZeroFilledFileOfTheSizeAsked(final FileAllocation allocation) throws IOException
     {
         final Path file = dir.resolve("new.log");
         final int size = 3 * 4096 + 100;
 
-        final MappedFile mapped = FileLayer.SYSTEM.mapNew(file, size);
+        final MappedFile mapped = FileLayer.SYSTEM.mapNew(file, size, allocation);
         try
         {
             assertEquals(size, mapped.buffer().capacity());
@@ -37,8 +39,9 @@ class SystemFileLayerTest
         assertEquals((byte)7, Files.readAllBytes(file)[size - 1]);
     }
 
-    @Test
-    void mapNewKeepsWhatAnExistingFileHoldsAndZeroFillsTheRest() throws IOException
+    @ParameterizedTest
+    @EnumSource(FileAllocation.class)
+    void mapNewKeepsWhatAnExistingFileHoldsAndZeroFillsTheRest(final FileAllocation allocation) throws IOException
     {
         final Path file = dir.resolve("existing.log");
         final byte[] prefix = new byte[5000];
@@ -48,7 +51,7 @@ class SystemFileLayerTest
         }
         Files.write(file, prefix);
 
-        final MappedFile mapped = FileLayer.SYSTEM.mapNew(file, 4 * 4096);
+        final MappedFile mapped = FileLayer.SYSTEM.mapNew(file, 4 * 4096, allocation);
         try
         {
             final ByteBuffer buffer = mapped.buffer();
@@ -65,13 +68,14 @@ class SystemFileLayerTest
         assertEquals(4 * 4096, Files.size(file));
     }
 
-    @Test
-    void mapNewShrinksALargerFile() throws IOException
+    @ParameterizedTest
+    @EnumSource(FileAllocation.class)
+    void mapNewShrinksALargerFile(final FileAllocation allocation) throws IOException
     {
         final Path file = dir.resolve("larger.log");
         Files.write(file, new byte[10_000]);
 
-        final MappedFile mapped = FileLayer.SYSTEM.mapNew(file, 4096);
+        final MappedFile mapped = FileLayer.SYSTEM.mapNew(file, 4096, allocation);
         mapped.close();
 
         assertEquals(4096, Files.size(file));
