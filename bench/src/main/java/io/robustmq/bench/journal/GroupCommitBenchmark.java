@@ -24,6 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -213,14 +214,17 @@ public class GroupCommitBenchmark
         private int length;
         private long[] sequences;
 
-        /** What the writer tells a loop: it queues the producer's index and wakes the loop if it waits. */
+        /**
+         * What the writer tells a loop: it queues the producer's index and wakes the loop if it waits,
+         * once per wait (as a Netty event loop is woken once, however many tasks are queued to it).
+         */
         static final class Completions implements AppendCompletion
         {
             private final ManyToOneConcurrentArrayQueue<Integer> completed =
                 new ManyToOneConcurrentArrayQueue<>(PRODUCERS);
             int completionId;
             volatile Thread thread;
-            volatile boolean waiting;
+            final AtomicBoolean waiting = new AtomicBoolean();
             volatile int failure;
 
             @Override
@@ -228,7 +232,7 @@ public class GroupCommitBenchmark
             {
                 // Indexes below 128 are cached Integers: nothing is allocated.
                 completed.offer((int)(correlationId & ((1 << INDEX_BITS) - 1)));
-                if (waiting)
+                if (waiting.get() && waiting.compareAndSet(true, false))
                 {
                     LockSupport.unpark(thread);
                 }
@@ -264,12 +268,12 @@ public class GroupCommitBenchmark
             Integer index;
             while ((index = completions.completed.poll()) == null)
             {
-                completions.waiting = true;
+                completions.waiting.set(true);
                 if (completions.completed.isEmpty())
                 {
                     LockSupport.park(this);
                 }
-                completions.waiting = false;
+                completions.waiting.set(false);
             }
             if (completions.failure != 0)
             {
