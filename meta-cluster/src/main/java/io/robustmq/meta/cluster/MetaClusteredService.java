@@ -2,6 +2,8 @@ package io.robustmq.meta.cluster;
 
 import io.aeron.ExclusivePublication;
 import io.aeron.Image;
+import io.aeron.Publication;
+import io.aeron.cluster.client.ClusterException;
 import io.aeron.cluster.codecs.CloseReason;
 import io.aeron.cluster.service.ClientSession;
 import io.aeron.cluster.service.Cluster;
@@ -22,6 +24,7 @@ import io.robustmq.meta.state.ShardRecord;
 import io.robustmq.meta.state.TopicRecord;
 import io.robustmq.meta.state.UserRecord;
 import org.agrona.DirectBuffer;
+import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.util.ArrayList;
@@ -29,6 +32,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The Meta Service's state machine hosted by Aeron Cluster: commands arrive in log order with the
@@ -37,6 +42,13 @@ import java.util.TreeMap;
  * armed once a node has registered (timers may not be scheduled from {@code onStart}) and carried
  * in the consensus module's own snapshots, marks nodes down that missed their heartbeats.
  * Snapshots carry the whole state.
+ * <p>
+ * Liveness: a reply never holds the service for long. A client that is not reading its replies
+ * (back-pressure), not yet or no longer connected, or gone, costs the service at most
+ * {@link #REPLY_WAIT_LIMIT_MS} ms once; its reply is then dropped and the session marked lagging,
+ * and later replies to it are offered once each, without waiting, until one is taken. A dropped
+ * reply is safe: the command is applied, and a client that sends it again (same client and request
+ * id) gets its outcome without a second application. A closed session's reply is dropped at once.
  * <p>
  * Threading: every callback runs on the service container's thread; nothing here does I/O of its
  * own, reads a clock or draws a random number.
@@ -127,6 +139,9 @@ public final class MetaClusteredService implements ClusteredService
         }
     }
 
+    /** The longest a reply waits for a session that cannot take it now, before it is dropped. */
+    public static final long REPLY_WAIT_LIMIT_MS = 100;
+
     /** How often the cluster checks for nodes that missed their heartbeats. */
     public static final long NODE_CHECK_INTERVAL_MS = 1000;
     private static final long NODE_CHECK_TIMER_ID = 1;
@@ -138,6 +153,8 @@ public final class MetaClusteredService implements ClusteredService
     private IdleStrategy idleStrategy;
     private ClientSession replyTo;
     private boolean repliedWithView;
+    private final LongHashSet laggingSessions = new LongHashSet();
+    private final AtomicLong repliesDropped = new AtomicLong();
     private volatile Cluster.Role role = Cluster.Role.FOLLOWER;
     private volatile View view = View.EMPTY;
     private int leaderMemberId = -1;
@@ -170,6 +187,14 @@ public final class MetaClusteredService implements ClusteredService
     public boolean startedFromSnapshot()
     {
         return startedFromSnapshot;
+    }
+
+    /**
+     * @return replies dropped so far because their session could not take them (any thread).
+     */
+    public long repliesDropped()
+    {
+        return repliesDropped.get();
     }
 
     /**
@@ -263,6 +288,7 @@ public final class MetaClusteredService implements ClusteredService
     @Override
     public void onSessionClose(final ClientSession session, final long timestamp, final CloseReason closeReason)
     {
+        laggingSessions.remove(session.id());
     }
 
     @Override
@@ -297,10 +323,29 @@ public final class MetaClusteredService implements ClusteredService
     {
         publish();
         repliedWithView = true;
+        final ClientSession session = replyTo;
+        final boolean lagging = laggingSessions.contains(session.id());
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REPLY_WAIT_LIMIT_MS);
         idleStrategy.reset();
-        while (replyTo.offer(buffer, offset, length) < 0)
+        long result;
+        while ((result = session.offer(buffer, offset, length)) < 0)
         {
+            final boolean mayWait = (result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION ||
+                result == Publication.NOT_CONNECTED) && !lagging && !session.isClosing();
+            if (!mayWait || System.nanoTime() - deadline >= 0)
+            {
+                if (result != Publication.CLOSED)
+                {
+                    laggingSessions.add(session.id());
+                }
+                repliesDropped.incrementAndGet();
+                return;
+            }
             idleStrategy.idle();
+        }
+        if (lagging)
+        {
+            laggingSessions.remove(session.id());
         }
     }
 
@@ -321,8 +366,19 @@ public final class MetaClusteredService implements ClusteredService
         snapshot.write(state, (buffer, offset, length) ->
         {
             idleStrategy.reset();
-            while (publication.offer(buffer, offset, length) < 0)
+            long result;
+            while ((result = publication.offer(buffer, offset, length)) < 0)
             {
+                if (result == Publication.CLOSED || result == Publication.NOT_CONNECTED ||
+                    result == Publication.MAX_POSITION_EXCEEDED)
+                {
+                    throw new ClusterException("snapshot not taken: its publication refused a fragment (" +
+                        Publication.errorString(result) + ")");
+                }
+                if (Thread.currentThread().isInterrupted())
+                {
+                    throw new ClusterException("snapshot not taken: the service thread was interrupted");
+                }
                 idleStrategy.idle();
             }
         });

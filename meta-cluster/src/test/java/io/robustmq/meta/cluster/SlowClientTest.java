@@ -1,0 +1,82 @@
+package io.robustmq.meta.cluster;
+
+import io.aeron.cluster.client.AeronCluster;
+import io.robustmq.meta.codecs.ResultCode;
+import io.robustmq.meta.state.MetaCommands;
+import io.robustmq.meta.state.NodeRecord;
+import org.agrona.ExpandableArrayBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A client that sends commands and never reads their results must not stall the Meta Service:
+ * once its egress window is full, the service drops its replies (after waiting at most
+ * {@link MetaClusteredService#REPLY_WAIT_LIMIT_MS} ms once) and goes on applying everyone's commands.
+ */
+@Timeout(120)
+class SlowClientTest
+{
+    /** Enough results to fill the egress receiver's window (128 KiB) many times over. */
+    private static final int COMMANDS = 6_000;
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void aClientThatStopsReadingItsResultsDoesNotStallTheService() throws Exception
+    {
+        final String shm = Files.isDirectory(Path.of("/dev/shm")) ? "/dev/shm" : temp.toString();
+        final MetaClusterMember.Context ctx = new MetaClusterMember.Context()
+            .memberId(0)
+            .directory(temp.resolve("meta"))
+            .aeronDirectory(shm + "/robustmq-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime())
+            .basePort(29150);
+        try (MetaClusterMember member = MetaClusterMember.launch(ctx);
+            AeronCluster silent = AeronCluster.connect(new AeronCluster.Context()
+                .aeronDirectoryName(ctx.aeronDirectoryName())
+                .ingressChannel("aeron:udp")
+                .ingressEndpoints(ctx.ingressEndpoints())
+                .egressChannel("aeron:udp?endpoint=localhost:0"));
+            MetaClient client = MetaClient.connect(ctx.aeronDirectoryName(), ctx.ingressEndpoints()))
+        {
+            final MetaCommands commands = new MetaCommands();
+            final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
+            final long silentClientId = 42;
+            for (int i = 1; i <= COMMANDS; i++)
+            {
+                final int length = commands.registerNode(buffer, 0, silentClientId, i, 7, "127.0.0.1:" + (10_000 + i));
+                final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (silent.offer(buffer, 0, length) < 0)
+                {
+                    assertTrue(System.nanoTime() < deadline, "the cluster took command " + i);
+                    Thread.yield();
+                }
+            }
+
+            // The silent client's last command is applied, and a reading client is served after it.
+            final String lastAddress = "127.0.0.1:" + (10_000 + COMMANDS);
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (member.service().view().nodes().stream()
+                .noneMatch(node -> node.id() == 7 && node.address().equals(lastAddress)))
+            {
+                assertTrue(System.nanoTime() < deadline, "the silent client's last command applied");
+                Thread.sleep(10);
+            }
+            assertEquals(ResultCode.OK, client.createTopic("after-the-silent-client", 1, "", "", 0, 0)
+                .get(30, TimeUnit.SECONDS).code());
+            assertTrue(member.service().repliesDropped() > 0, "replies to the silent client were dropped");
+            assertEquals(1, member.service().view().nodes().stream().filter(node -> node.id() == 7).count());
+            final NodeRecord node = member.service().view().nodes().stream().filter(n -> n.id() == 7).findFirst()
+                .orElseThrow();
+            assertEquals(lastAddress, node.address());
+        }
+    }
+}
