@@ -1,5 +1,6 @@
 package io.robustmq.meta.cluster;
 
+import io.aeron.Publication;
 import io.aeron.cluster.client.AeronCluster;
 import io.aeron.cluster.client.EgressListener;
 import io.aeron.logbuffer.Header;
@@ -9,6 +10,7 @@ import io.robustmq.meta.codecs.CommandResultDecoder;
 import io.robustmq.meta.codecs.MessageHeaderDecoder;
 import io.robustmq.meta.codecs.ResultCode;
 import io.robustmq.meta.state.MetaCommands;
+import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.IdleStrategy;
@@ -18,7 +20,10 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
  * Sends commands to the Meta Service and completes a future with each result. One thread of its
@@ -30,6 +35,12 @@ import java.util.concurrent.locks.LockSupport;
  * fails may take uncommitted commands with it. The client id is drawn at random when the client
  * is made: request ids restart from 1 in every process, so a client id reused across restarts would
  * make the cluster answer new requests with the outcomes of old ones.
+ * <p>
+ * When its session ends (the cluster closed it after a timeout, or restarted), the client connects
+ * again, with a new session and the same client id, and sends again every command still
+ * unanswered; a failed attempt is retried every {@link #RECONNECT_BACKOFF_MS} ms until the client is
+ * closed. A command is forgotten as soon as its future completes, however it completes (a caller's
+ * {@code orTimeout} included), so nothing it gave up on is sent again.
  */
 public final class MetaClient implements AutoCloseable
 {
@@ -52,26 +63,38 @@ public final class MetaClient implements AutoCloseable
     {
     }
 
+    /** How long the client waits between failed attempts to connect again. */
+    public static final long RECONNECT_BACKOFF_MS = 200;
+
     private final long clientId;
-    private final AeronCluster cluster;
+    private final Supplier<AeronCluster.Context> contexts;
+    private final EgressListener listener;
+    private AeronCluster cluster;
+    private final AtomicLong reconnects = new AtomicLong();
     private final MetaCommands commands = new MetaCommands();
     private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(512);
     private final Queue<Pending> outbox = new ConcurrentLinkedQueue<>();
     private final Map<Long, CompletableFuture<Result>> waiting = new ConcurrentHashMap<>();
     private final java.util.NavigableMap<Long, Pending> inFlight = new java.util.concurrent.ConcurrentSkipListMap<>();
     private volatile boolean resend;
+    /** The latest heartbeat asked for, sent once when the client next runs: heartbeats never queue. */
+    private volatile int heartbeatNodeId;
+    private volatile boolean heartbeatDue;
+    private final Pending heartbeat = new Pending(0, (encoder, out, requestId) ->
+        encoder.heartbeat(out, 0, heartbeatNodeId));
     private final IdleStrategy idle;
     private final Thread thread;
     private volatile boolean running = true;
     private long nextRequestId;
 
-    private MetaClient(final AeronCluster.Context ctx, final MetaIdleStrategy idleStrategy)
+    private MetaClient(final Supplier<AeronCluster.Context> contexts, final MetaIdleStrategy idleStrategy)
     {
+        this.contexts = contexts;
         this.idle = idleStrategy.newIdleStrategy();
         this.clientId = new java.security.SecureRandom().nextLong() & Long.MAX_VALUE;
         final MessageHeaderDecoder header = new MessageHeaderDecoder();
         final CommandResultDecoder result = new CommandResultDecoder();
-        ctx.egressListener(new EgressListener()
+        this.listener = new EgressListener()
         {
             @Override
             public void onMessage(
@@ -107,8 +130,8 @@ public final class MetaClient implements AutoCloseable
             {
                 resend = true;
             }
-        });
-        this.cluster = AeronCluster.connect(ctx);
+        };
+        this.cluster = AeronCluster.connect(contexts.get().egressListener(listener));
         this.thread = new Thread(this::run, "robustmq-meta-client");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -133,11 +156,19 @@ public final class MetaClient implements AutoCloseable
     public static MetaClient connect(
         final String aeronDirectory, final String ingressEndpoints, final MetaIdleStrategy idleStrategy)
     {
-        return new MetaClient(new AeronCluster.Context()
+        // Aeron's default error handler exits the JVM when the media driver stops answering: here
+        // that is a cluster restarting, and the client connects again (the error is printed).
+        return new MetaClient(() -> new AeronCluster.Context()
+            .errorHandler(MetaClient::onClusterError)
             .aeronDirectoryName(aeronDirectory)
             .ingressChannel("aeron:udp")
             .ingressEndpoints(ingressEndpoints)
             .egressChannel("aeron:udp?endpoint=localhost:0"), idleStrategy);
+    }
+
+    private static void onClusterError(final Throwable error)
+    {
+        System.err.println("robustmq-meta-client: " + error + " (the client connects again)");
     }
 
     /**
@@ -146,6 +177,14 @@ public final class MetaClient implements AutoCloseable
     public long clientId()
     {
         return clientId;
+    }
+
+    /**
+     * @return how many times the client has connected again after its session ended.
+     */
+    public long reconnects()
+    {
+        return reconnects.get();
     }
 
     public CompletableFuture<Result> createTopic(
@@ -222,7 +261,8 @@ public final class MetaClient implements AutoCloseable
      */
     public void heartbeat(final int nodeId)
     {
-        outbox.add(new Pending(0, (encoder, out, requestId) -> encoder.heartbeat(out, 0, nodeId)));
+        heartbeatNodeId = nodeId;
+        heartbeatDue = true;
         LockSupport.unpark(thread);
     }
 
@@ -233,6 +273,11 @@ public final class MetaClient implements AutoCloseable
         waiting.put(requestId, future);
         final Pending pending = new Pending(requestId, command);
         inFlight.put(requestId, pending);
+        future.whenComplete((result, failure) ->
+        {
+            waiting.remove(requestId);
+            inFlight.remove(requestId);
+        });
         outbox.add(pending);
         LockSupport.unpark(thread);
         return future;
@@ -242,7 +287,23 @@ public final class MetaClient implements AutoCloseable
     {
         while (running)
         {
-            int work = cluster.pollEgress();
+            if (cluster == null || cluster.isClosed())
+            {
+                connectAgain();
+                continue;
+            }
+            int work;
+            try
+            {
+                work = cluster.pollEgress();
+            }
+            catch (final RuntimeException ex)
+            {
+                // The session or its connection is gone: connect again.
+                CloseHelper.quietClose(cluster);
+                cluster = null;
+                continue;
+            }
             if (resend)
             {
                 resend = false;
@@ -251,22 +312,72 @@ public final class MetaClient implements AutoCloseable
                     send(again);
                 }
             }
+            if (heartbeatDue)
+            {
+                heartbeatDue = false;
+                send(heartbeat);
+                work++;
+            }
             Pending pending;
             while ((pending = outbox.poll()) != null)
             {
-                send(pending);
+                if (pending.requestId() == 0 || inFlight.containsKey(pending.requestId()))
+                {
+                    send(pending);
+                }
                 work++;
             }
             idle.idle(work);
         }
     }
 
+    /**
+     * A new session, the same client id; every command still unanswered is sent again. Commands
+     * queued meanwhile stay queued (those whose callers gave up meanwhile are not sent); the latest
+     * heartbeat asked for is sent once connected.
+     */
+    private void connectAgain()
+    {
+        CloseHelper.quietClose(cluster);
+        cluster = null;
+        try
+        {
+            cluster = AeronCluster.connect(contexts.get().egressListener(listener));
+            reconnects.incrementAndGet();
+            resend = true;
+        }
+        catch (final RuntimeException ex)
+        {
+            final long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RECONNECT_BACKOFF_MS);
+            while (running && System.nanoTime() < until)
+            {
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(RECONNECT_BACKOFF_MS));
+            }
+        }
+    }
+
+    /**
+     * Offer a command until the cluster takes it, or the session is gone (then the command, if it
+     * expects an answer, is still in flight and goes again after the reconnect).
+     */
     private void send(final Pending pending)
     {
         final int length = pending.command().encode(commands, buffer, pending.requestId());
-        while (running && cluster.offer(buffer, 0, length) < 0)
+        long result;
+        while (running && (result = cluster.offer(buffer, 0, length)) < 0)
         {
-            idle.idle(cluster.pollEgress());
+            if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED || cluster.isClosed())
+            {
+                return;
+            }
+            try
+            {
+                idle.idle(cluster.pollEgress());
+            }
+            catch (final RuntimeException ex)
+            {
+                return;
+            }
         }
     }
 
@@ -274,14 +385,16 @@ public final class MetaClient implements AutoCloseable
     public void close()
     {
         running = false;
+        LockSupport.unpark(thread);
         try
         {
-            thread.join(5000);
+            // A connection attempt under way may take the cluster's message timeout (5 s) to give up.
+            thread.join(10_000);
         }
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
         }
-        cluster.close();
+        CloseHelper.quietClose(cluster);
     }
 }
