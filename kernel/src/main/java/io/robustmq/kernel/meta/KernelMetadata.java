@@ -276,6 +276,7 @@ final class KernelMetadata implements Metadata
         {
             case ALREADY_EXISTS -> MetadataException.Reason.ALREADY_EXISTS;
             case NOT_FOUND -> MetadataException.Reason.NOT_FOUND;
+            case EXPIRED -> MetadataException.Reason.UNAVAILABLE;
             default -> MetadataException.Reason.INVALID;
         };
         return new MetadataException(reason, result.message());

@@ -56,12 +56,24 @@ public final class MetaClient implements AutoCloseable
 
     private interface Command
     {
-        int encode(MetaCommands commands, ExpandableArrayBuffer buffer, long requestId);
+        int encode(MetaCommands commands, ExpandableArrayBuffer buffer, int offset, long requestId);
     }
 
-    private record Pending(long requestId, Command command)
+    /**
+     * @param requestId  0 for a heartbeat (no answer, no deadline).
+     * @param deadlineMs cluster time after which the cluster must not apply it.
+     */
+    private record Pending(long requestId, long deadlineMs, Command command)
     {
     }
+
+    /**
+     * Every command carries a deadline this long after it was asked for: the cluster refuses it
+     * (EXPIRED), and does not apply it, if it reaches it later. Callers that wait longer (the
+     * kernel's metadata writes wait 30 s) are told either the outcome or EXPIRED, which means "not
+     * applied", unless the cluster cannot be reached at all.
+     */
+    public static final long COMMAND_TIMEOUT_MS = 25_000;
 
     /** How long the client waits between failed attempts to connect again. */
     public static final long RECONNECT_BACKOFF_MS = 200;
@@ -80,8 +92,8 @@ public final class MetaClient implements AutoCloseable
     /** The latest heartbeat asked for, sent once when the client next runs: heartbeats never queue. */
     private volatile int heartbeatNodeId;
     private volatile boolean heartbeatDue;
-    private final Pending heartbeat = new Pending(0, (encoder, out, requestId) ->
-        encoder.heartbeat(out, 0, heartbeatNodeId));
+    private final Pending heartbeat = new Pending(0, 0, (encoder, out, at, requestId) ->
+        encoder.heartbeat(out, at, heartbeatNodeId));
     private final IdleStrategy idle;
     private final Thread thread;
     private volatile boolean running = true;
@@ -195,18 +207,18 @@ public final class MetaClient implements AutoCloseable
         final long retentionMs,
         final long retentionBytes)
     {
-        return submit((encoder, out, requestId) -> encoder.createTopic(out, 0, clientId, requestId, name, partitions,
+        return submit((encoder, out, at, requestId) -> encoder.createTopic(out, at, clientId, requestId, name, partitions,
             storage, durability, retentionMs, retentionBytes));
     }
 
     public CompletableFuture<Result> deleteTopic(final String name)
     {
-        return submit((encoder, out, requestId) -> encoder.deleteTopic(out, 0, clientId, requestId, name));
+        return submit((encoder, out, at, requestId) -> encoder.deleteTopic(out, at, clientId, requestId, name));
     }
 
     public CompletableFuture<Result> registerNode(final int nodeId, final String address)
     {
-        return submit((encoder, out, requestId) -> encoder.registerNode(out, 0, clientId, requestId, nodeId, address));
+        return submit((encoder, out, at, requestId) -> encoder.registerNode(out, at, clientId, requestId, nodeId, address));
     }
 
     /**
@@ -214,12 +226,12 @@ public final class MetaClient implements AutoCloseable
      */
     public CompletableFuture<Result> registerGroup(final String name, final String protocol)
     {
-        return submit((encoder, out, requestId) -> encoder.registerGroup(out, 0, clientId, requestId, name, protocol));
+        return submit((encoder, out, at, requestId) -> encoder.registerGroup(out, at, clientId, requestId, name, protocol));
     }
 
     public CompletableFuture<Result> deleteGroup(final String name)
     {
-        return submit((encoder, out, requestId) -> encoder.deleteGroup(out, 0, clientId, requestId, name));
+        return submit((encoder, out, at, requestId) -> encoder.deleteGroup(out, at, clientId, requestId, name));
     }
 
     /**
@@ -228,22 +240,22 @@ public final class MetaClient implements AutoCloseable
     public CompletableFuture<Result> putUser(final String name, final java.util.List<ScramCredential> credentials)
     {
         final java.util.List<ScramCredential> copy = java.util.List.copyOf(credentials);
-        return submit((encoder, out, requestId) -> encoder.putUser(out, 0, clientId, requestId, name, copy));
+        return submit((encoder, out, at, requestId) -> encoder.putUser(out, at, clientId, requestId, name, copy));
     }
 
     public CompletableFuture<Result> deleteUser(final String name)
     {
-        return submit((encoder, out, requestId) -> encoder.deleteUser(out, 0, clientId, requestId, name));
+        return submit((encoder, out, at, requestId) -> encoder.deleteUser(out, at, clientId, requestId, name));
     }
 
     public CompletableFuture<Result> addAcl(final AclRule rule)
     {
-        return submit((encoder, out, requestId) -> encoder.addAcl(out, 0, clientId, requestId, rule));
+        return submit((encoder, out, at, requestId) -> encoder.addAcl(out, at, clientId, requestId, rule));
     }
 
     public CompletableFuture<Result> removeAcl(final AclRule rule)
     {
-        return submit((encoder, out, requestId) -> encoder.removeAcl(out, 0, clientId, requestId, rule));
+        return submit((encoder, out, at, requestId) -> encoder.removeAcl(out, at, clientId, requestId, rule));
     }
 
     /**
@@ -251,7 +263,7 @@ public final class MetaClient implements AutoCloseable
      */
     public CompletableFuture<Result> setClusterConfig(final String key, final String value)
     {
-        return submit((encoder, out, requestId) -> encoder.setClusterConfig(out, 0, clientId, requestId, key, value));
+        return submit((encoder, out, at, requestId) -> encoder.setClusterConfig(out, at, clientId, requestId, key, value));
     }
 
     /**
@@ -271,7 +283,7 @@ public final class MetaClient implements AutoCloseable
         final long requestId = ++nextRequestId;
         final CompletableFuture<Result> future = new CompletableFuture<>();
         waiting.put(requestId, future);
-        final Pending pending = new Pending(requestId, command);
+        final Pending pending = new Pending(requestId, System.currentTimeMillis() + COMMAND_TIMEOUT_MS, command);
         inFlight.put(requestId, pending);
         future.whenComplete((result, failure) ->
         {
@@ -362,7 +374,8 @@ public final class MetaClient implements AutoCloseable
      */
     private void send(final Pending pending)
     {
-        final int length = pending.command().encode(commands, buffer, pending.requestId());
+        final int at = pending.requestId() == 0 ? 0 : commands.deadline(buffer, 0, pending.deadlineMs());
+        final int length = at + pending.command().encode(commands, buffer, at, pending.requestId());
         long result;
         while (running && (result = cluster.offer(buffer, 0, length)) < 0)
         {

@@ -3,6 +3,7 @@ package io.robustmq.meta.state;
 import io.robustmq.meta.auth.AclRule;
 import io.robustmq.meta.auth.ScramCredential;
 import io.robustmq.meta.codecs.AddAclDecoder;
+import io.robustmq.meta.codecs.CommandDeadlineDecoder;
 import io.robustmq.meta.codecs.CommandResultEncoder;
 import io.robustmq.meta.codecs.DeleteGroupDecoder;
 import io.robustmq.meta.codecs.DeleteUserDecoder;
@@ -57,6 +58,7 @@ public final class MetaCommandAdapter
     private final AddAclDecoder addAcl = new AddAclDecoder();
     private final RemoveAclDecoder removeAcl = new RemoveAclDecoder();
     private final SetClusterConfigDecoder setClusterConfig = new SetClusterConfigDecoder();
+    private final CommandDeadlineDecoder deadline = new CommandDeadlineDecoder();
     private final MessageHeaderEncoder resultHeader = new MessageHeaderEncoder();
     private final CommandResultEncoder result = new CommandResultEncoder();
     private final ExpandableArrayBuffer resultBuffer = new ExpandableArrayBuffer(256);
@@ -98,6 +100,10 @@ public final class MetaCommandAdapter
             return false;
         }
         final int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
+        if (header.templateId() == CommandDeadlineDecoder.TEMPLATE_ID)
+        {
+            return applyBefore(buffer, offset, length, timestamp, logPosition, sink);
+        }
         switch (header.templateId())
         {
             case CreateTopicDecoder.TEMPLATE_ID ->
@@ -213,6 +219,43 @@ public final class MetaCommandAdapter
         return true;
     }
 
+    /**
+     * A deadline, then the command it bounds: the command is applied as any other, except that
+     * {@link MetaState} answers EXPIRED, and changes nothing, if the cluster time is past the deadline
+     * (a retry of a request applied earlier still gets its first outcome).
+     */
+    private boolean applyBefore(
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final long timestamp,
+        final long logPosition,
+        final ResultSink sink)
+    {
+        deadline.wrap(buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
+        final long deadlineMs = deadline.deadlineMs();
+        final int command = MessageHeaderDecoder.ENCODED_LENGTH + header.blockLength();
+        if (length - command < MessageHeaderDecoder.ENCODED_LENGTH)
+        {
+            return false;
+        }
+        header.wrap(buffer, offset + command);
+        if (header.templateId() == CommandDeadlineDecoder.TEMPLATE_ID ||
+            header.templateId() == NodeHeartbeatDecoder.TEMPLATE_ID)
+        {
+            return false;
+        }
+        state.commandDeadline(deadlineMs, timestamp);
+        try
+        {
+            return apply(buffer, offset + command, length - command, timestamp, logPosition, sink);
+        }
+        finally
+        {
+            state.commandDeadline(MetaState.NO_DEADLINE, timestamp);
+        }
+    }
+
     static ScramCredential readCredential(final PutUserDecoder.CredentialsDecoder credential)
     {
         final var mechanism = credential.mechanism();
@@ -245,6 +288,7 @@ public final class MetaCommandAdapter
             case ALREADY_EXISTS -> subject + " exists";
             case NOT_FOUND -> subject + " not found";
             case INVALID -> "invalid request for " + subject;
+            case EXPIRED -> "not applied: the cluster reached the request for " + subject + " after its deadline";
             default -> code.name();
         };
     }

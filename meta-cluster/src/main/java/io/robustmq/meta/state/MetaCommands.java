@@ -3,6 +3,7 @@ package io.robustmq.meta.state;
 import io.robustmq.meta.auth.AclRule;
 import io.robustmq.meta.auth.ScramCredential;
 import io.robustmq.meta.codecs.AddAclEncoder;
+import io.robustmq.meta.codecs.CommandDeadlineEncoder;
 import io.robustmq.meta.codecs.CreateTopicEncoder;
 import io.robustmq.meta.codecs.DeleteGroupEncoder;
 import io.robustmq.meta.codecs.DeleteTopicEncoder;
@@ -37,6 +38,20 @@ public final class MetaCommands
     private final AddAclEncoder addAcl = new AddAclEncoder();
     private final RemoveAclEncoder removeAcl = new RemoveAclEncoder();
     private final SetClusterConfigEncoder setClusterConfig = new SetClusterConfigEncoder();
+    private final CommandDeadlineEncoder deadline = new CommandDeadlineEncoder();
+
+    /**
+     * The deadline that precedes a client command in the same message: the command itself is
+     * encoded right after it, at {@code offset} plus the length returned.
+     *
+     * @param deadlineMs cluster time (epoch ms) after which the command must not be applied.
+     * @return the deadline's length.
+     */
+    public int deadline(final MutableDirectBuffer buffer, final int offset, final long deadlineMs)
+    {
+        deadline.wrapAndApplyHeader(buffer, offset, header).deadlineMs(deadlineMs);
+        return MessageHeaderEncoder.ENCODED_LENGTH + deadline.encodedLength();
+    }
 
     public int createTopic(
         final MutableDirectBuffer buffer,

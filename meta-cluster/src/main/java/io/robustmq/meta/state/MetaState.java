@@ -44,7 +44,12 @@ public final class MetaState
     {
     }
 
+    /** {@link #commandDeadline}: the command has no deadline. */
+    public static final long NO_DEADLINE = Long.MAX_VALUE;
+
     private final long nodeTimeoutMs;
+    private long deadlineMs = NO_DEADLINE;
+    private long commandTimestamp;
     private final Map<String, TopicRecord> topics = new TreeMap<>();
     private final Map<Integer, NodeRecord> nodes = new TreeMap<>();
     private final ShardPlacement placement = new ShardPlacement();
@@ -332,12 +337,30 @@ public final class MetaState
         });
     }
 
+    /**
+     * Bound the next client command: applied with a cluster time past {@code deadlineMs}, it is
+     * answered EXPIRED and changes nothing (not even the record of applied requests, so a retry is
+     * refused too); a retry of a request applied before still gets its first outcome.
+     *
+     * @param deadlineMs the deadline, epoch ms, or {@link #NO_DEADLINE}.
+     * @param timestamp  the cluster time of the command.
+     */
+    public void commandDeadline(final long deadlineMs, final long timestamp)
+    {
+        this.deadlineMs = deadlineMs;
+        this.commandTimestamp = timestamp;
+    }
+
     private ResultCode once(final long clientId, final long requestId, final Supplier<ResultCode> command)
     {
         final ResultCode earlier = applied.get(new RequestKey(clientId, requestId));
         if (earlier != null)
         {
             return earlier;
+        }
+        if (commandTimestamp > deadlineMs)
+        {
+            return ResultCode.EXPIRED;
         }
         return remember(clientId, requestId, command.get());
     }

@@ -48,6 +48,14 @@ class MetaStateTest
             return add(encoder.deleteTopic(buffer, 0, client, request, name), time);
         }
 
+        /** A create-topic command preceded by a deadline, as {@code MetaClient} sends every command. */
+        Log createTopicBefore(
+            final long deadlineMs, final long client, final long request, final String name, final long time)
+        {
+            final int at = encoder.deadline(buffer, 0, deadlineMs);
+            return add(at + encoder.createTopic(buffer, at, client, request, name, 1, "", "", 0, 0), time);
+        }
+
         Log registerNode(final long client, final long request, final int node, final String address, final long time)
         {
             return add(encoder.registerNode(buffer, 0, client, request, node, address), time);
@@ -142,6 +150,24 @@ class MetaStateTest
         assertEquals(List.of("1:OK:", "2:ALREADY_EXISTS:orders exists", "3:INVALID:invalid request for ",
             "4:INVALID:invalid request for bad", "5:NOT_FOUND:missing not found", "6:OK:"), results);
         assertTrue(state.topicNames().isEmpty());
+    }
+
+    @Test
+    void aCommandReachedAfterItsDeadlineIsRefusedAndNotAppliedAndARetryOfAnAppliedOneKeepsItsOutcome()
+    {
+        final MetaState state = new MetaState(TIMEOUT_MS);
+        final List<String> results = new Log()
+            .createTopicBefore(1_000, 7, 1, "in-time", 1_000)
+            .createTopicBefore(1_000, 7, 2, "late", 1_001)
+            .createTopicBefore(1_000, 7, 2, "late", 1_002)
+            .createTopicBefore(1_000, 7, 1, "in-time", 5_000)
+            .createTopic(7, 3, "no-deadline", 1, 9_000)
+            .replay(state);
+        assertEquals(List.of("1:OK:",
+            "2:EXPIRED:not applied: the cluster reached the request for late after its deadline",
+            "2:EXPIRED:not applied: the cluster reached the request for late after its deadline",
+            "1:OK:", "3:OK:"), results);
+        assertEquals(List.of("in-time", "no-deadline"), List.copyOf(state.topicNames()));
     }
 
     @Test
