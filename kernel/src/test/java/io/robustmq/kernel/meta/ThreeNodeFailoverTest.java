@@ -66,6 +66,10 @@ class ThreeNodeFailoverTest
     {
         for (final ChildNode node : nodes)
         {
+            if (node.isRunning())
+            {
+                node.resume(); // a node left paused by a failed test would not stop
+            }
             node.close();
         }
         httpExecutor.shutdownNow();
@@ -171,6 +175,81 @@ class ThreeNodeFailoverTest
             "total %d ms%n",
             millis(ready - started), oldLeaderId, newLeaderId, millis(leaderVisibleAt - killedAt),
             millis(firstCommitAt - killedAt), millis(caughtUpAt - firstCommitAt), millis(System.nanoTime() - started));
+    }
+
+    /** Longer than the cluster's session timeout (10 s), so that the paused node's session is closed. */
+    private static final long PAUSE_MS = 12_000;
+
+    @Test
+    void aNodePausedPastItsSessionTimeoutConnectsAgainAndAppliesNothingTwice() throws Exception
+    {
+        try
+        {
+            runPauseScenario();
+        }
+        catch (final Throwable failure)
+        {
+            for (final ChildNode node : nodes)
+            {
+                System.err.println(node.tail(40));
+            }
+            throw failure;
+        }
+    }
+
+    private void runPauseScenario() throws Exception
+    {
+        final int[] ports = ChildNode.freeMetaPortRanges(NODES);
+        final List<String> addrs = new ArrayList<>();
+        for (int i = 0; i < NODES; i++)
+        {
+            addrs.add((i + 1) + "=localhost:" + ports[i]);
+        }
+        for (int i = 0; i < NODES; i++)
+        {
+            nodes.add(ChildNode.member(temp.resolve("node-" + (i + 1)), i + 1, addrs, ports[i]));
+        }
+        for (final ChildNode node : nodes)
+        {
+            node.start();
+        }
+        for (final ChildNode node : nodes)
+        {
+            node.awaitReady(ChildNode.READY_TIMEOUT_MS);
+        }
+        final int leaderId = agreedCluster(nodes, -1, -1).get("leader").asInt();
+        final ChildNode leader = node(leaderId);
+        final ChildNode paused = nodes.stream().filter(node -> node != leader).findFirst().orElseThrow();
+        final Set<String> acknowledged = new LinkedHashSet<>();
+        assertEquals(201, createTopic(paused, "before-pause").statusCode());
+        acknowledged.add("before-pause");
+
+        paused.pause();
+        final long pausedAt = System.nanoTime();
+        // Accepted by the kernel's listen queue, read once the node runs again.
+        final CompletableFuture<HttpResponse<String>> sentWhilePaused = http.sendAsync(
+            HttpRequest.newBuilder(URI.create(paused.adminUrl() + "/v1/topics"))
+                .timeout(Duration.ofMillis(PAUSE_MS + 40_000))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"sent-while-paused\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, createTopic(leader, "during-pause").statusCode(), "the leader keeps applying");
+        acknowledged.add("during-pause");
+        // The pause itself is what is tested: it must outlast the session timeout.
+        Thread.sleep(Math.max(0, PAUSE_MS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - pausedAt)));
+        paused.resume();
+
+        assertEquals(201, sentWhilePaused.get(PAUSE_MS + 40_000, TimeUnit.MILLISECONDS).statusCode(),
+            "the request read after the pause is applied once (never 409)");
+        acknowledged.add("sent-while-paused");
+        assertEquals(201, createTopic(paused, "after-resume").statusCode(), "the paused node's client serves again");
+        acknowledged.add("after-resume");
+        for (final ChildNode node : nodes)
+        {
+            awaitTopics(node, acknowledged);
+        }
+        assertTrue(paused.tail(200).contains("robustmq-meta-client: session ended; connected again"),
+            "the paused node's client connected again:\n" + paused.tail(40));
     }
 
     private ChildNode node(final int id)

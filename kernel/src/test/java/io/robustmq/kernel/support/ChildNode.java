@@ -228,6 +228,39 @@ public final class ChildNode implements AutoCloseable
     }
 
     /**
+     * Stop the node's JVM where it stands (SIGSTOP): it neither runs nor answers until {@link #resume}.
+     *
+     * @throws IOException if {@code kill} cannot be run.
+     * @throws InterruptedException if interrupted.
+     */
+    public void pause() throws IOException, InterruptedException
+    {
+        signal("STOP");
+    }
+
+    /**
+     * Let a paused node's JVM run again (SIGCONT).
+     *
+     * @throws IOException if {@code kill} cannot be run.
+     * @throws InterruptedException if interrupted.
+     */
+    public void resume() throws IOException, InterruptedException
+    {
+        signal("CONT");
+    }
+
+    private void signal(final String name) throws IOException, InterruptedException
+    {
+        final Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+            .redirectErrorStream(true).start();
+        if (!kill.waitFor(EXIT_TIMEOUT_MS, TimeUnit.MILLISECONDS) || kill.exitValue() != 0)
+        {
+            throw new AssertionError("kill -" + name + " " + process.pid() + " failed: " +
+                new String(kill.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
      * @return true if the node's JVM runs.
      */
     public boolean isRunning()

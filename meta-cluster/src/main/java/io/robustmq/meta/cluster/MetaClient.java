@@ -357,6 +357,8 @@ public final class MetaClient implements AutoCloseable
             cluster = AeronCluster.connect(contexts.get().egressListener(listener));
             reconnects.incrementAndGet();
             resend = true;
+            System.err.println("robustmq-meta-client: session ended; connected again (session " +
+                cluster.clusterSessionId() + "), sending " + inFlight.size() + " unanswered commands again");
         }
         catch (final RuntimeException ex)
         {

@@ -244,6 +244,19 @@ public final class MetaClusterMember implements AutoCloseable
      */
     private static final int MAX_CLIENT_SESSIONS = 128;
 
+    /**
+     * How long a node may stand still (a long GC pause, a stalled VM, SIGSTOP) and keep its member.
+     * Aeron's defaults are 10 s both ways: after a longer pause the embedded driver timed out the
+     * member's own clients (or they took the driver for dead), and the consensus module, archive and
+     * service closed for good. Both sides now wait this long; the cluster still closes a paused
+     * client's session after its 10 s session timeout, and the client connects again.
+     */
+    public static final long PAUSE_TOLERANCE_MS = 30_000;
+    /** Aeron requires a blocked publication's unblock timeout to exceed the client liveness timeout. */
+    private static final long PUBLICATION_UNBLOCK_TIMEOUT_MS = PAUSE_TOLERANCE_MS + 10_000;
+    /** Read by every Aeron client context made in this process (the components', and MetaClient's). */
+    private static final String DRIVER_TIMEOUT_PROPERTY = "aeron.driver.timeout";
+
     private final ClusteredMediaDriver driver;
     private final ClusteredServiceContainer container;
     private final MetaClusteredService service;
@@ -319,6 +332,11 @@ public final class MetaClusterMember implements AutoCloseable
     public static MetaClusterMember launch(final Context ctx)
     {
         ctx.conclude();
+        if (System.getProperty(DRIVER_TIMEOUT_PROPERTY) == null)
+        {
+            // The components make their Aeron clients from contexts that take this default.
+            System.setProperty(DRIVER_TIMEOUT_PROPERTY, Long.toString(PAUSE_TOLERANCE_MS));
+        }
         final File base = ctx.directory.toFile();
         final MetaIdleStrategy idle = ctx.idleStrategy;
         final MediaDriver.Context driverCtx = driverContext(ctx);
@@ -394,6 +412,8 @@ public final class MetaClusterMember implements AutoCloseable
             .conductorIdleStrategy(idle.newIdleStrategy())
             .senderIdleStrategy(idle.newIdleStrategy())
             .receiverIdleStrategy(idle.newIdleStrategy())
+            .clientLivenessTimeoutNs(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(PAUSE_TOLERANCE_MS))
+            .publicationUnblockTimeoutNs(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(PUBLICATION_UNBLOCK_TIMEOUT_MS))
             .termBufferSparseFile(true)
             .publicationTermBufferLength(64 * 1024)
             .ipcTermBufferLength(64 * 1024)
