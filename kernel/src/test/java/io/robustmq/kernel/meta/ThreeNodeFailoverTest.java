@@ -181,7 +181,7 @@ class ThreeNodeFailoverTest
     private static final long PAUSE_MS = 12_000;
 
     @Test
-    void aNodePausedPastItsSessionTimeoutConnectsAgainAndAppliesNothingTwice() throws Exception
+    void aNodePausedPastItsSessionTimeoutConnectsAgainAndOneKilledAroundACommandHoldsNothingUp() throws Exception
     {
         try
         {
@@ -250,6 +250,25 @@ class ThreeNodeFailoverTest
         }
         assertTrue(paused.tail(200).contains("robustmq-meta-client: session ended; connected again"),
             "the paused node's client connected again:\n" + paused.tail(40));
+
+        // Killed around a command: the leader's reply to a client that is gone must not hold it up.
+        final int currentLeader = agreedCluster(nodes, -1, -1).get("leader").asInt();
+        final ChildNode victim = nodes.stream().filter(node -> node.id() != currentLeader).findFirst().orElseThrow();
+        final ChildNode survivor = nodes.stream().filter(node -> node != victim).findFirst().orElseThrow();
+        createTopicAsync(victim, "around-kill");
+        assertEquals(137, victim.kill(), "killed by SIGKILL (128 + 9)");
+        for (int i = 1; i <= 3; i++)
+        {
+            final String name = "after-kill-" + i;
+            assertEquals(201, createTopic(survivor, name).statusCode(), "the cluster still applies: " + name);
+            acknowledged.add(name);
+        }
+        victim.start();
+        victim.awaitReady(ChildNode.READY_TIMEOUT_MS);
+        for (final ChildNode node : nodes)
+        {
+            awaitTopics(node, acknowledged);
+        }
     }
 
     private ChildNode node(final int id)
