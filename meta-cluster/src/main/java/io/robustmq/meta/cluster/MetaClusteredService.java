@@ -13,7 +13,7 @@ import io.aeron.logbuffer.Header;
 import io.robustmq.meta.state.MetaCommandAdapter;
 import io.robustmq.meta.state.MetaSnapshot;
 import io.robustmq.meta.state.MetaState;
-import io.robustmq.meta.auth.AclAuthorizer;
+import io.robustmq.meta.auth.AclIndex;
 import io.robustmq.meta.auth.AclRule;
 import io.robustmq.meta.codecs.AclOperationCode;
 import io.robustmq.meta.codecs.AclResourceCode;
@@ -68,6 +68,7 @@ public final class MetaClusteredService implements ClusteredService
      * @param users            every user, by name.
      * @param acls             every ACL rule.
      * @param settings         every cluster setting with its value, defaults included.
+     * @param aclIndex         the ACL rules compiled for decisions, with {@code acl.allow_if_no_rule}.
      */
     public record View(
         Cluster.Role role,
@@ -79,10 +80,12 @@ public final class MetaClusteredService implements ClusteredService
         List<GroupRecord> groups,
         List<UserRecord> users,
         List<AclRule> acls,
-        Map<String, String> settings)
+        Map<String, String> settings,
+        AclIndex aclIndex)
     {
         static final View EMPTY = new View(Cluster.Role.FOLLOWER, -1, -1, List.of(), List.of(), Map.of(), List.of(),
-            List.of(), List.of(), ClusterSettings.defaults());
+            List.of(), List.of(), ClusterSettings.defaults(), new AclIndex(List.of(),
+            Boolean.parseBoolean(ClusterSettings.defaults().get(ClusterSettings.ACL_ALLOW_IF_NO_RULE))));
 
         /**
          * @param name a topic's name.
@@ -117,7 +120,8 @@ public final class MetaClusteredService implements ClusteredService
         }
 
         /**
-         * @return whether the ACL rules allow the request ({@link AclAuthorizer}).
+         * @return whether the ACL rules allow the request ({@link AclIndex}: no allocation, no scan of
+         * every rule).
          */
         public boolean allowed(
             final String user,
@@ -126,8 +130,7 @@ public final class MetaClusteredService implements ClusteredService
             final AclResourceCode resource,
             final String name)
         {
-            return AclAuthorizer.allowed(acls, Boolean.parseBoolean(settings.get(ClusterSettings.ACL_ALLOW_IF_NO_RULE)),
-                user, clientId, operation, resource, name);
+            return aclIndex.allowed(user, clientId, operation, resource, name);
         }
 
         /**
@@ -213,9 +216,15 @@ public final class MetaClusteredService implements ClusteredService
             shards.computeIfAbsent(shard.topic(), topic -> new ArrayList<>()).add(shard);
         }
         shards.replaceAll((topic, list) -> List.copyOf(list));
+        final List<AclRule> acls = List.copyOf(state.acls());
+        final Map<String, String> settings = Collections.unmodifiableMap(state.settings().effective());
+        final boolean allowIfNoRule = Boolean.parseBoolean(settings.get(ClusterSettings.ACL_ALLOW_IF_NO_RULE));
+        final View previous = view;
+        final AclIndex aclIndex = previous.aclIndex().allowIfNoRule() == allowIfNoRule && previous.acls().equals(acls) ?
+            previous.aclIndex() : new AclIndex(acls, allowIfNoRule);
         view = new View(role, leaderMemberId, leadershipTermId, List.copyOf(state.topics()), List.copyOf(state.nodes()),
-            Collections.unmodifiableMap(shards), List.copyOf(state.groups()), List.copyOf(state.users()),
-            List.copyOf(state.acls()), Collections.unmodifiableMap(state.settings().effective()));
+            Collections.unmodifiableMap(shards), List.copyOf(state.groups()), List.copyOf(state.users()), acls,
+            settings, aclIndex);
         final ViewListener listener = this.listener;
         if (listener != null)
         {

@@ -7,13 +7,15 @@ import io.robustmq.meta.codecs.AclResourceCode;
 import java.util.Collection;
 
 /**
- * Decides a request against a set of {@link AclRule}s, as Kafka's authorizer does: a matching DENY
+ * The specification {@link AclIndex} is checked against: every rule scanned, as the Meta Service
+ * decided before the index. Decides a request against a set of {@link AclRule}s, as Kafka's
+ * authorizer does: a matching DENY
  * refuses; else a matching ALLOW permits; else, if no rule at all covers the resource, the answer is
  * {@code allowIfNoRule} (the cluster setting {@code acl.allow_if_no_rule}); else refused.
  */
-public final class AclAuthorizer
+final class AclReference
 {
-    private AclAuthorizer()
+    private AclReference()
     {
     }
 
@@ -27,7 +29,7 @@ public final class AclAuthorizer
      * @param name          its name.
      * @return true if allowed.
      */
-    public static boolean allowed(
+    static boolean allowed(
         final Collection<AclRule> rules,
         final boolean allowIfNoRule,
         final String user,
