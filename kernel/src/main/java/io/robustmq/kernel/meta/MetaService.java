@@ -10,6 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -79,7 +82,20 @@ public final class MetaService implements AutoCloseable
 
     private final int nodeId;
     private final MetaClusterMember member;
+    /**
+     * Password derivations for the admin API (PBKDF2: milliseconds of CPU each) wait at most this
+     * many deep for their one thread; more are refused (503) rather than queued.
+     */
+    public static final int CREDENTIAL_QUEUE_CAPACITY = 16;
+
     private final MetaClient client;
+    private final ThreadPoolExecutor credentials = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+        new ArrayBlockingQueue<>(CREDENTIAL_QUEUE_CAPACITY), task ->
+        {
+            final Thread thread = new Thread(task, "robustmq-credentials");
+            thread.setDaemon(true);
+            return thread;
+        }, new ThreadPoolExecutor.AbortPolicy());
     private final ScheduledFuture<?> heartbeat;
     private final ScheduledFuture<?> snapshots;
     private final MetadataWatches watches;
@@ -213,6 +229,15 @@ public final class MetaService implements AutoCloseable
     }
 
     /**
+     * @return where the admin API derives credentials from passwords: one named thread, at most
+     * {@link #CREDENTIAL_QUEUE_CAPACITY} waiting (a task beyond is rejected).
+     */
+    public Executor credentials()
+    {
+        return credentials;
+    }
+
+    /**
      * @return a one-line summary for the admin API.
      */
     public String describeState()
@@ -228,6 +253,7 @@ public final class MetaService implements AutoCloseable
     @Override
     public void close()
     {
+        credentials.shutdownNow();
         heartbeat.cancel(false);
         if (snapshots != null)
         {

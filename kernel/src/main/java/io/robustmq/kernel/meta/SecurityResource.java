@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.stream.Collectors;
 
 /**
@@ -118,15 +119,25 @@ public final class SecurityResource
             return AdminHandler.now(AdminResponse.error(HttpResponseStatus.BAD_REQUEST, ex.getMessage()));
         }
         final boolean existed = meta.view().user(name) != null;
-        return CompletableFuture
-            .supplyAsync(() ->
+        final CompletableFuture<List<ScramCredential>> derived;
+        try
+        {
+            derived = CompletableFuture.supplyAsync(() ->
             {
                 final List<ScramCredential> credentials = List.of(
                     Scram.newCredential(ScramMechanismCode.SCRAM_SHA_256, password),
                     Scram.newCredential(ScramMechanismCode.SCRAM_SHA_512, password));
                 Arrays.fill(password, '\0');
                 return credentials;
-            })
+            }, meta.credentials());
+        }
+        catch (final RejectedExecutionException ex)
+        {
+            Arrays.fill(password, '\0');
+            return AdminHandler.now(AdminResponse.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "busy: " +
+                MetaService.CREDENTIAL_QUEUE_CAPACITY + " password derivations are already waiting; try again"));
+        }
+        return derived
             .thenCompose(credentials -> meta.client().putUser(name, credentials)
                 .thenCompose(result -> result.code() != ResultCode.OK ?
                     AdminHandler.now(AdminResponse.error(HttpResponseStatus.BAD_REQUEST, result.message())) :

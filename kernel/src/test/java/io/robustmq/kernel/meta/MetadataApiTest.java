@@ -189,6 +189,44 @@ class MetadataApiTest
     }
 
     @Test
+    void passwordDerivationsBeyondTheQueueAreRefusedWith503AndTheRestAreStored() throws Exception
+    {
+        final int requests = 80;
+        final List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> sent = new java.util.ArrayList<>();
+        for (int i = 0; i < requests; i++)
+        {
+            sent.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(node.adminUrl() + "/v1/users"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"flood-" + i + "\", \"password\": \"p\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        int stored = 0;
+        int busy = 0;
+        for (int i = 0; i < requests; i++)
+        {
+            final HttpResponse<String> response = sent.get(i).get(60, TimeUnit.SECONDS);
+            if (response.statusCode() == 201)
+            {
+                stored++;
+                assertTrue(metadata.checkPassword("flood-" + i, "p".toCharArray()), "flood-" + i + " stored");
+            }
+            else
+            {
+                assertEquals(503, response.statusCode(), response.body());
+                assertTrue(response.body().contains("busy: 16 password derivations are already waiting"),
+                    response.body());
+                busy++;
+                assertFalse(metadata.checkPassword("flood-" + i, "p".toCharArray()), "flood-" + i + " not stored");
+            }
+        }
+        System.out.println("MetadataApiTest: " + stored + " users stored, " + busy + " refused (503) of " + requests);
+        assertTrue(stored > 0 && busy > 0, stored + " stored, " + busy + " refused");
+        for (int i = 0; i < requests; i++)
+        {
+            send("DELETE", "/v1/users/flood-" + i, null);
+        }
+    }
+
+    @Test
     void aclRulesAndClusterSettingsDecideRequests() throws Exception
     {
         assertTrue(metadata.allowed("carol", AclOperation.WRITE, AclResource.TOPIC, "orders.eu"),
