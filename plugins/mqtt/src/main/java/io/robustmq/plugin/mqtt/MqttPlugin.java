@@ -32,11 +32,13 @@ import io.robustmq.plugin.api.metadata.Metadata;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -58,12 +60,7 @@ final class MqttPlugin implements ProtocolPlugin
     private final List<ListenerSpec> listeners;
     private final MqttSettings settings;
     private final MqttBroker broker;
-    private final ExecutorService authThread = Executors.newSingleThreadExecutor(task ->
-    {
-        final Thread thread = new Thread(task, "robustmq-mqtt-auth");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ThreadPoolExecutor authThread;
     private final PasswordCheck passwords;
     private final TopicAccess access;
     private final ScheduledFuture<?> sysTopics;
@@ -123,9 +120,26 @@ final class MqttPlugin implements ProtocolPlugin
         this.sysTopics = settings.sysIntervalSeconds() == 0 ? null : context.scheduler().scheduleAtFixedRate(sys,
             settings.sysIntervalSeconds(), settings.sysIntervalSeconds(), TimeUnit.SECONDS);
         registerMeters(context.meterRegistry());
-        this.passwords = (user, password) -> CompletableFuture.supplyAsync(() ->
-            context.metadata().checkPassword(user, new String(password, StandardCharsets.UTF_8).toCharArray()),
-            authThread);
+        this.authThread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(settings.maxPendingPasswordChecks()), task ->
+            {
+                final Thread thread = new Thread(task, "robustmq-mqtt-auth");
+                thread.setDaemon(true);
+                return thread;
+            }, new ThreadPoolExecutor.AbortPolicy());
+        this.passwords = (user, password) ->
+        {
+            try
+            {
+                return CompletableFuture.supplyAsync(() -> context.metadata().checkPassword(user,
+                    new String(password, StandardCharsets.UTF_8).toCharArray()), authThread);
+            }
+            catch (final RejectedExecutionException ex)
+            {
+                return CompletableFuture.failedFuture(new PasswordCheck.BusyException(
+                    settings.maxPendingPasswordChecks() + " password checks are already waiting"));
+            }
+        };
         final Metadata metadata = context.metadata();
         this.access = new TopicAccess()
         {

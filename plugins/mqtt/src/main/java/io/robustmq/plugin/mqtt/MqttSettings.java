@@ -40,6 +40,10 @@ import io.robustmq.plugin.api.PluginConfig;
  * @param publisherPauseMaxMs  a publisher whose subscriber has fallen behind stops being read until
  *                             it catches up, but at most this long; 0: publishers are never paused,
  *                             and messages beyond a full queue are dropped.
+ * @param maxPendingPasswordChecks CONNECTs with a password waiting for their check (a key
+ *                             derivation, milliseconds of CPU each, on one thread); a CONNECT beyond
+ *                             them is refused at once with Server Busy (MQTT 3.1.1: Server
+ *                             Unavailable).
  */
 public record MqttSettings(
     int maxPacketBytes,
@@ -62,7 +66,8 @@ public record MqttSettings(
     long checkpointBytes,
     int checkpointIntervalSeconds,
     long publisherPauseMaxMs,
-    int connectTimeoutSeconds)
+    int connectTimeoutSeconds,
+    int maxPendingPasswordChecks)
 {
     /**
      * Who may connect without a user name.
@@ -117,6 +122,7 @@ public record MqttSettings(
             config.getLong("checkpoint_bytes", 64L * 1024 * 1024, 1024, Long.MAX_VALUE),
             config.getInt("checkpoint_interval_s", 3600, 1, 7 * 86_400),
             config.getLong("publisher_pause_max_ms", 1000, 0, 60_000),
-            config.getInt("connect_timeout_s", 10, 1, 3600));
+            config.getInt("connect_timeout_s", 10, 1, 3600),
+            config.getInt("max_pending_password_checks", 1024, 1, 1_000_000));
     }
 }

@@ -53,6 +53,57 @@ class AuthenticationTest
     }
 
     @Test
+    void connectsBeyondThePendingPasswordChecksAreToldTheServerIsBusy() throws Exception
+    {
+        try (MqttNode node = MqttNode.start(temp, """
+            [plugins.mqtt]
+            max_pending_password_checks = 1
+            """))
+        {
+            final HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(node.node().adminUrl() + "/v1/users"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"device-7\", \"password\": \"s3cret\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(201, created.statusCode(), created.body());
+
+            final int clients = 40;
+            final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+            try
+            {
+                final java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+                final java.util.List<java.util.concurrent.Future<Integer>> v3 = new java.util.ArrayList<>();
+                final java.util.List<java.util.concurrent.Future<Integer>> v5 = new java.util.ArrayList<>();
+                for (int i = 0; i < clients / 2; i++)
+                {
+                    v3.add(pool.submit(() -> { start.await(); return v3(node, "device-7", "s3cret"); }));
+                    v5.add(pool.submit(() -> { start.await(); return v5(node, "device-7", "s3cret"); }));
+                }
+                start.countDown();
+                final java.util.Set<Integer> v3Codes = new java.util.TreeSet<>();
+                final java.util.Set<Integer> v5Codes = new java.util.TreeSet<>();
+                for (int i = 0; i < clients / 2; i++)
+                {
+                    v3Codes.add(v3.get(i).get(60, java.util.concurrent.TimeUnit.SECONDS));
+                    v5Codes.add(v5.get(i).get(60, java.util.concurrent.TimeUnit.SECONDS));
+                }
+                final java.util.Set<Integer> all = new java.util.TreeSet<>(v3Codes);
+                all.addAll(v5Codes);
+                assertTrue(all.contains(0), "some connected: " + v3Codes + " " + v5Codes);
+                assertTrue(v3Codes.contains((int)MqttException.REASON_CODE_BROKER_UNAVAILABLE) || v5Codes.contains(0x89),
+                    "some were told the server is busy: " + v3Codes + " " + v5Codes);
+                assertTrue(java.util.Set.of(0, (int)MqttException.REASON_CODE_BROKER_UNAVAILABLE).containsAll(v3Codes),
+                    "MQTT 3.1.1: accepted or Server Unavailable: " + v3Codes);
+                assertTrue(java.util.Set.of(0, 0x89).containsAll(v5Codes), "MQTT 5: accepted or Server Busy: " + v5Codes);
+            }
+            finally
+            {
+                pool.shutdownNow();
+            }
+            assertEquals(0, v5(node, "device-7", "s3cret"), "served again once the checks are done");
+        }
+    }
+
+    @Test
     void anonymousClientsOnThisMachineConnectByDefault() throws Exception
     {
         try (MqttNode node = MqttNode.start(temp, ""))

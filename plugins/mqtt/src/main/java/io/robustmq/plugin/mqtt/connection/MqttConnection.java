@@ -286,6 +286,13 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 {
                     return;
                 }
+                if (failure != null && unwrap(failure) instanceof PasswordCheck.BusyException)
+                {
+                    refuse(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_BUSY,
+                        MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE,
+                        "server busy: " + unwrap(failure).getMessage());
+                    return;
+                }
                 if (failure != null || !ok)
                 {
                     refuse(MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USERNAME_OR_PASSWORD,
@@ -388,6 +395,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
      * @param v3Code the MQTT 3 return code, or null for "identifier rejected"... or the closest.
      * @param why    logged.
      */
+    private static Throwable unwrap(final Throwable failure)
+    {
+        return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ?
+            failure.getCause() : failure;
+    }
+
     private void refuse(final MqttConnectReturnCode code, final MqttConnectReturnCode v3Code, final String why)
     {
         LOG.debug("refused CONNECT from {}: {}", channel.remoteAddress(), why);

@@ -15,4 +15,20 @@ public interface PasswordCheck
      * @return completed with true if the user exists and the password is theirs.
      */
     CompletionStage<Boolean> check(String user, byte[] password);
+
+    /**
+     * The check was not made: too many are waiting. The client is told the server is busy.
+     */
+    final class BusyException extends RuntimeException
+    {
+        private static final long serialVersionUID = 1L;
+
+        /**
+         * @param message why.
+         */
+        public BusyException(final String message)
+        {
+            super(message, null, false, false);
+        }
+    }
 }

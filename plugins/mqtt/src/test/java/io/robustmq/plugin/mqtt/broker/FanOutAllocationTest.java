@@ -74,7 +74,7 @@ class FanOutAllocationTest
     private static MqttSettings settings()
     {
         return new MqttSettings(1 << 20, 1024, 64, 1000, 2, true, true, true, true, 100, 65535, 4_294_967_295L, 65535,
-            MqttSettings.Anonymous.ALWAYS, 0, false, false, 1 << 26, 3600, 1000, 10);
+            MqttSettings.Anonymous.ALWAYS, 0, false, false, 1 << 26, 3600, 1000, 10, 1024);
     }
 
     private static long allocatedBytes()
