@@ -105,7 +105,7 @@ final class KernelMetadata implements Metadata
 
     private static Optional<GroupInfo> group(final MetaClusteredService.View view, final String name)
     {
-        return view.groups().stream().filter(group -> group.name().equals(name)).findFirst().map(KernelMetadata::info);
+        return Optional.ofNullable(view.group(name)).map(KernelMetadata::info);
     }
 
     @Override

@@ -27,11 +27,12 @@ import org.agrona.DirectBuffer;
 import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.IdleStrategy;
 
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -56,17 +57,19 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class MetaClusteredService implements ClusteredService
 {
     /**
-     * What other threads may read of the service: an immutable copy, published after every change.
+     * What other threads may read of the service: an immutable copy of the state, published after
+     * every change. Its maps are the state machine's persistent maps as they were: publishing costs
+     * nothing whatever the size of the state, and look-ups by name are O(log n).
      *
      * @param role             this member's role.
      * @param leaderMemberId   the leader's member id, or -1 before the first election.
      * @param leadershipTermId the current term, or -1.
-     * @param topics           every topic, by name.
-     * @param nodes            every node, by id.
+     * @param topicMap         every topic, by name.
+     * @param nodeMap          every node, by id.
      * @param shards           every topic's shards by partition, by topic name.
-     * @param groups           the consumer-group registry, by name.
-     * @param users            every user, by name.
-     * @param acls             every ACL rule.
+     * @param groupMap         the consumer-group registry, by name.
+     * @param userMap          every user, by name.
+     * @param acls             every ACL rule, in a fixed order.
      * @param settings         every cluster setting with its value, defaults included.
      * @param aclIndex         the ACL rules compiled for decisions, with {@code acl.allow_if_no_rule}.
      */
@@ -74,18 +77,55 @@ public final class MetaClusteredService implements ClusteredService
         Cluster.Role role,
         int leaderMemberId,
         long leadershipTermId,
-        List<TopicRecord> topics,
-        List<NodeRecord> nodes,
-        Map<String, List<ShardRecord>> shards,
-        List<GroupRecord> groups,
-        List<UserRecord> users,
-        List<AclRule> acls,
+        SortedMap<String, TopicRecord> topicMap,
+        SortedMap<Integer, NodeRecord> nodeMap,
+        SortedMap<String, List<ShardRecord>> shards,
+        SortedMap<String, GroupRecord> groupMap,
+        SortedMap<String, UserRecord> userMap,
+        SortedSet<AclRule> acls,
         Map<String, String> settings,
         AclIndex aclIndex)
     {
-        static final View EMPTY = new View(Cluster.Role.FOLLOWER, -1, -1, List.of(), List.of(), Map.of(), List.of(),
-            List.of(), List.of(), ClusterSettings.defaults(), new AclIndex(List.of(),
-            Boolean.parseBoolean(ClusterSettings.defaults().get(ClusterSettings.ACL_ALLOW_IF_NO_RULE))));
+        static final View EMPTY = empty(new MetaState(0));
+
+        private static View empty(final MetaState state)
+        {
+            return new View(Cluster.Role.FOLLOWER, -1, -1, state.topicMap(), state.nodeMap(), state.shardMap(),
+                state.groupMap(), state.userMap(), state.aclSet(), ClusterSettings.defaults(), new AclIndex(List.of(),
+                Boolean.parseBoolean(ClusterSettings.defaults().get(ClusterSettings.ACL_ALLOW_IF_NO_RULE))));
+        }
+
+        /**
+         * @return every topic, by name.
+         */
+        public Collection<TopicRecord> topics()
+        {
+            return topicMap.values();
+        }
+
+        /**
+         * @return every node, by id.
+         */
+        public Collection<NodeRecord> nodes()
+        {
+            return nodeMap.values();
+        }
+
+        /**
+         * @return every consumer group, by name.
+         */
+        public Collection<GroupRecord> groups()
+        {
+            return groupMap.values();
+        }
+
+        /**
+         * @return every user, by name.
+         */
+        public Collection<UserRecord> users()
+        {
+            return userMap.values();
+        }
 
         /**
          * @param name a topic's name.
@@ -93,14 +133,16 @@ public final class MetaClusteredService implements ClusteredService
          */
         public TopicRecord topic(final String name)
         {
-            for (final TopicRecord topic : topics)
-            {
-                if (topic.name().equals(name))
-                {
-                    return topic;
-                }
-            }
-            return null;
+            return topicMap.get(name);
+        }
+
+        /**
+         * @param name a consumer group's name.
+         * @return the group, or null.
+         */
+        public GroupRecord group(final String name)
+        {
+            return groupMap.get(name);
         }
 
         /**
@@ -109,14 +151,7 @@ public final class MetaClusteredService implements ClusteredService
          */
         public UserRecord user(final String name)
         {
-            for (final UserRecord user : users)
-            {
-                if (user.name().equals(name))
-                {
-                    return user;
-                }
-            }
-            return null;
+            return userMap.get(name);
         }
 
         /**
@@ -138,7 +173,12 @@ public final class MetaClusteredService implements ClusteredService
          */
         public int nodesUp()
         {
-            return (int)nodes.stream().filter(NodeRecord::up).count();
+            int up = 0;
+            for (final NodeRecord node : nodeMap.values())
+            {
+                up += node.up() ? 1 : 0;
+            }
+            return up;
         }
     }
 
@@ -210,21 +250,14 @@ public final class MetaClusteredService implements ClusteredService
 
     private void publish()
     {
-        final Map<String, List<ShardRecord>> shards = new TreeMap<>();
-        for (final ShardRecord shard : state.allShards())
-        {
-            shards.computeIfAbsent(shard.topic(), topic -> new ArrayList<>()).add(shard);
-        }
-        shards.replaceAll((topic, list) -> List.copyOf(list));
-        final List<AclRule> acls = List.copyOf(state.acls());
         final Map<String, String> settings = Collections.unmodifiableMap(state.settings().effective());
         final boolean allowIfNoRule = Boolean.parseBoolean(settings.get(ClusterSettings.ACL_ALLOW_IF_NO_RULE));
         final View previous = view;
-        final AclIndex aclIndex = previous.aclIndex().allowIfNoRule() == allowIfNoRule && previous.acls().equals(acls) ?
+        final SortedSet<AclRule> acls = state.aclSet();
+        final AclIndex aclIndex = previous.acls() == acls && previous.aclIndex().allowIfNoRule() == allowIfNoRule ?
             previous.aclIndex() : new AclIndex(acls, allowIfNoRule);
-        view = new View(role, leaderMemberId, leadershipTermId, List.copyOf(state.topics()), List.copyOf(state.nodes()),
-            Collections.unmodifiableMap(shards), List.copyOf(state.groups()), List.copyOf(state.users()), acls,
-            settings, aclIndex);
+        view = new View(role, leaderMemberId, leadershipTermId, state.topicMap(), state.nodeMap(), state.shardMap(),
+            state.groupMap(), state.userMap(), acls, settings, aclIndex);
         final ViewListener listener = this.listener;
         if (listener != null)
         {

@@ -4,17 +4,19 @@ import io.robustmq.meta.auth.AclRule;
 import io.robustmq.meta.auth.ScramCredential;
 import io.robustmq.meta.codecs.ResultCode;
 import io.robustmq.meta.codecs.ScramMechanismCode;
+import org.pcollections.PSortedSet;
+import org.pcollections.TreePSet;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -50,12 +52,12 @@ public final class MetaState
     private final long nodeTimeoutMs;
     private long deadlineMs = NO_DEADLINE;
     private long commandTimestamp;
-    private final Map<String, TopicRecord> topics = new TreeMap<>();
-    private final Map<Integer, NodeRecord> nodes = new TreeMap<>();
+    private final PersistentTable<String, TopicRecord> topics = new PersistentTable<>();
+    private final PersistentTable<Integer, NodeRecord> nodes = new PersistentTable<>();
     private final ShardPlacement placement = new ShardPlacement();
-    private final Map<String, GroupRecord> groups = new TreeMap<>();
-    private final Map<String, UserRecord> users = new TreeMap<>();
-    private final Set<AclRule> acls = new TreeSet<>(MetaState::compareRules);
+    private final PersistentTable<String, GroupRecord> groups = new PersistentTable<>();
+    private final PersistentTable<String, UserRecord> users = new PersistentTable<>();
+    private PSortedSet<AclRule> acls = TreePSet.empty(MetaState::compareRules);
     private final ClusterSettings settings = new ClusterSettings();
     private final LinkedHashMap<RequestKey, ResultCode> applied = new LinkedHashMap<>(1024, 0.75f, false)
     {
@@ -303,7 +305,7 @@ public final class MetaState
             {
                 return ResultCode.INVALID;
             }
-            acls.add(rule);
+            acls = acls.plus(rule);
             return ResultCode.OK;
         });
     }
@@ -313,7 +315,15 @@ public final class MetaState
      */
     public ResultCode removeAcl(final long clientId, final long requestId, final AclRule rule)
     {
-        return once(clientId, requestId, () -> acls.remove(rule) ? ResultCode.OK : ResultCode.NOT_FOUND);
+        return once(clientId, requestId, () ->
+        {
+            if (!acls.contains(rule))
+            {
+                return ResultCode.NOT_FOUND;
+            }
+            acls = acls.minus(rule);
+            return ResultCode.OK;
+        });
     }
 
     /**
@@ -420,7 +430,56 @@ public final class MetaState
      */
     public Collection<TopicRecord> topics()
     {
-        return Collections.unmodifiableCollection(topics.values());
+        return topics.values();
+    }
+
+    /**
+     * @return every topic by name, as of now: immutable, any thread may keep it.
+     */
+    public SortedMap<String, TopicRecord> topicMap()
+    {
+        return topics.snapshot();
+    }
+
+    /**
+     * @return every topic's shards by partition, by topic name, as of now: immutable.
+     */
+    public SortedMap<String, List<ShardRecord>> shardMap()
+    {
+        return placement.snapshot();
+    }
+
+    /**
+     * @return every node by id, as of now: immutable.
+     */
+    public SortedMap<Integer, NodeRecord> nodeMap()
+    {
+        return nodes.snapshot();
+    }
+
+    /**
+     * @return every consumer group by name, as of now: immutable.
+     */
+    public SortedMap<String, GroupRecord> groupMap()
+    {
+        return groups.snapshot();
+    }
+
+    /**
+     * @return every user by name, as of now: immutable.
+     */
+    public SortedMap<String, UserRecord> userMap()
+    {
+        return users.snapshot();
+    }
+
+    /**
+     * @return every ACL rule, in a fixed order, as of now: immutable (the same instance until the
+     * rules change).
+     */
+    public SortedSet<AclRule> aclSet()
+    {
+        return acls;
     }
 
     /**
@@ -447,7 +506,7 @@ public final class MetaState
      */
     public Collection<GroupRecord> groups()
     {
-        return Collections.unmodifiableCollection(groups.values());
+        return groups.values();
     }
 
     /**
@@ -455,7 +514,7 @@ public final class MetaState
      */
     public Collection<UserRecord> users()
     {
-        return Collections.unmodifiableCollection(users.values());
+        return users.values();
     }
 
     /**
@@ -463,7 +522,7 @@ public final class MetaState
      */
     public Collection<AclRule> acls()
     {
-        return Collections.unmodifiableCollection(acls);
+        return acls;
     }
 
     /**
@@ -479,7 +538,7 @@ public final class MetaState
      */
     public Collection<NodeRecord> nodes()
     {
-        return Collections.unmodifiableCollection(nodes.values());
+        return nodes.values();
     }
 
     /**
@@ -519,7 +578,7 @@ public final class MetaState
 
     void restoreAcl(final AclRule rule)
     {
-        acls.add(rule);
+        acls = acls.plus(rule);
     }
 
     void restoreSetting(final String key, final String value)
@@ -547,6 +606,6 @@ public final class MetaState
      */
     public Set<String> topicNames()
     {
-        return Collections.unmodifiableSet(topics.keySet());
+        return topics.keySet();
     }
 }

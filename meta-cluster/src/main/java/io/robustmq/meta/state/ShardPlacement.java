@@ -6,7 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.SortedMap;
 
 /**
  * Where each topic's shards live and which node leads each: the placement policy, deterministic so
@@ -25,10 +25,12 @@ import java.util.TreeMap;
  *       does not move back to a returning preferred replica, and nodes that join later take no
  *       existing shards (reassignment is for a later version).</li>
  * </ul>
+ * Each topic's shards are an immutable list in a persistent map: a change replaces the list of the
+ * topics it touches, and {@link #snapshot()} costs nothing.
  */
 final class ShardPlacement
 {
-    private final Map<String, List<ShardRecord>> shards = new TreeMap<>();
+    private final PersistentTable<String, List<ShardRecord>> shards = new PersistentTable<>();
     private long cursor;
 
     /**
@@ -49,7 +51,7 @@ final class ShardPlacement
                 0));
         }
         cursor++;
-        shards.put(topic, placed);
+        shards.put(topic, List.copyOf(placed));
     }
 
     private static List<Integer> ring(final List<Integer> up, final long start, final int replicationFactor)
@@ -76,8 +78,10 @@ final class ShardPlacement
      */
     void nodeDown(final int node, final Set<Integer> up)
     {
-        for (final List<ShardRecord> topicShards : shards.values())
+        for (final Map.Entry<String, List<ShardRecord>> entry : shards.snapshot().entrySet())
         {
+            final List<ShardRecord> topicShards = entry.getValue();
+            List<ShardRecord> changed = null;
             for (int i = 0; i < topicShards.size(); i++)
             {
                 final ShardRecord shard = topicShards.get(i);
@@ -92,8 +96,13 @@ final class ShardPlacement
                             break;
                         }
                     }
-                    topicShards.set(i, shard.withLeader(next));
+                    changed = changed == null ? new ArrayList<>(topicShards) : changed;
+                    changed.set(i, shard.withLeader(next));
                 }
+            }
+            if (changed != null)
+            {
+                shards.put(entry.getKey(), List.copyOf(changed));
             }
         }
     }
@@ -107,8 +116,10 @@ final class ShardPlacement
      */
     void nodeUp(final int node, final List<Integer> up, final int replicationFactor)
     {
-        for (final List<ShardRecord> topicShards : shards.values())
+        for (final Map.Entry<String, List<ShardRecord>> entry : shards.snapshot().entrySet())
         {
+            final List<ShardRecord> topicShards = entry.getValue();
+            List<ShardRecord> changed = null;
             boolean unplaced = false;
             for (int i = 0; i < topicShards.size(); i++)
             {
@@ -120,14 +131,20 @@ final class ShardPlacement
                 if (shard.replicas().isEmpty())
                 {
                     final List<Integer> replicas = ring(up, cursor + shard.partition(), replicationFactor);
-                    topicShards.set(i, new ShardRecord(shard.topic(), shard.partition(), replicas, replicas.get(0),
+                    changed = changed == null ? new ArrayList<>(topicShards) : changed;
+                    changed.set(i, new ShardRecord(shard.topic(), shard.partition(), replicas, replicas.get(0),
                         shard.epoch() + 1));
                     unplaced = true;
                 }
                 else if (shard.replicas().contains(node))
                 {
-                    topicShards.set(i, shard.withLeader(node));
+                    changed = changed == null ? new ArrayList<>(topicShards) : changed;
+                    changed.set(i, shard.withLeader(node));
                 }
+            }
+            if (changed != null)
+            {
+                shards.put(entry.getKey(), List.copyOf(changed));
             }
             if (unplaced)
             {
@@ -143,7 +160,7 @@ final class ShardPlacement
     List<ShardRecord> shards(final String topic)
     {
         final List<ShardRecord> topicShards = shards.get(topic);
-        return topicShards == null ? List.of() : Collections.unmodifiableList(topicShards);
+        return topicShards == null ? List.of() : topicShards;
     }
 
     /**
@@ -151,7 +168,15 @@ final class ShardPlacement
      */
     Collection<List<ShardRecord>> all()
     {
-        return Collections.unmodifiableCollection(shards.values());
+        return shards.values();
+    }
+
+    /**
+     * @return every topic's shards, by topic name, as of now: immutable.
+     */
+    SortedMap<String, List<ShardRecord>> snapshot()
+    {
+        return shards.snapshot();
     }
 
     long cursor()
@@ -166,11 +191,13 @@ final class ShardPlacement
 
     void restore(final ShardRecord shard)
     {
-        final List<ShardRecord> topicShards = shards.computeIfAbsent(shard.topic(), topic -> new ArrayList<>());
+        final List<ShardRecord> existing = shards.get(shard.topic());
+        final List<ShardRecord> topicShards = existing == null ? new ArrayList<>() : new ArrayList<>(existing);
         while (topicShards.size() <= shard.partition())
         {
             topicShards.add(null);
         }
         topicShards.set(shard.partition(), shard);
+        shards.put(shard.topic(), Collections.unmodifiableList(topicShards));
     }
 }

@@ -69,7 +69,7 @@ class MetaClusterMemberTest
             assertEquals(java.util.List.of("after-snapshot", "before-snapshot"),
                 member.service().view().topics().stream().map(io.robustmq.meta.state.TopicRecord::name).toList(),
                 "the snapshot, then the log after it");
-            assertEquals(3, member.service().view().nodes().get(0).id());
+            assertEquals(3, member.service().view().nodes().iterator().next().id());
         }
     }
 
@@ -115,7 +115,7 @@ class MetaClusterMemberTest
             assertEquals(ResultCode.OK, await(client.deleteTopic("orders")).code());
             assertEquals(ResultCode.OK, await(client.createTopic("payments", 1, "", "", 0, 0)).code(),
                 "a new client's request 3 is not mistaken for the first client's request 3");
-            assertEquals("payments", member.service().view().topics().get(0).name());
+            assertEquals("payments", member.service().view().topics().iterator().next().name());
         }
     }
 }
