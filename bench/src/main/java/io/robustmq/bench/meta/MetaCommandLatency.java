@@ -1,9 +1,17 @@
 package io.robustmq.bench.meta;
 
+import io.robustmq.meta.auth.AclRule;
+import io.robustmq.meta.auth.Scram;
+import io.robustmq.meta.auth.ScramCredential;
 import io.robustmq.meta.cluster.MetaClient;
 import io.robustmq.meta.cluster.MetaClusterMember;
 import io.robustmq.meta.cluster.MetaIdleStrategy;
+import io.robustmq.meta.codecs.AclOperationCode;
+import io.robustmq.meta.codecs.AclPatternCode;
+import io.robustmq.meta.codecs.AclPermissionCode;
+import io.robustmq.meta.codecs.AclResourceCode;
 import io.robustmq.meta.codecs.ResultCode;
+import io.robustmq.meta.codecs.ScramMechanismCode;
 import org.HdrHistogram.Histogram;
 
 import java.nio.file.Files;
@@ -35,9 +43,11 @@ import java.util.concurrent.TimeUnit;
  * The figures are worth little when anything else runs on the machine: the members and the client
  * then wait for a core.
  * Usage: {@code MetaCommandLatency <members 1|3> <commands> <warm-up commands> [<idle strategy>
- * [<topics>]]}: the strategy written as {@code meta.idle_strategy} is (default:
- * {@link MetaIdleStrategy#DEFAULT}); {@code topics} more topics created before the warm-up and left
- * in the state (default 0), to measure what the state's size costs.
+ * [<topics> [<users> [<acl rules>]]]]}: the strategy written as {@code meta.idle_strategy} is
+ * (default: {@link MetaIdleStrategy#DEFAULT}); {@code topics}, {@code users} and {@code acl rules}
+ * made before the warm-up ({@value #IN_FLIGHT} commands in flight) and left in the state (default
+ * 0), to measure what the state's size costs; the heap they take (used heap after a full GC, before
+ * and after) is reported per topic.
  */
 public final class MetaCommandLatency
 {
@@ -59,6 +69,8 @@ public final class MetaCommandLatency
         final int warmUp = Integer.parseInt(args[2]);
         final MetaIdleStrategy idle = args.length > 3 ? MetaIdleStrategy.parse(args[3]) : MetaIdleStrategy.DEFAULT;
         final int topics = args.length > 4 ? Integer.parseInt(args[4]) : 0;
+        final int users = args.length > 5 ? Integer.parseInt(args[5]) : 0;
+        final int aclRules = args.length > 6 ? Integer.parseInt(args[6]) : 0;
         final Path dir = Files.createTempDirectory("meta-bench");
         final String shm = Files.isDirectory(Path.of("/dev/shm")) ? "/dev/shm" : dir.toString();
         final int basePort = 39000;
@@ -86,9 +98,47 @@ public final class MetaCommandLatency
             }
             try (MetaClient client = connect(contexts.get(0), idle))
             {
+                final long heapBefore = usedHeapAfterGc();
+                final long fillStart = System.nanoTime();
+                final List<CompletableFuture<MetaClient.Result>> filling = new ArrayList<>();
                 for (int i = 0; i < topics; i++)
                 {
-                    check(client.createTopic("resident-" + i, 1, "", "", 0, 0).get(TIMEOUT_S, TimeUnit.SECONDS).code());
+                    filling.add(client.createTopic("resident-" + i, 1, "", "", 0, 0));
+                    if (filling.size() == IN_FLIGHT)
+                    {
+                        awaitAll(filling);
+                    }
+                }
+                awaitAll(filling);
+                final double topicsSeconds = (System.nanoTime() - fillStart) / 1e9;
+                final long heapWithTopics = usedHeapAfterGc();
+                final List<ScramCredential> credentials = users == 0 ? List.of() :
+                    List.of(Scram.newCredential(ScramMechanismCode.SCRAM_SHA_256, "bench".toCharArray()));
+                for (int i = 0; i < users; i++)
+                {
+                    filling.add(client.putUser("user-" + i, credentials));
+                    if (filling.size() == IN_FLIGHT)
+                    {
+                        awaitAll(filling);
+                    }
+                }
+                for (int i = 0; i < aclRules; i++)
+                {
+                    filling.add(client.addAcl(new AclRule("user-" + i % Math.max(1, users), AclResourceCode.TOPIC,
+                        i % 2 == 0 ? AclPatternCode.LITERAL : AclPatternCode.PREFIXED, "resident-" + i,
+                        AclOperationCode.WRITE, AclPermissionCode.ALLOW)));
+                    if (filling.size() == IN_FLIGHT)
+                    {
+                        awaitAll(filling);
+                    }
+                }
+                awaitAll(filling);
+                if (topics + users + aclRules > 0)
+                {
+                    System.out.printf("state: %d topics made in %.1f s (%.0f/s), %d users, %d ACL rules; heap %.0f " +
+                        "bytes per topic (used heap after a full GC, %d members in this JVM)%n", topics, topicsSeconds,
+                        topics / topicsSeconds, users, aclRules,
+                        topics == 0 ? 0.0 : (double)(heapWithTopics - heapBefore) / topics, memberCount);
                 }
                 oneAtATime(client, warmUp, null);
                 final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
@@ -209,6 +259,16 @@ public final class MetaCommandLatency
         Thread.sleep(IDLE_MEASURE_MS);
         final long cpuAfter = processCpuNs();
         return (double)(cpuAfter - cpuBefore) / (System.nanoTime() - start);
+    }
+
+    private static long usedHeapAfterGc()
+    {
+        final java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+        for (int i = 0; i < 3; i++)
+        {
+            System.gc();
+        }
+        return memory.getHeapMemoryUsage().getUsed();
     }
 
     private static long processCpuNs()
