@@ -135,12 +135,14 @@ public final class MetaCommandLatency
                     }
                 }
                 awaitAll(filling);
+                final double snapshotMs = topics + users + aclRules > 0 ? snapshotMs(running.get(0)) : 0;
                 if (topics + users + aclRules > 0)
                 {
                     System.out.printf("state: %d topics made in %.1f s (%.0f/s), %d users, %d ACL rules; heap %.0f " +
-                        "bytes per topic (used heap after a full GC, %d members in this JVM)%n", topics, topicsSeconds,
+                        "bytes per topic (used heap after a full GC, %d members in this JVM); a snapshot of it took " +
+                        "%.0f ms%n", topics, topicsSeconds,
                         topics / topicsSeconds, users, aclRules,
-                        topics == 0 ? 0.0 : (double)(heapWithTopics - heapBefore) / topics, memberCount);
+                        topics == 0 ? 0.0 : (double)(heapWithTopics - heapBefore) / topics, memberCount, snapshotMs);
                 }
                 // The JIT's warm-up, the same in every run whatever the state's size (filling the
                 // state is warm-up too): commands in flight, then one at a time.
@@ -264,6 +266,34 @@ public final class MetaCommandLatency
         Thread.sleep(IDLE_MEASURE_MS);
         final long cpuAfter = processCpuNs();
         return (double)(cpuAfter - cpuBefore) / (System.nanoTime() - start);
+    }
+
+    /**
+     * @return how long a snapshot took, from asking for it until the member counts it taken: the
+     * service writes every record on its own thread meanwhile, so this bounds how long it stalls.
+     */
+    private static double snapshotMs(final MetaClusterMember member) throws InterruptedException
+    {
+        final long before = member.snapshotsTaken();
+        final long start = System.nanoTime();
+        final long deadline = start + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+        while (!member.takeSnapshot())
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new IllegalStateException("the snapshot was not accepted");
+            }
+            Thread.sleep(1);
+        }
+        while (member.snapshotsTaken() == before)
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new IllegalStateException("the snapshot was not taken");
+            }
+            Thread.sleep(1);
+        }
+        return (System.nanoTime() - start) / 1e6;
     }
 
     private static long usedHeapAfterGc()
