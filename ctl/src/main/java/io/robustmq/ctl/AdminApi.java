@@ -85,6 +85,35 @@ final class AdminApi
         return send(HttpRequest.newBuilder(uri(path)).DELETE());
     }
 
+    Answer put(final String path, final Object body) throws UnreachableException
+    {
+        return send(HttpRequest.newBuilder(uri(path))
+            .header("content-type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(json(body))));
+    }
+
+    /**
+     * A DELETE with a JSON body (the API's way to name an ACL rule to remove).
+     */
+    Answer delete(final String path, final Object body) throws UnreachableException
+    {
+        return send(HttpRequest.newBuilder(uri(path))
+            .header("content-type", "application/json")
+            .method("DELETE", HttpRequest.BodyPublishers.ofByteArray(json(body))));
+    }
+
+    private static byte[] json(final Object body)
+    {
+        try
+        {
+            return JSON.writeValueAsBytes(body);
+        }
+        catch (final com.fasterxml.jackson.core.JsonProcessingException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
     private URI uri(final String path)
     {
         return URI.create(server + path);

@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -78,6 +79,60 @@ class RobustCtlTest
             assertEquals(RobustCtl.REFUSED, bad.status());
             assertTrue(bad.err().contains("field 'durability' must be one of"), bad.err());
         }
+    }
+
+    @Test
+    void managesUsersAclRulesAndClusterSettings() throws Exception
+    {
+        try (TestNode node = TestNode.start(temp, ""))
+        {
+            final String server = node.adminUrl();
+            final Run added = ctl(server, "users", "add", "alice", "--password", "s3cret");
+            assertEquals(0, added.status(), added.err());
+            assertEquals("stored alice\n", added.out());
+            assertTrue(node.node().metaService().metadata().checkPassword("alice", "s3cret".toCharArray()));
+            final Run users = ctl(server, "users", "list");
+            assertTrue(users.out().contains("alice  SCRAM-SHA-256,SCRAM-SHA-512"), users.out());
+            assertFalse(users.out().contains("s3cret"), users.out());
+            final Run noPassword = ctl(server, "users", "add", "bob");
+            assertEquals(2, noPassword.status(), "a password is required: " + noPassword.err());
+
+            final String[] rule = {"--principal", "alice", "--resource-type", "topic", "--pattern-type", "prefixed",
+                "--resource-name", "orders.", "--operation", "read", "--permission", "allow"};
+            final Run rulesAdded = ctl(server, concat(new String[]{"acls", "add"}, rule));
+            assertEquals(0, rulesAdded.status(), rulesAdded.err());
+            final Run rules = ctl(server, "acls", "list");
+            assertTrue(rules.out().contains("alice      topic          prefixed      orders.        read       allow"),
+                rules.out());
+            final Run badRule = ctl(server, "acls", "add", "--principal", "alice", "--resource-type", "queue",
+                "--resource-name", "x", "--operation", "read", "--permission", "allow");
+            assertEquals(RobustCtl.REFUSED, badRule.status());
+            assertTrue(badRule.err().contains("resource_type"), badRule.err());
+            assertEquals(0, ctl(server, concat(new String[]{"acls", "delete"}, rule)).status());
+            final Run gone = ctl(server, concat(new String[]{"acls", "delete"}, rule));
+            assertEquals(RobustCtl.REFUSED, gone.status(), "no such rule any more: " + gone.err());
+
+            final Run set = ctl(server, "config", "set", "acl.allow_if_no_rule", "false");
+            assertEquals(0, set.status(), set.err());
+            assertEquals("acl.allow_if_no_rule = false\n", set.out());
+            assertEquals("false\n", ctl(server, "config", "get", "acl.allow_if_no_rule").out());
+            final Run all = ctl(server, "config", "get");
+            assertTrue(all.out().contains("acl.allow_if_no_rule  false"), all.out());
+            final Run unknown = ctl(server, "config", "get", "no.such.setting");
+            assertEquals(RobustCtl.REFUSED, unknown.status());
+            assertTrue(unknown.err().startsWith("robust-ctl: no cluster setting 'no.such.setting'"), unknown.err());
+            assertEquals(RobustCtl.REFUSED, ctl(server, "config", "set", "replication_factor", "many").status());
+
+            assertEquals("deleted alice\n", ctl(server, "users", "delete", "alice").out());
+            assertEquals(RobustCtl.REFUSED, ctl(server, "users", "delete", "alice").status());
+        }
+    }
+
+    private static String[] concat(final String[] first, final String[] second)
+    {
+        final String[] all = java.util.Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, all, first.length, second.length);
+        return all;
     }
 
     @Test

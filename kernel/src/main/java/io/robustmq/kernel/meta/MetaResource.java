@@ -76,6 +76,7 @@ public final class MetaResource
             .route(HttpMethod.GET, "/v1/groups", request -> AdminHandler.now(groups()))
             .route(HttpMethod.GET, "/v1/config", request -> AdminHandler.now(
                 AdminResponse.json(HttpResponseStatus.OK, Map.of("settings", meta.view().settings()))))
+            .routePrefix(HttpMethod.GET, CONFIG_PREFIX, request -> AdminHandler.now(config(request)))
             .routePrefix(HttpMethod.PUT, CONFIG_PREFIX, this::setConfig);
     }
 
@@ -221,6 +222,15 @@ public final class MetaResource
         return meta.await(view -> view.topic(name) != null, KernelMetadata.WRITE_TIMEOUT_MS)
             .thenApply(view -> AdminResponse.json(HttpResponseStatus.CREATED, json(view.topic(name), view)))
             .exceptionally(failure -> AdminResponse.json(HttpResponseStatus.CREATED, Map.of("name", name)));
+    }
+
+    private AdminResponse config(final FullHttpRequest request)
+    {
+        final String key = AdminRouter.remainder(request, CONFIG_PREFIX);
+        final String value = meta.view().settings().get(key);
+        return value == null ? AdminResponse.error(HttpResponseStatus.NOT_FOUND, "no cluster setting '" + key +
+            "'; settings: " + ClusterSettings.defaults().keySet()) :
+            AdminResponse.json(HttpResponseStatus.OK, Map.of("key", key, "value", value));
     }
 
     private CompletionStage<AdminResponse> setConfig(final FullHttpRequest request)
