@@ -75,12 +75,18 @@ class ThreeNodeFailoverTest
         httpExecutor.shutdownNow();
     }
 
-    @Test
-    void aKilledLeaderIsReplacedLosesNothingAndCatchesUpWhenRestarted() throws Exception
+    @FunctionalInterface
+    private interface Scenario
+    {
+        void run() throws Exception;
+    }
+
+    /** Run a scenario; if it fails, print the end of each node's output first. */
+    private void withNodeOutputOnFailure(final Scenario scenario) throws Exception
     {
         try
         {
-            runScenario();
+            scenario.run();
         }
         catch (final Throwable failure)
         {
@@ -92,9 +98,9 @@ class ThreeNodeFailoverTest
         }
     }
 
-    private void runScenario() throws Exception
+    /** Start the three nodes, each its own JVM, and wait until each is ready. */
+    private void startNodes() throws Exception
     {
-        final long started = System.nanoTime();
         final int[] ports = ChildNode.freeMetaPortRanges(NODES);
         final List<String> addrs = new ArrayList<>();
         for (int i = 0; i < NODES; i++)
@@ -113,6 +119,18 @@ class ThreeNodeFailoverTest
         {
             node.awaitReady(ChildNode.READY_TIMEOUT_MS);
         }
+    }
+
+    @Test
+    void aKilledLeaderIsReplacedLosesNothingAndCatchesUpWhenRestarted() throws Exception
+    {
+        withNodeOutputOnFailure(this::runScenario);
+    }
+
+    private void runScenario() throws Exception
+    {
+        final long started = System.nanoTime();
+        startNodes();
         final long ready = System.nanoTime();
 
         final Set<String> acknowledged = new LinkedHashSet<>();
@@ -183,40 +201,12 @@ class ThreeNodeFailoverTest
     @Test
     void aNodePausedPastItsSessionTimeoutConnectsAgainAndOneKilledAroundACommandHoldsNothingUp() throws Exception
     {
-        try
-        {
-            runPauseScenario();
-        }
-        catch (final Throwable failure)
-        {
-            for (final ChildNode node : nodes)
-            {
-                System.err.println(node.tail(40));
-            }
-            throw failure;
-        }
+        withNodeOutputOnFailure(this::runPauseScenario);
     }
 
     private void runPauseScenario() throws Exception
     {
-        final int[] ports = ChildNode.freeMetaPortRanges(NODES);
-        final List<String> addrs = new ArrayList<>();
-        for (int i = 0; i < NODES; i++)
-        {
-            addrs.add((i + 1) + "=localhost:" + ports[i]);
-        }
-        for (int i = 0; i < NODES; i++)
-        {
-            nodes.add(ChildNode.member(temp.resolve("node-" + (i + 1)), i + 1, addrs, ports[i]));
-        }
-        for (final ChildNode node : nodes)
-        {
-            node.start();
-        }
-        for (final ChildNode node : nodes)
-        {
-            node.awaitReady(ChildNode.READY_TIMEOUT_MS);
-        }
+        startNodes();
         final int leaderId = agreedCluster(nodes, -1, -1).get("leader").asInt();
         final ChildNode leader = node(leaderId);
         final ChildNode paused = nodes.stream().filter(node -> node != leader).findFirst().orElseThrow();
