@@ -39,8 +39,10 @@ import java.util.function.Supplier;
  * When its session ends (the cluster closed it after a timeout, or restarted), the client connects
  * again, with a new session and the same client id, and sends again every command still
  * unanswered; a failed attempt is retried every {@link #RECONNECT_BACKOFF_MS} ms until the client is
- * closed. A command is forgotten as soon as its future completes, however it completes (a caller's
- * {@code orTimeout} included), so nothing it gave up on is sent again.
+ * closed. A command unanswered for {@link #RESEND_AFTER_MS} is sent again on the same session (a
+ * result the leader had to drop); one still unanswered {@link #GIVE_UP_AFTER_DEADLINE_MS} after its
+ * deadline fails. A command is forgotten as soon as its future completes, however it completes (a
+ * caller's {@code orTimeout} included), so nothing it gave up on is sent again.
  */
 public final class MetaClient implements AutoCloseable
 {
@@ -59,12 +61,31 @@ public final class MetaClient implements AutoCloseable
         int encode(MetaCommands commands, ExpandableArrayBuffer buffer, int offset, long requestId);
     }
 
-    /**
-     * @param requestId  0 for a heartbeat (no answer, no deadline).
-     * @param deadlineMs cluster time after which the cluster must not apply it.
-     */
-    private record Pending(long requestId, long deadlineMs, Command command)
+    /** A command and, for the client's thread only, when it was last sent. */
+    private static final class Pending
     {
+        final long requestId;
+        final long deadlineMs;
+        final Command command;
+        long lastSentNs;
+
+        /**
+         * @param requestId  0 for a heartbeat (no answer, no deadline).
+         * @param deadlineMs cluster time after which the cluster must not apply it.
+         * @param command    how to encode it.
+         */
+        Pending(final long requestId, final long deadlineMs, final Command command)
+        {
+            this.requestId = requestId;
+            this.deadlineMs = deadlineMs;
+            this.command = command;
+            this.lastSentNs = System.nanoTime();
+        }
+
+        long requestId()
+        {
+            return requestId;
+        }
     }
 
     /**
@@ -77,6 +98,20 @@ public final class MetaClient implements AutoCloseable
 
     /** How long the client waits between failed attempts to connect again. */
     public static final long RECONNECT_BACKOFF_MS = 200;
+    /**
+     * A command unanswered this long is sent again on the same session: the leader drops a result
+     * its client cannot take at once (see {@link MetaClusteredService}), and the cluster answers a
+     * command sent again with its first outcome (or EXPIRED), without applying it twice.
+     */
+    public static final long RESEND_AFTER_MS = 1_000;
+    /**
+     * A command still unanswered this long after its deadline fails with a
+     * {@link java.util.concurrent.TimeoutException} (the cluster could not be reached to ask), and is
+     * forgotten.
+     */
+    public static final long GIVE_UP_AFTER_DEADLINE_MS = 5_000;
+    /** With nothing to send for this long, the client tells the cluster it is alive (its session times out after 10 s). */
+    public static final long KEEP_ALIVE_INTERVAL_MS = 1_000;
 
     private final long clientId;
     private final Supplier<AeronCluster.Context> contexts;
@@ -89,6 +124,8 @@ public final class MetaClient implements AutoCloseable
     private final Map<Long, CompletableFuture<Result>> waiting = new ConcurrentHashMap<>();
     private final java.util.NavigableMap<Long, Pending> inFlight = new java.util.concurrent.ConcurrentSkipListMap<>();
     private volatile boolean resend;
+    private long lastResendScanNs;
+    private long lastSendNs;
     /** The latest heartbeat asked for, sent once when the client next runs: heartbeats never queue. */
     private volatile int heartbeatNodeId;
     private volatile boolean heartbeatDue;
@@ -324,6 +361,12 @@ public final class MetaClient implements AutoCloseable
                     send(again);
                 }
             }
+            work += sendAgainOrGiveUp();
+            if (System.nanoTime() - lastSendNs > TimeUnit.MILLISECONDS.toNanos(KEEP_ALIVE_INTERVAL_MS) &&
+                cluster.sendKeepAlive())
+            {
+                lastSendNs = System.nanoTime();
+            }
             if (heartbeatDue)
             {
                 heartbeatDue = false;
@@ -371,13 +414,53 @@ public final class MetaClient implements AutoCloseable
     }
 
     /**
+     * Every {@link #RESEND_AFTER_MS}: send again each command unanswered that long; fail each one
+     * whose deadline passed {@link #GIVE_UP_AFTER_DEADLINE_MS} ago.
+     *
+     * @return commands sent again or given up.
+     */
+    private int sendAgainOrGiveUp()
+    {
+        final long now = System.nanoTime();
+        if (now - lastResendScanNs < TimeUnit.MILLISECONDS.toNanos(RESEND_AFTER_MS / 4))
+        {
+            return 0;
+        }
+        lastResendScanNs = now;
+        final long nowMs = System.currentTimeMillis();
+        int work = 0;
+        for (final Pending pending : inFlight.values())
+        {
+            if (nowMs > pending.deadlineMs + GIVE_UP_AFTER_DEADLINE_MS)
+            {
+                final CompletableFuture<Result> future = waiting.get(pending.requestId);
+                if (future != null)
+                {
+                    future.completeExceptionally(new java.util.concurrent.TimeoutException("the Meta Service did not " +
+                        "answer request " + pending.requestId + " by its deadline"));
+                }
+                inFlight.remove(pending.requestId);
+                work++;
+            }
+            else if (now - pending.lastSentNs > TimeUnit.MILLISECONDS.toNanos(RESEND_AFTER_MS))
+            {
+                send(pending);
+                work++;
+            }
+        }
+        return work;
+    }
+
+    /**
      * Offer a command until the cluster takes it, or the session is gone (then the command, if it
      * expects an answer, is still in flight and goes again after the reconnect).
      */
     private void send(final Pending pending)
     {
-        final int at = pending.requestId() == 0 ? 0 : commands.deadline(buffer, 0, pending.deadlineMs());
-        final int length = at + pending.command().encode(commands, buffer, at, pending.requestId());
+        pending.lastSentNs = System.nanoTime();
+        lastSendNs = pending.lastSentNs;
+        final int at = pending.requestId == 0 ? 0 : commands.deadline(buffer, 0, pending.deadlineMs);
+        final int length = at + pending.command.encode(commands, buffer, at, pending.requestId);
         long result;
         while (running && (result = cluster.offer(buffer, 0, length)) < 0)
         {

@@ -26,6 +26,8 @@ class SlowClientTest
 {
     /** Enough results to fill the egress receiver's window (128 KiB) many times over. */
     private static final int COMMANDS = 6_000;
+    /** Results (64 bytes each on the wire) far beyond the egress window while the client is held. */
+    private static final int STALLED_COMMANDS = 12_000;
 
     @TempDir
     Path temp;
@@ -77,6 +79,110 @@ class SlowClientTest
             final NodeRecord node = member.service().view().nodes().stream().filter(n -> n.id() == 7).findFirst()
                 .orElseThrow();
             assertEquals(lastAddress, node.address());
+        }
+    }
+
+    @Test
+    void aMetaClientThatStallsGetsEveryResultInTheEndByAskingAgain() throws Exception
+    {
+        final String shm = Files.isDirectory(Path.of("/dev/shm")) ? "/dev/shm" : temp.toString();
+        final MetaClusterMember.Context ctx = new MetaClusterMember.Context()
+            .memberId(0)
+            .directory(temp.resolve("meta-stall"))
+            .aeronDirectory(shm + "/robustmq-test-" + ProcessHandle.current().pid() + "-stall-" + System.nanoTime())
+            .basePort(29160);
+        try (MetaClusterMember member = MetaClusterMember.launch(ctx);
+            MetaClient client = MetaClient.connect(ctx.aeronDirectoryName(), ctx.ingressEndpoints()))
+        {
+            // Whether the leader has to drop a result depends on timing (how far the client got
+            // sending before it was held): try a few rounds until it had to.
+            int groups = 0;
+            for (int round = 0; round < 4 && member.service().repliesDropped() == 0; round++)
+            {
+                groups += stallOnce(client, round);
+            }
+            assertTrue(member.service().repliesDropped() > 0, "some results were dropped, and asked for again");
+            assertEquals(0, client.reconnects(), "answered on the same session, by asking again");
+            assertEquals(groups, member.service().view().groups().size());
+        }
+    }
+
+    /**
+     * Hold the client's thread (in a result's callback, which runs on it) while commands are queued,
+     * so that it sends them all at once when let go; then the first of their results holds it for
+     * 2 s while the others pile up past the egress window. Every command must still get its result.
+     *
+     * @return the groups registered.
+     */
+    private static int stallOnce(final MetaClient client, final int round) throws Exception
+    {
+        final java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        int gates = 0;
+        while (held.getCount() > 0)
+        {
+            assertTrue(gates < 100, "a result's callback ran on the client's thread");
+            client.registerGroup("gate-" + round + "-" + gates++, "kafka").thenRun(() ->
+            {
+                if (onClientThread() && held.getCount() > 0)
+                {
+                    held.countDown();
+                    awaitQuietly(release);
+                }
+            });
+            held.await(100, TimeUnit.MILLISECONDS);
+        }
+        final java.util.concurrent.atomic.AtomicBoolean stalled = new java.util.concurrent.atomic.AtomicBoolean();
+        final java.util.List<java.util.concurrent.CompletableFuture<MetaClient.Result>> results =
+            new java.util.ArrayList<>();
+        for (int i = 0; i < STALLED_COMMANDS; i++)
+        {
+            final java.util.concurrent.CompletableFuture<MetaClient.Result> result =
+                client.registerGroup("stall-" + round + "-" + i, "kafka");
+            result.thenRun(() ->
+            {
+                if (onClientThread() && stalled.compareAndSet(false, true))
+                {
+                    sleepQuietly(2_000);
+                }
+            });
+            results.add(result);
+        }
+        release.countDown();
+        for (final java.util.concurrent.CompletableFuture<MetaClient.Result> result : results)
+        {
+            assertEquals(ResultCode.OK, result.get(30, TimeUnit.SECONDS).code());
+        }
+        assertTrue(stalled.get(), "the client's thread was held");
+        return gates + STALLED_COMMANDS;
+    }
+
+    private static boolean onClientThread()
+    {
+        return Thread.currentThread().getName().equals("robustmq-meta-client");
+    }
+
+    private static void awaitQuietly(final java.util.concurrent.CountDownLatch latch)
+    {
+        try
+        {
+            latch.await(10, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleepQuietly(final long ms)
+    {
+        try
+        {
+            Thread.sleep(ms);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
         }
     }
 }
