@@ -70,6 +70,13 @@ final class AdminRequestHandler extends SimpleChannelInboundHandler<FullHttpRequ
 
     private static AdminResponse failure(final String what, final Throwable error)
     {
+        final Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ?
+            error.getCause() : error;
+        if (cause instanceof java.util.concurrent.TimeoutException)
+        {
+            LOG.warn("admin request {} timed out: {}", what, cause.getMessage());
+            return AdminResponse.error(HttpResponseStatus.SERVICE_UNAVAILABLE, String.valueOf(cause.getMessage()));
+        }
         LOG.warn("admin request {} failed", what, error);
         return AdminResponse.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, String.valueOf(error.getMessage()));
     }

@@ -209,6 +209,8 @@ public final class MetaResource
                 case OK -> created(topic.name());
                 case ALREADY_EXISTS -> AdminHandler.now(
                     AdminResponse.error(HttpResponseStatus.CONFLICT, "topic " + topic.name() + " exists"));
+                case EXPIRED -> AdminHandler.now(AdminResponse.error(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    result.message()));
                 default -> AdminHandler.now(AdminResponse.error(HttpResponseStatus.BAD_REQUEST, result.message()));
             });
     }
@@ -258,6 +260,8 @@ public final class MetaResource
                     view.settings().get(key))));
             case NOT_FOUND -> AdminHandler.now(AdminResponse.error(HttpResponseStatus.NOT_FOUND,
                 "no cluster setting '" + key + "'; settings: " + ClusterSettings.defaults().keySet()));
+            case EXPIRED -> AdminHandler.now(AdminResponse.error(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                result.message()));
             default -> AdminHandler.now(AdminResponse.error(HttpResponseStatus.BAD_REQUEST,
                 "cluster setting '" + key + "' does not accept '" + value + "'"));
         });
@@ -270,6 +274,7 @@ public final class MetaResource
         {
             case OK -> new AdminResponse(HttpResponseStatus.NO_CONTENT, "application/json", new byte[0]);
             case NOT_FOUND -> AdminResponse.error(HttpResponseStatus.NOT_FOUND, "no topic " + name);
+            case EXPIRED -> AdminResponse.error(HttpResponseStatus.SERVICE_UNAVAILABLE, result.message());
             default -> AdminResponse.error(HttpResponseStatus.BAD_REQUEST, result.message());
         });
     }

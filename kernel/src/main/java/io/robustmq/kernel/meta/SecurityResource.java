@@ -140,7 +140,8 @@ public final class SecurityResource
         return derived
             .thenCompose(credentials -> meta.client().putUser(name, credentials)
                 .thenCompose(result -> result.code() != ResultCode.OK ?
-                    AdminHandler.now(AdminResponse.error(HttpResponseStatus.BAD_REQUEST, result.message())) :
+                    AdminHandler.now(AdminResponse.error(result.code() == ResultCode.EXPIRED ?
+                        HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.BAD_REQUEST, result.message())) :
                     meta.await(view -> credentials.equals(view.user(name) == null ? null :
                             view.user(name).credentials()), KernelMetadata.WRITE_TIMEOUT_MS)
                         .thenApply(view -> AdminResponse.json(existed ? HttpResponseStatus.OK : HttpResponseStatus.CREATED,
@@ -154,6 +155,7 @@ public final class SecurityResource
         {
             case OK -> new AdminResponse(HttpResponseStatus.NO_CONTENT, "application/json", new byte[0]);
             case NOT_FOUND -> AdminResponse.error(HttpResponseStatus.NOT_FOUND, "no user " + name);
+            case EXPIRED -> AdminResponse.error(HttpResponseStatus.SERVICE_UNAVAILABLE, result.message());
             default -> AdminResponse.error(HttpResponseStatus.BAD_REQUEST, result.message());
         });
     }
@@ -198,6 +200,8 @@ public final class SecurityResource
                 .thenApply(view -> add ? AdminResponse.json(HttpResponseStatus.CREATED, json(rule)) :
                     new AdminResponse(HttpResponseStatus.NO_CONTENT, "application/json", new byte[0]));
             case NOT_FOUND -> AdminHandler.now(AdminResponse.error(HttpResponseStatus.NOT_FOUND, "no such rule"));
+            case EXPIRED -> AdminHandler.now(AdminResponse.error(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                result.message()));
             default -> AdminHandler.now(AdminResponse.error(HttpResponseStatus.BAD_REQUEST, result.message()));
         });
     }

@@ -31,6 +31,10 @@ import java.util.Map;
  *       name (such a rule does not cover a request that has no user name, or no client id, to put
  *       in).</li>
  * </ul>
+ * A user name or client id put into a pattern is matched as text: a client whose id is {@code *}
+ * does not match every name through {@code %c}, and a user name holding {@code %c} is not
+ * substituted again. (The scan of every rule this replaced did both: a client could claim every
+ * topic by calling itself {@code *}.)
  * Threading: immutable once built; any thread may decide.
  */
 public final class AclIndex

@@ -254,8 +254,20 @@ public final class MetaClusterMember implements AutoCloseable
     public static final long PAUSE_TOLERANCE_MS = 30_000;
     /** Aeron requires a blocked publication's unblock timeout to exceed the client liveness timeout. */
     private static final long PUBLICATION_UNBLOCK_TIMEOUT_MS = PAUSE_TOLERANCE_MS + 10_000;
-    /** Read by every Aeron client context made in this process (the components', and MetaClient's). */
+    /**
+     * Read by every Aeron client context made in this process (the components', and MetaClient's),
+     * once, when Aeron's {@code CommonContext} class loads: set here, as this class loads, unless the
+     * JVM was given it. (If Aeron was used in this JVM before, its clients keep the 10 s default.)
+     */
     private static final String DRIVER_TIMEOUT_PROPERTY = "aeron.driver.timeout";
+
+    static
+    {
+        if (System.getProperty(DRIVER_TIMEOUT_PROPERTY) == null)
+        {
+            System.setProperty(DRIVER_TIMEOUT_PROPERTY, Long.toString(PAUSE_TOLERANCE_MS));
+        }
+    }
 
     private final ClusteredMediaDriver driver;
     private final ClusteredServiceContainer container;
@@ -332,11 +344,6 @@ public final class MetaClusterMember implements AutoCloseable
     public static MetaClusterMember launch(final Context ctx)
     {
         ctx.conclude();
-        if (System.getProperty(DRIVER_TIMEOUT_PROPERTY) == null)
-        {
-            // The components make their Aeron clients from contexts that take this default.
-            System.setProperty(DRIVER_TIMEOUT_PROPERTY, Long.toString(PAUSE_TOLERANCE_MS));
-        }
         final File base = ctx.directory.toFile();
         final MetaIdleStrategy idle = ctx.idleStrategy;
         final MediaDriver.Context driverCtx = driverContext(ctx);

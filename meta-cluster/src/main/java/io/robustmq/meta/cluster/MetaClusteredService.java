@@ -51,8 +51,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * reply is safe: the command is applied, and a client that sends it again (same client and request
  * id) gets its outcome without a second application. A closed session's reply is dropped at once.
  * <p>
- * Threading: every callback runs on the service container's thread; nothing here does I/O of its
- * own, reads a clock or draws a random number.
+ * Threading: every callback runs on the service container's thread; nothing that changes the
+ * state does I/O of its own, reads a clock or draws a random number (a reply's bounded wait reads
+ * the monotonic clock, and changes no state).
  */
 public final class MetaClusteredService implements ClusteredService
 {
@@ -309,6 +310,7 @@ public final class MetaClusteredService implements ClusteredService
             {
                 idleStrategy.idle(snapshotImage.poll(loader, 100));
             }
+            state.finishRestore();
         }
         publish();
     }

@@ -566,6 +566,14 @@ public final class MetaState
         placement.restore(shard);
     }
 
+    /**
+     * A snapshot has been loaded into this state: call before the state is changed or published.
+     */
+    public void finishRestore()
+    {
+        placement.finishRestore();
+    }
+
     void restoreGroup(final GroupRecord group)
     {
         groups.put(group.name(), group);

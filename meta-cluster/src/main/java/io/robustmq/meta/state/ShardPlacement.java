@@ -3,6 +3,7 @@ package io.robustmq.meta.state;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,6 +32,7 @@ import java.util.SortedMap;
 final class ShardPlacement
 {
     private final PersistentTable<String, List<ShardRecord>> shards = new PersistentTable<>();
+    private final Map<String, ArrayList<ShardRecord>> restoring = new HashMap<>();
     private long cursor;
 
     /**
@@ -189,15 +191,31 @@ final class ShardPlacement
         this.cursor = cursor;
     }
 
+    /**
+     * Restore one shard from a snapshot. While a snapshot loads (before any view is published), a
+     * topic's list grows in place, so a topic of P shards costs O(P), not O(P^2); {@link
+     * #finishRestore()} ends that.
+     */
     void restore(final ShardRecord shard)
     {
-        final List<ShardRecord> existing = shards.get(shard.topic());
-        final List<ShardRecord> topicShards = existing == null ? new ArrayList<>() : new ArrayList<>(existing);
+        final ArrayList<ShardRecord> topicShards = restoring.computeIfAbsent(shard.topic(), topic ->
+        {
+            final ArrayList<ShardRecord> list = new ArrayList<>();
+            shards.put(topic, Collections.unmodifiableList(list));
+            return list;
+        });
         while (topicShards.size() <= shard.partition())
         {
             topicShards.add(null);
         }
         topicShards.set(shard.partition(), shard);
-        shards.put(shard.topic(), Collections.unmodifiableList(topicShards));
+    }
+
+    /**
+     * A snapshot has loaded: the lists restored are not changed in place any more.
+     */
+    void finishRestore()
+    {
+        restoring.clear();
     }
 }

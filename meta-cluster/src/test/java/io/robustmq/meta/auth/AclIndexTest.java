@@ -63,6 +63,18 @@ class AclIndexTest
     }
 
     @Test
+    void aUserOrClientIdPutIntoAPatternIsMatchedAsText()
+    {
+        final AclIndex index = new AclIndex(List.of(
+            rule("*", AclPatternCode.LITERAL, "%c", AclOperationCode.ALL, AclPermissionCode.ALLOW),
+            rule("*", AclPatternCode.PREFIXED, "home/%u/", AclOperationCode.ALL, AclPermissionCode.ALLOW)), false);
+        assertTrue(index.allowed("", "*", READ, TOPIC, "*"), "the topic named * itself");
+        assertFalse(index.allowed("", "*", READ, TOPIC, "secret"), "a client named * does not get every topic");
+        assertTrue(index.allowed("a%cb", "x", READ, TOPIC, "home/a%cb/inbox"), "the user's name as it is");
+        assertFalse(index.allowed("a%cb", "x", READ, TOPIC, "home/axb/inbox"), "not substituted again");
+    }
+
+    @Test
     void decidesAsEveryRuleScannedDoesForRandomRulesAndRequests()
     {
         final Random random = new Random(20261207);

@@ -346,6 +346,7 @@ class MetaStateTest
         {
             assertTrue(loader.load(restored, new UnsafeBuffer(message), 0));
         }
+        restored.finishRestore();
         assertEquals(List.copyOf(state.topics()), List.copyOf(restored.topics()));
         assertEquals(List.copyOf(state.nodes()), List.copyOf(restored.nodes()));
         assertFalse(restored.nodes().iterator().next().up());

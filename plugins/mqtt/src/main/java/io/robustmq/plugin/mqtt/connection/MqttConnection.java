@@ -388,6 +388,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
     }
 
+    private static Throwable unwrap(final Throwable failure)
+    {
+        return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ?
+            failure.getCause() : failure;
+    }
+
     /**
      * Refuse a CONNECT: CONNACK with the reason (MQTT 5) or return code (MQTT 3), then close.
      *
@@ -395,12 +401,6 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
      * @param v3Code the MQTT 3 return code, or null for "identifier rejected"... or the closest.
      * @param why    logged.
      */
-    private static Throwable unwrap(final Throwable failure)
-    {
-        return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ?
-            failure.getCause() : failure;
-    }
-
     private void refuse(final MqttConnectReturnCode code, final MqttConnectReturnCode v3Code, final String why)
     {
         LOG.debug("refused CONNECT from {}: {}", channel.remoteAddress(), why);
