@@ -70,6 +70,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private final MqttBroker broker;
     private final MqttSettings settings;
     private final PasswordCheck passwords;
+    /** The CONNECT's password check while it runs, cancelled if the client goes first. */
+    private java.util.concurrent.CompletableFuture<Boolean> passwordCheck;
     private final TopicAccess access;
     /** 1 while a flush is queued on the event loop (a field, not an AtomicBoolean: one object less per connection). */
     private volatile int flushScheduled;
@@ -278,9 +280,13 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
         state = State.AUTHENTICATING;
         channel.config().setAutoRead(false);
-        passwords.check(userName, password == null ? new byte[0] : password).whenComplete((ok, failure) ->
+        final java.util.concurrent.CompletableFuture<Boolean> check =
+            passwords.check(userName, password == null ? new byte[0] : password).toCompletableFuture();
+        passwordCheck = check;
+        check.whenComplete((ok, failure) ->
             ctx.executor().execute(() ->
             {
+                passwordCheck = null;
                 channel.config().setAutoRead(true);
                 if (state != State.AUTHENTICATING)
                 {
@@ -727,6 +733,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void channelInactive(final ChannelHandlerContext ctx)
     {
+        final java.util.concurrent.CompletableFuture<Boolean> check = passwordCheck;
+        if (check != null)
+        {
+            // A check still queued is then skipped: no key derivation for a client that has gone.
+            check.cancel(false);
+        }
         keepAlives.unwatch(this, ctx.channel().eventLoop());
         outbound.close();
         acks.close();
