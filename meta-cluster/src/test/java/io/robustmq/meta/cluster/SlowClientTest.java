@@ -35,12 +35,7 @@ class SlowClientTest
     @Test
     void aClientThatStopsReadingItsResultsDoesNotStallTheService() throws Exception
     {
-        final String shm = Files.isDirectory(Path.of("/dev/shm")) ? "/dev/shm" : temp.toString();
-        final MetaClusterMember.Context ctx = new MetaClusterMember.Context()
-            .memberId(0)
-            .directory(temp.resolve("meta"))
-            .aeronDirectory(shm + "/robustmq-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime())
-            .basePort(29150);
+        final MetaClusterMember.Context ctx = member("meta", 29150);
         try (MetaClusterMember member = MetaClusterMember.launch(ctx);
             AeronCluster silent = AeronCluster.connect(new AeronCluster.Context()
                 .aeronDirectoryName(ctx.aeronDirectoryName())
@@ -85,12 +80,7 @@ class SlowClientTest
     @Test
     void aMetaClientThatStallsGetsEveryResultInTheEndByAskingAgain() throws Exception
     {
-        final String shm = Files.isDirectory(Path.of("/dev/shm")) ? "/dev/shm" : temp.toString();
-        final MetaClusterMember.Context ctx = new MetaClusterMember.Context()
-            .memberId(0)
-            .directory(temp.resolve("meta-stall"))
-            .aeronDirectory(shm + "/robustmq-test-" + ProcessHandle.current().pid() + "-stall-" + System.nanoTime())
-            .basePort(29160);
+        final MetaClusterMember.Context ctx = member("meta-stall", 29160);
         try (MetaClusterMember member = MetaClusterMember.launch(ctx);
             MetaClient client = MetaClient.connect(ctx.aeronDirectoryName(), ctx.ingressEndpoints()))
         {
@@ -155,6 +145,17 @@ class SlowClientTest
         }
         assertTrue(stalled.get(), "the client's thread was held");
         return gates + STALLED_COMMANDS;
+    }
+
+    /** One member, its data in {@code name} under the test's directory, its driver in /dev/shm. */
+    private MetaClusterMember.Context member(final String name, final int basePort)
+    {
+        final String shm = Files.isDirectory(Path.of("/dev/shm")) ? "/dev/shm" : temp.toString();
+        return new MetaClusterMember.Context()
+            .memberId(0)
+            .directory(temp.resolve(name))
+            .aeronDirectory(shm + "/robustmq-test-" + ProcessHandle.current().pid() + "-" + name + "-" + System.nanoTime())
+            .basePort(basePort);
     }
 
     private static boolean onClientThread()

@@ -69,9 +69,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private final SubscribeTerms subscribeTerms;
     private final MqttBroker broker;
     private final MqttSettings settings;
-    private final PasswordCheck passwords;
-    /** The CONNECT's password check while it runs, cancelled if the client goes first. */
-    private java.util.concurrent.CompletableFuture<Boolean> passwordCheck;
+    private final ConnectPasswordCheck passwordCheck;
     private final TopicAccess access;
     /** 1 while a flush is queued on the event loop (a field, not an AtomicBoolean: one object less per connection). */
     private volatile int flushScheduled;
@@ -110,7 +108,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         this.settings = broker.settings();
         this.terms = terms;
         this.subscribeTerms = subscribeTerms;
-        this.passwords = passwords;
+        this.passwordCheck = new ConnectPasswordCheck(passwords);
         this.access = access;
     }
 
@@ -280,34 +278,26 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
         state = State.AUTHENTICATING;
         channel.config().setAutoRead(false);
-        final java.util.concurrent.CompletableFuture<Boolean> check =
-            passwords.check(userName, password == null ? new byte[0] : password).toCompletableFuture();
-        passwordCheck = check;
-        check.whenComplete((ok, failure) ->
-            ctx.executor().execute(() ->
+        passwordCheck.start(userName, password == null ? new byte[0] : password, ctx.executor(), (verdict, detail) ->
+        {
+            channel.config().setAutoRead(true);
+            if (state != State.AUTHENTICATING)
             {
-                passwordCheck = null;
-                channel.config().setAutoRead(true);
-                if (state != State.AUTHENTICATING)
+                return;
+            }
+            switch (verdict)
+            {
+                case BUSY -> refuse(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_BUSY,
+                    MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE, "server busy: " + detail);
+                case REFUSED -> refuse(MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USERNAME_OR_PASSWORD,
+                    MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD, detail);
+                default ->
                 {
-                    return;
+                    user = userName;
+                    accept(connect, requestedId, newWill);
                 }
-                if (failure != null && unwrap(failure) instanceof PasswordCheck.BusyException)
-                {
-                    refuse(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_BUSY,
-                        MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE,
-                        "server busy: " + unwrap(failure).getMessage());
-                    return;
-                }
-                if (failure != null || !ok)
-                {
-                    refuse(MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USERNAME_OR_PASSWORD,
-                        MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD, "bad user name or password");
-                    return;
-                }
-                user = userName;
-                accept(connect, requestedId, newWill);
-            }));
+            }
+        });
     }
 
     private void accept(final MqttConnectMessage connect, final String requestedId, final ConnectTerms.Will newWill)
@@ -392,12 +382,6 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         {
             keepAlives.unwatch(this, channel.eventLoop());
         }
-    }
-
-    private static Throwable unwrap(final Throwable failure)
-    {
-        return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ?
-            failure.getCause() : failure;
     }
 
     /**
@@ -733,12 +717,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void channelInactive(final ChannelHandlerContext ctx)
     {
-        final java.util.concurrent.CompletableFuture<Boolean> check = passwordCheck;
-        if (check != null)
-        {
-            // A check still queued is then skipped: no key derivation for a client that has gone.
-            check.cancel(false);
-        }
+        passwordCheck.cancel();
         keepAlives.unwatch(this, ctx.channel().eventLoop());
         outbound.close();
         acks.close();
