@@ -112,6 +112,13 @@ public final class MetaClient implements AutoCloseable
     public static final long GIVE_UP_AFTER_DEADLINE_MS = 5_000;
     /** With nothing to send for this long, the client tells the cluster it is alive (its session times out after 10 s). */
     public static final long KEEP_ALIVE_INTERVAL_MS = 1_000;
+    /**
+     * With nothing in flight and nothing to send, the client's thread parks this long (or until a
+     * caller hands it a command or a heartbeat, which wakes it) instead of polling for results as
+     * its idle strategy says: an idle node's client costs next to nothing, and a command is sent
+     * the moment it is asked for.
+     */
+    public static final long QUIET_PARK_MS = 10;
 
     private final long clientId;
     private final Supplier<AeronCluster.Context> contexts;
@@ -205,6 +212,18 @@ public final class MetaClient implements AutoCloseable
     public static MetaClient connect(
         final String aeronDirectory, final String ingressEndpoints, final MetaIdleStrategy idleStrategy)
     {
+        return connect(aeronDirectory, ingressEndpoints, idleStrategy, "aeron:udp?endpoint=localhost:0");
+    }
+
+    /**
+     * @param egressChannel where results come back (a test narrows its windows).
+     */
+    static MetaClient connect(
+        final String aeronDirectory,
+        final String ingressEndpoints,
+        final MetaIdleStrategy idleStrategy,
+        final String egressChannel)
+    {
         // Aeron's default error handler exits the JVM when the media driver stops answering: here
         // that is a cluster restarting, and the client connects again (the error is printed).
         return new MetaClient(() -> new AeronCluster.Context()
@@ -212,7 +231,7 @@ public final class MetaClient implements AutoCloseable
             .aeronDirectoryName(aeronDirectory)
             .ingressChannel("aeron:udp")
             .ingressEndpoints(ingressEndpoints)
-            .egressChannel("aeron:udp?endpoint=localhost:0"), idleStrategy);
+            .egressChannel(egressChannel), idleStrategy);
     }
 
     private static void onClusterError(final Throwable error)
@@ -382,7 +401,16 @@ public final class MetaClient implements AutoCloseable
                 }
                 work++;
             }
-            idle.idle(work);
+            if (work == 0 && inFlight.isEmpty() && outbox.isEmpty() && !heartbeatDue && !resend)
+            {
+                // A caller's unpark between the checks and the park ends the park at once.
+                idle.reset();
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(QUIET_PARK_MS));
+            }
+            else
+            {
+                idle.idle(work);
+            }
         }
     }
 

@@ -1,15 +1,19 @@
 package io.robustmq.meta.cluster;
 
+import io.aeron.Aeron;
+import io.aeron.AeronCounters;
+import io.aeron.RethrowingErrorHandler;
 import io.aeron.archive.Archive;
 import io.aeron.archive.ArchiveThreadingMode;
 import io.aeron.archive.client.AeronArchive;
-import io.aeron.cluster.ClusteredMediaDriver;
 import io.aeron.cluster.ConsensusModule;
 import io.aeron.cluster.service.ClusteredServiceContainer;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentInvoker;
+import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NoOpLock;
 
@@ -19,8 +23,12 @@ import java.util.Objects;
 
 /**
  * One member of the Meta Service's cluster, embedded in the node's process: a media driver, an
- * archive and a consensus module (all on shared threads, with small buffers), and the service
- * container hosting {@link MetaClusteredService}. Every one of these threads waits for work the
+ * archive and a consensus module on one thread, and the service container hosting
+ * {@link MetaClusteredService} on another. The driver and the archive run in Aeron's invoker
+ * modes, the archive invoking the driver and the consensus module's idle strategy invoking the
+ * archive ({@link HostingIdleStrategy}), so a command crosses no thread between arriving, being
+ * recorded and being committed; the service container cannot be hosted that way (the consensus
+ * module waits for its acknowledgements inside its own duty cycle). Both threads wait for work the
  * way the context's {@link MetaIdleStrategy} says. Files live under the node's data directory;
  * Aeron's own directory is a fresh one of the member's, deleted at start and at close.
  * <p>
@@ -116,9 +124,9 @@ public final class MetaClusterMember implements AutoCloseable
         }
 
         /**
-         * @param idleStrategy how every agent of the member waits for work: the media driver's
-         *                     (one shared thread), the archive's, the consensus module's and the
-         *                     service container's.
+         * @param idleStrategy how the member's two threads wait for work: the consensus module's
+         *                     (which runs the archive and the media driver too) and the service
+         *                     container's.
          * @return this.
          */
         public Context idleStrategy(final MetaIdleStrategy idleStrategy)
@@ -237,6 +245,12 @@ public final class MetaClusterMember implements AutoCloseable
 
     private static final String SMALL_TERM = "term-length=64k";
     /**
+     * The media driver's executor thread resolves host names, off the driver's own thread, only
+     * when a channel is set up: it may take this long to notice such a task, instead of waking
+     * every millisecond for ever.
+     */
+    private static final long ASYNC_EXECUTOR_PARK_NS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10);
+    /**
      * Client sessions the cluster keeps open at once (Aeron's default is 10). Each node holds one;
      * a killed node's stays until it times out, and every election restarts that timeout, so
      * back-to-back fail-overs pile dead sessions up: with 10, a node restarting after the seventh
@@ -269,7 +283,10 @@ public final class MetaClusterMember implements AutoCloseable
         }
     }
 
-    private final ClusteredMediaDriver driver;
+    private final MediaDriver driver;
+    private final Archive archive;
+    private final Aeron consensusClient;
+    private final ConsensusModule consensusModule;
     private final ClusteredServiceContainer container;
     private final MetaClusteredService service;
     private final String ingressEndpoints;
@@ -277,18 +294,17 @@ public final class MetaClusterMember implements AutoCloseable
     private final java.util.List<Context.Member> members;
     private final MetaIdleStrategy idleStrategy;
 
-    private MetaClusterMember(
-        final ClusteredMediaDriver driver,
-        final ClusteredServiceContainer container,
-        final MetaClusteredService service,
-        final Context ctx)
+    private MetaClusterMember(final Parts parts, final Context ctx)
     {
         this.members = ctx.membersList();
         this.aeronDirectory = ctx.aeronDirectory;
         this.idleStrategy = ctx.idleStrategy;
-        this.driver = driver;
-        this.container = container;
-        this.service = service;
+        this.driver = parts.driver;
+        this.archive = parts.archive;
+        this.consensusClient = parts.consensusClient;
+        this.consensusModule = parts.consensusModule;
+        this.container = parts.container;
+        this.service = parts.service;
         this.ingressEndpoints = ctx.ingressEndpoints();
     }
 
@@ -317,7 +333,7 @@ public final class MetaClusterMember implements AutoCloseable
     }
 
     /**
-     * @return how the member's agents wait for work.
+     * @return how the member's threads wait for work.
      */
     public MetaIdleStrategy idleStrategy()
     {
@@ -325,14 +341,32 @@ public final class MetaClusterMember implements AutoCloseable
     }
 
     /**
-     * @return the idle strategies the running agents were given: the media driver's shared thread,
-     * the archive's, the consensus module's and the service container's, in that order.
+     * @return how the member's two threads wait for work: the consensus module's (which hosts the
+     * archive and the media driver, see {@link HostingIdleStrategy}) and the service container's,
+     * in that order.
      */
     java.util.List<IdleStrategy> agentIdleStrategies()
     {
-        return java.util.List.of(driver.mediaDriver().context().sharedIdleStrategy(),
-            driver.archive().context().idleStrategy(), driver.consensusModule().context().idleStrategy(),
+        return java.util.List.of(((HostingIdleStrategy)consensusModule.context().idleStrategy()).delegate(),
             container.context().idleStrategy());
+    }
+
+    /**
+     * What a member is made of, in the order it is started (and closed in reverse).
+     */
+    private static final class Parts
+    {
+        MediaDriver driver;
+        Archive archive;
+        Aeron consensusClient;
+        ConsensusModule consensusModule;
+        MetaClusteredService service;
+        ClusteredServiceContainer container;
+
+        void close()
+        {
+            CloseHelper.closeAll(container, consensusModule, consensusClient, archive, driver);
+        }
     }
 
     /**
@@ -346,74 +380,90 @@ public final class MetaClusterMember implements AutoCloseable
         ctx.conclude();
         final File base = ctx.directory.toFile();
         final MetaIdleStrategy idle = ctx.idleStrategy;
-        final MediaDriver.Context driverCtx = driverContext(ctx);
-        final Archive.Context archiveCtx = new Archive.Context()
-            .aeronDirectoryName(ctx.aeronDirectory)
-            .archiveDir(new File(base, "archive"))
-            .archiveId(ctx.memberId)
-            .controlChannel("aeron:udp?endpoint=" + ctx.endpoint(4) + "|" + SMALL_TERM)
-            .localControlChannel("aeron:ipc?" + SMALL_TERM)
-            .replicationChannel("aeron:udp?endpoint=" + ctx.host + ":0")
-            .recordingEventsEnabled(false)
-            .threadingMode(ArchiveThreadingMode.SHARED)
-            .idleStrategySupplier(idle::newIdleStrategy)
-            .recorderIdleStrategySupplier(idle::newIdleStrategy)
-            .replayerIdleStrategySupplier(idle::newIdleStrategy)
-            .errorHandler(ctx.errorHandler);
-        final AeronArchive.Context archiveClient = new AeronArchive.Context()
-            .lock(NoOpLock.INSTANCE)
-            .controlRequestChannel(archiveCtx.localControlChannel())
-            .controlRequestStreamId(archiveCtx.localControlStreamId())
-            .controlResponseChannel(archiveCtx.localControlChannel())
-            .aeronDirectoryName(ctx.aeronDirectory);
-        final ConsensusModule.Context consensusCtx = new ConsensusModule.Context()
-            .clusterMemberId(ctx.memberId)
-            .clusterMembers(ctx.members())
-            .clusterDir(new File(base, "cluster"))
-            .ingressChannel("aeron:udp?" + SMALL_TERM)
-            .logChannel("aeron:udp?term-length=256k|control-mode=manual|control=" + ctx.endpoint(2))
-            .replicationChannel("aeron:udp?endpoint=" + ctx.host + ":0")
-            .archiveContext(archiveClient.clone())
-            .maxConcurrentSessions(MAX_CLIENT_SESSIONS)
-            .leaderHeartbeatIntervalNs(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100))
-            .leaderHeartbeatTimeoutNs(java.util.concurrent.TimeUnit.SECONDS.toNanos(1))
-            .electionTimeoutNs(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(300))
-            .electionStatusIntervalNs(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50))
-            .startupCanvassTimeoutNs(java.util.concurrent.TimeUnit.SECONDS.toNanos(2))
-            .idleStrategySupplier(idle::newIdleStrategy)
-            .errorHandler(ctx.errorHandler);
-        final MetaClusteredService service = new MetaClusteredService(ctx.nodeTimeoutMs);
-        final ClusteredMediaDriver driver = ClusteredMediaDriver.launch(driverCtx, archiveCtx, consensusCtx);
+        final Parts parts = new Parts();
         try
         {
-            final ClusteredServiceContainer container = ClusteredServiceContainer.launch(
-                new ClusteredServiceContainer.Context()
-                    .aeronDirectoryName(ctx.aeronDirectory)
-                    .archiveContext(archiveClient.clone())
-                    .clusterDir(new File(base, "cluster"))
-                    .clusteredService(service)
-                    .idleStrategySupplier(idle::newIdleStrategy)
-                    .errorHandler(ctx.errorHandler));
-            return new MetaClusterMember(driver, container, service, ctx);
+            // The driver and the archive are agents without threads of their own; until the consensus
+            // module's thread starts, this thread runs them whenever it waits for either.
+            parts.driver = MediaDriver.launch(driverContext(ctx));
+            final AgentInvoker driverInvoker = parts.driver.sharedAgentInvoker();
+            final Archive.Context archiveCtx = new Archive.Context()
+                .aeronDirectoryName(ctx.aeronDirectory)
+                .archiveDir(new File(base, "archive"))
+                .archiveId(ctx.memberId)
+                .controlChannel("aeron:udp?endpoint=" + ctx.endpoint(4) + "|" + SMALL_TERM)
+                .localControlChannel("aeron:ipc?" + SMALL_TERM)
+                .replicationChannel("aeron:udp?endpoint=" + ctx.host + ":0")
+                .recordingEventsEnabled(false)
+                .threadingMode(ArchiveThreadingMode.INVOKER)
+                .mediaDriverAgentInvoker(driverInvoker)
+                .errorHandler(ctx.errorHandler);
+            parts.archive = Archive.launch(archiveCtx);
+            final AgentInvoker archiveInvoker = parts.archive.invoker();
+            final AeronArchive.Context archiveClient = new AeronArchive.Context()
+                .lock(NoOpLock.INSTANCE)
+                .controlRequestChannel(archiveCtx.localControlChannel())
+                .controlRequestStreamId(archiveCtx.localControlStreamId())
+                .controlResponseChannel(archiveCtx.localControlChannel())
+                .aeronDirectoryName(ctx.aeronDirectory);
+            parts.consensusClient = Aeron.connect(new Aeron.Context()
+                .aeronDirectoryName(ctx.aeronDirectory)
+                .useConductorAgentInvoker(true)
+                .driverAgentInvoker(driverInvoker)
+                .clientLock(NoOpLock.INSTANCE)
+                .subscriberErrorHandler(RethrowingErrorHandler.INSTANCE)
+                .errorHandler(ctx.errorHandler)
+                .clientName("robustmq-consensus-module-" + ctx.memberId));
+            final ConsensusModule.Context consensusCtx = new ConsensusModule.Context()
+                .aeron(parts.consensusClient)
+                .errorCounter(parts.consensusClient.addCounter(
+                    AeronCounters.CLUSTER_CONSENSUS_MODULE_ERROR_COUNT_TYPE_ID, "Cluster Errors"))
+                .clusterMemberId(ctx.memberId)
+                .clusterMembers(ctx.members())
+                .clusterDir(new File(base, "cluster"))
+                .ingressChannel("aeron:udp?" + SMALL_TERM)
+                .logChannel("aeron:udp?term-length=256k|control-mode=manual|control=" + ctx.endpoint(2))
+                .replicationChannel("aeron:udp?endpoint=" + ctx.host + ":0")
+                .archiveContext(archiveClient.clone().agentInvoker(archiveInvoker))
+                .maxConcurrentSessions(MAX_CLIENT_SESSIONS)
+                .leaderHeartbeatIntervalNs(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100))
+                .leaderHeartbeatTimeoutNs(java.util.concurrent.TimeUnit.SECONDS.toNanos(1))
+                .electionTimeoutNs(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(300))
+                .electionStatusIntervalNs(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50))
+                .startupCanvassTimeoutNs(java.util.concurrent.TimeUnit.SECONDS.toNanos(2))
+                .idleStrategySupplier(() -> new HostingIdleStrategy(archiveInvoker, idle.newIdleStrategy()))
+                .errorHandler(ctx.errorHandler);
+            // From here on the consensus module's thread runs the archive, and through it the driver.
+            parts.consensusModule = ConsensusModule.launch(consensusCtx);
+            parts.service = new MetaClusteredService(ctx.nodeTimeoutMs);
+            parts.container = ClusteredServiceContainer.launch(new ClusteredServiceContainer.Context()
+                .aeronDirectoryName(ctx.aeronDirectory)
+                .archiveContext(archiveClient.clone())
+                .clusterDir(new File(base, "cluster"))
+                .clusteredService(parts.service)
+                .idleStrategySupplier(idle::newIdleStrategy)
+                .errorHandler(ctx.errorHandler));
+            return new MetaClusterMember(parts, ctx);
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietClose(driver);
+            parts.close();
             throw ex;
         }
     }
 
     /**
-     * The media driver: one thread for its conductor, sender and receiver (so only the shared idle
-     * strategy is used; the others are set too, so that another threading mode would follow the
-     * member's strategy), small sparse term buffers and a small counters buffer.
+     * The media driver: its conductor, sender and receiver as one agent with no thread of its own
+     * (the archive invokes it; the idle strategies are set so that another threading mode would
+     * follow the member's strategy), small sparse term buffers and a small counters buffer.
      */
     private static MediaDriver.Context driverContext(final Context ctx)
     {
         final MetaIdleStrategy idle = ctx.idleStrategy;
         return new MediaDriver.Context()
             .aeronDirectoryName(ctx.aeronDirectory)
-            .threadingMode(ThreadingMode.SHARED)
+            .threadingMode(ThreadingMode.INVOKER)
+            .asyncExecutorIdleStrategy(new BackoffIdleStrategy(10, 5, 1_000, ASYNC_EXECUTOR_PARK_NS))
             .sharedIdleStrategy(idle.newIdleStrategy())
             .sharedNetworkIdleStrategy(idle.newIdleStrategy())
             .conductorIdleStrategy(idle.newIdleStrategy())
@@ -465,7 +515,7 @@ public final class MetaClusterMember implements AutoCloseable
     public boolean takeSnapshot()
     {
         return io.aeron.cluster.ClusterControl.ToggleState.SNAPSHOT.toggle(
-            driver.consensusModule().context().controlToggleCounter());
+            consensusModule.context().controlToggleCounter());
     }
 
     /**
@@ -473,7 +523,7 @@ public final class MetaClusterMember implements AutoCloseable
      */
     public long snapshotsTaken()
     {
-        return driver.consensusModule().context().snapshotCounter().get();
+        return consensusModule.context().snapshotCounter().get();
     }
 
     /**
@@ -490,6 +540,6 @@ public final class MetaClusterMember implements AutoCloseable
     @Override
     public void close()
     {
-        CloseHelper.closeAll(container, driver);
+        CloseHelper.closeAll(container, consensusModule, consensusClient, archive, driver);
     }
 }

@@ -90,6 +90,12 @@ class MetaClusterMemberTest
             }
             assertEquals(ResultCode.OK, await(client.createTopic("sleepy", 1, "", "", 0, 0)).code());
             assertEquals(ResultCode.ALREADY_EXISTS, await(client.createTopic("sleepy", 1, "", "", 0, 0)).code());
+            // The archive and the media driver run on the consensus module's thread, not on their own.
+            final java.util.List<String> threads = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .toList();
+            org.junit.jupiter.api.Assertions.assertTrue(threads.stream().anyMatch(name -> name.startsWith("consensus-module")), threads.toString());
+            org.junit.jupiter.api.Assertions.assertTrue(threads.stream().noneMatch(name ->
+                name.startsWith("archive-") || name.startsWith(ctx.aeronDirectoryName())), threads.toString());
         }
     }
 

@@ -28,6 +28,12 @@ class SlowClientTest
     private static final int COMMANDS = 6_000;
     /** Results (64 bytes each on the wire) far beyond the egress window while the client is held. */
     private static final int STALLED_COMMANDS = 12_000;
+    /**
+     * Results come back through windows of 4 KiB (about 60 results) instead of 128 KiB: while the
+     * client is held, the commands it sent before are enough to fill them, however few got through
+     * its ingress before the first result came back.
+     */
+    private static final String NARROW_EGRESS = "aeron:udp?endpoint=localhost:0|term-length=64k|rcv-wnd=4k|pub-wnd=4k";
 
     @TempDir
     Path temp;
@@ -82,7 +88,8 @@ class SlowClientTest
     {
         final MetaClusterMember.Context ctx = member("meta-stall", 29160);
         try (MetaClusterMember member = MetaClusterMember.launch(ctx);
-            MetaClient client = MetaClient.connect(ctx.aeronDirectoryName(), ctx.ingressEndpoints()))
+            MetaClient client = MetaClient.connect(ctx.aeronDirectoryName(), ctx.ingressEndpoints(),
+                MetaIdleStrategy.DEFAULT, NARROW_EGRESS))
         {
             // Whether the leader has to drop a result depends on timing (how far the client got
             // sending before it was held): try a few rounds until it had to.
