@@ -11,9 +11,9 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * How the Meta Service's threads wait when a duty cycle finds no work: one choice for every agent
- * of a member (media driver, archive, consensus module, service container) and for the thread of a
- * {@link MetaClient}. A command crosses several of these threads on its way to commit and back, so
+ * How the Meta Service's threads wait when a duty cycle finds no work: one choice for both threads
+ * of a member (the one running its media driver, archive and consensus module, and the service
+ * container's) and for the thread of a {@link MetaClient} while it waits for results. A command crosses several of these threads on its way to commit and back, so
  * how soon an idle thread notices new work is most of a command's latency on a quiet cluster, and
  * how often it looks is what an idle node costs in CPU.
  * <p>
