@@ -21,6 +21,6 @@ public final class KafkaPluginFactory implements ProtocolPluginFactory
     @Override
     public ProtocolPlugin create(final PluginContext context)
     {
-        return new KafkaPlugin();
+        return new KafkaPlugin(context);
     }
 }

@@ -1,0 +1,219 @@
+package io.robustmq.plugin.kafka;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The official Java client (kafka-clients) against a node started here: a producer and a consumer
+ * as an application would use them, unmodified.
+ */
+class KafkaClientTest
+{
+    @TempDir
+    static Path dir;
+    private static KafkaNode node;
+
+    @BeforeAll
+    static void start() throws Exception
+    {
+        node = KafkaNode.start(dir, "");
+    }
+
+    @AfterAll
+    static void stop()
+    {
+        if (node != null)
+        {
+            node.close();
+        }
+    }
+
+    private static KafkaProducer<String, String> producer(final Map<String, Object> extra)
+    {
+        final Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, node.bootstrap());
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        config.putAll(extra);
+        return new KafkaProducer<>(config);
+    }
+
+    private static KafkaConsumer<String, String> consumer()
+    {
+        final Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, node.bootstrap());
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return new KafkaConsumer<>(config);
+    }
+
+    /**
+     * Read from the start of a partition until {@code count} records came (or 30 s passed).
+     */
+    private static List<ConsumerRecord<String, String>> readFromStart(final TopicPartition partition, final int count)
+    {
+        final List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = consumer())
+        {
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (records.size() < count && System.nanoTime() < deadline)
+            {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    @Test
+    void anIdempotentProducerWritesAndAConsumerReadsBackEveryRecordInOrder() throws Exception
+    {
+        final TopicPartition partition = new TopicPartition("orders", 0);
+        final List<Future<RecordMetadata>> sent = new ArrayList<>();
+        try (KafkaProducer<String, String> producer = producer(Map.of()))
+        {
+            final List<PartitionInfo> partitions = producer.partitionsFor("orders");
+            assertEquals(1, partitions.size(), "created with the default partitions");
+            assertNotNull(partitions.get(0).leader(), "with a leader");
+            for (int i = 0; i < 500; i++)
+            {
+                sent.add(producer.send(new ProducerRecord<>("orders", 0, "key-" + i, "value-" + i)));
+            }
+            producer.flush();
+        }
+        for (int i = 0; i < sent.size(); i++)
+        {
+            assertEquals(i, sent.get(i).get().offset(), "dense offsets from 0 in send order");
+        }
+        final List<ConsumerRecord<String, String>> records = readFromStart(partition, 500);
+        assertEquals(500, records.size());
+        for (int i = 0; i < records.size(); i++)
+        {
+            assertEquals(i, records.get(i).offset());
+            assertEquals("key-" + i, records.get(i).key());
+            assertEquals("value-" + i, records.get(i).value());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "1", "all"})
+    void everyAcksSettingStoresTheRecords(final String acks) throws Exception
+    {
+        final String topic = "acks-" + ("all".equals(acks) ? "all" : acks);
+        try (KafkaProducer<String, String> producer = producer(Map.of(ProducerConfig.ACKS_CONFIG, acks,
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "all".equals(acks))))
+        {
+            for (int i = 0; i < 100; i++)
+            {
+                producer.send(new ProducerRecord<>(topic, "v" + i));
+            }
+            producer.flush();
+        }
+        final List<ConsumerRecord<String, String>> records = readFromStart(new TopicPartition(topic, 0), 100);
+        assertEquals(100, records.size());
+        assertEquals("v99", records.get(99).value());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gzip", "snappy", "lz4", "zstd"})
+    void compressedBatchesAreStoredAndServedAsSent(final String compression) throws Exception
+    {
+        final String topic = "compressed-" + compression;
+        try (KafkaProducer<String, String> producer = producer(Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG,
+            compression, ProducerConfig.LINGER_MS_CONFIG, 20)))
+        {
+            for (int i = 0; i < 200; i++)
+            {
+                producer.send(new ProducerRecord<>(topic, "record " + i + " of a batch worth compressing"));
+            }
+            producer.flush();
+        }
+        final List<ConsumerRecord<String, String>> records = readFromStart(new TopicPartition(topic, 0), 200);
+        assertEquals(200, records.size());
+        for (int i = 0; i < records.size(); i++)
+        {
+            assertEquals("record " + i + " of a batch worth compressing", records.get(i).value());
+        }
+    }
+
+    @Test
+    void offsetsAreListedByPositionAndByTimestamp() throws Exception
+    {
+        final String topic = "timed";
+        final long start = System.currentTimeMillis();
+        try (KafkaProducer<String, String> producer = producer(Map.of()))
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                producer.send(new ProducerRecord<>(topic, 0, start + i * 1000L, null, "at " + i)).get();
+            }
+        }
+        final TopicPartition partition = new TopicPartition(topic, 0);
+        try (KafkaConsumer<String, String> consumer = consumer())
+        {
+            assertEquals(0L, consumer.beginningOffsets(List.of(partition)).get(partition));
+            assertEquals(10L, consumer.endOffsets(List.of(partition)).get(partition));
+            final OffsetAndTimestamp found = consumer.offsetsForTimes(Map.of(partition, start + 4500L)).get(partition);
+            assertEquals(5L, found.offset(), "the first record at or after the time (one record per batch here)");
+            assertEquals(start + 5000L, found.timestamp());
+            final Map<TopicPartition, OffsetAndTimestamp> none =
+                consumer.offsetsForTimes(Map.of(partition, start + 60_000L));
+            assertEquals(null, none.get(partition), "no record that late");
+        }
+    }
+
+    @Test
+    void aConsumerWaitingOnAnEmptyPartitionGetsTheRecordProducedMeanwhile() throws Exception
+    {
+        final String topic = "waiting";
+        final TopicPartition partition = new TopicPartition(topic, 0);
+        try (KafkaProducer<String, String> producer = producer(Map.of());
+            KafkaConsumer<String, String> consumer = consumer())
+        {
+            producer.partitionsFor(topic);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            assertTrue(consumer.poll(Duration.ofMillis(300)).isEmpty(), "nothing there yet");
+            producer.send(new ProducerRecord<>(topic, "late")).get();
+            final List<ConsumerRecord<String, String>> got = new ArrayList<>();
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (got.isEmpty() && System.nanoTime() < deadline)
+            {
+                consumer.poll(Duration.ofSeconds(5)).forEach(got::add);
+            }
+            assertEquals(1, got.size());
+            assertEquals("late", got.get(0).value());
+        }
+    }
+}
