@@ -6,7 +6,25 @@ import io.robustmq.plugin.api.ListenerSpec;
 import io.robustmq.plugin.api.PluginContext;
 import io.robustmq.plugin.api.ProtocolPlugin;
 import io.robustmq.plugin.api.Transport;
+import io.robustmq.plugin.api.metadata.Metadata;
 import io.robustmq.plugin.kafka.api.ApiVersionsApi;
+import io.robustmq.plugin.kafka.api.CreateTopicsApi;
+import io.robustmq.plugin.kafka.api.DeleteGroupsApi;
+import io.robustmq.plugin.kafka.api.DeleteRecordsApi;
+import io.robustmq.plugin.kafka.api.DeleteTopicsApi;
+import io.robustmq.plugin.kafka.api.DescribeClusterApi;
+import io.robustmq.plugin.kafka.api.DescribeConfigsApi;
+import io.robustmq.plugin.kafka.api.DescribeGroupsApi;
+import io.robustmq.plugin.kafka.api.FindCoordinatorApi;
+import io.robustmq.plugin.kafka.api.HeartbeatApi;
+import io.robustmq.plugin.kafka.api.JoinGroupApi;
+import io.robustmq.plugin.kafka.api.LeaveGroupApi;
+import io.robustmq.plugin.kafka.api.ListGroupsApi;
+import io.robustmq.plugin.kafka.api.OffsetCommitApi;
+import io.robustmq.plugin.kafka.api.OffsetFetchApi;
+import io.robustmq.plugin.kafka.api.SyncGroupApi;
+import io.robustmq.plugin.kafka.group.GroupCoordinator;
+import io.robustmq.plugin.kafka.group.GroupOffsets;
 import io.robustmq.plugin.kafka.api.Brokers;
 import io.robustmq.plugin.kafka.api.FetchApi;
 import io.robustmq.plugin.kafka.api.InitProducerIdApi;
@@ -20,6 +38,9 @@ import io.robustmq.plugin.kafka.partition.PartitionLogs;
 import io.robustmq.plugin.kafka.protocol.KafkaFrameDecoder;
 import io.robustmq.plugin.kafka.protocol.SupportedApis;
 import org.apache.kafka.common.protocol.ApiKeys;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -37,6 +58,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class KafkaPlugin implements ProtocolPlugin
 {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaPlugin.class);
     /** Partitions waiting to be opened at once; a request for one more fails its connection. */
     private static final int MAX_PENDING_OPENS = 4096;
 
@@ -47,6 +69,9 @@ final class KafkaPlugin implements ProtocolPlugin
     private final SupportedApis supported = SupportedApis.implemented();
     private final ApiVersionsApi apiVersions = new ApiVersionsApi(supported);
     private final Map<ApiKeys, KafkaApi> apis = new EnumMap<>(ApiKeys.class);
+    private final GroupCoordinator groups;
+    private final Metadata metadata;
+    private final java.util.Set<String> registeredGroups = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     KafkaPlugin(final PluginContext context)
     {
@@ -70,10 +95,72 @@ final class KafkaPlugin implements ProtocolPlugin
         apis.put(ApiKeys.API_VERSIONS, apiVersions);
         apis.put(ApiKeys.METADATA, new MetadataApi(context.metadata(), brokers, settings.autoCreateTopics(),
             settings.defaultPartitions(), settings.clusterId()));
-        apis.put(ApiKeys.PRODUCE, new ProduceApi(context.metadata(), partitions, appends));
+        apis.put(ApiKeys.PRODUCE, new ProduceApi(context.metadata(), partitions, appends, context.meterRegistry()));
         apis.put(ApiKeys.FETCH, new FetchApi(context.metadata(), partitions));
         apis.put(ApiKeys.LIST_OFFSETS, new ListOffsetsApi(context.metadata(), partitions));
         apis.put(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdApi(context.nodeId(), context.clock().millis()));
+        final Metadata metadata = context.metadata();
+        this.groups = new GroupCoordinator(settings.groups(), () -> context.clock().millis(), context.scheduler(),
+            this::registerGroup);
+        this.metadata = metadata;
+        final GroupOffsets offsets = new GroupOffsets(context.cursors());
+        apis.put(ApiKeys.FIND_COORDINATOR, new FindCoordinatorApi(brokers));
+        apis.put(ApiKeys.JOIN_GROUP, new JoinGroupApi(groups));
+        apis.put(ApiKeys.SYNC_GROUP, new SyncGroupApi(groups));
+        apis.put(ApiKeys.HEARTBEAT, new HeartbeatApi(groups));
+        apis.put(ApiKeys.LEAVE_GROUP, new LeaveGroupApi(groups));
+        apis.put(ApiKeys.OFFSET_COMMIT, new OffsetCommitApi(metadata, groups, offsets, this::registerGroup));
+        apis.put(ApiKeys.OFFSET_FETCH, new OffsetFetchApi(metadata, offsets));
+        apis.put(ApiKeys.LIST_GROUPS, new ListGroupsApi(groups, offsets));
+        apis.put(ApiKeys.DESCRIBE_GROUPS, new DescribeGroupsApi(groups, offsets));
+        apis.put(ApiKeys.DELETE_GROUPS, new DeleteGroupsApi(metadata, groups, offsets));
+        apis.put(ApiKeys.CREATE_TOPICS, new CreateTopicsApi(metadata, settings.defaultPartitions()));
+        apis.put(ApiKeys.DELETE_TOPICS, new DeleteTopicsApi(metadata));
+        apis.put(ApiKeys.DESCRIBE_CLUSTER, new DescribeClusterApi(brokers, settings.clusterId()));
+        apis.put(ApiKeys.DESCRIBE_CONFIGS, new DescribeConfigsApi(metadata, context.nodeId(), brokerConfigs(settings,
+            context.nodeId())));
+        apis.put(ApiKeys.DELETE_RECORDS, new DeleteRecordsApi(metadata, partitions));
+        if (!apis.keySet().equals(supported.apis()))
+        {
+            throw new IllegalStateException("handlers " + apis.keySet() + " for the APIs advertised " + supported.apis());
+        }
+    }
+
+    /**
+     * @return the plugin's settings under the names Kafka's brokers give them, as DescribeConfigs
+     * shows them for this broker.
+     */
+    private static Map<String, String> brokerConfigs(final KafkaSettings settings, final int nodeId)
+    {
+        final Map<String, String> configs = new java.util.LinkedHashMap<>();
+        configs.put("broker.id", Integer.toString(nodeId));
+        configs.put("auto.create.topics.enable", Boolean.toString(settings.autoCreateTopics()));
+        configs.put("num.partitions", Integer.toString(settings.defaultPartitions()));
+        configs.put("socket.request.max.bytes", Integer.toString(settings.maxFrameBytes()));
+        configs.put("group.min.session.timeout.ms", Integer.toString(settings.groups().minSessionTimeoutMs()));
+        configs.put("group.max.session.timeout.ms", Integer.toString(settings.groups().maxSessionTimeoutMs()));
+        configs.put("group.initial.rebalance.delay.ms", Integer.toString(settings.groups().initialRebalanceDelayMs()));
+        configs.put("group.max.size", Integer.toString(settings.groups().maxGroupSize()));
+        return configs;
+    }
+
+    /**
+     * Register a Kafka group in the cluster's metadata, once per group while the plugin runs.
+     */
+    private void registerGroup(final String groupId)
+    {
+        if (registeredGroups.add(groupId) && metadata.group(groupId).isEmpty())
+        {
+            metadata.registerGroup(groupId, KafkaPluginFactory.NAME).whenComplete((group, failure) ->
+            {
+                if (failure != null && metadata.group(groupId).isEmpty())
+                {
+                    registeredGroups.remove(groupId);
+                    LOG.warn("Kafka: group {} could not be registered in the cluster's metadata: {}", groupId,
+                        failure.toString());
+                }
+            });
+        }
     }
 
     @Override
@@ -92,6 +179,7 @@ final class KafkaPlugin implements ProtocolPlugin
     @Override
     public void close()
     {
+        groups.close();
         opener.shutdownNow();
         partitions.close();
     }

@@ -2,6 +2,7 @@ package io.robustmq.plugin.kafka;
 
 import io.robustmq.plugin.api.ConfigurationException;
 import io.robustmq.plugin.api.PluginConfig;
+import io.robustmq.plugin.kafka.group.GroupSettings;
 
 /**
  * The Kafka plugin's settings, read once from {@code [plugins.kafka]}.
@@ -18,6 +19,9 @@ import io.robustmq.plugin.api.PluginConfig;
  * @param advertisedHost       the host clients are told to connect to; empty: the address the
  *                             client reached this node at.
  * @param clusterId            the cluster id clients are told.
+ * @param groups               the group coordinator's limits ({@code group_min_session_timeout_ms},
+ *                             {@code group_max_session_timeout_ms},
+ *                             {@code group_initial_rebalance_delay_ms}, {@code group_max_size}).
  */
 public record KafkaSettings(
     int maxFrameBytes,
@@ -25,7 +29,8 @@ public record KafkaSettings(
     boolean autoCreateTopics,
     int defaultPartitions,
     String advertisedHost,
-    String clusterId)
+    String clusterId,
+    GroupSettings groups)
 {
     /**
      * @param config the plugin's section.
@@ -35,6 +40,12 @@ public record KafkaSettings(
     public static KafkaSettings read(final PluginConfig config)
     {
         final String clusterId = config.getString("cluster_id", "robustmq");
+        if (config.getInt("group_min_session_timeout_ms", 6_000, 1, Integer.MAX_VALUE) >
+            config.getInt("group_max_session_timeout_ms", 1_800_000, 1, Integer.MAX_VALUE))
+        {
+            throw new ConfigurationException(config.prefix() + ".group_min_session_timeout_ms",
+                "must not exceed group_max_session_timeout_ms");
+        }
         if (clusterId.isBlank())
         {
             throw new ConfigurationException(config.prefix() + ".cluster_id", "must not be empty");
@@ -45,6 +56,11 @@ public record KafkaSettings(
             config.getBoolean("auto_create_topics", true),
             config.getInt("default_partitions", 1, 1, 100_000),
             config.getString("advertised_host", ""),
-            clusterId);
+            clusterId,
+            new GroupSettings(
+                config.getInt("group_min_session_timeout_ms", 6_000, 1, Integer.MAX_VALUE),
+                config.getInt("group_max_session_timeout_ms", 1_800_000, 1, Integer.MAX_VALUE),
+                config.getInt("group_initial_rebalance_delay_ms", 3_000, 0, Integer.MAX_VALUE),
+                config.getInt("group_max_size", 1_000, 1, Integer.MAX_VALUE)));
     }
 }

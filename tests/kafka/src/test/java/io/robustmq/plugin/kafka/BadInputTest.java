@@ -117,7 +117,7 @@ class BadInputTest
             final ApiVersionsResponseData data = new ApiVersionsResponseData(new ByteBufferAccessor(versions), (short)0);
             assertEquals(Errors.NONE.code(), data.errorCode());
             assertTrue(data.apiKeys().find(ApiKeys.PRODUCE.id) != null, "Produce is advertised");
-            assertEquals(null, data.apiKeys().find(ApiKeys.JOIN_GROUP.id), "what is not implemented is not advertised");
+            assertEquals(null, data.apiKeys().find(ApiKeys.ELECT_LEADERS.id), "what is not implemented is not advertised");
         }
     }
 
@@ -139,7 +139,7 @@ class BadInputTest
     {
         try (Socket socket = connect())
         {
-            final ByteBuffer answer = exchange(socket, frame(ApiKeys.JOIN_GROUP.id, 5, 8, new byte[0]));
+            final ByteBuffer answer = exchange(socket, frame(ApiKeys.ELECT_LEADERS.id, 0, 8, new byte[0]));
             assertEquals(8, answer.getInt());
             assertEquals(Errors.UNSUPPORTED_VERSION.code(), answer.getShort());
         }

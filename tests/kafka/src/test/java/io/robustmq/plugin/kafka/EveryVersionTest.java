@@ -14,13 +14,9 @@ import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
-import org.apache.kafka.common.message.RequestHeaderData;
-import org.apache.kafka.common.message.ResponseHeaderData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
-import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.protocol.ObjectSerializationCache;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -28,11 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,12 +45,12 @@ class EveryVersionTest
     @TempDir
     static Path dir;
     private static KafkaNode node;
-    private int correlationId;
+    private final java.util.Map<Short, org.apache.kafka.common.message.JoinGroupResponseData> joined = new java.util.HashMap<>();
 
     @BeforeAll
     static void start() throws Exception
     {
-        node = KafkaNode.start(dir, "");
+        node = KafkaNode.start(dir, "[plugins.kafka]\ngroup_initial_rebalance_delay_ms = 0\n");
     }
 
     @AfterAll
@@ -70,45 +62,15 @@ class EveryVersionTest
         }
     }
 
-    private ApiMessage exchange(final Socket socket, final ApiKeys api, final short version, final ApiMessage body)
-        throws IOException
-    {
-        final int id = ++correlationId;
-        final short headerVersion = api.requestHeaderVersion(version);
-        final RequestHeaderData header = new RequestHeaderData().setRequestApiKey(api.id).setRequestApiVersion(version)
-            .setCorrelationId(id).setClientId("every-version");
-        final ObjectSerializationCache cache = new ObjectSerializationCache();
-        final int size = header.size(cache, headerVersion) + body.size(cache, version);
-        final ByteBuffer frame = ByteBuffer.allocate(4 + size);
-        frame.putInt(size);
-        final ByteBufferAccessor out = new ByteBufferAccessor(frame);
-        header.write(out, cache, headerVersion);
-        body.write(out, cache, version);
-        final DataOutputStream output = new DataOutputStream(socket.getOutputStream());
-        output.write(frame.array());
-        output.flush();
-        final DataInputStream input = new DataInputStream(socket.getInputStream());
-        final byte[] response = new byte[input.readInt()];
-        input.readFully(response);
-        final ByteBufferAccessor in = new ByteBufferAccessor(ByteBuffer.wrap(response));
-        final ResponseHeaderData responseHeader = new ResponseHeaderData(in, api.responseHeaderVersion(version));
-        assertEquals(id, responseHeader.correlationId(), api + " v" + version);
-        final ApiMessage answer = api.messageType.newResponse();
-        answer.read(in, version);
-        assertEquals(0, in.remaining(), api + " v" + version + ": the whole response was read");
-        return answer;
-    }
-
     @Test
     void everyAdvertisedVersionOfEveryAdvertisedApiIsAnswered() throws Exception
     {
-        try (Socket socket = new Socket("127.0.0.1", node.port()))
+        try (RawKafka socket = new RawKafka(node.port()))
         {
-            socket.setSoTimeout(10_000);
-            final ApiVersionsResponseData versions = (ApiVersionsResponseData)exchange(socket, ApiKeys.API_VERSIONS,
+            final ApiVersionsResponseData versions = (ApiVersionsResponseData)socket.exchange(ApiKeys.API_VERSIONS,
                 (short)0, new ApiVersionsRequestData());
             assertEquals(Errors.NONE.code(), versions.errorCode());
-            final MetadataResponseData created = (MetadataResponseData)exchange(socket, ApiKeys.METADATA, (short)12,
+            final MetadataResponseData created = (MetadataResponseData)socket.exchange(ApiKeys.METADATA, (short)12,
                 new MetadataRequestData().setTopics(new ArrayList<>(List.of(
                     new MetadataRequestData.MetadataRequestTopic().setName(TOPIC)))));
             final Uuid topicId = created.topics().find(TOPIC).topicId();
@@ -128,7 +90,7 @@ class EveryVersionTest
         }
     }
 
-    private void check(final Socket socket, final ApiKeys api, final short version, final Uuid topicId)
+    private void check(final RawKafka socket, final ApiKeys api, final short version, final Uuid topicId)
         throws IOException
     {
         final String what = api + " v" + version;
@@ -142,12 +104,12 @@ class EveryVersionTest
                 {
                     request.setClientSoftwareName("every-version").setClientSoftwareVersion("1");
                 }
-                assertEquals(Errors.NONE.code(), ((ApiVersionsResponseData)exchange(socket, api, version, request))
+                assertEquals(Errors.NONE.code(), ((ApiVersionsResponseData)socket.exchange(api, version, request))
                     .errorCode(), what);
             }
             case METADATA ->
             {
-                final MetadataResponseData response = (MetadataResponseData)exchange(socket, api, version,
+                final MetadataResponseData response = (MetadataResponseData)socket.exchange(api, version,
                     new MetadataRequestData().setTopics(new ArrayList<>(List.of(
                         new MetadataRequestData.MetadataRequestTopic().setName(TOPIC)))));
                 assertEquals(Errors.NONE.code(), response.topics().find(TOPIC).errorCode(), what);
@@ -161,7 +123,7 @@ class EveryVersionTest
                 topic.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(
                     MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(what.getBytes(StandardCharsets.UTF_8)))));
                 request.topicData().add(topic);
-                final ProduceResponseData.PartitionProduceResponse answer = ((ProduceResponseData)exchange(socket, api,
+                final ProduceResponseData.PartitionProduceResponse answer = ((ProduceResponseData)socket.exchange(api,
                     version, request)).responses().iterator().next().partitionResponses().get(0);
                 assertEquals(Errors.NONE.code(), answer.errorCode(), what);
                 assertTrue(answer.baseOffset() >= 0, what);
@@ -179,7 +141,7 @@ class EveryVersionTest
                 {
                     request.setReplicaState(new FetchRequestData.ReplicaState().setReplicaId(-1));
                 }
-                final FetchResponseData response = (FetchResponseData)exchange(socket, api, version, request);
+                final FetchResponseData response = (FetchResponseData)socket.exchange(api, version, request);
                 assertEquals(Errors.NONE.code(), response.errorCode(), what);
                 final FetchResponseData.PartitionData partition = response.responses().get(0).partitions().get(0);
                 assertEquals(Errors.NONE.code(), partition.errorCode(), what);
@@ -193,17 +155,205 @@ class EveryVersionTest
                 topic.partitions().add(new ListOffsetsRequestData.ListOffsetsPartition().setPartitionIndex(0)
                     .setTimestamp(-1));
                 request.topics().add(topic);
-                final ListOffsetsResponseData.ListOffsetsPartitionResponse answer = ((ListOffsetsResponseData)exchange(
-                    socket, api, version, request)).topics().get(0).partitions().get(0);
+                final ListOffsetsResponseData.ListOffsetsPartitionResponse answer = ((ListOffsetsResponseData)socket.exchange(
+                    api, version, request)).topics().get(0).partitions().get(0);
                 assertEquals(Errors.NONE.code(), answer.errorCode(), what);
                 assertTrue(answer.offset() >= 1, what);
             }
             case INIT_PRODUCER_ID ->
             {
-                final InitProducerIdResponseData response = (InitProducerIdResponseData)exchange(socket, api, version,
+                final InitProducerIdResponseData response = (InitProducerIdResponseData)socket.exchange(api, version,
                     new InitProducerIdRequestData().setTransactionalId(null).setTransactionTimeoutMs(60_000));
                 assertEquals(Errors.NONE.code(), response.errorCode(), what);
                 assertTrue(response.producerId() >= 0, what);
+            }
+            case FIND_COORDINATOR ->
+            {
+                final org.apache.kafka.common.message.FindCoordinatorRequestData request =
+                    new org.apache.kafka.common.message.FindCoordinatorRequestData().setKeyType((byte)0);
+                if (version >= 4)
+                {
+                    request.setCoordinatorKeys(new ArrayList<>(List.of("g")));
+                }
+                else
+                {
+                    request.setKey("g");
+                }
+                final org.apache.kafka.common.message.FindCoordinatorResponseData response =
+                    (org.apache.kafka.common.message.FindCoordinatorResponseData)socket.exchange(api, version, request);
+                final int port = version >= 4 ? response.coordinators().get(0).port() : response.port();
+                assertEquals(node.port(), port, what);
+            }
+            case JOIN_GROUP ->
+            {
+                final String group = "join-" + version;
+                final org.apache.kafka.common.message.JoinGroupRequestData request =
+                    new org.apache.kafka.common.message.JoinGroupRequestData().setGroupId(group)
+                        .setSessionTimeoutMs(60_000).setRebalanceTimeoutMs(60_000).setMemberId("")
+                        .setProtocolType("consumer");
+                request.protocols().add(new org.apache.kafka.common.message.JoinGroupRequestData.JoinGroupRequestProtocol()
+                    .setName("range").setMetadata(new byte[]{1, 2}));
+                org.apache.kafka.common.message.JoinGroupResponseData response =
+                    (org.apache.kafka.common.message.JoinGroupResponseData)socket.exchange(api, version, request);
+                if (version >= 4)
+                {
+                    assertEquals(Errors.MEMBER_ID_REQUIRED.code(), response.errorCode(), what);
+                    request.setMemberId(response.memberId());
+                    response = (org.apache.kafka.common.message.JoinGroupResponseData)socket.exchange(api, version, request);
+                }
+                assertEquals(Errors.NONE.code(), response.errorCode(), what);
+                assertEquals(response.memberId(), response.leader(), what + ": the only member leads");
+                assertEquals(1, response.members().size(), what);
+                joined.put(version, response);
+            }
+            case SYNC_GROUP ->
+            {
+                final org.apache.kafka.common.message.SyncGroupRequestData request =
+                    new org.apache.kafka.common.message.SyncGroupRequestData().setGroupId("nobody").setGenerationId(1)
+                        .setMemberId("m");
+                assertEquals(Errors.UNKNOWN_MEMBER_ID.code(), ((org.apache.kafka.common.message.SyncGroupResponseData)
+                    socket.exchange(api, version, request)).errorCode(), what);
+            }
+            case HEARTBEAT -> assertEquals(Errors.UNKNOWN_MEMBER_ID.code(),
+                ((org.apache.kafka.common.message.HeartbeatResponseData)socket.exchange(api, version,
+                    new org.apache.kafka.common.message.HeartbeatRequestData().setGroupId("nobody").setGenerationId(1)
+                        .setMemberId("m"))).errorCode(), what);
+            case LEAVE_GROUP ->
+            {
+                final org.apache.kafka.common.message.LeaveGroupRequestData request =
+                    new org.apache.kafka.common.message.LeaveGroupRequestData().setGroupId("nobody");
+                if (version >= 3)
+                {
+                    request.members().add(new org.apache.kafka.common.message.LeaveGroupRequestData.MemberIdentity()
+                        .setMemberId("m"));
+                }
+                else
+                {
+                    request.setMemberId("m");
+                }
+                final org.apache.kafka.common.message.LeaveGroupResponseData response =
+                    (org.apache.kafka.common.message.LeaveGroupResponseData)socket.exchange(api, version, request);
+                assertEquals(Errors.UNKNOWN_MEMBER_ID.code(), version >= 3 ? response.members().get(0).errorCode() :
+                    response.errorCode(), what);
+            }
+            case OFFSET_COMMIT ->
+            {
+                final org.apache.kafka.common.message.OffsetCommitRequestData request =
+                    new org.apache.kafka.common.message.OffsetCommitRequestData().setGroupId("offsets")
+                        .setGenerationIdOrMemberEpoch(-1).setMemberId("");
+                final org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestTopic topic =
+                    new org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestTopic()
+                        .setName(version >= 10 ? "" : TOPIC).setTopicId(version >= 10 ? topicId : Uuid.ZERO_UUID);
+                topic.partitions().add(new org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestPartition()
+                    .setPartitionIndex(0).setCommittedOffset(version).setCommittedMetadata("v" + version));
+                request.topics().add(topic);
+                assertEquals(Errors.NONE.code(), ((org.apache.kafka.common.message.OffsetCommitResponseData)socket.exchange(
+                    api, version, request)).topics().get(0).partitions().get(0).errorCode(), what);
+            }
+            case OFFSET_FETCH ->
+            {
+                final org.apache.kafka.common.message.OffsetFetchRequestData request =
+                    new org.apache.kafka.common.message.OffsetFetchRequestData();
+                final long committed;
+                if (version >= 8)
+                {
+                    final org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestGroup group =
+                        new org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestGroup().setGroupId("offsets");
+                    group.topics().add(new org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestTopics()
+                        .setName(version >= 10 ? "" : TOPIC).setTopicId(version >= 10 ? topicId : Uuid.ZERO_UUID)
+                        .setPartitionIndexes(new ArrayList<>(List.of(0))));
+                    request.groups().add(group);
+                    committed = ((org.apache.kafka.common.message.OffsetFetchResponseData)socket.exchange(api, version,
+                        request)).groups().get(0).topics().get(0).partitions().get(0).committedOffset();
+                }
+                else
+                {
+                    request.setGroupId("offsets");
+                    request.topics().add(new org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestTopic()
+                        .setName(TOPIC).setPartitionIndexes(new ArrayList<>(List.of(0))));
+                    committed = ((org.apache.kafka.common.message.OffsetFetchResponseData)socket.exchange(api, version,
+                        request)).topics().get(0).partitions().get(0).committedOffset();
+                }
+                assertTrue(committed >= 2, what + ": the offset an OffsetCommit above stored");
+            }
+            case LIST_GROUPS -> assertTrue(((org.apache.kafka.common.message.ListGroupsResponseData)socket.exchange(
+                api, version, new org.apache.kafka.common.message.ListGroupsRequestData())).groups().size() > 0, what);
+            case DESCRIBE_GROUPS ->
+            {
+                final org.apache.kafka.common.message.DescribeGroupsResponseData response =
+                    (org.apache.kafka.common.message.DescribeGroupsResponseData)socket.exchange(api, version,
+                        new org.apache.kafka.common.message.DescribeGroupsRequestData().setGroups(
+                            new ArrayList<>(List.of("join-0"))));
+                assertEquals(Errors.NONE.code(), response.groups().get(0).errorCode(), what);
+                assertEquals("CompletingRebalance", response.groups().get(0).groupState(), what);
+            }
+            case DELETE_GROUPS ->
+            {
+                final org.apache.kafka.common.message.DeleteGroupsResponseData response =
+                    (org.apache.kafka.common.message.DeleteGroupsResponseData)socket.exchange(api, version,
+                        new org.apache.kafka.common.message.DeleteGroupsRequestData().setGroupsNames(
+                            new ArrayList<>(List.of("never-" + version))));
+                assertEquals(Errors.GROUP_ID_NOT_FOUND.code(), response.results().iterator().next().errorCode(), what);
+            }
+            case CREATE_TOPICS ->
+            {
+                final org.apache.kafka.common.message.CreateTopicsRequestData request =
+                    new org.apache.kafka.common.message.CreateTopicsRequestData().setTimeoutMs(10_000);
+                request.topics().add(new org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopic()
+                    .setName("created-" + version).setNumPartitions(2).setReplicationFactor((short)1));
+                assertEquals(Errors.NONE.code(), ((org.apache.kafka.common.message.CreateTopicsResponseData)socket.exchange(
+                    api, version, request)).topics().find("created-" + version).errorCode(), what);
+            }
+            case DELETE_TOPICS ->
+            {
+                final org.apache.kafka.common.message.DeleteTopicsRequestData request =
+                    new org.apache.kafka.common.message.DeleteTopicsRequestData().setTimeoutMs(10_000);
+                final String name = "created-" + (version + 1);
+                if (version >= 6)
+                {
+                    request.topics().add(new org.apache.kafka.common.message.DeleteTopicsRequestData.DeleteTopicState()
+                        .setName(name));
+                }
+                else
+                {
+                    request.topicNames().add(name);
+                }
+                assertEquals(Errors.NONE.code(), ((org.apache.kafka.common.message.DeleteTopicsResponseData)socket.exchange(
+                    api, version, request)).responses().iterator().next().errorCode(), what);
+            }
+            case DESCRIBE_CLUSTER ->
+            {
+                final org.apache.kafka.common.message.DescribeClusterResponseData response =
+                    (org.apache.kafka.common.message.DescribeClusterResponseData)socket.exchange(api, version,
+                        new org.apache.kafka.common.message.DescribeClusterRequestData());
+                assertEquals(Errors.NONE.code(), response.errorCode(), what);
+                assertEquals(node.port(), response.brokers().iterator().next().port(), what);
+            }
+            case DESCRIBE_CONFIGS ->
+            {
+                final org.apache.kafka.common.message.DescribeConfigsRequestData request =
+                    new org.apache.kafka.common.message.DescribeConfigsRequestData();
+                request.resources().add(new org.apache.kafka.common.message.DescribeConfigsRequestData.DescribeConfigsResource()
+                    .setResourceType((byte)2).setResourceName(TOPIC).setConfigurationKeys(null));
+                final org.apache.kafka.common.message.DescribeConfigsResponseData response =
+                    (org.apache.kafka.common.message.DescribeConfigsResponseData)socket.exchange(api, version, request);
+                assertEquals(Errors.NONE.code(), response.results().get(0).errorCode(), what);
+                assertTrue(response.results().get(0).configs().stream().anyMatch(c -> c.name().equals("retention.ms")), what);
+            }
+            case DELETE_RECORDS ->
+            {
+                final org.apache.kafka.common.message.DeleteRecordsRequestData request =
+                    new org.apache.kafka.common.message.DeleteRecordsRequestData().setTimeoutMs(10_000);
+                final org.apache.kafka.common.message.DeleteRecordsRequestData.DeleteRecordsTopic topic =
+                    new org.apache.kafka.common.message.DeleteRecordsRequestData.DeleteRecordsTopic().setName(TOPIC);
+                topic.partitions().add(new org.apache.kafka.common.message.DeleteRecordsRequestData.DeleteRecordsPartition()
+                    .setPartitionIndex(0).setOffset(version));
+                request.topics().add(topic);
+                final org.apache.kafka.common.message.DeleteRecordsResponseData.DeleteRecordsPartitionResult result =
+                    ((org.apache.kafka.common.message.DeleteRecordsResponseData)socket.exchange(api, version, request))
+                        .topics().iterator().next().partitions().iterator().next();
+                assertEquals(Errors.NONE.code(), result.errorCode(), what);
+                assertTrue(result.lowWatermark() >= 0, what);
             }
             default -> throw new AssertionError(what + " is advertised, and this test does not know how to ask it");
         }

@@ -37,6 +37,15 @@ public final class Brokers
 
     /**
      * @param connection the connection a request came on.
+     * @return the host clients are told to reach this node at.
+     */
+    String host(final ClientConnection connection)
+    {
+        return self.advertisedHost().isEmpty() ? connection.localAddress().getHostString() : self.advertisedHost();
+    }
+
+    /**
+     * @param connection the connection a request came on.
      * @return the brokers as Metadata lists them.
      */
     MetadataResponseData.MetadataResponseBrokerCollection describe(final ClientConnection connection)
@@ -45,7 +54,7 @@ public final class Brokers
             new MetadataResponseData.MetadataResponseBrokerCollection();
         brokers.add(new MetadataResponseData.MetadataResponseBroker()
             .setNodeId(self.nodeId())
-            .setHost(self.advertisedHost().isEmpty() ? connection.localAddress().getHostString() : self.advertisedHost())
+            .setHost(host(connection))
             .setPort(connection.localAddress().getPort()));
         return brokers;
     }

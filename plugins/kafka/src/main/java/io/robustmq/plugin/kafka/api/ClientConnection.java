@@ -14,16 +14,28 @@ public final class ClientConnection
 {
     private final EventLoop eventLoop;
     private final InetSocketAddress localAddress;
+    private final InetSocketAddress remoteAddress;
     private CompletableFuture<Void> lastSubmission = CompletableFuture.completedFuture(null);
 
     /**
      * @param eventLoop    the connection's event loop, where handlers run and continue.
-     * @param localAddress the address the client reached this node at.
+     * @param localAddress  the address the client reached this node at.
+     * @param remoteAddress the client's address.
      */
-    public ClientConnection(final EventLoop eventLoop, final InetSocketAddress localAddress)
+    public ClientConnection(final EventLoop eventLoop, final InetSocketAddress localAddress,
+        final InetSocketAddress remoteAddress)
     {
         this.eventLoop = eventLoop;
         this.localAddress = localAddress;
+        this.remoteAddress = remoteAddress;
+    }
+
+    /**
+     * @return the client's host, as DescribeGroups shows it: {@code /<address>}.
+     */
+    public String clientHost()
+    {
+        return remoteAddress == null ? "" : "/" + remoteAddress.getAddress().getHostAddress();
     }
 
     public EventLoop eventLoop()

@@ -75,7 +75,8 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter
     @Override
     public void channelActive(final ChannelHandlerContext ctx) throws Exception
     {
-        connection = new ClientConnection(ctx.channel().eventLoop(), (InetSocketAddress)ctx.channel().localAddress());
+        connection = new ClientConnection(ctx.channel().eventLoop(), (InetSocketAddress)ctx.channel().localAddress(),
+            (InetSocketAddress)ctx.channel().remoteAddress());
         super.channelActive(ctx);
     }
 
@@ -84,7 +85,8 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter
     {
         if (ctx.channel().isActive())
         {
-            connection = new ClientConnection(ctx.channel().eventLoop(), (InetSocketAddress)ctx.channel().localAddress());
+            connection = new ClientConnection(ctx.channel().eventLoop(), (InetSocketAddress)ctx.channel().localAddress(),
+            (InetSocketAddress)ctx.channel().remoteAddress());
         }
     }
 

@@ -2,6 +2,8 @@ package io.robustmq.plugin.kafka.api;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.robustmq.plugin.api.metadata.Metadata;
 import io.robustmq.plugin.api.metadata.TopicInfo;
 import io.robustmq.plugin.api.storage.AppendCallback;
@@ -40,12 +42,29 @@ public final class ProduceApi implements KafkaApi
     private final Metadata metadata;
     private final PartitionLogs partitions;
     private final Appends appends;
+    private final Counter batches;
+    private final Counter records;
+    private final Counter duplicates;
+    private final Counter refused;
 
-    public ProduceApi(final Metadata metadata, final PartitionLogs partitions, final Appends appends)
+    /**
+     * @param registry where the produce meters go ({@code robustmq.kafka.produce.*}).
+     */
+    public ProduceApi(final Metadata metadata, final PartitionLogs partitions, final Appends appends,
+        final MeterRegistry registry)
     {
         this.metadata = metadata;
         this.partitions = partitions;
         this.appends = appends;
+        this.batches = Counter.builder("robustmq.kafka.produce.batches")
+            .description("Record batches stored by Produce").register(registry);
+        this.records = Counter.builder("robustmq.kafka.produce.records")
+            .description("Records stored by Produce").register(registry);
+        this.duplicates = Counter.builder("robustmq.kafka.produce.duplicates")
+            .description("Batches an idempotent producer sent again and that were stored before: answered " +
+                "with their first offset, not stored twice").register(registry);
+        this.refused = Counter.builder("robustmq.kafka.produce.refused")
+            .description("Partitions of Produce requests answered with an error").register(registry);
     }
 
     /**
@@ -224,6 +243,8 @@ public final class ProduceApi implements KafkaApi
             {
                 if (failure == null)
                 {
+                    batches.increment();
+                    records.increment(batch.getInt(at + RecordBatchLayout.RECORDS_COUNT));
                     offset.complete(base);
                 }
                 else
@@ -237,6 +258,7 @@ public final class ProduceApi implements KafkaApi
                             batch.getInt(at + RecordBatchLayout.BASE_SEQUENCE));
                         if (first >= 0)
                         {
+                            duplicates.increment();
                             offset.complete(first);
                             return;
                         }
@@ -261,9 +283,10 @@ public final class ProduceApi implements KafkaApi
         return CompletableFuture.completedFuture(null);
     }
 
-    private static ProduceResponseData.PartitionProduceResponse error(final int index, final Errors error,
+    private ProduceResponseData.PartitionProduceResponse error(final int index, final Errors error,
         final String message)
     {
+        refused.increment();
         return new ProduceResponseData.PartitionProduceResponse().setIndex(index).setErrorCode(error.code())
             .setBaseOffset(-1).setErrorMessage(message);
     }

@@ -30,6 +30,21 @@ public final class SupportedApis
         apis.all(ApiKeys.FETCH);
         apis.all(ApiKeys.LIST_OFFSETS);
         apis.all(ApiKeys.INIT_PRODUCER_ID);
+        apis.all(ApiKeys.FIND_COORDINATOR);
+        apis.all(ApiKeys.JOIN_GROUP);
+        apis.all(ApiKeys.SYNC_GROUP);
+        apis.all(ApiKeys.HEARTBEAT);
+        apis.all(ApiKeys.LEAVE_GROUP);
+        apis.all(ApiKeys.OFFSET_COMMIT);
+        apis.all(ApiKeys.OFFSET_FETCH);
+        apis.all(ApiKeys.LIST_GROUPS);
+        apis.all(ApiKeys.DESCRIBE_GROUPS);
+        apis.all(ApiKeys.DELETE_GROUPS);
+        apis.all(ApiKeys.CREATE_TOPICS);
+        apis.all(ApiKeys.DELETE_TOPICS);
+        apis.all(ApiKeys.DESCRIBE_CLUSTER);
+        apis.all(ApiKeys.DESCRIBE_CONFIGS);
+        apis.all(ApiKeys.DELETE_RECORDS);
         return apis;
     }
 
@@ -60,6 +75,14 @@ public final class SupportedApis
     public boolean supportsApi(final short apiKey)
     {
         return ApiKeys.hasId(apiKey) && versions.containsKey(ApiKeys.forId(apiKey));
+    }
+
+    /**
+     * @return the APIs answered.
+     */
+    public java.util.Set<ApiKeys> apis()
+    {
+        return versions.keySet();
     }
 
     /**
