@@ -22,6 +22,8 @@ import io.robustmq.plugin.kafka.api.LeaveGroupApi;
 import io.robustmq.plugin.kafka.api.ListGroupsApi;
 import io.robustmq.plugin.kafka.api.OffsetCommitApi;
 import io.robustmq.plugin.kafka.api.OffsetFetchApi;
+import io.robustmq.plugin.kafka.api.SaslAuthenticateApi;
+import io.robustmq.plugin.kafka.api.SaslHandshakeApi;
 import io.robustmq.plugin.kafka.api.SyncGroupApi;
 import io.robustmq.plugin.kafka.group.GroupCoordinator;
 import io.robustmq.plugin.kafka.group.GroupOffsets;
@@ -59,6 +61,11 @@ import java.util.concurrent.TimeUnit;
 final class KafkaPlugin implements ProtocolPlugin
 {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaPlugin.class);
+    /** The listener names whose clients must authenticate (Kafka's SASL_PLAINTEXT and SASL_SSL). */
+    private static final String SASL = "sasl";
+    private static final String SASL_TLS = "sasl_tls";
+    /** PLAIN password checks waiting at once; one more is refused. */
+    private static final int MAX_PENDING_PASSWORD_CHECKS = 1024;
     /** Partitions waiting to be opened at once; a request for one more fails its connection. */
     private static final int MAX_PENDING_OPENS = 4096;
 
@@ -71,6 +78,7 @@ final class KafkaPlugin implements ProtocolPlugin
     private final Map<ApiKeys, KafkaApi> apis = new EnumMap<>(ApiKeys.class);
     private final GroupCoordinator groups;
     private final Metadata metadata;
+    private final ThreadPoolExecutor authThread;
     private final java.util.Set<String> registeredGroups = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     KafkaPlugin(final PluginContext context)
@@ -80,6 +88,10 @@ final class KafkaPlugin implements ProtocolPlugin
         ListenerConfig.read(context, new ListenerConfig.Defaults("tcp", Transport.TCP, 9092, true, null, null))
             .ifPresent(specs::add);
         ListenerConfig.read(context, new ListenerConfig.Defaults("tls", Transport.TLS, 9093, false, null, null))
+            .ifPresent(specs::add);
+        ListenerConfig.read(context, new ListenerConfig.Defaults(SASL, Transport.TCP, 9094, false, null, null))
+            .ifPresent(specs::add);
+        ListenerConfig.read(context, new ListenerConfig.Defaults(SASL_TLS, Transport.TLS, 9095, false, null, null))
             .ifPresent(specs::add);
         this.listeners = List.copyOf(specs);
         this.opener = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(MAX_PENDING_OPENS),
@@ -105,7 +117,7 @@ final class KafkaPlugin implements ProtocolPlugin
         this.metadata = metadata;
         final GroupOffsets offsets = new GroupOffsets(context.cursors());
         apis.put(ApiKeys.FIND_COORDINATOR, new FindCoordinatorApi(brokers));
-        apis.put(ApiKeys.JOIN_GROUP, new JoinGroupApi(groups));
+        apis.put(ApiKeys.JOIN_GROUP, new JoinGroupApi(groups, metadata));
         apis.put(ApiKeys.SYNC_GROUP, new SyncGroupApi(groups));
         apis.put(ApiKeys.HEARTBEAT, new HeartbeatApi(groups));
         apis.put(ApiKeys.LEAVE_GROUP, new LeaveGroupApi(groups));
@@ -120,6 +132,15 @@ final class KafkaPlugin implements ProtocolPlugin
         apis.put(ApiKeys.DESCRIBE_CONFIGS, new DescribeConfigsApi(metadata, context.nodeId(), brokerConfigs(settings,
             context.nodeId())));
         apis.put(ApiKeys.DELETE_RECORDS, new DeleteRecordsApi(metadata, partitions));
+        this.authThread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(MAX_PENDING_PASSWORD_CHECKS), task ->
+            {
+                final Thread thread = new Thread(task, "robustmq-kafka-auth");
+                thread.setDaemon(true);
+                return thread;
+            }, new ThreadPoolExecutor.AbortPolicy());
+        apis.put(ApiKeys.SASL_HANDSHAKE, new SaslHandshakeApi());
+        apis.put(ApiKeys.SASL_AUTHENTICATE, new SaslAuthenticateApi(metadata, authThread));
         if (!apis.keySet().equals(supported.apis()))
         {
             throw new IllegalStateException("handlers " + apis.keySet() + " for the APIs advertised " + supported.apis());
@@ -173,13 +194,16 @@ final class KafkaPlugin implements ProtocolPlugin
     public void initChannel(final ChannelPipeline pipeline, final ListenerSpec listener)
     {
         pipeline.addLast("kafka-frames", new KafkaFrameDecoder(settings.maxFrameBytes()));
-        pipeline.addLast("kafka", new KafkaConnection(supported, apis, apiVersions, settings.maxInflightRequests()));
+        final boolean sasl = SASL.equals(listener.name()) || SASL_TLS.equals(listener.name());
+        pipeline.addLast("kafka", new KafkaConnection(supported, apis, apiVersions, settings.maxInflightRequests(),
+            sasl));
     }
 
     @Override
     public void close()
     {
         groups.close();
+        authThread.shutdownNow();
         opener.shutdownNow();
         partitions.close();
     }

@@ -355,6 +355,14 @@ class EveryVersionTest
                 assertEquals(Errors.NONE.code(), result.errorCode(), what);
                 assertTrue(result.lowWatermark() >= 0, what);
             }
+            case SASL_HANDSHAKE -> assertEquals(Errors.ILLEGAL_SASL_STATE.code(),
+                ((org.apache.kafka.common.message.SaslHandshakeResponseData)socket.exchange(api, version,
+                    new org.apache.kafka.common.message.SaslHandshakeRequestData().setMechanism("PLAIN"))).errorCode(),
+                what + ": no SASL on this listener");
+            case SASL_AUTHENTICATE -> assertEquals(Errors.ILLEGAL_SASL_STATE.code(),
+                ((org.apache.kafka.common.message.SaslAuthenticateResponseData)socket.exchange(api, version,
+                    new org.apache.kafka.common.message.SaslAuthenticateRequestData().setAuthBytes(new byte[0])))
+                    .errorCode(), what + ": no SASL on this listener");
             default -> throw new AssertionError(what + " is advertised, and this test does not know how to ask it");
         }
     }

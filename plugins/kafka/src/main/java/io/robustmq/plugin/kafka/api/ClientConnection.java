@@ -15,19 +15,106 @@ public final class ClientConnection
     private final EventLoop eventLoop;
     private final InetSocketAddress localAddress;
     private final InetSocketAddress remoteAddress;
+    private final boolean saslRequired;
     private CompletableFuture<Void> lastSubmission = CompletableFuture.completedFuture(null);
+    private String user;
+    private String saslMechanism;
+    private javax.security.sasl.SaslServer saslServer;
+    private String clientId = "";
+    private boolean rawSaslTokens;
 
     /**
      * @param eventLoop    the connection's event loop, where handlers run and continue.
      * @param localAddress  the address the client reached this node at.
      * @param remoteAddress the client's address.
+     * @param saslRequired  whether the client must authenticate (SaslHandshake, SaslAuthenticate)
+     *                      before anything else but ApiVersions.
      */
     public ClientConnection(final EventLoop eventLoop, final InetSocketAddress localAddress,
-        final InetSocketAddress remoteAddress)
+        final InetSocketAddress remoteAddress, final boolean saslRequired)
     {
         this.eventLoop = eventLoop;
         this.localAddress = localAddress;
         this.remoteAddress = remoteAddress;
+        this.saslRequired = saslRequired;
+    }
+
+    /**
+     * @return whether the listener requires SASL authentication.
+     */
+    public boolean saslRequired()
+    {
+        return saslRequired;
+    }
+
+    /**
+     * @return true once the client may send anything: it authenticated, or the listener does not ask.
+     */
+    public boolean mayProceed()
+    {
+        return !saslRequired || user != null;
+    }
+
+    /**
+     * @return the authenticated user's name; empty for a client of a listener without SASL (anonymous).
+     */
+    public String user()
+    {
+        return user == null ? "" : user;
+    }
+
+    void authenticated(final String name)
+    {
+        this.user = name;
+        this.saslServer = null;
+        this.rawSaslTokens = false;
+    }
+
+    /**
+     * @return true after a SaslHandshake version 0: the client's next frames are bare SASL tokens,
+     * not requests, until it has authenticated.
+     */
+    boolean rawSaslTokens()
+    {
+        return rawSaslTokens;
+    }
+
+    void rawSaslTokens(final boolean raw)
+    {
+        this.rawSaslTokens = raw;
+    }
+
+    String saslMechanism()
+    {
+        return saslMechanism;
+    }
+
+    void saslMechanism(final String mechanism)
+    {
+        this.saslMechanism = mechanism;
+    }
+
+    javax.security.sasl.SaslServer saslServer()
+    {
+        return saslServer;
+    }
+
+    void saslServer(final javax.security.sasl.SaslServer server)
+    {
+        this.saslServer = server;
+    }
+
+    /**
+     * @return the client id of the last request, as ACL rules' {@code %c} reads it.
+     */
+    String clientId()
+    {
+        return clientId;
+    }
+
+    void clientId(final String id)
+    {
+        this.clientId = id == null ? "" : id;
     }
 
     /**

@@ -27,11 +27,13 @@ public final class CreateTopicsApi implements KafkaApi
 {
     private final Metadata metadata;
     private final int defaultPartitions;
+    private final Access access;
 
     public CreateTopicsApi(final Metadata metadata, final int defaultPartitions)
     {
         this.metadata = metadata;
         this.defaultPartitions = defaultPartitions;
+        this.access = new Access(metadata);
     }
 
     @Override
@@ -55,7 +57,11 @@ public final class CreateTopicsApi implements KafkaApi
             final TopicConfigs.Requested requested = new TopicConfigs.Requested();
             final String invalidConfig = TopicConfigs.read(configs, requested);
             final int nodes = Math.max(1, metadata.nodes().size());
-            if (invalidName != null)
+            if (invalidName == null && !access.topic(connection, io.robustmq.plugin.api.metadata.AclOperation.CREATE, topic.name()))
+            {
+                error(result, Errors.TOPIC_AUTHORIZATION_FAILED, "not allowed to create " + topic.name());
+            }
+            else if (invalidName != null)
             {
                 error(result, Errors.INVALID_TOPIC_EXCEPTION, invalidName);
             }

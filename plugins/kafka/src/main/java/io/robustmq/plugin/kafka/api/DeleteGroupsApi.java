@@ -23,12 +23,14 @@ public final class DeleteGroupsApi implements KafkaApi
     private final Metadata metadata;
     private final GroupCoordinator groups;
     private final GroupOffsets offsets;
+    private final Access access;
 
     public DeleteGroupsApi(final Metadata metadata, final GroupCoordinator groups, final GroupOffsets offsets)
     {
         this.metadata = metadata;
         this.groups = groups;
         this.offsets = offsets;
+        this.access = new Access(metadata);
     }
 
     @Override
@@ -38,6 +40,12 @@ public final class DeleteGroupsApi implements KafkaApi
         final DeleteGroupsResponseData response = new DeleteGroupsResponseData();
         for (final String groupId : body.groupsNames())
         {
+            if (!access.group(connection, io.robustmq.plugin.api.metadata.AclOperation.DELETE, groupId))
+            {
+                response.results().add(new DeleteGroupsResponseData.DeletableGroupResult().setGroupId(groupId)
+                    .setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
+                continue;
+            }
             final boolean hasOffsets = offsets.groups().contains(groupId);
             GroupError error = groups.delete(groupId);
             if (error == GroupError.GROUP_ID_NOT_FOUND && hasOffsets)

@@ -24,11 +24,13 @@ public final class DeleteRecordsApi implements KafkaApi
 {
     private final Metadata metadata;
     private final PartitionLogs partitions;
+    private final Access access;
 
     public DeleteRecordsApi(final Metadata metadata, final PartitionLogs partitions)
     {
         this.metadata = metadata;
         this.partitions = partitions;
+        this.access = new Access(metadata);
     }
 
     @Override
@@ -49,6 +51,11 @@ public final class DeleteRecordsApi implements KafkaApi
                     new DeleteRecordsResponseData.DeleteRecordsPartitionResult()
                         .setPartitionIndex(partition.partitionIndex()).setLowWatermark(-1);
                 topicResult.partitions().add(result);
+                if (topic.isPresent() && !access.topic(connection, io.robustmq.plugin.api.metadata.AclOperation.DELETE, topic.get().name()))
+                {
+                    result.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
+                    continue;
+                }
                 if (topic.isEmpty() || partition.partitionIndex() < 0 ||
                     partition.partitionIndex() >= topic.get().partitions())
                 {

@@ -24,10 +24,12 @@ import java.util.concurrent.CompletionStage;
 public final class DeleteTopicsApi implements KafkaApi
 {
     private final Metadata metadata;
+    private final Access access;
 
     public DeleteTopicsApi(final Metadata metadata)
     {
         this.metadata = metadata;
+        this.access = new Access(metadata);
     }
 
     @Override
@@ -56,6 +58,11 @@ public final class DeleteTopicsApi implements KafkaApi
                 .setName(topic.map(TopicInfo::name).orElse(one.name()))
                 .setTopicId(topic.map(Topics::kafkaId).orElse(byId ? one.topicId() : Uuid.ZERO_UUID));
             response.responses().add(result);
+            if (topic.isPresent() && !access.topic(connection, io.robustmq.plugin.api.metadata.AclOperation.DELETE, topic.get().name()))
+            {
+                result.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
+                continue;
+            }
             if (topic.isEmpty())
             {
                 result.setErrorCode(byId ? Errors.UNKNOWN_TOPIC_ID.code() : Errors.UNKNOWN_TOPIC_OR_PARTITION.code());

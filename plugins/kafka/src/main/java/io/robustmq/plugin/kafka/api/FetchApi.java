@@ -1,5 +1,6 @@
 package io.robustmq.plugin.kafka.api;
 
+import io.robustmq.plugin.api.metadata.AclOperation;
 import io.robustmq.plugin.api.metadata.Metadata;
 import io.robustmq.plugin.api.metadata.TopicInfo;
 import io.robustmq.plugin.api.storage.Shard;
@@ -36,10 +37,12 @@ public final class FetchApi implements KafkaApi
 {
     private final Metadata metadata;
     private final PartitionLogs partitions;
+    private final Access access;
 
     public FetchApi(final Metadata metadata, final PartitionLogs partitions)
     {
         this.metadata = metadata;
+        this.access = new Access(metadata);
         this.partitions = partitions;
     }
 
@@ -84,6 +87,11 @@ public final class FetchApi implements KafkaApi
             {
                 final Wanted one = new Wanted(partitionRequest);
                 topicResponse.partitions().add(one.response);
+                if (topic.isPresent() && !access.topic(connection, AclOperation.READ, topic.get().name()))
+                {
+                    fail(one, Errors.TOPIC_AUTHORIZATION_FAILED);
+                    continue;
+                }
                 if (topic.isEmpty() || partitionRequest.partition() < 0 ||
                     partitionRequest.partition() >= topic.get().partitions())
                 {

@@ -19,16 +19,25 @@ import java.util.concurrent.CompletionStage;
 public final class JoinGroupApi implements KafkaApi
 {
     private final GroupCoordinator groups;
+    private final Access access;
 
-    public JoinGroupApi(final GroupCoordinator groups)
+    public JoinGroupApi(final GroupCoordinator groups, final io.robustmq.plugin.api.metadata.Metadata metadata)
     {
         this.groups = groups;
+        this.access = new Access(metadata);
     }
 
     @Override
     public CompletionStage<ApiMessage> handle(final KafkaRequest request, final ClientConnection connection)
     {
         final JoinGroupRequestData body = (JoinGroupRequestData)request.body();
+        if (!access.group(connection, io.robustmq.plugin.api.metadata.AclOperation.READ, body.groupId()))
+        {
+            return java.util.concurrent.CompletableFuture.completedFuture(new JoinGroupResponseData()
+                .setErrorCode(org.apache.kafka.common.protocol.Errors.GROUP_AUTHORIZATION_FAILED.code())
+                .setGenerationId(-1).setProtocolName(request.version() < 7 ? "" : null).setLeader("")
+                .setMemberId(body.memberId()));
+        }
         final List<JoinRequest.Protocol> protocols = new ArrayList<>();
         for (final JoinGroupRequestData.JoinGroupRequestProtocol protocol : body.protocols())
         {

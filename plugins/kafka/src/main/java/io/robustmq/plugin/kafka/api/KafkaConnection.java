@@ -53,6 +53,8 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter
     private final Map<ApiKeys, KafkaApi> apis;
     private final ApiVersionsApi apiVersions;
     private final int maxInflight;
+    private final boolean saslRequired;
+    private final SaslAuthenticateApi sasl;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private ClientConnection connection;
     private boolean closed;
@@ -62,21 +64,24 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter
      * @param apis        a handler for each API in {@code supported}.
      * @param apiVersions ApiVersions' handler (also for its unsupported versions).
      * @param maxInflight requests answered at once.
+     * @param saslRequired whether the listener requires SASL authentication first.
      */
     public KafkaConnection(final SupportedApis supported, final Map<ApiKeys, KafkaApi> apis,
-        final ApiVersionsApi apiVersions, final int maxInflight)
+        final ApiVersionsApi apiVersions, final int maxInflight, final boolean saslRequired)
     {
         this.supported = supported;
         this.apis = apis;
         this.apiVersions = apiVersions;
         this.maxInflight = maxInflight;
+        this.saslRequired = saslRequired;
+        this.sasl = (SaslAuthenticateApi)apis.get(ApiKeys.SASL_AUTHENTICATE);
     }
 
     @Override
     public void channelActive(final ChannelHandlerContext ctx) throws Exception
     {
         connection = new ClientConnection(ctx.channel().eventLoop(), (InetSocketAddress)ctx.channel().localAddress(),
-            (InetSocketAddress)ctx.channel().remoteAddress());
+            (InetSocketAddress)ctx.channel().remoteAddress(), saslRequired);
         super.channelActive(ctx);
     }
 
@@ -86,7 +91,7 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter
         if (ctx.channel().isActive())
         {
             connection = new ClientConnection(ctx.channel().eventLoop(), (InetSocketAddress)ctx.channel().localAddress(),
-            (InetSocketAddress)ctx.channel().remoteAddress());
+            (InetSocketAddress)ctx.channel().remoteAddress(), saslRequired);
         }
     }
 
@@ -97,6 +102,11 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter
         if (closed)
         {
             frame.release();
+            return;
+        }
+        if (connection.rawSaslTokens())
+        {
+            rawToken(ctx, frame);
             return;
         }
         final RequestParser.Prefix prefix = RequestParser.prefix(frame);
@@ -123,6 +133,14 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter
             close(ctx, "a malformed " + ApiKeys.forId(prefix.apiKey()) + " v" + prefix.version() + " request: " + ex);
             return;
         }
+        if (!connection.mayProceed() && request.api() != ApiKeys.API_VERSIONS &&
+            request.api() != ApiKeys.SASL_HANDSHAKE && request.api() != ApiKeys.SASL_AUTHENTICATE)
+        {
+            frame.release();
+            close(ctx, request.api() + " before authenticating on a SASL listener");
+            return;
+        }
+        connection.clientId(request.clientId());
         final Pending one = new Pending(request, frame);
         pending.addLast(one);
         if (pending.size() >= maxInflight)
@@ -141,6 +159,30 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter
                 ctx.executor().execute(() -> answered(ctx, one, body, failure));
             }
         });
+    }
+
+    /**
+     * A bare SASL token (after a SaslHandshake version 0): answered with a bare token frame, or, if
+     * the authentication fails, by closing the connection, as Kafka's brokers do.
+     */
+    private void rawToken(final ChannelHandlerContext ctx, final ByteBuf frame)
+    {
+        final byte[] token = new byte[frame.readableBytes()];
+        frame.readBytes(token);
+        frame.release();
+        sasl.authenticate(token, connection).whenComplete((answer, failure) -> ctx.executor().execute(() ->
+        {
+            final org.apache.kafka.common.message.SaslAuthenticateResponseData result =
+                (org.apache.kafka.common.message.SaslAuthenticateResponseData)answer;
+            if (failure != null || result.errorCode() != Errors.NONE.code())
+            {
+                close(ctx, "SASL authentication failed: " + (failure != null ? failure : result.errorMessage()));
+                return;
+            }
+            final ByteBuf out = ctx.alloc().buffer(4 + result.authBytes().length);
+            out.writeInt(result.authBytes().length).writeBytes(result.authBytes());
+            ctx.writeAndFlush(out, ctx.voidPromise());
+        }));
     }
 
     private void answerUnsupported(final ChannelHandlerContext ctx, final RequestParser.Prefix prefix)

@@ -36,11 +36,13 @@ public final class ListOffsetsApi implements KafkaApi
 
     private final Metadata metadata;
     private final PartitionLogs partitions;
+    private final Access access;
 
     public ListOffsetsApi(final Metadata metadata, final PartitionLogs partitions)
     {
         this.metadata = metadata;
         this.partitions = partitions;
+        this.access = new Access(metadata);
     }
 
     @Override
@@ -61,6 +63,11 @@ public final class ListOffsetsApi implements KafkaApi
                     new ListOffsetsResponseData.ListOffsetsPartitionResponse()
                         .setPartitionIndex(partitionRequest.partitionIndex()).setOffset(-1).setTimestamp(-1);
                 topicResponse.partitions().add(answer);
+                if (topic.isPresent() && !access.topic(connection, io.robustmq.plugin.api.metadata.AclOperation.DESCRIBE, topic.get().name()))
+                {
+                    answer.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
+                    continue;
+                }
                 if (topic.isEmpty() || partitionRequest.partitionIndex() < 0 ||
                     partitionRequest.partitionIndex() >= topic.get().partitions())
                 {

@@ -1,5 +1,6 @@
 package io.robustmq.plugin.kafka.api;
 
+import io.robustmq.plugin.api.metadata.AclOperation;
 import io.robustmq.plugin.api.metadata.Metadata;
 import io.robustmq.plugin.api.metadata.ShardInfo;
 import io.robustmq.plugin.api.metadata.TopicInfo;
@@ -29,6 +30,7 @@ public final class MetadataApi implements KafkaApi
     private final boolean autoCreateTopics;
     private final int defaultPartitions;
     private final String clusterId;
+    private final Access access;
 
     /**
      * @param metadata          the cluster's metadata.
@@ -45,6 +47,7 @@ public final class MetadataApi implements KafkaApi
         this.autoCreateTopics = autoCreateTopics;
         this.defaultPartitions = defaultPartitions;
         this.clusterId = clusterId;
+        this.access = new Access(metadata);
     }
 
     @Override
@@ -57,7 +60,10 @@ public final class MetadataApi implements KafkaApi
         {
             for (final TopicInfo topic : metadata.topics())
             {
-                answers.add(CompletableFuture.completedFuture(describe(topic)));
+                if (access.topic(connection, AclOperation.DESCRIBE, topic.name()))
+                {
+                    answers.add(CompletableFuture.completedFuture(describe(topic)));
+                }
             }
         }
         else
@@ -65,7 +71,7 @@ public final class MetadataApi implements KafkaApi
             final boolean mayCreate = autoCreateTopics && body.allowAutoTopicCreation();
             for (final MetadataRequestData.MetadataRequestTopic wanted : body.topics())
             {
-                answers.add(answer(wanted, mayCreate));
+                answers.add(answer(wanted, mayCreate, connection));
             }
         }
         return CompletableFuture.allOf(answers.toArray(new CompletableFuture<?>[0])).thenApplyAsync(done ->
@@ -83,7 +89,8 @@ public final class MetadataApi implements KafkaApi
     }
 
     private CompletableFuture<MetadataResponseData.MetadataResponseTopic> answer(
-        final MetadataRequestData.MetadataRequestTopic wanted, final boolean mayCreate)
+        final MetadataRequestData.MetadataRequestTopic wanted, final boolean mayCreate,
+        final ClientConnection connection)
     {
         if (wanted.name() == null)
         {
@@ -92,6 +99,10 @@ public final class MetadataApi implements KafkaApi
                 error(null, wanted.topicId(), Errors.UNKNOWN_TOPIC_ID)));
         }
         final String name = wanted.name();
+        if (!access.topic(connection, AclOperation.DESCRIBE, name))
+        {
+            return CompletableFuture.completedFuture(error(name, Uuid.ZERO_UUID, Errors.TOPIC_AUTHORIZATION_FAILED));
+        }
         final Optional<TopicInfo> topic = metadata.topic(name);
         if (topic.isPresent())
         {
@@ -101,7 +112,7 @@ public final class MetadataApi implements KafkaApi
         {
             return CompletableFuture.completedFuture(error(name, Uuid.ZERO_UUID, Errors.INVALID_TOPIC_EXCEPTION));
         }
-        if (!mayCreate)
+        if (!mayCreate || !access.topic(connection, AclOperation.CREATE, name))
         {
             return CompletableFuture.completedFuture(error(name, Uuid.ZERO_UUID, Errors.UNKNOWN_TOPIC_OR_PARTITION));
         }

@@ -1,6 +1,7 @@
 package io.robustmq.plugin.kafka.api;
 
 import io.robustmq.plugin.api.cursor.Cursor;
+import io.robustmq.plugin.api.metadata.AclOperation;
 import io.robustmq.plugin.api.metadata.Metadata;
 import io.robustmq.plugin.api.metadata.TopicInfo;
 import io.robustmq.plugin.kafka.group.GroupCoordinator;
@@ -32,6 +33,7 @@ public final class OffsetCommitApi implements KafkaApi
     private final GroupCoordinator groups;
     private final GroupOffsets offsets;
     private final Consumer<String> registerGroup;
+    private final Access access;
 
     /**
      * @param registerGroup told each group that commits, to register it in the cluster's metadata.
@@ -43,6 +45,7 @@ public final class OffsetCommitApi implements KafkaApi
         this.groups = groups;
         this.offsets = offsets;
         this.registerGroup = registerGroup;
+        this.access = new Access(metadata);
     }
 
     @Override
@@ -50,9 +53,11 @@ public final class OffsetCommitApi implements KafkaApi
     {
         final OffsetCommitRequestData body = (OffsetCommitRequestData)request.body();
         final boolean byId = request.version() >= 10;
+        final boolean authorized = access.group(connection, AclOperation.READ, body.groupId());
         final GroupError allowed = body.groupId() == null || body.groupId().isEmpty() ? GroupError.INVALID_GROUP_ID :
+            !authorized ? GroupError.NONE :
             groups.mayCommit(body.groupId(), body.generationIdOrMemberEpoch(), body.memberId(), body.groupInstanceId());
-        if (allowed == GroupError.NONE)
+        if (allowed == GroupError.NONE && authorized)
         {
             registerGroup.accept(body.groupId());
         }
@@ -71,9 +76,19 @@ public final class OffsetCommitApi implements KafkaApi
                 final OffsetCommitResponseData.OffsetCommitResponsePartition answer =
                     new OffsetCommitResponseData.OffsetCommitResponsePartition().setPartitionIndex(partition.partitionIndex());
                 topicResponse.partitions().add(answer);
+                if (!authorized)
+                {
+                    answer.setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code());
+                    continue;
+                }
                 if (allowed != GroupError.NONE)
                 {
                     answer.setErrorCode(GroupErrors.code(allowed));
+                    continue;
+                }
+                if (topic.isPresent() && !access.topic(connection, AclOperation.READ, topic.get().name()))
+                {
+                    answer.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
                     continue;
                 }
                 if (topic.isEmpty() || partition.partitionIndex() < 0 ||

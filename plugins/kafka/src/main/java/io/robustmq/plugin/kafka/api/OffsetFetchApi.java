@@ -28,11 +28,13 @@ public final class OffsetFetchApi implements KafkaApi
 {
     private final Metadata metadata;
     private final GroupOffsets offsets;
+    private final Access access;
 
     public OffsetFetchApi(final Metadata metadata, final GroupOffsets offsets)
     {
         this.metadata = metadata;
         this.offsets = offsets;
+        this.access = new Access(metadata);
     }
 
     /**
@@ -49,6 +51,11 @@ public final class OffsetFetchApi implements KafkaApi
         final OffsetFetchResponseData response = new OffsetFetchResponseData();
         if (request.version() < 8)
         {
+            if (!access.group(connection, io.robustmq.plugin.api.metadata.AclOperation.READ, body.groupId()))
+            {
+                return CompletableFuture.completedFuture(response.setErrorCode(
+                    Errors.GROUP_AUTHORIZATION_FAILED.code()));
+            }
             final Map<String, List<Integer>> wanted = body.topics() == null ? null : new LinkedHashMap<>();
             if (wanted != null)
             {
@@ -77,6 +84,11 @@ public final class OffsetFetchApi implements KafkaApi
         {
             final OffsetFetchResponseData.OffsetFetchResponseGroup groupResponse =
                 new OffsetFetchResponseData.OffsetFetchResponseGroup().setGroupId(group.groupId());
+            if (!access.group(connection, io.robustmq.plugin.api.metadata.AclOperation.READ, group.groupId()))
+            {
+                response.groups().add(groupResponse.setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
+                continue;
+            }
             Map<String, List<Integer>> wanted = null;
             final Map<String, Uuid> ids = new LinkedHashMap<>();
             final List<Uuid> unknownIds = new ArrayList<>();

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.robustmq.plugin.api.metadata.AclOperation;
 import io.robustmq.plugin.api.metadata.Metadata;
 import io.robustmq.plugin.api.metadata.TopicInfo;
 import io.robustmq.plugin.api.storage.AppendCallback;
@@ -46,6 +47,7 @@ public final class ProduceApi implements KafkaApi
     private final Counter records;
     private final Counter duplicates;
     private final Counter refused;
+    private final Access access;
 
     /**
      * @param registry where the produce meters go ({@code robustmq.kafka.produce.*}).
@@ -54,6 +56,7 @@ public final class ProduceApi implements KafkaApi
         final MeterRegistry registry)
     {
         this.metadata = metadata;
+        this.access = new Access(metadata);
         this.partitions = partitions;
         this.appends = appends;
         this.batches = Counter.builder("robustmq.kafka.produce.batches")
@@ -134,6 +137,10 @@ public final class ProduceApi implements KafkaApi
         {
             return PartitionAnswer.now(error(index, Errors.TRANSACTIONAL_ID_NOT_FOUND,
                 "transactions are not supported by this broker yet"));
+        }
+        if (topic.isPresent() && !access.topic(connection, AclOperation.WRITE, topic.get().name()))
+        {
+            return PartitionAnswer.now(error(index, Errors.TOPIC_AUTHORIZATION_FAILED, null));
         }
         if (topic.isEmpty() || index < 0 || index >= topic.get().partitions())
         {

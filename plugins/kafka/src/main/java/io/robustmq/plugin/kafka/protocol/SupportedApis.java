@@ -45,6 +45,8 @@ public final class SupportedApis
         apis.all(ApiKeys.DESCRIBE_CLUSTER);
         apis.all(ApiKeys.DESCRIBE_CONFIGS);
         apis.all(ApiKeys.DELETE_RECORDS);
+        apis.all(ApiKeys.SASL_HANDSHAKE);
+        apis.all(ApiKeys.SASL_AUTHENTICATE);
         return apis;
     }
 

@@ -1,0 +1,31 @@
+package io.robustmq.plugin.kafka.api;
+
+import io.robustmq.plugin.api.metadata.AclOperation;
+import io.robustmq.plugin.api.metadata.AclResource;
+import io.robustmq.plugin.api.metadata.Metadata;
+
+/**
+ * The cluster's ACL rules, asked for a connection's user (anonymous on listeners without SASL) and
+ * client id. Kafka's resources and operations map directly: a topic's READ (Fetch, ListOffsets),
+ * WRITE (Produce), CREATE, DELETE (DeleteTopics, DeleteRecords) and DESCRIBE (Metadata,
+ * DescribeConfigs); a group's READ (joining, committing and fetching offsets) and DELETE.
+ */
+final class Access
+{
+    private final Metadata metadata;
+
+    Access(final Metadata metadata)
+    {
+        this.metadata = metadata;
+    }
+
+    boolean topic(final ClientConnection connection, final AclOperation operation, final String topic)
+    {
+        return metadata.allowed(connection.user(), connection.clientId(), operation, AclResource.TOPIC, topic);
+    }
+
+    boolean group(final ClientConnection connection, final AclOperation operation, final String group)
+    {
+        return metadata.allowed(connection.user(), connection.clientId(), operation, AclResource.GROUP, group);
+    }
+}
