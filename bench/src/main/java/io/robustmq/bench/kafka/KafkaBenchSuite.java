@@ -25,7 +25,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * shutdown hook that also stops a running ProducerPerformance). Prints a table and the {@code RATIO}
  * lines.
  * <p>
- * Workloads, each on a topic of its own with one partition, created first (Kafka's Admin
+ * Each broker first takes an unreported ProducerPerformance run ({@link #brokerWarmup}), so that
+ * neither is measured while its JIT compiler is still at work. Workloads, each on a topic of its own with one partition, created first (Kafka's Admin
  * CreateTopics, or the Metadata request's auto-creation where CreateTopics is not supported):
  * {@code produce_acks1_100b}, {@code produce_acks1_1kib}, {@code produce_acksall_1kib}: Kafka's
  * {@code ProducerPerformance} unthrottled, records/s; {@code e2e_p99_10k}: {@link EndToEndProbe} at
@@ -62,6 +63,15 @@ public final class KafkaBenchSuite
             new ProducerPerformanceRun.Spec("produce_acks1_100b", small, 100, "1"),
             new ProducerPerformanceRun.Spec("produce_acks1_1kib", large, 1024, "1"),
             new ProducerPerformanceRun.Spec("produce_acksall_1kib", large, 1024, "all"));
+    }
+
+    /**
+     * A run of ProducerPerformance on a freshly started broker before the measured workloads, not
+     * reported: both JVMs compile their hot paths under load before anything is measured.
+     */
+    static ProducerPerformanceRun.Spec brokerWarmup(final boolean quick)
+    {
+        return new ProducerPerformanceRun.Spec("warmup_1kib", quick ? 200_000 : 1_000_000, 1024, "1");
     }
 
     static EndToEndProbe.Spec endToEndWorkload(final boolean quick)
@@ -133,6 +143,8 @@ public final class KafkaBenchSuite
                 broker.start(START_TIMEOUT_MS);
                 if (toolAvailable)
                 {
+                    // Not reported: its figures land in a map nobody reads; a failure still counts.
+                    runProducer(java, kafkaClassPath, broker, brokerWarmup(quick), workDir, tool, new LinkedHashMap<>(), failures);
                     for (final ProducerPerformanceRun.Spec spec : producerWorkloads(quick))
                     {
                         runProducer(java, kafkaClassPath, broker, spec, workDir, tool, rows, failures);
