@@ -145,6 +145,32 @@ class ConsumerGroupTest
     }
 
     @Test
+    void threeConsumersShareTheTopicAndTheTwoLeftTakeOverWhenOneLeaves() throws Exception
+    {
+        try (KafkaNode node = KafkaNode.start(dir, NODE_CONFIG.replace("default_partitions = 4",
+            "default_partitions = 6")))
+        {
+            final Map<String, ConsumerRecord<String, String>> seen = new HashMap<>();
+            try (KafkaConsumer<String, String> a = consumer(node, "g-three", Map.of());
+                KafkaConsumer<String, String> b = consumer(node, "g-three", Map.of());
+                KafkaConsumer<String, String> c = consumer(node, "g-three", Map.of()))
+            {
+                a.subscribe(List.of("three"));
+                b.subscribe(List.of("three"));
+                c.subscribe(List.of("three"));
+                pollUntil(() -> a.assignment().size() == 2 && b.assignment().size() == 2 &&
+                    c.assignment().size() == 2, seen, a, b, c);
+                c.close();
+                pollUntil(() -> a.assignment().size() + b.assignment().size() == 6 && !a.assignment().isEmpty() &&
+                    !b.assignment().isEmpty(), seen, a, b);
+                final Set<TopicPartition> both = new HashSet<>(a.assignment());
+                both.addAll(b.assignment());
+                assertEquals(6, both.size(), "every partition of the member that left taken over");
+            }
+        }
+    }
+
+    @Test
     void committedOffsetsSurviveARestartAndAGroupResumesFromThem() throws Exception
     {
         try (KafkaNode node = KafkaNode.start(dir, NODE_CONFIG))

@@ -126,6 +126,33 @@ class KafkaClientTest
         }
     }
 
+    @Test
+    void keysHeadersAndTimestampsComeBackAsSent() throws Exception
+    {
+        final TopicPartition partition = new TopicPartition("headers", 0);
+        try (KafkaProducer<String, String> producer = producer(Map.of()))
+        {
+            final ProducerRecord<String, String> record = new ProducerRecord<>("headers", 0, 1_700_000_000_000L,
+                "the-key", "the-value");
+            record.headers().add("trace", new byte[]{1, 2, 3}).add("empty", new byte[0]).add("trace", new byte[]{4});
+            producer.send(record).get();
+            producer.send(new ProducerRecord<>("headers", 0, null, "no key")).get();
+        }
+        final List<ConsumerRecord<String, String>> records = readFromStart(partition, 2);
+        assertEquals(2, records.size());
+        final ConsumerRecord<String, String> first = records.get(0);
+        assertEquals("the-key", first.key());
+        assertEquals(1_700_000_000_000L, first.timestamp());
+        final List<org.apache.kafka.common.header.Header> headers = List.of(first.headers().toArray());
+        assertEquals(3, headers.size(), "every header, repeated keys too");
+        assertEquals("trace", headers.get(0).key());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[]{1, 2, 3}, headers.get(0).value());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[0], headers.get(1).value());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[]{4}, headers.get(2).value());
+        assertEquals(null, records.get(1).key());
+        assertEquals("no key", records.get(1).value());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"0", "1", "all"})
     void everyAcksSettingStoresTheRecords(final String acks) throws Exception

@@ -149,13 +149,13 @@ class KillNineTest
     }
 
     /**
-     * A batch sent again after the node was killed, by a producer that never got its answer, is
-     * recognised from the partition's records read back at the restart: answered with the offset it
+     * A group's committed offset survives the kill. A batch sent again after the node was killed, by a
+     * producer that never got its answer, is recognised from the partition's records read back at the restart: answered with the offset it
      * was first stored at, and not stored twice. (Without that recovery it is stored again, at
      * offset 2, and this test fails: checked by hand.)
      */
     @Test
-    void aBatchSentAgainAfterKillNineIsAnsweredWithItsFirstOffsetAndStoredOnce() throws Exception
+    void committedOffsetsSurviveKillNineAndABatchSentAgainIsAnsweredWithItsFirstOffset() throws Exception
     {
         final int port = freePort();
         try (ChildNode node = ChildNode.standalone(temp.resolve("again"), """
@@ -178,9 +178,27 @@ class KillNineTest
                 assertEquals(0L, produce(raw, producerId, 0, "first"), "stored at offset 0");
                 assertEquals(1L, produce(raw, producerId, 1, "second"), "stored at offset 1");
             }
+            final Properties committer = new Properties();
+            committer.put("bootstrap.servers", "127.0.0.1:" + port);
+            committer.put("group.id", "after-kill");
+            committer.put("key.deserializer", StringDeserializer.class.getName());
+            committer.put("value.deserializer", StringDeserializer.class.getName());
+            final TopicPartition partition = new TopicPartition("again", 0);
+            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(committer))
+            {
+                consumer.commitSync(Map.of(partition, new org.apache.kafka.clients.consumer.OffsetAndMetadata(2,
+                    "before the kill")));
+            }
             assertEquals(137, node.kill(), "killed with SIGKILL");
             node.start();
             node.awaitReady(ChildNode.READY_TIMEOUT_MS);
+            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(committer))
+            {
+                final org.apache.kafka.clients.consumer.OffsetAndMetadata committed =
+                    consumer.committed(java.util.Set.of(partition)).get(partition);
+                assertEquals(2L, committed.offset(), "the offset committed before the kill");
+                assertEquals("before the kill", committed.metadata());
+            }
             try (RawKafka raw = new RawKafka(port))
             {
                 assertEquals(1L, produce(raw, producerId, 1, "second"), "the batch sent again: its first offset");
@@ -196,7 +214,6 @@ class KillNineTest
             consumerConfig.put("value.deserializer", StringDeserializer.class.getName());
             try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig))
             {
-                final TopicPartition partition = new TopicPartition("again", 0);
                 assertEquals(3L, consumer.endOffsets(List.of(partition)).get(partition), "first, second, third: once each");
             }
         }
