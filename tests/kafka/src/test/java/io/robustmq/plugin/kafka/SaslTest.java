@@ -171,6 +171,19 @@ class SaslTest
     }
 
     @Test
+    void aUserWithoutRightsOnAGroupCannotDescribeIt() throws Exception
+    {
+        final Map<String, Object> bob = new HashMap<>(sasl("PLAIN", "bob", "bob-secret"));
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(bob))
+        {
+            final ExecutionException refused = assertThrows(ExecutionException.class, () ->
+                admin.describeConsumerGroups(List.of("readers-PLAIN")).all().get());
+            assertInstanceOf(org.apache.kafka.common.errors.GroupAuthorizationException.class, refused.getCause());
+            assertTrue(admin.listConsumerGroups().all().get().isEmpty(), "bob is shown no group");
+        }
+    }
+
+    @Test
     void nothingButApiVersionsAndSaslIsServedBeforeAuthenticating() throws Exception
     {
         try (Socket socket = new Socket("127.0.0.1", saslPort))

@@ -25,8 +25,15 @@ public final class DeleteGroupsApi implements KafkaApi
     private final GroupOffsets offsets;
     private final Access access;
 
-    public DeleteGroupsApi(final Metadata metadata, final GroupCoordinator groups, final GroupOffsets offsets)
+    private final java.util.function.Consumer<String> onDeleted;
+
+    /**
+     * @param onDeleted told each group deleted (the plugin forgets it registered it).
+     */
+    public DeleteGroupsApi(final Metadata metadata, final GroupCoordinator groups, final GroupOffsets offsets,
+        final java.util.function.Consumer<String> onDeleted)
     {
+        this.onDeleted = onDeleted;
         this.metadata = metadata;
         this.groups = groups;
         this.offsets = offsets;
@@ -61,6 +68,7 @@ public final class DeleteGroupsApi implements KafkaApi
                     continue;
                 }
                 metadata.deleteGroup(groupId);
+                onDeleted.accept(groupId);
             }
             response.results().add(new DeleteGroupsResponseData.DeletableGroupResult().setGroupId(groupId)
                 .setErrorCode(GroupErrors.code(error)));

@@ -22,11 +22,13 @@ public final class DescribeGroupsApi implements KafkaApi
 {
     private final GroupCoordinator groups;
     private final GroupOffsets offsets;
+    private final Access access;
 
-    public DescribeGroupsApi(final GroupCoordinator groups, final GroupOffsets offsets)
+    public DescribeGroupsApi(final GroupCoordinator groups, final GroupOffsets offsets, final io.robustmq.plugin.api.metadata.Metadata metadata)
     {
         this.groups = groups;
         this.offsets = offsets;
+        this.access = new Access(metadata);
     }
 
     @Override
@@ -36,9 +38,15 @@ public final class DescribeGroupsApi implements KafkaApi
         final DescribeGroupsResponseData response = new DescribeGroupsResponseData();
         for (final String groupId : body.groups())
         {
-            final Optional<GroupCoordinator.GroupDescription> known = groups.describe(groupId);
             final DescribeGroupsResponseData.DescribedGroup described = new DescribeGroupsResponseData.DescribedGroup()
                 .setGroupId(groupId).setErrorCode(Errors.NONE.code());
+            if (!access.group(connection, io.robustmq.plugin.api.metadata.AclOperation.DESCRIBE, groupId))
+            {
+                response.groups().add(described.setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code())
+                    .setGroupState("").setProtocolType("").setProtocolData(""));
+                continue;
+            }
+            final Optional<GroupCoordinator.GroupDescription> known = groups.describe(groupId);
             if (known.isPresent())
             {
                 final GroupCoordinator.GroupDescription group = known.get();

@@ -75,6 +75,7 @@ public final class FetchApi implements KafkaApi
         final boolean byId = request.version() >= 13;
         final List<Wanted> wanted = new ArrayList<>();
         final List<CompletableFuture<?>> opening = new ArrayList<>();
+        boolean refused = false;
         for (final FetchRequestData.FetchTopic topicRequest : body.topics())
         {
             final Optional<TopicInfo> topic = byId ? Topics.byId(metadata, topicRequest.topicId()) :
@@ -90,12 +91,14 @@ public final class FetchApi implements KafkaApi
                 if (topic.isPresent() && !access.topic(connection, AclOperation.READ, topic.get().name()))
                 {
                     fail(one, Errors.TOPIC_AUTHORIZATION_FAILED);
+                    refused = true;
                     continue;
                 }
                 if (topic.isEmpty() || partitionRequest.partition() < 0 ||
                     partitionRequest.partition() >= topic.get().partitions())
                 {
                     fail(one, byId && topic.isEmpty() ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION);
+                    refused = true;
                     continue;
                 }
                 wanted.add(one);
@@ -110,6 +113,7 @@ public final class FetchApi implements KafkaApi
             }
         }
         final CompletableFuture<ApiMessage> answer = new CompletableFuture<>();
+        final boolean answerAtOnce = refused;
         CompletableFuture.allOf(opening.toArray(new CompletableFuture<?>[0])).thenRunAsync(() ->
         {
             for (final Wanted one : wanted)
@@ -119,7 +123,7 @@ public final class FetchApi implements KafkaApi
                     fail(one, Errors.UNKNOWN_TOPIC_OR_PARTITION);
                 }
             }
-            new Poll(body, response, wanted, connection, answer).start();
+            new Poll(body, response, wanted, connection, answer, answerAtOnce).start();
         }, connection.eventLoop());
         return answer;
     }
@@ -136,13 +140,15 @@ public final class FetchApi implements KafkaApi
         private final ClientConnection connection;
         private final CompletableFuture<ApiMessage> answer;
         private final long deadlineNs;
+        private final boolean answerAtOnce;
         private ScheduledFuture<?> timeout;
         private boolean waiting;
         private boolean done;
 
         Poll(final FetchRequestData request, final FetchResponseData response, final List<Wanted> wanted,
-            final ClientConnection connection, final CompletableFuture<ApiMessage> answer)
+            final ClientConnection connection, final CompletableFuture<ApiMessage> answer, final boolean answerAtOnce)
         {
+            this.answerAtOnce = answerAtOnce;
             this.request = request;
             this.response = response;
             this.wanted = wanted;
@@ -154,7 +160,8 @@ public final class FetchApi implements KafkaApi
         void start()
         {
             final int bytes = read();
-            if (bytes >= request.minBytes() || System.nanoTime() >= deadlineNs || bytes < 0)
+            // A partition in error is answered at once, as Kafka does: the client acts on the error.
+            if (bytes >= request.minBytes() || System.nanoTime() >= deadlineNs || bytes < 0 || answerAtOnce)
             {
                 finish();
                 return;
@@ -207,7 +214,8 @@ public final class FetchApi implements KafkaApi
         }
 
         /**
-         * @return bytes read in all, or -1 if a partition answered an error (the response goes now).
+         * @return bytes read in all, or -1 if a partition answered an error (the response goes now,
+         * with whatever the others read).
          */
         private int read()
         {
@@ -261,7 +269,7 @@ public final class FetchApi implements KafkaApi
                 total += records.sizeInBytes();
                 budget -= records.sizeInBytes();
             }
-            return error && total == 0 ? -1 : total;
+            return error ? -1 : total;
         }
 
         private void release()

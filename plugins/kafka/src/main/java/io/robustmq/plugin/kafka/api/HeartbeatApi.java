@@ -15,16 +15,23 @@ import java.util.concurrent.CompletionStage;
 public final class HeartbeatApi implements KafkaApi
 {
     private final GroupCoordinator groups;
+    private final Access access;
 
-    public HeartbeatApi(final GroupCoordinator groups)
+    public HeartbeatApi(final GroupCoordinator groups, final io.robustmq.plugin.api.metadata.Metadata metadata)
     {
         this.groups = groups;
+        this.access = new Access(metadata);
     }
 
     @Override
     public CompletionStage<ApiMessage> handle(final KafkaRequest request, final ClientConnection connection)
     {
         final HeartbeatRequestData body = (HeartbeatRequestData)request.body();
+        if (!access.group(connection, io.robustmq.plugin.api.metadata.AclOperation.READ, body.groupId()))
+        {
+            return CompletableFuture.completedFuture(new HeartbeatResponseData()
+                .setErrorCode(org.apache.kafka.common.protocol.Errors.GROUP_AUTHORIZATION_FAILED.code()));
+        }
         return CompletableFuture.completedFuture(new HeartbeatResponseData().setErrorCode(GroupErrors.code(
             groups.heartbeat(body.groupId(), body.generationId(), body.memberId(), body.groupInstanceId()))));
     }

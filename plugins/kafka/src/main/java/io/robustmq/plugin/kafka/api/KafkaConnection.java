@@ -148,7 +148,17 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter
             ctx.channel().config().setAutoRead(false);
         }
         final KafkaApi api = apis.get(request.api());
-        api.handle(request, connection).whenComplete((body, failure) ->
+        final java.util.concurrent.CompletionStage<ApiMessage> answer;
+        try
+        {
+            answer = api.handle(request, connection);
+        }
+        catch (final RuntimeException ex)
+        {
+            answered(ctx, one, null, ex);
+            return;
+        }
+        answer.whenComplete((body, failure) ->
         {
             if (ctx.executor().inEventLoop())
             {
@@ -236,6 +246,20 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter
         }
         one.answered = true;
         writeAnswered(ctx);
+        if (body instanceof org.apache.kafka.common.message.SaslAuthenticateResponseData sasl &&
+            sasl.errorCode() == Errors.SASL_AUTHENTICATION_FAILED.code())
+        {
+            // As Kafka does: a failed authentication ends the connection (no password guessing on it),
+            // once the answer is written.
+            if (!closed)
+            {
+                closed = true;
+                LOG.warn("Kafka: closing the connection from {}: SASL authentication failed",
+                    ctx.channel().remoteAddress());
+                ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
+                    .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+            }
+        }
     }
 
     /**

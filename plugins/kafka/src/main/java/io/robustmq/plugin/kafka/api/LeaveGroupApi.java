@@ -18,10 +18,12 @@ import java.util.concurrent.CompletionStage;
 public final class LeaveGroupApi implements KafkaApi
 {
     private final GroupCoordinator groups;
+    private final Access access;
 
-    public LeaveGroupApi(final GroupCoordinator groups)
+    public LeaveGroupApi(final GroupCoordinator groups, final io.robustmq.plugin.api.metadata.Metadata metadata)
     {
         this.groups = groups;
+        this.access = new Access(metadata);
     }
 
     @Override
@@ -29,6 +31,10 @@ public final class LeaveGroupApi implements KafkaApi
     {
         final LeaveGroupRequestData body = (LeaveGroupRequestData)request.body();
         final LeaveGroupResponseData response = new LeaveGroupResponseData();
+        if (!access.group(connection, io.robustmq.plugin.api.metadata.AclOperation.READ, body.groupId()))
+        {
+            return CompletableFuture.completedFuture(response.setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
+        }
         if (request.version() < 3)
         {
             return CompletableFuture.completedFuture(response.setErrorCode(GroupErrors.code(

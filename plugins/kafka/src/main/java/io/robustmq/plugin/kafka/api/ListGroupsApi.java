@@ -24,11 +24,13 @@ public final class ListGroupsApi implements KafkaApi
 
     private final GroupCoordinator groups;
     private final GroupOffsets offsets;
+    private final Access access;
 
-    public ListGroupsApi(final GroupCoordinator groups, final GroupOffsets offsets)
+    public ListGroupsApi(final GroupCoordinator groups, final GroupOffsets offsets, final io.robustmq.plugin.api.metadata.Metadata metadata)
     {
         this.groups = groups;
         this.offsets = offsets;
+        this.access = new Access(metadata);
     }
 
     @Override
@@ -51,7 +53,7 @@ public final class ListGroupsApi implements KafkaApi
                 body.statesFilter().stream().anyMatch(state -> state.equalsIgnoreCase(group.groupState()));
             final boolean typeWanted = request.version() < 5 || body.typesFilter().isEmpty() ||
                 body.typesFilter().stream().anyMatch(CLASSIC::equalsIgnoreCase);
-            if (stateWanted && typeWanted)
+            if (stateWanted && typeWanted && access.group(connection, io.robustmq.plugin.api.metadata.AclOperation.DESCRIBE, group.groupId()))
             {
                 response.groups().add(group);
             }

@@ -95,6 +95,11 @@ public final class MetadataApi implements KafkaApi
         if (wanted.name() == null)
         {
             final Optional<TopicInfo> topic = Topics.byId(metadata, wanted.topicId());
+            if (topic.isPresent() && !access.topic(connection, AclOperation.DESCRIBE, topic.get().name()))
+            {
+                return CompletableFuture.completedFuture(error(null, wanted.topicId(),
+                    Errors.TOPIC_AUTHORIZATION_FAILED));
+            }
             return CompletableFuture.completedFuture(topic.map(this::describe).orElseGet(() ->
                 error(null, wanted.topicId(), Errors.UNKNOWN_TOPIC_ID)));
         }

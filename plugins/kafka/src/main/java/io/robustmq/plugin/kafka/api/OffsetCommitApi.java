@@ -131,6 +131,7 @@ public final class OffsetCommitApi implements KafkaApi
                 default -> Errors.COORDINATOR_NOT_AVAILABLE.code();
             };
         }
-        return Errors.KAFKA_STORAGE_ERROR.code();
+        // As Kafka's coordinator answers a failed write: the consumer retries it.
+        return Errors.COORDINATOR_NOT_AVAILABLE.code();
     }
 }

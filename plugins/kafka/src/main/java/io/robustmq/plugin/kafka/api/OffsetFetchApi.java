@@ -53,6 +53,22 @@ public final class OffsetFetchApi implements KafkaApi
         {
             if (!access.group(connection, io.robustmq.plugin.api.metadata.AclOperation.READ, body.groupId()))
             {
+                // Version 1 has no top-level error: each partition asked for carries it.
+                if (body.topics() != null)
+                {
+                    for (final OffsetFetchRequestData.OffsetFetchRequestTopic topic : body.topics())
+                    {
+                        final OffsetFetchResponseData.OffsetFetchResponseTopic denied =
+                            new OffsetFetchResponseData.OffsetFetchResponseTopic().setName(topic.name());
+                        for (final int partition : topic.partitionIndexes())
+                        {
+                            denied.partitions().add(new OffsetFetchResponseData.OffsetFetchResponsePartition()
+                                .setPartitionIndex(partition).setCommittedOffset(-1).setMetadata("")
+                                .setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
+                        }
+                        response.topics().add(denied);
+                    }
+                }
                 return CompletableFuture.completedFuture(response.setErrorCode(
                     Errors.GROUP_AUTHORIZATION_FAILED.code()));
             }

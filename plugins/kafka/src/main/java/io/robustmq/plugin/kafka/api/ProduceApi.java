@@ -116,7 +116,21 @@ public final class ProduceApi implements KafkaApi
         {
             // No answer at all; the request's frame (which the records are views of) stays until
             // every batch was handed over.
-            return CompletableFuture.allOf(submitted.toArray(new CompletableFuture<?>[0])).thenApply(done -> null);
+            // When a partition fails, Kafka closes the connection (the only signal an acks 0 producer
+            // gets, so that it refreshes its metadata): failing the answer does that.
+            return CompletableFuture.allOf(submitted.toArray(new CompletableFuture<?>[0])).thenApply(done ->
+            {
+                for (final CompletableFuture<?> answer : answered)
+                {
+                    if (answer.isDone() && !answer.isCompletedExceptionally() &&
+                        ((ProduceResponseData.PartitionProduceResponse)answer.join()).errorCode() != Errors.NONE.code())
+                    {
+                        throw new java.util.concurrent.CompletionException(new IllegalStateException(
+                            "a partition of an acks=0 Produce request failed: closing, as Kafka does"));
+                    }
+                }
+                return null;
+            });
         }
         return CompletableFuture.allOf(answered.toArray(new CompletableFuture<?>[0])).thenApplyAsync(done ->
         {
@@ -240,10 +254,15 @@ public final class ProduceApi implements KafkaApi
     {
         final Shard shard = partition.shard();
         final int at = batch.readerIndex();
+        // Read now: the batch is a view of the request's frame, which (acks 0) may be released
+        // before the outcome comes.
+        final int recordCount = batch.getInt(at + RecordBatchLayout.RECORDS_COUNT);
+        final long producerId = batch.getLong(at + RecordBatchLayout.PRODUCER_ID);
+        final short producerEpoch = batch.getShort(at + RecordBatchLayout.PRODUCER_EPOCH);
+        final int baseSequence = batch.getInt(at + RecordBatchLayout.BASE_SEQUENCE);
         final Appends.Expected expected = appends.expect();
-        final int result = shard.append(batch, batch.getInt(at + RecordBatchLayout.RECORDS_COUNT),
-            batch.getLong(at + RecordBatchLayout.MAX_TIMESTAMP), BatchFormat.KAFKA_RECORD_BATCH,
-            appends.callbackId(), expected.id());
+        final int result = shard.append(batch, recordCount, batch.getLong(at + RecordBatchLayout.MAX_TIMESTAMP),
+            BatchFormat.KAFKA_RECORD_BATCH, appends.callbackId(), expected.id());
         if (result == Shard.SUBMITTED)
         {
             expected.outcome().whenComplete((base, failure) ->
@@ -251,7 +270,7 @@ public final class ProduceApi implements KafkaApi
                 if (failure == null)
                 {
                     batches.increment();
-                    records.increment(batch.getInt(at + RecordBatchLayout.RECORDS_COUNT));
+                    records.increment(recordCount);
                     offset.complete(base);
                 }
                 else
@@ -260,9 +279,7 @@ public final class ProduceApi implements KafkaApi
                         AppendCallback.IO_ERROR;
                     if (reason == KafkaPartition.DUPLICATE_SEQUENCE)
                     {
-                        final long first = partition.duplicateOffset(batch.getLong(at + RecordBatchLayout.PRODUCER_ID),
-                            batch.getShort(at + RecordBatchLayout.PRODUCER_EPOCH),
-                            batch.getInt(at + RecordBatchLayout.BASE_SEQUENCE));
+                        final long first = partition.duplicateOffset(producerId, producerEpoch, baseSequence);
                         if (first >= 0)
                         {
                             duplicates.increment();

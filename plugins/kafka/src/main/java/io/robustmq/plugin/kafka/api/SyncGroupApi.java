@@ -16,16 +16,23 @@ import java.util.concurrent.CompletionStage;
 public final class SyncGroupApi implements KafkaApi
 {
     private final GroupCoordinator groups;
+    private final Access access;
 
-    public SyncGroupApi(final GroupCoordinator groups)
+    public SyncGroupApi(final GroupCoordinator groups, final io.robustmq.plugin.api.metadata.Metadata metadata)
     {
         this.groups = groups;
+        this.access = new Access(metadata);
     }
 
     @Override
     public CompletionStage<ApiMessage> handle(final KafkaRequest request, final ClientConnection connection)
     {
         final SyncGroupRequestData body = (SyncGroupRequestData)request.body();
+        if (!access.group(connection, io.robustmq.plugin.api.metadata.AclOperation.READ, body.groupId()))
+        {
+            return java.util.concurrent.CompletableFuture.completedFuture(new SyncGroupResponseData()
+                .setErrorCode(org.apache.kafka.common.protocol.Errors.GROUP_AUTHORIZATION_FAILED.code()).setAssignment(new byte[0]));
+        }
         final Map<String, byte[]> assignments = new HashMap<>();
         for (final SyncGroupRequestData.SyncGroupRequestAssignment assignment : body.assignments())
         {

@@ -32,6 +32,8 @@ final class ConsumerGroup
     private final Map<String, String> staticMembers = new HashMap<>();
     private long rebalanceDeadlineMs;
     private long joinNotBeforeMs;
+    /** When the group last had no members and no rebalance under way; -1 while it has some. */
+    private long emptySinceMs = -1;
 
     ConsumerGroup(final String groupId, final GroupSettings settings)
     {
@@ -77,6 +79,23 @@ final class ConsumerGroup
     void markDead()
     {
         state = GroupState.DEAD;
+    }
+
+    /**
+     * @return how long the group has been empty (no members, no ids handed out), or -1.
+     */
+    long emptySince(final long nowMs)
+    {
+        if (state != GroupState.EMPTY || !members.isEmpty() || !pendingMembers.isEmpty())
+        {
+            emptySinceMs = -1;
+            return -1;
+        }
+        if (emptySinceMs < 0)
+        {
+            emptySinceMs = nowMs;
+        }
+        return nowMs - emptySinceMs;
     }
 
     CompletableFuture<JoinResult> join(final JoinRequest request, final long nowMs)
@@ -166,8 +185,9 @@ final class ConsumerGroup
                 member.sessionDeadlineMs = nowMs + member.sessionTimeoutMs;
                 if (state == GroupState.STABLE && same)
                 {
-                    return done(new JoinResult(GroupError.NONE, generation, protocolType, protocolName, leaderId, newId,
-                        List.of()));
+                    // A returning leader gets the members, so that an assignment it computes is a whole one
+                    // (the group stays stable: SyncGroup hands out the assignments it has).
+                    return done(joined(member));
                 }
                 final CompletableFuture<JoinResult> answer = waitForJoin(member);
                 prepareRebalance(nowMs);

@@ -22,6 +22,11 @@ public final class GroupCoordinator implements AutoCloseable
 {
     /** How often sessions and rebalances are checked. */
     public static final long TICK_MS = 100;
+    /**
+     * A group without members this long is forgotten (a client that names groups at random cannot
+     * make this node keep them); its committed offsets stay, and ListGroups still lists it as Empty.
+     */
+    public static final long EMPTY_GROUP_RETENTION_MS = 10 * 60_000;
 
     /**
      * A member as DescribeGroups shows it.
@@ -87,6 +92,11 @@ public final class GroupCoordinator implements AutoCloseable
             request.sessionTimeoutMs() > settings.maxSessionTimeoutMs())
         {
             return CompletableFuture.completedFuture(JoinResult.error(GroupError.INVALID_SESSION_TIMEOUT,
+                request.memberId()));
+        }
+        if (request.protocols().isEmpty() || request.protocolType() == null || request.protocolType().isEmpty())
+        {
+            return CompletableFuture.completedFuture(JoinResult.error(GroupError.INCONSISTENT_GROUP_PROTOCOL,
                 request.memberId()));
         }
         ConsumerGroup group = groups.get(request.groupId());
@@ -249,6 +259,12 @@ public final class GroupCoordinator implements AutoCloseable
             synchronized (group)
             {
                 group.tick(now);
+                if (group.emptySince(now) >= EMPTY_GROUP_RETENTION_MS)
+                {
+                    // Its membership is gone for good; its committed offsets stay in the cursor store.
+                    group.markDead();
+                    groups.remove(group.groupId(), group);
+                }
             }
         }
     }

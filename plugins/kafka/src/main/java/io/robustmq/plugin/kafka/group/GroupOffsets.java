@@ -74,7 +74,15 @@ public final class GroupOffsets implements CursorCallback
     public CompletableFuture<Void> commit(final String groupId, final UUID topicId, final int partition,
         final long offset, final int leaderEpoch, final String metadata)
     {
-        final Cursor cursor = cursors.open(CURSOR_GROUP_PREFIX + groupId, shard(topicId, partition));
+        final Cursor cursor;
+        try
+        {
+            cursor = cursors.open(CURSOR_GROUP_PREFIX + groupId, shard(topicId, partition));
+        }
+        catch (final IllegalArgumentException tooLong)
+        {
+            return CompletableFuture.failedFuture(new Refused(Cursor.INVALID_OFFSET));
+        }
         final long id = nextId.incrementAndGet();
         final CompletableFuture<Void> durable = new CompletableFuture<>();
         waiting.put(id, durable);

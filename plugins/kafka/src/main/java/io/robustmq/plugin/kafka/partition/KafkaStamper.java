@@ -62,7 +62,7 @@ final class KafkaStamper implements BatchStamper
         {
             final short epoch = batch.getShort(RecordBatchLayout.PRODUCER_EPOCH, ByteOrder.BIG_ENDIAN);
             final int firstSequence = batch.getInt(RecordBatchLayout.BASE_SEQUENCE, ByteOrder.BIG_ENDIAN);
-            switch (producers.check(producerId, epoch, firstSequence, recordCount, baseOffset))
+            switch (producers.check(producerId, epoch, firstSequence, recordCount, baseOffset, appendTimeMs))
             {
                 case ProducerStates.DUPLICATE ->
                 {

@@ -59,8 +59,16 @@ public final class PartitionLogs implements AutoCloseable
      */
     public CompletableFuture<KafkaPartition> open(final TopicInfo topic, final int partition)
     {
-        final CompletableFuture<KafkaPartition> opened = partitions.computeIfAbsent(new Key(topic.id(), partition),
-            key -> CompletableFuture.supplyAsync(() -> openNow(topic, partition), opener));
+        final CompletableFuture<KafkaPartition> opened;
+        try
+        {
+            opened = partitions.computeIfAbsent(new Key(topic.id(), partition),
+                key -> CompletableFuture.supplyAsync(() -> openNow(topic, partition), opener));
+        }
+        catch (final java.util.concurrent.RejectedExecutionException busy)
+        {
+            return CompletableFuture.failedFuture(busy);
+        }
         if (opened.isCompletedExceptionally())
         {
             // Let a later request try again (the topic may have been created meanwhile).
@@ -132,7 +140,8 @@ public final class PartitionLogs implements AutoCloseable
                     if (producerId != RecordBatchLayout.NO_PRODUCER_ID)
                     {
                         producers.check(producerId, batch.getShort(at + RecordBatchLayout.PRODUCER_EPOCH),
-                            batch.getInt(at + RecordBatchLayout.BASE_SEQUENCE), view.recordCount(), view.baseOffset());
+                            batch.getInt(at + RecordBatchLayout.BASE_SEQUENCE), view.recordCount(), view.baseOffset(),
+                            view.maxTimestamp());
                     }
                 }
                 offset = view.nextOffset();

@@ -23,9 +23,18 @@ final class ProducerStates
     /** {@link #check} result: the batch's producer epoch is older than one already seen. */
     static final int FENCED = 3;
 
+    /**
+     * A producer not seen for this long is forgotten, as Kafka forgets it after
+     * {@code producer.id.expiration.ms}: a batch it sends again after that is stored again.
+     */
+    static final long EXPIRY_MS = 24 * 60 * 60 * 1000L;
+    /** Producers are swept for expiry once per this many checks. */
+    private static final int SWEEP_EVERY = 4096;
+
     private static final class Producer
     {
         short epoch;
+        long lastSeenMs;
         final int[] firstSequences = new int[REMEMBERED_BATCHES];
         final int[] lastSequences = new int[REMEMBERED_BATCHES];
         final long[] offsets = new long[REMEMBERED_BATCHES];
@@ -56,6 +65,7 @@ final class ProducerStates
 
     private final Long2ObjectHashMap<Producer> producers = new Long2ObjectHashMap<>();
     private long duplicateOffset = -1;
+    private int checksSinceSweep;
 
     /**
      * Check a batch of an idempotent producer and, if it is accepted, remember it at
@@ -66,11 +76,17 @@ final class ProducerStates
      * @param firstSequence its base sequence.
      * @param recordCount   its records.
      * @param baseOffset    the offset it gets if accepted.
+     * @param nowMs         the time of the append (or of the batch, when read back), epoch ms.
      * @return {@link #ACCEPT}, {@link #DUPLICATE}, {@link #OUT_OF_ORDER} or {@link #FENCED}.
      */
     int check(final long producerId, final short epoch, final int firstSequence, final int recordCount,
-        final long baseOffset)
+        final long baseOffset, final long nowMs)
     {
+        if (++checksSinceSweep >= SWEEP_EVERY)
+        {
+            checksSinceSweep = 0;
+            producers.values().removeIf(known -> nowMs - known.lastSeenMs > EXPIRY_MS);
+        }
         final int lastSequence = (int)((firstSequence + (long)recordCount - 1) & Integer.MAX_VALUE);
         Producer producer = producers.get(producerId);
         if (producer == null)
@@ -109,6 +125,7 @@ final class ProducerStates
             }
         }
         producer.remember(firstSequence, lastSequence, baseOffset);
+        producer.lastSeenMs = nowMs;
         return ACCEPT;
     }
 
