@@ -4,8 +4,12 @@ import io.robustmq.plugin.api.metadata.Metadata;
 import io.robustmq.plugin.api.metadata.TopicInfo;
 import org.apache.kafka.common.Uuid;
 
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.WeakHashMap;
 
 /**
  * Topics as Kafka names them: by name, or (newer Produce, Fetch and Metadata) by id.
@@ -27,14 +31,56 @@ final class Topics
     static Optional<TopicInfo> byId(final Metadata metadata, final Uuid id)
     {
         final UUID wanted = new UUID(id.getMostSignificantBits(), id.getLeastSignificantBits());
-        for (final TopicInfo topic : metadata.topics())
+        return IDS.computeIfAbsent(metadata, TopicIds::new).find(wanted);
+    }
+
+    /**
+     * One index of topic ids per {@link Metadata} (one per plugin instance; weakly held, so a closed
+     * plugin's goes with it).
+     */
+    private static final Map<Metadata, TopicIds> IDS = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /**
+     * Topic names by id, rebuilt from the topic list when an id is not found, at most every
+     * {@value #REBUILD_EVERY_MS} ms (so that a client naming unknown ids cannot make every request
+     * scan every topic). A hit is checked against the metadata by name, so a deleted topic is never
+     * answered.
+     */
+    private static final class TopicIds
+    {
+        private static final long REBUILD_EVERY_MS = 100;
+        private final Metadata metadata;
+        private volatile Map<UUID, String> names = Map.of();
+        private volatile long rebuiltAtNs = System.nanoTime() - java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+
+        TopicIds(final Metadata metadata)
         {
-            if (topic.id().equals(wanted))
-            {
-                return Optional.of(topic);
-            }
+            this.metadata = metadata;
         }
-        return Optional.empty();
+
+        Optional<TopicInfo> find(final UUID id)
+        {
+            final Optional<TopicInfo> known = lookUp(id);
+            if (known.isPresent() ||
+                System.nanoTime() - rebuiltAtNs < java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(REBUILD_EVERY_MS))
+            {
+                return known;
+            }
+            final Map<UUID, String> fresh = new HashMap<>();
+            for (final TopicInfo topic : metadata.topics())
+            {
+                fresh.put(topic.id(), topic.name());
+            }
+            names = fresh;
+            rebuiltAtNs = System.nanoTime();
+            return lookUp(id);
+        }
+
+        private Optional<TopicInfo> lookUp(final UUID id)
+        {
+            final String name = names.get(id);
+            return name == null ? Optional.empty() : metadata.topic(name).filter(topic -> topic.id().equals(id));
+        }
     }
 
     /**

@@ -105,9 +105,22 @@ public final class PartitionLogs implements AutoCloseable
         final int epoch = metadata.shard(topic.name(), partition).map(info -> (int)info.epoch()).orElse(0);
         final KafkaStamper stamper = new KafkaStamper(producers, epoch);
         shard.stamper(BatchFormat.KAFKA_RECORD_BATCH, stamper);
+        final Key key = new Key(topic.id(), partition);
         return new KafkaPartition(topic.name(), topic.id(), partition, shard, stamper, epoch,
             kafkaPartition -> metadata.watchShard(topic.name(), partition, info ->
-                info.map(ShardInfo::epoch).ifPresent(newEpoch -> kafkaPartition.leaderEpoch((int)(long)newEpoch))));
+            {
+                info.map(ShardInfo::epoch).ifPresent(newEpoch -> kafkaPartition.leaderEpoch((int)(long)newEpoch));
+                if (!metadata.topic(topic.name()).map(now -> now.id().equals(topic.id())).orElse(false))
+                {
+                    // The topic was deleted (perhaps created again: another life, another key): forget it.
+                    final CompletableFuture<KafkaPartition> opened = partitions.get(key);
+                    if (opened != null && opened.isDone() && !opened.isCompletedExceptionally() &&
+                        opened.join() == kafkaPartition && partitions.remove(key, opened))
+                    {
+                        kafkaPartition.close();
+                    }
+                }
+            }));
     }
 
     /**
