@@ -126,6 +126,36 @@ class KafkaClientTest
         }
     }
 
+    /**
+     * A Fetch that waits (60 s at most, for 1 byte) is answered when a record arrives, woken by the
+     * partition's tail: the raw connection's 10 s read timeout fails the test if the answer only
+     * comes when the wait runs out.
+     */
+    @Test
+    void aWaitingFetchIsAnsweredWhenARecordArrivesNotWhenItsWaitRunsOut() throws Exception
+    {
+        try (KafkaProducer<String, String> producer = producer(Map.of());
+            RawKafka fetcher = new RawKafka(node.port()))
+        {
+            producer.partitionsFor("woken");
+            final org.apache.kafka.common.message.FetchRequestData fetch = new org.apache.kafka.common.message.FetchRequestData()
+                .setReplicaId(-1).setMaxWaitMs(60_000).setMinBytes(1).setMaxBytes(1 << 20);
+            final org.apache.kafka.common.message.FetchRequestData.FetchTopic topic =
+                new org.apache.kafka.common.message.FetchRequestData.FetchTopic().setTopic("woken");
+            topic.partitions().add(new org.apache.kafka.common.message.FetchRequestData.FetchPartition().setPartition(0)
+                .setFetchOffset(0).setPartitionMaxBytes(1 << 20));
+            fetch.topics().add(topic);
+            final short version = 12;
+            fetcher.send(org.apache.kafka.common.protocol.ApiKeys.FETCH, version, fetch);
+            producer.send(new ProducerRecord<>("woken", "wake up")).get();
+            final org.apache.kafka.common.message.FetchResponseData answer =
+                (org.apache.kafka.common.message.FetchResponseData)fetcher.receive(
+                    org.apache.kafka.common.protocol.ApiKeys.FETCH, version);
+            assertTrue(answer.responses().get(0).partitions().get(0).records().sizeInBytes() > 0,
+                "the record that woke it");
+        }
+    }
+
     @Test
     void keysHeadersAndTimestampsComeBackAsSent() throws Exception
     {

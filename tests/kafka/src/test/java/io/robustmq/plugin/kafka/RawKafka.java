@@ -36,6 +36,15 @@ final class RawKafka implements AutoCloseable
      */
     ApiMessage exchange(final ApiKeys api, final short version, final ApiMessage body) throws IOException
     {
+        send(api, version, body);
+        return receive(api, version);
+    }
+
+    /**
+     * Send a request without waiting for its answer (read it with {@link #receive}).
+     */
+    void send(final ApiKeys api, final short version, final ApiMessage body) throws IOException
+    {
         final int id = ++correlationId;
         final short headerVersion = api.requestHeaderVersion(version);
         final RequestHeaderData header = new RequestHeaderData().setRequestApiKey(api.id).setRequestApiVersion(version)
@@ -50,12 +59,20 @@ final class RawKafka implements AutoCloseable
         final DataOutputStream output = new DataOutputStream(socket.getOutputStream());
         output.write(frame.array());
         output.flush();
+    }
+
+    /**
+     * @return the answer to the last request sent, read whole (the test fails if bytes are left over,
+     * or if none comes within the socket's 10 s timeout).
+     */
+    ApiMessage receive(final ApiKeys api, final short version) throws IOException
+    {
         final DataInputStream input = new DataInputStream(socket.getInputStream());
         final byte[] response = new byte[input.readInt()];
         input.readFully(response);
         final ByteBufferAccessor in = new ByteBufferAccessor(ByteBuffer.wrap(response));
         final ResponseHeaderData responseHeader = new ResponseHeaderData(in, api.responseHeaderVersion(version));
-        assertEquals(id, responseHeader.correlationId(), api + " v" + version);
+        assertEquals(correlationId, responseHeader.correlationId(), api + " v" + version);
         final ApiMessage answer = api.messageType.newResponse();
         answer.read(in, version);
         assertEquals(0, in.remaining(), api + " v" + version + ": the whole response was read");

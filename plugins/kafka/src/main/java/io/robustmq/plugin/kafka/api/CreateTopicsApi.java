@@ -133,7 +133,7 @@ public final class CreateTopicsApi implements KafkaApi
 
     private static void failed(final CreateTopicsResponseData.CreatableTopicResult result, final Throwable failure)
     {
-        final Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+        final Throwable cause = Failures.cause(failure);
         if (cause instanceof MetadataException refused)
         {
             switch (refused.reason())

@@ -72,8 +72,7 @@ public final class DeleteRecordsApi implements KafkaApi
                     return open.shard().deleteBefore(before);
                 }).handle((lowWatermark, failure) ->
                 {
-                    final Throwable cause = failure instanceof java.util.concurrent.CompletionException ?
-                        failure.getCause() : failure;
+                    final Throwable cause = Failures.cause(failure);
                     if (cause instanceof IllegalArgumentException)
                     {
                         result.setErrorCode(Errors.OFFSET_OUT_OF_RANGE.code());

@@ -70,8 +70,7 @@ public final class DeleteTopicsApi implements KafkaApi
             }
             pending.add(metadata.deleteTopic(topic.get().name()).toCompletableFuture().handle((done, failure) ->
             {
-                final Throwable cause = failure instanceof java.util.concurrent.CompletionException ?
-                    failure.getCause() : failure;
+                final Throwable cause = Failures.cause(failure);
                 if (failure == null)
                 {
                     result.setErrorCode(Errors.NONE.code());

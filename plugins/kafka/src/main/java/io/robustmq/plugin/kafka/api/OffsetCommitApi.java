@@ -120,7 +120,7 @@ public final class OffsetCommitApi implements KafkaApi
 
     private static short error(final Throwable failure)
     {
-        final Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+        final Throwable cause = Failures.cause(failure);
         if (cause instanceof GroupOffsets.Refused refused)
         {
             return switch (refused.result())

@@ -236,8 +236,7 @@ public final class ProduceApi implements KafkaApi
                     .setErrorCode(Errors.NONE.code()).setBaseOffset(offsets.get(0).join())
                     .setLogStartOffset(shard.earliestOffset());
             }
-            final Throwable cause = failure instanceof java.util.concurrent.CompletionException ?
-                failure.getCause() : failure;
+            final Throwable cause = Failures.cause(failure);
             return error(index, cause instanceof ProduceError produce ? produce.error : Errors.UNKNOWN_SERVER_ERROR,
                 cause.getMessage()).setLogStartOffset(shard.earliestOffset());
         });
