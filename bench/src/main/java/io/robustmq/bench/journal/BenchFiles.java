@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * Where the benchmarks keep their files: a fresh directory per trial under
@@ -46,16 +44,9 @@ final class BenchFiles
      */
     static void delete(final Path dir)
     {
-        if (dir == null || !Files.exists(dir))
+        try
         {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir))
-        {
-            for (final Path path : (Iterable<Path>)paths.sorted(Comparator.reverseOrder())::iterator)
-            {
-                Files.deleteIfExists(path);
-            }
+            io.robustmq.bench.DirectoryTrees.delete(dir);
         }
         catch (final IOException ex)
         {

@@ -8,10 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.apache.kafka.common.Uuid;
 
@@ -305,23 +303,9 @@ final class KafkaBrokerProcess implements AutoCloseable
         }
         if (aeronDir != null)
         {
-            deleteTree(aeronDir);
+            io.robustmq.bench.DirectoryTrees.delete(aeronDir);
         }
-        deleteTree(dir.resolve("data"));
-        deleteTree(dir.resolve("kraft-logs"));
-    }
-
-    private static void deleteTree(final Path root) throws IOException
-    {
-        if (Files.exists(root))
-        {
-            try (Stream<Path> files = Files.walk(root))
-            {
-                for (final Path file : files.sorted(Comparator.reverseOrder()).toList())
-                {
-                    Files.deleteIfExists(file);
-                }
-            }
-        }
+        io.robustmq.bench.DirectoryTrees.delete(dir.resolve("data"));
+        io.robustmq.bench.DirectoryTrees.delete(dir.resolve("kraft-logs"));
     }
 }

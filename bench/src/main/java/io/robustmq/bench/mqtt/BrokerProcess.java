@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -442,7 +441,7 @@ final class BrokerProcess implements AutoCloseable
         {
             throw new IllegalStateException(name + " is running");
         }
-        deleteTree(dir.resolve("data"));
+        io.robustmq.bench.DirectoryTrees.delete(dir.resolve("data"));
     }
 
     /**
@@ -481,21 +480,7 @@ final class BrokerProcess implements AutoCloseable
         }
         if (aeronDir != null)
         {
-            deleteTree(aeronDir);
-        }
-    }
-
-    private static void deleteTree(final Path root) throws IOException
-    {
-        if (Files.exists(root))
-        {
-            try (Stream<Path> files = Files.walk(root))
-            {
-                for (final Path file : files.sorted(Comparator.reverseOrder()).toList())
-                {
-                    Files.deleteIfExists(file);
-                }
-            }
+            io.robustmq.bench.DirectoryTrees.delete(aeronDir);
         }
     }
 }
