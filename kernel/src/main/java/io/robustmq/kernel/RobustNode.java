@@ -136,6 +136,15 @@ public final class RobustNode implements AutoCloseable
             .metadata(metaService.metadata())
             .pluginsDir(pluginsDir(config))));
         status.component(MESSAGE_BROKER).detail(broker::describeState);
+        try
+        {
+            metaService.advertise(io.robustmq.kernel.meta.AdvertisedEndpoints.of(status.listeners(),
+                config.advertisedHost()));
+        }
+        catch (final Exception ex)
+        {
+            throw new NodeStartException(META_SERVICE, "cannot advertise the listeners: " + ex.getMessage(), ex);
+        }
 
         try
         {

@@ -201,7 +201,8 @@ public final class MessageBroker implements AutoCloseable
                 ctx.metadata,
                 ctx.config.dataDir().resolve("plugins").resolve(plugin.name()),
                 ctx.scheduler,
-                ctx.config.networkHost());
+                ctx.config.networkHost(),
+                ctx.config.advertisedHost());
             final ProtocolPlugin created = inPluginLoader(plugin, "create", () -> plugin.factory().create(context));
             final List<ListenerSpec> specs = inPluginLoader(plugin, "listeners", () -> List.copyOf(created.listeners()));
             running.add(new RunningPlugin(plugin, created, specs));

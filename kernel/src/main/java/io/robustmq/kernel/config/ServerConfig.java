@@ -30,6 +30,9 @@ public final class ServerConfig
         "Largest admin HTTP request (headers and body) accepted; larger ones get 413.");
     public static final ConfigKey NETWORK_HOST = new ConfigKey("network.host", "\"127.0.0.1\"",
         "Address a plugin's listener binds when its own host is empty; 0.0.0.0 for every interface.");
+    public static final ConfigKey NETWORK_ADVERTISED_HOST = new ConfigKey("network.advertised_host", "\"\"",
+        "The host other nodes tell clients to reach this node's listeners at (Kafka's Metadata); empty: a listener's " +
+        "bound address, or this machine's host name for a listener bound to every interface.");
     public static final ConfigKey NETWORK_TRANSPORT = new ConfigKey("network.transport", "\"auto\"",
         "Event-loop transport: auto (native epoll where available, else NIO), epoll or nio.");
     public static final ConfigKey NETWORK_IO_THREADS = new ConfigKey("network.io_threads", "0",
@@ -62,7 +65,7 @@ public final class ServerConfig
     public static final List<ConfigKey> KEYS = java.util.stream.Stream.concat(java.util.stream.Stream.of(
         NODE_ID, NODE_DATA_DIR, NODE_PLUGINS_DIR,
         ADMIN_HOST, ADMIN_PORT, ADMIN_MAX_REQUEST_BYTES,
-        NETWORK_HOST, NETWORK_TRANSPORT, NETWORK_IO_THREADS, NETWORK_WEBSOCKET_MAX_FRAME_BYTES,
+        NETWORK_HOST, NETWORK_ADVERTISED_HOST, NETWORK_TRANSPORT, NETWORK_IO_THREADS, NETWORK_WEBSOCKET_MAX_FRAME_BYTES,
         META_PORT, META_ADDRS, META_NODE_TIMEOUT_MS, META_SNAPSHOT_INTERVAL_MS, META_AERON_DIR,
         META_IDLE_STRATEGY),
         StorageConfig.KEYS.stream()).toList();
@@ -78,6 +81,7 @@ public final class ServerConfig
     private final int adminPort;
     private final int adminMaxRequestBytes;
     private final String networkHost;
+    private final String advertisedHost;
     private final String networkTransport;
     private final int ioThreads;
     private final int webSocketMaxFrameBytes;
@@ -100,6 +104,7 @@ public final class ServerConfig
         adminPort = reader.getInt(ADMIN_PORT.name(), 58080, 0, 65535);
         adminMaxRequestBytes = reader.getInt(ADMIN_MAX_REQUEST_BYTES.name(), 65536, 1024, 16 * 1024 * 1024);
         networkHost = nonEmpty(NETWORK_HOST, reader.getString(NETWORK_HOST.name(), "127.0.0.1"));
+        advertisedHost = reader.getString(NETWORK_ADVERTISED_HOST.name(), "");
         networkTransport = reader.getChoice(NETWORK_TRANSPORT.name(), "auto", TRANSPORTS);
         ioThreads = reader.getInt(NETWORK_IO_THREADS.name(), 0, 0, 1024);
         webSocketMaxFrameBytes =
@@ -241,6 +246,14 @@ public final class ServerConfig
     public String networkHost()
     {
         return networkHost;
+    }
+
+    /**
+     * @return {@code network.advertised_host}; empty when not set.
+     */
+    public String advertisedHost()
+    {
+        return advertisedHost;
     }
 
     /**

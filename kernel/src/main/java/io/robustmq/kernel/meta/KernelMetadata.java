@@ -73,7 +73,7 @@ final class KernelMetadata implements Metadata
 
     static NodeInfo info(final NodeRecord node)
     {
-        return new NodeInfo(node.id(), node.address(), node.up());
+        return new NodeInfo(node.id(), node.address(), node.up(), node.endpoints());
     }
 
     static GroupInfo info(final GroupRecord group)

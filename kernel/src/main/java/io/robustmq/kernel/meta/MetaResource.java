@@ -30,7 +30,7 @@ import java.util.concurrent.CompletionStage;
  * through the cluster and answer once it has applied them.
  * <pre>
  * GET    /v1/cluster         {"leader": id, "term": n, "members": [{"id", "address", "role", "state"}]}
- * GET    /v1/nodes           every node: id, address, state, last heartbeat
+ * GET    /v1/nodes           every node: id, address, state, last heartbeat, its listeners' endpoints
  * GET    /v1/topics          every topic
  * POST   /v1/topics          {"name", "partitions", "storage", "durability", "retention_ms", "retention_bytes"}:
  *                            201, 409 if it exists, 400 naming a bad field
@@ -117,6 +117,7 @@ public final class MetaResource
             entry.put("state", node.up() ? "up" : "down");
             entry.put("registered_at", node.registeredAt());
             entry.put("last_heartbeat", node.lastHeartbeat());
+            entry.put("endpoints", new java.util.TreeMap<>(node.endpoints()));
             nodes.add(entry);
         }
         return AdminResponse.json(HttpResponseStatus.OK, Map.of("nodes", nodes));

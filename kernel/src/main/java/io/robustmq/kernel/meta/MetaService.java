@@ -186,6 +186,23 @@ public final class MetaService implements AutoCloseable
     }
 
     /**
+     * Tell the cluster where this node's listeners are reached, once they are bound.
+     *
+     * @param endpoints {@code plugin.listener} to {@code host:port}.
+     * @throws IllegalStateException if the cluster does not accept them.
+     */
+    public void advertise(final java.util.Map<String, String> endpoints) throws Exception
+    {
+        final MetaClient.Result result = client.nodeEndpoints(nodeId, io.robustmq.meta.state.NodeEndpoints.format(endpoints))
+            .get(COMMAND_TIMEOUT_S, TimeUnit.SECONDS);
+        if (result.code() != ResultCode.OK)
+        {
+            throw new IllegalStateException("the cluster refused node " + nodeId + "'s endpoints " + endpoints + ": " +
+                result.message());
+        }
+    }
+
+    /**
      * @return this node's id.
      */
     public int nodeId()

@@ -28,6 +28,7 @@ public final class KernelPluginContext implements PluginContext
     private final Path dataDirectory;
     private final ScheduledExecutorService scheduler;
     private final String defaultHost;
+    private final String advertisedHost;
 
     /**
      * @param nodeId        the node's id.
@@ -39,6 +40,7 @@ public final class KernelPluginContext implements PluginContext
      * @param dataDirectory the plugin's directory, created on first use.
      * @param scheduler     the shared event loops.
      * @param defaultHost   {@code network.host}.
+     * @param advertisedHost {@code network.advertised_host}, empty when not set.
      */
     public KernelPluginContext(
         final int nodeId,
@@ -49,7 +51,8 @@ public final class KernelPluginContext implements PluginContext
         final Metadata metadata,
         final Path dataDirectory,
         final ScheduledExecutorService scheduler,
-        final String defaultHost)
+        final String defaultHost,
+        final String advertisedHost)
     {
         this.nodeId = nodeId;
         this.config = config;
@@ -60,6 +63,7 @@ public final class KernelPluginContext implements PluginContext
         this.dataDirectory = dataDirectory;
         this.scheduler = scheduler;
         this.defaultHost = defaultHost;
+        this.advertisedHost = advertisedHost;
     }
 
     @Override
@@ -127,5 +131,11 @@ public final class KernelPluginContext implements PluginContext
     public String defaultHost()
     {
         return defaultHost;
+    }
+
+    @Override
+    public String advertisedHost()
+    {
+        return advertisedHost;
     }
 }

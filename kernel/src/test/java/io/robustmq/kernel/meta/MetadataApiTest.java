@@ -121,7 +121,9 @@ class MetadataApiTest
         {
             assertEquals(Optional.empty(), next(topicEvents), "told the state now: no such topic");
             assertEquals(Optional.empty(), next(shardEvents));
-            assertEquals(List.of(new NodeInfo(1, node.adminUrl(), true)), next(nodeEvents));
+            assertEquals(List.of(new NodeInfo(1, node.adminUrl(), true,
+                java.util.Map.of("echo.tcp", "127.0.0.1:" + node.port("echo", "tcp")))), next(nodeEvents),
+                "the node, with where its listener is reached");
 
             final TopicInfo created = metadata.createTopic(new TopicSpec("watched", 3, "memory", "none", 1000, 0))
                 .toCompletableFuture().get(30, TimeUnit.SECONDS);

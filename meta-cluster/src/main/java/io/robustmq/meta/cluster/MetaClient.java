@@ -278,6 +278,17 @@ public final class MetaClient implements AutoCloseable
     }
 
     /**
+     * Say where a registered node's listeners are reached.
+     *
+     * @param endpoints as {@link io.robustmq.meta.state.NodeEndpoints} encodes them.
+     */
+    public CompletableFuture<Result> nodeEndpoints(final int nodeId, final String endpoints)
+    {
+        return submit((encoder, out, at, requestId) -> encoder.nodeEndpoints(out, at, clientId, requestId, nodeId,
+            endpoints));
+    }
+
+    /**
      * Register a consumer group; OK also if it exists for the same protocol.
      */
     public CompletableFuture<Result> registerGroup(final String name, final String protocol)

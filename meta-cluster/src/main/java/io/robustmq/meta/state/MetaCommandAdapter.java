@@ -17,6 +17,7 @@ import io.robustmq.meta.codecs.MessageHeaderDecoder;
 import io.robustmq.meta.codecs.MessageHeaderEncoder;
 import io.robustmq.meta.codecs.NodeHeartbeatDecoder;
 import io.robustmq.meta.codecs.RegisterNodeDecoder;
+import io.robustmq.meta.codecs.NodeEndpointsDecoder;
 import io.robustmq.meta.codecs.ResultCode;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
@@ -50,6 +51,7 @@ public final class MetaCommandAdapter
     private final CreateTopicDecoder createTopic = new CreateTopicDecoder();
     private final DeleteTopicDecoder deleteTopic = new DeleteTopicDecoder();
     private final RegisterNodeDecoder registerNode = new RegisterNodeDecoder();
+    private final NodeEndpointsDecoder nodeEndpoints = new NodeEndpointsDecoder();
     private final NodeHeartbeatDecoder heartbeat = new NodeHeartbeatDecoder();
     private final RegisterGroupDecoder registerGroup = new RegisterGroupDecoder();
     private final DeleteGroupDecoder deleteGroup = new DeleteGroupDecoder();
@@ -136,6 +138,16 @@ public final class MetaCommandAdapter
                 final int nodeId = registerNode.nodeId();
                 final String address = registerNode.address();
                 respond(sink, clientId, requestId, state.registerNode(clientId, requestId, nodeId, address, timestamp),
+                    "node " + nodeId);
+            }
+            case NodeEndpointsDecoder.TEMPLATE_ID ->
+            {
+                nodeEndpoints.wrap(buffer, body, header.blockLength(), header.version());
+                final long clientId = nodeEndpoints.clientId();
+                final long requestId = nodeEndpoints.requestId();
+                final int nodeId = nodeEndpoints.nodeId();
+                final String endpoints = nodeEndpoints.endpoints();
+                respond(sink, clientId, requestId, state.nodeEndpoints(clientId, requestId, nodeId, endpoints),
                     "node " + nodeId);
             }
             case NodeHeartbeatDecoder.TEMPLATE_ID ->

@@ -9,6 +9,7 @@ import io.robustmq.meta.codecs.DeleteGroupEncoder;
 import io.robustmq.meta.codecs.DeleteTopicEncoder;
 import io.robustmq.meta.codecs.DeleteUserEncoder;
 import io.robustmq.meta.codecs.MessageHeaderEncoder;
+import io.robustmq.meta.codecs.NodeEndpointsEncoder;
 import io.robustmq.meta.codecs.NodeHeartbeatEncoder;
 import io.robustmq.meta.codecs.PutUserEncoder;
 import io.robustmq.meta.codecs.RegisterGroupEncoder;
@@ -31,6 +32,7 @@ public final class MetaCommands
     private final DeleteTopicEncoder deleteTopic = new DeleteTopicEncoder();
     private final RegisterNodeEncoder registerNode = new RegisterNodeEncoder();
     private final NodeHeartbeatEncoder heartbeat = new NodeHeartbeatEncoder();
+    private final NodeEndpointsEncoder nodeEndpoints = new NodeEndpointsEncoder();
     private final RegisterGroupEncoder registerGroup = new RegisterGroupEncoder();
     private final DeleteGroupEncoder deleteGroup = new DeleteGroupEncoder();
     private final PutUserEncoder putUser = new PutUserEncoder();
@@ -95,6 +97,19 @@ public final class MetaCommands
         registerNode.wrapAndApplyHeader(buffer, offset, header)
             .clientId(clientId).requestId(requestId).nodeId(nodeId).address(address);
         return MessageHeaderEncoder.ENCODED_LENGTH + registerNode.encodedLength();
+    }
+
+    public int nodeEndpoints(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final long clientId,
+        final long requestId,
+        final int nodeId,
+        final String endpoints)
+    {
+        nodeEndpoints.wrapAndApplyHeader(buffer, offset, header)
+            .clientId(clientId).requestId(requestId).nodeId(nodeId).endpoints(endpoints);
+        return MessageHeaderEncoder.ENCODED_LENGTH + nodeEndpoints.encodedLength();
     }
 
     public int heartbeat(final MutableDirectBuffer buffer, final int offset, final int nodeId)

@@ -102,7 +102,8 @@ public final class MetaSnapshot
                 .state(node.up() ? NodeStateCode.UP : NodeStateCode.DOWN)
                 .registeredAt(node.registeredAt())
                 .lastHeartbeat(node.lastHeartbeat())
-                .address(node.address());
+                .address(node.address())
+                .endpoints(NodeEndpoints.format(node.endpoints()));
             sink.onMessage(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + nodeEncoder.encodedLength());
         }
         for (final ShardRecord shard : state.allShards())
@@ -211,7 +212,10 @@ public final class MetaSnapshot
                 final boolean up = nodeDecoder.state() == NodeStateCode.UP;
                 final long registeredAt = nodeDecoder.registeredAt();
                 final long lastHeartbeat = nodeDecoder.lastHeartbeat();
-                state.restoreNode(new NodeRecord(id, nodeDecoder.address(), up, registeredAt, lastHeartbeat));
+                final String address = nodeDecoder.address();
+                final String endpoints = nodeDecoder.endpoints();
+                state.restoreNode(new NodeRecord(id, address, up, registeredAt, lastHeartbeat,
+                    NodeEndpoints.parse(endpoints)));
             }
             case AppliedRequestSnapshotDecoder.TEMPLATE_ID ->
             {

@@ -145,11 +145,45 @@ public final class MetaState
             {
                 return ResultCode.INVALID;
             }
-            final NodeRecord before = nodes.put(nodeId, new NodeRecord(nodeId, address, true, timestamp, timestamp));
+            final NodeRecord before = nodes.get(nodeId);
+            // A node that comes back keeps the endpoints it said until it says them again.
+            nodes.put(nodeId, new NodeRecord(nodeId, address, true, timestamp, timestamp,
+                before == null ? Map.of() : before.endpoints()));
             if (before == null || !before.up())
             {
                 placement.nodeUp(nodeId, upNodes(), settings.replicationFactor());
             }
+            return ResultCode.OK;
+        });
+    }
+
+    /**
+     * A registered node says where its listeners are reached, replacing what it said before.
+     *
+     * @param endpoints as {@link NodeEndpoints} encodes them.
+     * @return OK, NOT_FOUND for a node that has not registered, or INVALID (or the first outcome,
+     * for a retry).
+     */
+    public ResultCode nodeEndpoints(final long clientId, final long requestId, final int nodeId, final String endpoints)
+    {
+        return once(clientId, requestId, () ->
+        {
+            final NodeRecord node = nodes.get(nodeId);
+            if (node == null)
+            {
+                return ResultCode.NOT_FOUND;
+            }
+            final Map<String, String> parsed;
+            try
+            {
+                parsed = NodeEndpoints.parse(endpoints);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                return ResultCode.INVALID;
+            }
+            nodes.put(nodeId, new NodeRecord(nodeId, node.address(), node.up(), node.registeredAt(),
+                node.lastHeartbeat(), parsed));
             return ResultCode.OK;
         });
     }
@@ -166,7 +200,7 @@ public final class MetaState
         {
             return false;
         }
-        nodes.put(nodeId, new NodeRecord(nodeId, node.address(), true, node.registeredAt(), timestamp));
+        nodes.put(nodeId, node.withState(true, timestamp));
         if (!node.up())
         {
             placement.nodeUp(nodeId, upNodes(), settings.replicationFactor());
@@ -194,7 +228,7 @@ public final class MetaState
         for (final int id : marked)
         {
             final NodeRecord node = nodes.get(id);
-            nodes.put(id, new NodeRecord(id, node.address(), false, node.registeredAt(), node.lastHeartbeat()));
+            nodes.put(id, node.withState(false, node.lastHeartbeat()));
         }
         if (!marked.isEmpty())
         {

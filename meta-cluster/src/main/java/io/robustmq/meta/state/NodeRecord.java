@@ -1,5 +1,7 @@
 package io.robustmq.meta.state;
 
+import java.util.Map;
+
 /**
  * A node as the cluster knows it.
  *
@@ -8,7 +10,24 @@ package io.robustmq.meta.state;
  * @param up            false once it has missed its heartbeats.
  * @param registeredAt  cluster time it (last) registered, ms.
  * @param lastHeartbeat cluster time of its last heartbeat, ms.
+ * @param endpoints     where its protocols' listeners are reached, {@code plugin.listener} to
+ *                      {@code host:port} (see {@link NodeEndpoints}); empty until it says.
  */
-public record NodeRecord(int id, String address, boolean up, long registeredAt, long lastHeartbeat)
+public record NodeRecord(
+    int id, String address, boolean up, long registeredAt, long lastHeartbeat, Map<String, String> endpoints)
 {
+    public NodeRecord
+    {
+        endpoints = Map.copyOf(endpoints);
+    }
+
+    /**
+     * @param up            whether it is up now.
+     * @param lastHeartbeat cluster time of its last heartbeat, ms.
+     * @return this node with that state.
+     */
+    NodeRecord withState(final boolean up, final long lastHeartbeat)
+    {
+        return new NodeRecord(id, address, up, registeredAt, lastHeartbeat, endpoints);
+    }
 }

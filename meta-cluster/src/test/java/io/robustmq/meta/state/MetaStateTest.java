@@ -61,6 +61,11 @@ class MetaStateTest
             return add(encoder.registerNode(buffer, 0, client, request, node, address), time);
         }
 
+        Log nodeEndpoints(final long client, final long request, final int node, final String endpoints)
+        {
+            return add(encoder.nodeEndpoints(buffer, 0, client, request, node, endpoints), 0);
+        }
+
         Log registerGroup(final long client, final long request, final String name, final String protocol, final long time)
         {
             return add(encoder.registerGroup(buffer, 0, client, request, name, protocol), time);
@@ -230,6 +235,25 @@ class MetaStateTest
     }
 
     @Test
+    void aRegisteredNodeSaysWhereItsListenersAreAndKeepsThemWhenItComesBack()
+    {
+        final MetaState state = new MetaState(TIMEOUT_MS);
+        final List<String> results = new Log()
+            .nodeEndpoints(1, 1, 1, "kafka.tcp=h1:9092")
+            .registerNode(1, 2, 1, "http://h1:58080", 1_000)
+            .nodeEndpoints(1, 3, 1, "kafka.tcp=h1:9092,kafka.tls=h1:9093")
+            .nodeEndpoints(1, 4, 1, "kafka=h1:9092")
+            .nodeEndpoints(1, 5, 1, "kafka.tcp=h1")
+            .nodeEndpoints(1, 6, 1, "kafka.tcp=::1:9092")
+            .registerNode(1, 7, 1, "http://h1:58080", 2_000)
+            .replay(state);
+        assertEquals(List.of("NOT_FOUND", "OK", "OK", "INVALID", "INVALID", "INVALID", "OK"),
+            results.stream().map(result -> result.split(":")[1]).toList());
+        assertEquals(java.util.Map.of("kafka.tcp", "h1:9092", "kafka.tls", "h1:9093"),
+            state.nodes().iterator().next().endpoints(), "kept across a registration and past refusals");
+    }
+
+    @Test
     void shardsArePlacedAroundTheRingOfNodesUpAndLeadershipMovesWhenALeaderGoesDown()
     {
         final MetaState state = new MetaState(TIMEOUT_MS);
@@ -329,6 +353,7 @@ class MetaStateTest
             .createTopic(7, 2, "sensors/1/temp", 1, 101)
             .registerNode(1, 1, 1, "127.0.0.1:58080", 102)
             .registerNode(2, 1, 2, "127.0.0.1:58081", 102)
+            .nodeEndpoints(2, 2, 2, "kafka.tcp=10.0.0.2:9092,mqtt.tls=[::1]:8883")
             .setClusterConfig(7, 3, "replication_factor", "2")
             .createTopic(7, 4, "replicated", 2, 103)
             .registerGroup(7, 5, "billing", "kafka", 104)
@@ -350,6 +375,8 @@ class MetaStateTest
         assertEquals(List.copyOf(state.topics()), List.copyOf(restored.topics()));
         assertEquals(List.copyOf(state.nodes()), List.copyOf(restored.nodes()));
         assertFalse(restored.nodes().iterator().next().up());
+        assertEquals(java.util.Map.of("kafka.tcp", "10.0.0.2:9092", "mqtt.tls", "[::1]:8883"),
+            restored.nodes().stream().filter(node -> node.id() == 2).findFirst().orElseThrow().endpoints());
         assertEquals(state.allShards(), restored.allShards());
         assertEquals(List.copyOf(state.groups()), List.copyOf(restored.groups()));
         assertEquals(List.copyOf(state.users()), List.copyOf(restored.users()));

@@ -71,4 +71,14 @@ public interface PluginContext
      * @return the host a listener binds when its configuration names none ({@code network.host}).
      */
     String defaultHost();
+
+    /**
+     * @return the host clients are told to reach this node at ({@code network.advertised_host}), or
+     * empty when not set; other nodes find this node's listeners in
+     * {@link io.robustmq.plugin.api.metadata.NodeInfo#endpoints()}.
+     */
+    default String advertisedHost()
+    {
+        return "";
+    }
 }

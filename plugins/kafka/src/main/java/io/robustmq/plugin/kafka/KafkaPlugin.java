@@ -103,13 +103,13 @@ final class KafkaPlugin implements ProtocolPlugin
             }, new ThreadPoolExecutor.AbortPolicy());
         this.partitions = new PartitionLogs(context.shards(), context.metadata(), opener);
         final Appends appends = new Appends(context.shards());
-        final Brokers brokers = new Brokers(new Brokers.Self(context.nodeId(), settings.advertisedHost()));
+        final Brokers brokers = new Brokers(context.metadata(), context.nodeId(), context.advertisedHost());
         apis.put(ApiKeys.API_VERSIONS, apiVersions);
         apis.put(ApiKeys.METADATA, new MetadataApi(context.metadata(), brokers, settings.autoCreateTopics(),
             settings.defaultPartitions(), settings.clusterId()));
-        apis.put(ApiKeys.PRODUCE, new ProduceApi(context.metadata(), partitions, appends, context.meterRegistry()));
-        apis.put(ApiKeys.FETCH, new FetchApi(context.metadata(), partitions));
-        apis.put(ApiKeys.LIST_OFFSETS, new ListOffsetsApi(context.metadata(), partitions));
+        apis.put(ApiKeys.PRODUCE, new ProduceApi(context.metadata(), brokers, partitions, appends, context.meterRegistry()));
+        apis.put(ApiKeys.FETCH, new FetchApi(context.metadata(), brokers, partitions));
+        apis.put(ApiKeys.LIST_OFFSETS, new ListOffsetsApi(context.metadata(), brokers, partitions));
         apis.put(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdApi(context.nodeId(), context.clock().millis()));
         final Metadata metadata = context.metadata();
         this.groups = new GroupCoordinator(settings.groups(), () -> context.clock().millis(), context.scheduler(),
@@ -117,21 +117,21 @@ final class KafkaPlugin implements ProtocolPlugin
         this.metadata = metadata;
         final GroupOffsets offsets = new GroupOffsets(context.cursors());
         apis.put(ApiKeys.FIND_COORDINATOR, new FindCoordinatorApi(brokers));
-        apis.put(ApiKeys.JOIN_GROUP, new JoinGroupApi(groups, metadata));
-        apis.put(ApiKeys.SYNC_GROUP, new SyncGroupApi(groups, metadata));
-        apis.put(ApiKeys.HEARTBEAT, new HeartbeatApi(groups, metadata));
-        apis.put(ApiKeys.LEAVE_GROUP, new LeaveGroupApi(groups, metadata));
-        apis.put(ApiKeys.OFFSET_COMMIT, new OffsetCommitApi(metadata, groups, offsets, this::registerGroup));
-        apis.put(ApiKeys.OFFSET_FETCH, new OffsetFetchApi(metadata, offsets));
+        apis.put(ApiKeys.JOIN_GROUP, new JoinGroupApi(groups, metadata, brokers));
+        apis.put(ApiKeys.SYNC_GROUP, new SyncGroupApi(groups, metadata, brokers));
+        apis.put(ApiKeys.HEARTBEAT, new HeartbeatApi(groups, metadata, brokers));
+        apis.put(ApiKeys.LEAVE_GROUP, new LeaveGroupApi(groups, metadata, brokers));
+        apis.put(ApiKeys.OFFSET_COMMIT, new OffsetCommitApi(metadata, brokers, groups, offsets, this::registerGroup));
+        apis.put(ApiKeys.OFFSET_FETCH, new OffsetFetchApi(metadata, brokers, offsets));
         apis.put(ApiKeys.LIST_GROUPS, new ListGroupsApi(groups, offsets, metadata));
-        apis.put(ApiKeys.DESCRIBE_GROUPS, new DescribeGroupsApi(groups, offsets, metadata));
-        apis.put(ApiKeys.DELETE_GROUPS, new DeleteGroupsApi(metadata, groups, offsets, registeredGroups::remove));
+        apis.put(ApiKeys.DESCRIBE_GROUPS, new DescribeGroupsApi(groups, offsets, metadata, brokers));
+        apis.put(ApiKeys.DELETE_GROUPS, new DeleteGroupsApi(metadata, brokers, groups, offsets, registeredGroups::remove));
         apis.put(ApiKeys.CREATE_TOPICS, new CreateTopicsApi(metadata, settings.defaultPartitions()));
         apis.put(ApiKeys.DELETE_TOPICS, new DeleteTopicsApi(metadata));
         apis.put(ApiKeys.DESCRIBE_CLUSTER, new DescribeClusterApi(brokers, settings.clusterId()));
         apis.put(ApiKeys.DESCRIBE_CONFIGS, new DescribeConfigsApi(metadata, context.nodeId(), brokerConfigs(settings,
             context.nodeId())));
-        apis.put(ApiKeys.DELETE_RECORDS, new DeleteRecordsApi(metadata, partitions));
+        apis.put(ApiKeys.DELETE_RECORDS, new DeleteRecordsApi(metadata, brokers, partitions));
         this.authThread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
             new ArrayBlockingQueue<>(MAX_PENDING_PASSWORD_CHECKS), task ->
             {
@@ -196,7 +196,7 @@ final class KafkaPlugin implements ProtocolPlugin
         pipeline.addLast("kafka-frames", new KafkaFrameDecoder(settings.maxFrameBytes()));
         final boolean sasl = SASL.equals(listener.name()) || SASL_TLS.equals(listener.name());
         pipeline.addLast("kafka", new KafkaConnection(supported, apis, apiVersions, settings.maxInflightRequests(),
-            sasl));
+            sasl, listener.name()));
     }
 
     @Override

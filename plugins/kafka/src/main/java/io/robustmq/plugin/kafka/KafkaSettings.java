@@ -16,8 +16,6 @@ import io.robustmq.plugin.kafka.group.GroupSettings;
  * @param autoCreateTopics     whether Metadata creates a topic it is asked for that does not exist
  *                             (Kafka's {@code auto.create.topics.enable}), when the client allows it.
  * @param defaultPartitions    partitions of a topic created that way (Kafka's {@code num.partitions}).
- * @param advertisedHost       the host clients are told to connect to; empty: the address the
- *                             client reached this node at.
  * @param clusterId            the cluster id clients are told.
  * @param groups               the group coordinator's limits ({@code group_min_session_timeout_ms},
  *                             {@code group_max_session_timeout_ms},
@@ -28,7 +26,6 @@ public record KafkaSettings(
     int maxInflightRequests,
     boolean autoCreateTopics,
     int defaultPartitions,
-    String advertisedHost,
     String clusterId,
     GroupSettings groups)
 {
@@ -55,7 +52,6 @@ public record KafkaSettings(
             config.getInt("max_inflight_requests", 32, 1, 1024),
             config.getBoolean("auto_create_topics", true),
             config.getInt("default_partitions", 1, 1, 100_000),
-            config.getString("advertised_host", ""),
             clusterId,
             new GroupSettings(
                 config.getInt("group_min_session_timeout_ms", 6_000, 1, Integer.MAX_VALUE),

@@ -16,6 +16,7 @@ public final class ClientConnection
     private final InetSocketAddress localAddress;
     private final InetSocketAddress remoteAddress;
     private final boolean saslRequired;
+    private final String listenerName;
     private CompletableFuture<Void> lastSubmission = CompletableFuture.completedFuture(null);
     private String user;
     private String saslMechanism;
@@ -29,14 +30,24 @@ public final class ClientConnection
      * @param remoteAddress the client's address.
      * @param saslRequired  whether the client must authenticate (SaslHandshake, SaslAuthenticate)
      *                      before anything else but ApiVersions.
+     * @param listenerName  the name of the listener the client reached ({@code tcp}, {@code tls}, ...).
      */
     public ClientConnection(final EventLoop eventLoop, final InetSocketAddress localAddress,
-        final InetSocketAddress remoteAddress, final boolean saslRequired)
+        final InetSocketAddress remoteAddress, final boolean saslRequired, final String listenerName)
     {
         this.eventLoop = eventLoop;
         this.localAddress = localAddress;
         this.remoteAddress = remoteAddress;
         this.saslRequired = saslRequired;
+        this.listenerName = listenerName;
+    }
+
+    /**
+     * @return the name of the listener the client reached.
+     */
+    public String listenerName()
+    {
+        return listenerName;
     }
 
     /**

@@ -21,6 +21,7 @@ import java.util.concurrent.CompletionStage;
 public final class DeleteGroupsApi implements KafkaApi
 {
     private final Metadata metadata;
+    private final Brokers brokers;
     private final GroupCoordinator groups;
     private final GroupOffsets offsets;
     private final Access access;
@@ -30,9 +31,10 @@ public final class DeleteGroupsApi implements KafkaApi
     /**
      * @param onDeleted told each group deleted (the plugin forgets it registered it).
      */
-    public DeleteGroupsApi(final Metadata metadata, final GroupCoordinator groups, final GroupOffsets offsets,
-        final java.util.function.Consumer<String> onDeleted)
+    public DeleteGroupsApi(final Metadata metadata, final Brokers brokers, final GroupCoordinator groups,
+        final GroupOffsets offsets, final java.util.function.Consumer<String> onDeleted)
     {
+        this.brokers = brokers;
         this.onDeleted = onDeleted;
         this.metadata = metadata;
         this.groups = groups;
@@ -51,6 +53,12 @@ public final class DeleteGroupsApi implements KafkaApi
             {
                 response.results().add(new DeleteGroupsResponseData.DeletableGroupResult().setGroupId(groupId)
                     .setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
+                continue;
+            }
+            if (!brokers.coordinates(groupId))
+            {
+                response.results().add(new DeleteGroupsResponseData.DeletableGroupResult().setGroupId(groupId)
+                    .setErrorCode(Errors.NOT_COORDINATOR.code()));
                 continue;
             }
             final boolean hasOffsets = offsets.groups().contains(groupId);

@@ -23,12 +23,14 @@ import java.util.concurrent.CompletionStage;
 public final class DeleteRecordsApi implements KafkaApi
 {
     private final Metadata metadata;
+    private final Brokers brokers;
     private final PartitionLogs partitions;
     private final Access access;
 
-    public DeleteRecordsApi(final Metadata metadata, final PartitionLogs partitions)
+    public DeleteRecordsApi(final Metadata metadata, final Brokers brokers, final PartitionLogs partitions)
     {
         this.metadata = metadata;
+        this.brokers = brokers;
         this.partitions = partitions;
         this.access = new Access(metadata);
     }
@@ -60,6 +62,11 @@ public final class DeleteRecordsApi implements KafkaApi
                     partition.partitionIndex() >= topic.get().partitions())
                 {
                     result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+                    continue;
+                }
+                if (!brokers.leads(topic.get().name(), partition.partitionIndex()))
+                {
+                    result.setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code());
                     continue;
                 }
                 pending.add(partitions.open(topic.get(), partition.partitionIndex()).thenCompose(open ->

@@ -31,16 +31,18 @@ public final class DescribeClusterApi implements KafkaApi
     {
         final DescribeClusterRequestData body = (DescribeClusterRequestData)request.body();
         final DescribeClusterResponseData response = new DescribeClusterResponseData().setClusterId(clusterId)
-            .setControllerId(brokers.self().nodeId()).setEndpointType(body.endpointType());
+            .setControllerId(brokers.selfId()).setEndpointType(body.endpointType());
         if (request.version() >= 1 && body.endpointType() != BROKERS)
         {
             return CompletableFuture.completedFuture(response.setErrorCode(Errors.MISMATCHED_ENDPOINT_TYPE.code())
                 .setErrorMessage("this node serves broker endpoints only"));
         }
         response.setErrorCode(Errors.NONE.code());
-        response.brokers().add(new DescribeClusterResponseData.DescribeClusterBroker()
-            .setBrokerId(brokers.self().nodeId()).setHost(brokers.host(connection))
-            .setPort(connection.localAddress().getPort()));
+        for (final Brokers.Broker broker : brokers.describe(connection))
+        {
+            response.brokers().add(new DescribeClusterResponseData.DescribeClusterBroker()
+                .setBrokerId(broker.nodeId()).setHost(broker.host()).setPort(broker.port()));
+        }
         return CompletableFuture.completedFuture(response);
     }
 }

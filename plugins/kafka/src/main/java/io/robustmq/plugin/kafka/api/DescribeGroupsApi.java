@@ -21,12 +21,15 @@ import java.util.concurrent.CompletionStage;
 public final class DescribeGroupsApi implements KafkaApi
 {
     private final GroupCoordinator groups;
+    private final Brokers brokers;
     private final GroupOffsets offsets;
     private final Access access;
 
-    public DescribeGroupsApi(final GroupCoordinator groups, final GroupOffsets offsets, final io.robustmq.plugin.api.metadata.Metadata metadata)
+    public DescribeGroupsApi(final GroupCoordinator groups, final GroupOffsets offsets,
+        final io.robustmq.plugin.api.metadata.Metadata metadata, final Brokers brokers)
     {
         this.groups = groups;
+        this.brokers = brokers;
         this.offsets = offsets;
         this.access = new Access(metadata);
     }
@@ -43,6 +46,12 @@ public final class DescribeGroupsApi implements KafkaApi
             if (!access.group(connection, io.robustmq.plugin.api.metadata.AclOperation.DESCRIBE, groupId))
             {
                 response.groups().add(described.setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code())
+                    .setGroupState("").setProtocolType("").setProtocolData(""));
+                continue;
+            }
+            if (!brokers.coordinates(groupId))
+            {
+                response.groups().add(described.setErrorCode(Errors.NOT_COORDINATOR.code())
                     .setGroupState("").setProtocolType("").setProtocolData(""));
                 continue;
             }

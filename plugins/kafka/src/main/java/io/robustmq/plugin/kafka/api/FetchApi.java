@@ -36,12 +36,14 @@ import java.util.concurrent.TimeUnit;
 public final class FetchApi implements KafkaApi
 {
     private final Metadata metadata;
+    private final Brokers brokers;
     private final PartitionLogs partitions;
     private final Access access;
 
-    public FetchApi(final Metadata metadata, final PartitionLogs partitions)
+    public FetchApi(final Metadata metadata, final Brokers brokers, final PartitionLogs partitions)
     {
         this.metadata = metadata;
+        this.brokers = brokers;
         this.access = new Access(metadata);
         this.partitions = partitions;
     }
@@ -98,6 +100,12 @@ public final class FetchApi implements KafkaApi
                     partitionRequest.partition() >= topic.get().partitions())
                 {
                     fail(one, byId && topic.isEmpty() ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION);
+                    refused = true;
+                    continue;
+                }
+                if (!brokers.leads(topic.get().name(), partitionRequest.partition()))
+                {
+                    fail(one, Errors.NOT_LEADER_OR_FOLLOWER);
                     refused = true;
                     continue;
                 }

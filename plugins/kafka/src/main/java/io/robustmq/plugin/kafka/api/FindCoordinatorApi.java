@@ -10,8 +10,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * FindCoordinator: every group's coordinator is the node asked (a node coordinates the groups its
- * clients name; clusters are a later step, see the Kafka documentation page). Transaction
+ * FindCoordinator: a group's coordinator is the node {@link Brokers} chooses for it; while that node
+ * is down (or has no listener like the one asked), COORDINATOR_NOT_AVAILABLE. Transaction
  * coordinators do not exist yet: asked for one, the broker answers
  * TRANSACTIONAL_ID_AUTHORIZATION_FAILED with a message saying so.
  */
@@ -30,24 +30,42 @@ public final class FindCoordinatorApi implements KafkaApi
     {
         final FindCoordinatorRequestData body = (FindCoordinatorRequestData)request.body();
         final FindCoordinatorResponseData response = new FindCoordinatorResponseData();
-        final boolean group = body.keyType() == GROUP;
-        final int nodeId = brokers.self().nodeId();
-        final String host = brokers.host(connection);
-        final int port = connection.localAddress().getPort();
-        final Errors error = group ? Errors.NONE : Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
-        final String message = group ? null : "transactions are not supported by this broker yet";
         if (request.version() >= 4)
         {
             for (final String key : body.coordinatorKeys())
             {
+                final Answer answer = answer(body.keyType(), key, connection);
                 response.coordinators().add(new FindCoordinatorResponseData.Coordinator().setKey(key)
-                    .setNodeId(group ? nodeId : -1).setHost(group ? host : "").setPort(group ? port : -1)
-                    .setErrorCode(error.code()).setErrorMessage(message));
+                    .setNodeId(answer.nodeId).setHost(answer.host).setPort(answer.port)
+                    .setErrorCode(answer.error.code()).setErrorMessage(answer.message));
             }
             return CompletableFuture.completedFuture(response);
         }
-        return CompletableFuture.completedFuture(response.setErrorCode(error.code())
-            .setErrorMessage(request.version() >= 1 ? message : null)
-            .setNodeId(group ? nodeId : -1).setHost(group ? host : "").setPort(group ? port : -1));
+        final Answer answer = answer(body.keyType(), body.key(), connection);
+        return CompletableFuture.completedFuture(response.setErrorCode(answer.error.code())
+            .setErrorMessage(request.version() >= 1 ? answer.message : null)
+            .setNodeId(answer.nodeId).setHost(answer.host).setPort(answer.port));
+    }
+
+    private record Answer(Errors error, String message, int nodeId, String host, int port)
+    {
+        static Answer error(final Errors error, final String message)
+        {
+            return new Answer(error, message, -1, "", -1);
+        }
+    }
+
+    private Answer answer(final byte keyType, final String key, final ClientConnection connection)
+    {
+        if (keyType != GROUP)
+        {
+            return Answer.error(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+                "transactions are not supported by this broker yet");
+        }
+        final int coordinator = brokers.coordinator(key);
+        return brokers.broker(coordinator, connection)
+            .map(broker -> new Answer(Errors.NONE, null, broker.nodeId(), broker.host(), broker.port()))
+            .orElseGet(() -> Answer.error(Errors.COORDINATOR_NOT_AVAILABLE, "the group's coordinator, node " +
+                coordinator + ", is down or has no such listener"));
     }
 }

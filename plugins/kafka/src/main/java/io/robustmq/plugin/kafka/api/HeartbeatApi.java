@@ -15,11 +15,14 @@ import java.util.concurrent.CompletionStage;
 public final class HeartbeatApi implements KafkaApi
 {
     private final GroupCoordinator groups;
+    private final Brokers brokers;
     private final Access access;
 
-    public HeartbeatApi(final GroupCoordinator groups, final io.robustmq.plugin.api.metadata.Metadata metadata)
+    public HeartbeatApi(final GroupCoordinator groups, final io.robustmq.plugin.api.metadata.Metadata metadata,
+        final Brokers brokers)
     {
         this.groups = groups;
+        this.brokers = brokers;
         this.access = new Access(metadata);
     }
 
@@ -27,10 +30,13 @@ public final class HeartbeatApi implements KafkaApi
     public CompletionStage<ApiMessage> handle(final KafkaRequest request, final ClientConnection connection)
     {
         final HeartbeatRequestData body = (HeartbeatRequestData)request.body();
-        if (!access.group(connection, io.robustmq.plugin.api.metadata.AclOperation.READ, body.groupId()))
+        final boolean authorized =
+            access.group(connection, io.robustmq.plugin.api.metadata.AclOperation.READ, body.groupId());
+        if (!authorized || !brokers.coordinates(body.groupId()))
         {
             return CompletableFuture.completedFuture(new HeartbeatResponseData()
-                .setErrorCode(org.apache.kafka.common.protocol.Errors.GROUP_AUTHORIZATION_FAILED.code()));
+                .setErrorCode(authorized ? org.apache.kafka.common.protocol.Errors.NOT_COORDINATOR.code() :
+                    org.apache.kafka.common.protocol.Errors.GROUP_AUTHORIZATION_FAILED.code()));
         }
         return CompletableFuture.completedFuture(new HeartbeatResponseData().setErrorCode(GroupErrors.code(
             groups.heartbeat(body.groupId(), body.generationId(), body.memberId(), body.groupInstanceId()))));

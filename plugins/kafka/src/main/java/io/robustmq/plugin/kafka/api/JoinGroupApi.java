@@ -19,11 +19,14 @@ import java.util.concurrent.CompletionStage;
 public final class JoinGroupApi implements KafkaApi
 {
     private final GroupCoordinator groups;
+    private final Brokers brokers;
     private final Access access;
 
-    public JoinGroupApi(final GroupCoordinator groups, final io.robustmq.plugin.api.metadata.Metadata metadata)
+    public JoinGroupApi(final GroupCoordinator groups, final io.robustmq.plugin.api.metadata.Metadata metadata,
+        final Brokers brokers)
     {
         this.groups = groups;
+        this.brokers = brokers;
         this.access = new Access(metadata);
     }
 
@@ -31,10 +34,13 @@ public final class JoinGroupApi implements KafkaApi
     public CompletionStage<ApiMessage> handle(final KafkaRequest request, final ClientConnection connection)
     {
         final JoinGroupRequestData body = (JoinGroupRequestData)request.body();
-        if (!access.group(connection, io.robustmq.plugin.api.metadata.AclOperation.READ, body.groupId()))
+        final boolean authorized =
+            access.group(connection, io.robustmq.plugin.api.metadata.AclOperation.READ, body.groupId());
+        if (!authorized || !brokers.coordinates(body.groupId()))
         {
             return java.util.concurrent.CompletableFuture.completedFuture(new JoinGroupResponseData()
-                .setErrorCode(org.apache.kafka.common.protocol.Errors.GROUP_AUTHORIZATION_FAILED.code())
+                .setErrorCode(authorized ? org.apache.kafka.common.protocol.Errors.NOT_COORDINATOR.code() :
+                    org.apache.kafka.common.protocol.Errors.GROUP_AUTHORIZATION_FAILED.code())
                 .setGenerationId(-1).setProtocolName(request.version() < 7 ? "" : null).setLeader("")
                 .setMemberId(body.memberId()));
         }

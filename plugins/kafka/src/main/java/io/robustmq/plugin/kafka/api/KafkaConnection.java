@@ -54,6 +54,7 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter
     private final ApiVersionsApi apiVersions;
     private final int maxInflight;
     private final boolean saslRequired;
+    private final String listenerName;
     private final SaslAuthenticateApi sasl;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private ClientConnection connection;
@@ -65,15 +66,18 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter
      * @param apiVersions ApiVersions' handler (also for its unsupported versions).
      * @param maxInflight requests answered at once.
      * @param saslRequired whether the listener requires SASL authentication first.
+     * @param listenerName the name of the listener that accepted the connection ({@code tcp}, ...).
      */
     public KafkaConnection(final SupportedApis supported, final Map<ApiKeys, KafkaApi> apis,
-        final ApiVersionsApi apiVersions, final int maxInflight, final boolean saslRequired)
+        final ApiVersionsApi apiVersions, final int maxInflight, final boolean saslRequired,
+        final String listenerName)
     {
         this.supported = supported;
         this.apis = apis;
         this.apiVersions = apiVersions;
         this.maxInflight = maxInflight;
         this.saslRequired = saslRequired;
+        this.listenerName = listenerName;
         this.sasl = (SaslAuthenticateApi)apis.get(ApiKeys.SASL_AUTHENTICATE);
     }
 
@@ -81,7 +85,7 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter
     public void channelActive(final ChannelHandlerContext ctx) throws Exception
     {
         connection = new ClientConnection(ctx.channel().eventLoop(), (InetSocketAddress)ctx.channel().localAddress(),
-            (InetSocketAddress)ctx.channel().remoteAddress(), saslRequired);
+            (InetSocketAddress)ctx.channel().remoteAddress(), saslRequired, listenerName);
         super.channelActive(ctx);
     }
 
@@ -91,7 +95,7 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter
         if (ctx.channel().isActive())
         {
             connection = new ClientConnection(ctx.channel().eventLoop(), (InetSocketAddress)ctx.channel().localAddress(),
-            (InetSocketAddress)ctx.channel().remoteAddress(), saslRequired);
+            (InetSocketAddress)ctx.channel().remoteAddress(), saslRequired, listenerName);
         }
     }
 

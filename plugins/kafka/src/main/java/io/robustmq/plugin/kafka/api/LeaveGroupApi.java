@@ -18,11 +18,14 @@ import java.util.concurrent.CompletionStage;
 public final class LeaveGroupApi implements KafkaApi
 {
     private final GroupCoordinator groups;
+    private final Brokers brokers;
     private final Access access;
 
-    public LeaveGroupApi(final GroupCoordinator groups, final io.robustmq.plugin.api.metadata.Metadata metadata)
+    public LeaveGroupApi(final GroupCoordinator groups, final io.robustmq.plugin.api.metadata.Metadata metadata,
+        final Brokers brokers)
     {
         this.groups = groups;
+        this.brokers = brokers;
         this.access = new Access(metadata);
     }
 
@@ -34,6 +37,10 @@ public final class LeaveGroupApi implements KafkaApi
         if (!access.group(connection, io.robustmq.plugin.api.metadata.AclOperation.READ, body.groupId()))
         {
             return CompletableFuture.completedFuture(response.setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
+        }
+        if (!brokers.coordinates(body.groupId()))
+        {
+            return CompletableFuture.completedFuture(response.setErrorCode(Errors.NOT_COORDINATOR.code()));
         }
         if (request.version() < 3)
         {

@@ -35,12 +35,14 @@ public final class ListOffsetsApi implements KafkaApi
     private static final long EARLIEST_LOCAL = -4;
 
     private final Metadata metadata;
+    private final Brokers brokers;
     private final PartitionLogs partitions;
     private final Access access;
 
-    public ListOffsetsApi(final Metadata metadata, final PartitionLogs partitions)
+    public ListOffsetsApi(final Metadata metadata, final Brokers brokers, final PartitionLogs partitions)
     {
         this.metadata = metadata;
+        this.brokers = brokers;
         this.partitions = partitions;
         this.access = new Access(metadata);
     }
@@ -72,6 +74,11 @@ public final class ListOffsetsApi implements KafkaApi
                     partitionRequest.partitionIndex() >= topic.get().partitions())
                 {
                     answer.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+                    continue;
+                }
+                if (!brokers.leads(topic.get().name(), partitionRequest.partitionIndex()))
+                {
+                    answer.setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code());
                     continue;
                 }
                 answers.add(partitions.open(topic.get(), partitionRequest.partitionIndex()).handleAsync(

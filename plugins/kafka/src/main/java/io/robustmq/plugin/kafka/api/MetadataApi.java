@@ -78,14 +78,37 @@ public final class MetadataApi implements KafkaApi
         {
             final MetadataResponseData response = new MetadataResponseData()
                 .setClusterId(clusterId)
-                .setControllerId(brokers.self().nodeId())
-                .setBrokers(brokers.describe(connection));
+                .setControllerId(brokers.selfId());
+            final java.util.Set<Integer> listed = new java.util.HashSet<>();
+            for (final Brokers.Broker broker : brokers.describe(connection))
+            {
+                response.brokers().add(new MetadataResponseData.MetadataResponseBroker()
+                    .setNodeId(broker.nodeId()).setHost(broker.host()).setPort(broker.port()));
+                listed.add(broker.nodeId());
+            }
             for (final CompletableFuture<MetadataResponseData.MetadataResponseTopic> answer : answers)
             {
-                response.topics().add(answer.join());
+                response.topics().add(withReachableLeaders(answer.join(), listed));
             }
             return response;
         }, connection.eventLoop());
+    }
+
+    /**
+     * A partition whose leader is not among the brokers listed (down since, or not yet advertising
+     * this listener) has no leader a client can reach: LEADER_NOT_AVAILABLE, so it asks again.
+     */
+    private static MetadataResponseData.MetadataResponseTopic withReachableLeaders(
+        final MetadataResponseData.MetadataResponseTopic topic, final java.util.Set<Integer> listed)
+    {
+        for (final MetadataResponseData.MetadataResponsePartition partition : topic.partitions())
+        {
+            if (partition.leaderId() >= 0 && !listed.contains(partition.leaderId()))
+            {
+                partition.setErrorCode(Errors.LEADER_NOT_AVAILABLE.code()).setLeaderId(-1);
+            }
+        }
+        return topic;
     }
 
     private CompletableFuture<MetadataResponseData.MetadataResponseTopic> answer(

@@ -30,6 +30,7 @@ import java.util.function.Consumer;
 public final class OffsetCommitApi implements KafkaApi
 {
     private final Metadata metadata;
+    private final Brokers brokers;
     private final GroupCoordinator groups;
     private final GroupOffsets offsets;
     private final Consumer<String> registerGroup;
@@ -38,10 +39,11 @@ public final class OffsetCommitApi implements KafkaApi
     /**
      * @param registerGroup told each group that commits, to register it in the cluster's metadata.
      */
-    public OffsetCommitApi(final Metadata metadata, final GroupCoordinator groups, final GroupOffsets offsets,
-        final Consumer<String> registerGroup)
+    public OffsetCommitApi(final Metadata metadata, final Brokers brokers, final GroupCoordinator groups,
+        final GroupOffsets offsets, final Consumer<String> registerGroup)
     {
         this.metadata = metadata;
+        this.brokers = brokers;
         this.groups = groups;
         this.offsets = offsets;
         this.registerGroup = registerGroup;
@@ -54,10 +56,11 @@ public final class OffsetCommitApi implements KafkaApi
         final OffsetCommitRequestData body = (OffsetCommitRequestData)request.body();
         final boolean byId = request.version() >= 10;
         final boolean authorized = access.group(connection, AclOperation.READ, body.groupId());
+        final boolean coordinated = body.groupId() == null || brokers.coordinates(body.groupId());
         final GroupError allowed = body.groupId() == null || body.groupId().isEmpty() ? GroupError.INVALID_GROUP_ID :
-            !authorized ? GroupError.NONE :
+            !authorized || !coordinated ? GroupError.NONE :
             groups.mayCommit(body.groupId(), body.generationIdOrMemberEpoch(), body.memberId(), body.groupInstanceId());
-        if (allowed == GroupError.NONE && authorized)
+        if (allowed == GroupError.NONE && authorized && coordinated)
         {
             registerGroup.accept(body.groupId());
         }
@@ -79,6 +82,11 @@ public final class OffsetCommitApi implements KafkaApi
                 if (!authorized)
                 {
                     answer.setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code());
+                    continue;
+                }
+                if (!coordinated)
+                {
+                    answer.setErrorCode(Errors.NOT_COORDINATOR.code());
                     continue;
                 }
                 if (allowed != GroupError.NONE)

@@ -27,12 +27,14 @@ import java.util.concurrent.CompletionStage;
 public final class OffsetFetchApi implements KafkaApi
 {
     private final Metadata metadata;
+    private final Brokers brokers;
     private final GroupOffsets offsets;
     private final Access access;
 
-    public OffsetFetchApi(final Metadata metadata, final GroupOffsets offsets)
+    public OffsetFetchApi(final Metadata metadata, final Brokers brokers, final GroupOffsets offsets)
     {
         this.metadata = metadata;
+        this.brokers = brokers;
         this.offsets = offsets;
         this.access = new Access(metadata);
     }
@@ -51,8 +53,12 @@ public final class OffsetFetchApi implements KafkaApi
         final OffsetFetchResponseData response = new OffsetFetchResponseData();
         if (request.version() < 8)
         {
-            if (!access.group(connection, io.robustmq.plugin.api.metadata.AclOperation.READ, body.groupId()))
+            final boolean authorized =
+                access.group(connection, io.robustmq.plugin.api.metadata.AclOperation.READ, body.groupId());
+            if (!authorized || !brokers.coordinates(body.groupId()))
             {
+                final short refusal = authorized ? Errors.NOT_COORDINATOR.code() :
+                    Errors.GROUP_AUTHORIZATION_FAILED.code();
                 // Version 1 has no top-level error: each partition asked for carries it.
                 if (body.topics() != null)
                 {
@@ -64,13 +70,12 @@ public final class OffsetFetchApi implements KafkaApi
                         {
                             denied.partitions().add(new OffsetFetchResponseData.OffsetFetchResponsePartition()
                                 .setPartitionIndex(partition).setCommittedOffset(-1).setMetadata("")
-                                .setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
+                                .setErrorCode(refusal));
                         }
                         response.topics().add(denied);
                     }
                 }
-                return CompletableFuture.completedFuture(response.setErrorCode(
-                    Errors.GROUP_AUTHORIZATION_FAILED.code()));
+                return CompletableFuture.completedFuture(response.setErrorCode(refusal));
             }
             final Map<String, List<Integer>> wanted = body.topics() == null ? null : new LinkedHashMap<>();
             if (wanted != null)
@@ -103,6 +108,11 @@ public final class OffsetFetchApi implements KafkaApi
             if (!access.group(connection, io.robustmq.plugin.api.metadata.AclOperation.READ, group.groupId()))
             {
                 response.groups().add(groupResponse.setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
+                continue;
+            }
+            if (!brokers.coordinates(group.groupId()))
+            {
+                response.groups().add(groupResponse.setErrorCode(Errors.NOT_COORDINATOR.code()));
                 continue;
             }
             Map<String, List<Integer>> wanted = null;

@@ -41,6 +41,7 @@ public final class ProduceApi implements KafkaApi
     private static final long RETRY_AFTER_BACK_PRESSURE_US = 1000;
 
     private final Metadata metadata;
+    private final Brokers brokers;
     private final PartitionLogs partitions;
     private final Appends appends;
     private final Counter batches;
@@ -52,10 +53,11 @@ public final class ProduceApi implements KafkaApi
     /**
      * @param registry where the produce meters go ({@code robustmq.kafka.produce.*}).
      */
-    public ProduceApi(final Metadata metadata, final PartitionLogs partitions, final Appends appends,
-        final MeterRegistry registry)
+    public ProduceApi(final Metadata metadata, final Brokers brokers, final PartitionLogs partitions,
+        final Appends appends, final MeterRegistry registry)
     {
         this.metadata = metadata;
+        this.brokers = brokers;
         this.access = new Access(metadata);
         this.partitions = partitions;
         this.appends = appends;
@@ -160,6 +162,10 @@ public final class ProduceApi implements KafkaApi
         {
             return PartitionAnswer.now(error(index, version >= 13 && topic.isEmpty() ? Errors.UNKNOWN_TOPIC_ID :
                 Errors.UNKNOWN_TOPIC_OR_PARTITION, null));
+        }
+        if (!brokers.leads(topic.get().name(), index))
+        {
+            return PartitionAnswer.now(error(index, Errors.NOT_LEADER_OR_FOLLOWER, null));
         }
         if (!(data.records() instanceof MemoryRecords records) || records.sizeInBytes() == 0)
         {

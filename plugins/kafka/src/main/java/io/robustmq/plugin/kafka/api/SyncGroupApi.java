@@ -16,11 +16,14 @@ import java.util.concurrent.CompletionStage;
 public final class SyncGroupApi implements KafkaApi
 {
     private final GroupCoordinator groups;
+    private final Brokers brokers;
     private final Access access;
 
-    public SyncGroupApi(final GroupCoordinator groups, final io.robustmq.plugin.api.metadata.Metadata metadata)
+    public SyncGroupApi(final GroupCoordinator groups, final io.robustmq.plugin.api.metadata.Metadata metadata,
+        final Brokers brokers)
     {
         this.groups = groups;
+        this.brokers = brokers;
         this.access = new Access(metadata);
     }
 
@@ -28,10 +31,13 @@ public final class SyncGroupApi implements KafkaApi
     public CompletionStage<ApiMessage> handle(final KafkaRequest request, final ClientConnection connection)
     {
         final SyncGroupRequestData body = (SyncGroupRequestData)request.body();
-        if (!access.group(connection, io.robustmq.plugin.api.metadata.AclOperation.READ, body.groupId()))
+        final boolean authorized =
+            access.group(connection, io.robustmq.plugin.api.metadata.AclOperation.READ, body.groupId());
+        if (!authorized || !brokers.coordinates(body.groupId()))
         {
             return java.util.concurrent.CompletableFuture.completedFuture(new SyncGroupResponseData()
-                .setErrorCode(org.apache.kafka.common.protocol.Errors.GROUP_AUTHORIZATION_FAILED.code()).setAssignment(new byte[0]));
+                .setErrorCode(authorized ? org.apache.kafka.common.protocol.Errors.NOT_COORDINATOR.code() :
+                    org.apache.kafka.common.protocol.Errors.GROUP_AUTHORIZATION_FAILED.code()).setAssignment(new byte[0]));
         }
         final Map<String, byte[]> assignments = new HashMap<>();
         for (final SyncGroupRequestData.SyncGroupRequestAssignment assignment : body.assignments())
