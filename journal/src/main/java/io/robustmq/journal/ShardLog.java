@@ -44,6 +44,9 @@ public final class ShardLog implements AutoCloseable
     private final FileLayer layer;
     private final Path dir;
     private final ShardConfig config;
+    /** The retention limits in force: the config's, until {@link #retention} replaces them. */
+    private volatile long retentionBytes;
+    private volatile long retentionMs;
     private final RecoveryReport recoveryReport;
     private volatile List<CorruptRange> corruptRanges;
     private Checkpoint checkpoint;
@@ -82,6 +85,8 @@ public final class ShardLog implements AutoCloseable
         this.nextSegment = preparer == null ? null : preparer.slot(layer, dir, config.segmentBytes(), config.fileAllocation());
         this.dir = dir;
         this.config = config;
+        this.retentionBytes = config.retentionBytes();
+        this.retentionMs = config.retentionMs();
         this.recoveryReport = recovered.report();
         this.corruptRanges = recovered.report().corruptRanges();
         this.checkpoint = checkpoint;
@@ -164,6 +169,39 @@ public final class ShardLog implements AutoCloseable
     public ShardConfig config()
     {
         return config;
+    }
+
+    /**
+     * Replace the retention limits; the writer's next {@link #enforceRetention} applies them. Any
+     * thread.
+     *
+     * @param bytes size limit; 0: none.
+     * @param ms    age limit; 0: none.
+     */
+    public void retention(final long bytes, final long ms)
+    {
+        if (bytes < 0 || ms < 0)
+        {
+            throw new IllegalArgumentException("retention not negative: " + bytes + " bytes, " + ms + " ms");
+        }
+        retentionBytes = bytes;
+        retentionMs = ms;
+    }
+
+    /**
+     * @return the size limit in force; 0: none.
+     */
+    public long retentionBytes()
+    {
+        return retentionBytes;
+    }
+
+    /**
+     * @return the age limit in force; 0: none.
+     */
+    public long retentionMs()
+    {
+        return retentionMs;
     }
 
     /**
@@ -610,6 +648,8 @@ public final class ShardLog implements AutoCloseable
     {
         checkWriter();
         Segment[] current = segments;
+        final long retentionBytes = this.retentionBytes;
+        final long retentionMs = this.retentionMs;
         long totalBytes = 0;
         for (final Segment segment : current)
         {
@@ -619,8 +659,8 @@ public final class ShardLog implements AutoCloseable
         while (current.length - deleted > 1)
         {
             final Segment oldest = current[deleted];
-            final boolean overSize = config.retentionBytes() > 0 && totalBytes > config.retentionBytes();
-            final boolean tooOld = config.retentionMs() > 0 && oldest.maxTimestamp() < nowMs - config.retentionMs();
+            final boolean overSize = retentionBytes > 0 && totalBytes > retentionBytes;
+            final boolean tooOld = retentionMs > 0 && oldest.maxTimestamp() < nowMs - retentionMs;
             if (!overSize && !tooOld)
             {
                 break;

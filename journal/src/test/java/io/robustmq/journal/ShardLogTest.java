@@ -174,6 +174,28 @@ class ShardLogTest
     }
 
     @Test
+    void retentionLimitsReplacedAtRunTimeApplyAtTheNextPass() throws Exception
+    {
+        final ShardConfig config = new ShardConfig(8192, 256, Durability.NONE, 1000, 0, 0);
+        try (ShardLog log = ShardLog.open(dir, config))
+        {
+            for (int i = 0; i < 400; i++)
+            {
+                Batches.append(log, i, 100, 1, 1_000_000 + i);
+            }
+            assertEquals(0, log.enforceRetention(1_000_000 + 400), "no limits: nothing deleted");
+            log.retention(20_000, 0);
+            assertTrue(log.enforceRetention(1_000_000 + 400) > 0);
+            assertTrue(log.sizeBytes() <= 20_000, "size " + log.sizeBytes());
+            assertEquals(0, config.retentionBytes(), "the config as created is not changed");
+            log.retention(0, 60_000);
+            assertTrue(log.enforceRetention(1_000_000 + 400 + 61_000) > 0, "by age");
+            assertEquals(1, log.segmentCount());
+            assertThrows(IllegalArgumentException.class, () -> log.retention(-1, 0));
+        }
+    }
+
+    @Test
     void refusesWhatDoesNotFitAndCheckedThreadConfinement() throws Exception
     {
         try (ShardLog log = ShardLog.open(dir, SMALL))

@@ -81,7 +81,35 @@ public final class JournalShard
     }
 
     /**
-     * @return how the shard's log is kept.
+     * Replace the shard's retention limits; the writer applies them on its next retention pass.
+     * Any thread.
+     *
+     * @param bytes size limit; 0: none.
+     * @param ms    age limit; 0: none.
+     */
+    public void retention(final long bytes, final long ms)
+    {
+        log.retention(bytes, ms);
+    }
+
+    /**
+     * @return the size limit in force; 0: none.
+     */
+    public long retentionBytes()
+    {
+        return log.retentionBytes();
+    }
+
+    /**
+     * @return the age limit in force; 0: none.
+     */
+    public long retentionMs()
+    {
+        return log.retentionMs();
+    }
+
+    /**
+     * @return how the shard's log is kept (its retention as created: see {@link #retention}).
      */
     public ShardConfig config()
     {

@@ -21,6 +21,7 @@ import io.robustmq.plugin.api.metadata.MetadataException;
 import io.robustmq.plugin.api.metadata.NodeInfo;
 import io.robustmq.plugin.api.metadata.ScramCredentialInfo;
 import io.robustmq.plugin.api.metadata.ShardInfo;
+import io.robustmq.plugin.api.metadata.TopicChange;
 import io.robustmq.plugin.api.metadata.TopicInfo;
 import io.robustmq.plugin.api.metadata.TopicSpec;
 import io.robustmq.plugin.api.metadata.Watch;
@@ -126,6 +127,13 @@ final class KernelMetadata implements Metadata
         return write(client.createTopic(spec.name(), spec.partitions(), spec.storage(), spec.durability(),
                 spec.retentionMs(), spec.retentionBytes()),
             view -> topic(view, spec.name()));
+    }
+
+    @Override
+    public CompletionStage<TopicInfo> alterTopic(final TopicChange change)
+    {
+        return write(client.alterTopic(change.name(), change.partitions(), change.retentionMs(), change.retentionBytes()),
+            view -> topic(view, change.name()).filter(change::isAppliedTo));
     }
 
     @Override

@@ -40,11 +40,14 @@ class ShardLeadership implements AutoCloseable
      * @param metadata the node's metadata.
      * @param nodeId   this node's id.
      * @param id       the shard.
+     * @param onTopic  told the shard's topic as it is now and after each change (while it is this
+     *                 shard's topic, not one of the same name made again), under the watch's lock.
      * @return the leadership, watching until closed.
      */
-    static ShardLeadership watch(final Metadata metadata, final int nodeId, final ShardId id)
+    static ShardLeadership watch(final Metadata metadata, final int nodeId, final ShardId id,
+        final java.util.function.Consumer<TopicInfo> onTopic)
     {
-        final Watched watched = new Watched(metadata, nodeId, id);
+        final Watched watched = new Watched(metadata, nodeId, id, onTopic);
         watched.refresh();
         watched.start();
         return watched;
@@ -71,16 +74,19 @@ class ShardLeadership implements AutoCloseable
         private final Metadata metadata;
         private final int nodeId;
         private final ShardId id;
+        private final java.util.function.Consumer<TopicInfo> onTopic;
         private Watch shardWatch;
         private Watch topicWatch;
         private boolean closed;
 
-        Watched(final Metadata metadata, final int nodeId, final ShardId id)
+        Watched(final Metadata metadata, final int nodeId, final ShardId id,
+            final java.util.function.Consumer<TopicInfo> onTopic)
         {
             super(false);
             this.metadata = metadata;
             this.nodeId = nodeId;
             this.id = id;
+            this.onTopic = onTopic;
         }
 
         synchronized void start()
@@ -101,8 +107,12 @@ class ShardLeadership implements AutoCloseable
             }
             final Optional<TopicInfo> topic = metadata.topic(id.topic());
             final Optional<ShardInfo> shard = metadata.shard(id.topic(), id.partition());
-            leader(topic.isPresent() && topic.get().id().equals(id.topicId()) &&
-                shard.isPresent() && shard.get().leader() == nodeId);
+            final boolean ours = topic.isPresent() && topic.get().id().equals(id.topicId());
+            leader(ours && shard.isPresent() && shard.get().leader() == nodeId);
+            if (ours)
+            {
+                onTopic.accept(topic.get());
+            }
         }
 
         @Override

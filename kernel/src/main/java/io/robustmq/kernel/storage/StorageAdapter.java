@@ -101,8 +101,11 @@ public final class StorageAdapter implements AutoCloseable
             }
             else if (identity.get() instanceof ShardIdentity.Topic topic)
             {
+                // The topic's limits now, which a change made while the node was down may have moved.
+                final RetentionFollower retention = new RetentionFollower();
+                retention.follow(shard);
                 topicShards.put(topic.id(), new JournalShardAdapter(topic.id().label(), shard, callbacks,
-                    ShardLeadership.watch(metadata, nodeId, topic.id())));
+                    ShardLeadership.watch(metadata, nodeId, topic.id(), retention::topicChanged)));
             }
             else if (identity.get() instanceof ShardIdentity.Private owned)
             {
@@ -148,11 +151,17 @@ public final class StorageAdapter implements AutoCloseable
         {
             return existing;
         }
-        final ShardLeadership leadership = ShardLeadership.watch(metadata, nodeId, id);
+        final RetentionFollower retention = new RetentionFollower();
+        final ShardLeadership leadership = ShardLeadership.watch(metadata, nodeId, id, retention::topicChanged);
         try
         {
             final Shard shard = create(new ShardIdentity.Topic(id), id.label(), settings(info), leadership);
             topicShards.put(id, shard);
+            if (shard instanceof JournalShardAdapter journalShard)
+            {
+                retention.follow(journalShard.journalShard());
+                metadata.topic(topic).filter(now -> now.id().equals(info.id())).ifPresent(retention::topicChanged);
+            }
             return shard;
         }
         catch (final RuntimeException ex)
@@ -181,6 +190,41 @@ public final class StorageAdapter implements AutoCloseable
             topic.retentionBytes() > 0 ? topic.retentionBytes() : node.retentionBytes(),
             topic.retentionMs() > 0 ? topic.retentionMs() : node.retentionMs(),
             node.memoryMaxBytes());
+    }
+
+    /**
+     * Applies a topic's retention limits, as they change, to its journal shard (the memory engine
+     * keeps {@code memory_max_bytes} whatever the topic says). Told the topic on the Meta Service's
+     * thread before the shard exists too: those calls find no shard, and the shard is created with
+     * the limits of the moment.
+     */
+    private final class RetentionFollower
+    {
+        private volatile io.robustmq.journal.engine.JournalShard shard;
+
+        void follow(final io.robustmq.journal.engine.JournalShard shard)
+        {
+            this.shard = shard;
+        }
+
+        void topicChanged(final TopicInfo topic)
+        {
+            final io.robustmq.journal.engine.JournalShard target = shard;
+            if (target == null)
+            {
+                return;
+            }
+            try
+            {
+                final StorageConfig.TopicStorage storage = settings(topic);
+                target.retention(storage.retentionBytes(), storage.retentionMs());
+            }
+            catch (final IllegalStateException ex)
+            {
+                LOG.warn("topic {}: its retention cannot be applied to {}: {}", topic.name(), target.name(),
+                    ex.getMessage());
+            }
+        }
     }
 
     synchronized Optional<Shard> findTopic(final String topic, final int partition)

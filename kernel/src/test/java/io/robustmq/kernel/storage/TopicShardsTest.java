@@ -7,6 +7,7 @@ import io.robustmq.meta.cluster.MetaClient;
 import io.robustmq.meta.codecs.ResultCode;
 import io.robustmq.plugin.api.metadata.Metadata;
 import io.robustmq.plugin.api.metadata.ShardInfo;
+import io.robustmq.plugin.api.metadata.TopicChange;
 import io.robustmq.plugin.api.metadata.TopicInfo;
 import io.robustmq.plugin.api.metadata.TopicSpec;
 import io.robustmq.plugin.api.storage.AppendCallback;
@@ -155,6 +156,43 @@ class TopicShardsTest
         assertTrue(shards.list().contains(new ShardId("plain", metadata.topic("plain").orElseThrow().id(), 1)));
         assertEquals(Optional.of(always), shards.find("payments", 0));
         assertEquals(Optional.empty(), shards.find("plain", 0), "not opened here");
+    }
+
+    @Test
+    void anAlteredTopicGainsShardsAndItsOpenShardsTakeTheNewRetention() throws Exception
+    {
+        create(new TopicSpec("growing", 1, "journal", "", 5000, 0));
+        final Shard first = shards.open("growing", 0);
+        assertEquals(5000, journal(first).journalShard().retentionMs());
+
+        final TopicInfo grown = metadata.alterTopic(TopicChange.partitions("growing", 3)).toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
+        assertEquals(3, grown.partitions());
+        assertEquals(5000, grown.retentionMs(), "left as it was");
+        assertEquals(0, appendStored(shards.open("growing", 2), "in a new partition"));
+
+        metadata.alterTopic(TopicChange.retention("growing", 60_000, 1 << 20)).toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
+        Clients.await("the open shard follows its topic's new limits", 10_000, () ->
+            journal(first).journalShard().retentionMs() == 60_000 &&
+            journal(first).journalShard().retentionBytes() == 1 << 20);
+        metadata.alterTopic(TopicChange.retention("growing", 0, TopicChange.UNCHANGED)).toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
+        Clients.await("0: back to the node's default", 10_000, () ->
+            journal(first).journalShard().retentionMs() == 86_400_000L);
+        assertEquals(1 << 20, journal(first).journalShard().retentionBytes());
+
+        final java.util.concurrent.ExecutionException fewer = assertThrows(java.util.concurrent.ExecutionException.class,
+            () -> metadata.alterTopic(TopicChange.partitions("growing", 2)).toCompletableFuture()
+                .get(30, TimeUnit.SECONDS));
+        assertEquals(io.robustmq.plugin.api.metadata.MetadataException.Reason.INVALID,
+            ((io.robustmq.plugin.api.metadata.MetadataException)fewer.getCause()).reason(), "partitions never go away");
+        final java.util.concurrent.ExecutionException missing = assertThrows(
+            java.util.concurrent.ExecutionException.class,
+            () -> metadata.alterTopic(TopicChange.partitions("no-such-topic", 2)).toCompletableFuture()
+                .get(30, TimeUnit.SECONDS));
+        assertEquals(io.robustmq.plugin.api.metadata.MetadataException.Reason.NOT_FOUND,
+            ((io.robustmq.plugin.api.metadata.MetadataException)missing.getCause()).reason());
     }
 
     @Test

@@ -278,6 +278,16 @@ public final class MetaClient implements AutoCloseable
     }
 
     /**
+     * Change a topic; {@link io.robustmq.meta.state.MetaState#UNCHANGED} leaves a field as it is.
+     */
+    public CompletableFuture<Result> alterTopic(
+        final String name, final int partitions, final long retentionMs, final long retentionBytes)
+    {
+        return submit((encoder, out, at, requestId) -> encoder.alterTopic(out, at, clientId, requestId, name, partitions,
+            retentionMs, retentionBytes));
+    }
+
+    /**
      * Say where a registered node's listeners are reached.
      *
      * @param endpoints as {@link io.robustmq.meta.state.NodeEndpoints} encodes them.

@@ -18,6 +18,7 @@ import io.robustmq.meta.codecs.MessageHeaderEncoder;
 import io.robustmq.meta.codecs.NodeHeartbeatDecoder;
 import io.robustmq.meta.codecs.RegisterNodeDecoder;
 import io.robustmq.meta.codecs.NodeEndpointsDecoder;
+import io.robustmq.meta.codecs.AlterTopicDecoder;
 import io.robustmq.meta.codecs.ResultCode;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
@@ -52,6 +53,7 @@ public final class MetaCommandAdapter
     private final DeleteTopicDecoder deleteTopic = new DeleteTopicDecoder();
     private final RegisterNodeDecoder registerNode = new RegisterNodeDecoder();
     private final NodeEndpointsDecoder nodeEndpoints = new NodeEndpointsDecoder();
+    private final AlterTopicDecoder alterTopic = new AlterTopicDecoder();
     private final NodeHeartbeatDecoder heartbeat = new NodeHeartbeatDecoder();
     private final RegisterGroupDecoder registerGroup = new RegisterGroupDecoder();
     private final DeleteGroupDecoder deleteGroup = new DeleteGroupDecoder();
@@ -129,6 +131,18 @@ public final class MetaCommandAdapter
                 final long requestId = deleteTopic.requestId();
                 final String name = deleteTopic.name();
                 respond(sink, clientId, requestId, state.deleteTopic(clientId, requestId, name), name);
+            }
+            case AlterTopicDecoder.TEMPLATE_ID ->
+            {
+                alterTopic.wrap(buffer, body, header.blockLength(), header.version());
+                final long clientId = alterTopic.clientId();
+                final long requestId = alterTopic.requestId();
+                final int partitions = alterTopic.partitions();
+                final long retentionMs = alterTopic.retentionMs();
+                final long retentionBytes = alterTopic.retentionBytes();
+                final String name = alterTopic.name();
+                respond(sink, clientId, requestId,
+                    state.alterTopic(clientId, requestId, name, partitions, retentionMs, retentionBytes), name);
             }
             case RegisterNodeDecoder.TEMPLATE_ID ->
             {

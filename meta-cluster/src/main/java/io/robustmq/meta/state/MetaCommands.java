@@ -9,6 +9,7 @@ import io.robustmq.meta.codecs.DeleteGroupEncoder;
 import io.robustmq.meta.codecs.DeleteTopicEncoder;
 import io.robustmq.meta.codecs.DeleteUserEncoder;
 import io.robustmq.meta.codecs.MessageHeaderEncoder;
+import io.robustmq.meta.codecs.AlterTopicEncoder;
 import io.robustmq.meta.codecs.NodeEndpointsEncoder;
 import io.robustmq.meta.codecs.NodeHeartbeatEncoder;
 import io.robustmq.meta.codecs.PutUserEncoder;
@@ -33,6 +34,7 @@ public final class MetaCommands
     private final RegisterNodeEncoder registerNode = new RegisterNodeEncoder();
     private final NodeHeartbeatEncoder heartbeat = new NodeHeartbeatEncoder();
     private final NodeEndpointsEncoder nodeEndpoints = new NodeEndpointsEncoder();
+    private final AlterTopicEncoder alterTopic = new AlterTopicEncoder();
     private final RegisterGroupEncoder registerGroup = new RegisterGroupEncoder();
     private final DeleteGroupEncoder deleteGroup = new DeleteGroupEncoder();
     private final PutUserEncoder putUser = new PutUserEncoder();
@@ -84,6 +86,21 @@ public final class MetaCommands
     {
         deleteTopic.wrapAndApplyHeader(buffer, offset, header).clientId(clientId).requestId(requestId).name(name);
         return MessageHeaderEncoder.ENCODED_LENGTH + deleteTopic.encodedLength();
+    }
+
+    public int alterTopic(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final long clientId,
+        final long requestId,
+        final String name,
+        final int partitions,
+        final long retentionMs,
+        final long retentionBytes)
+    {
+        alterTopic.wrapAndApplyHeader(buffer, offset, header).clientId(clientId).requestId(requestId)
+            .partitions(partitions).retentionMs(retentionMs).retentionBytes(retentionBytes).name(name);
+        return MessageHeaderEncoder.ENCODED_LENGTH + alterTopic.encodedLength();
     }
 
     public int registerNode(

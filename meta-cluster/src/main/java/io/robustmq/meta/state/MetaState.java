@@ -53,6 +53,8 @@ public final class MetaState
     private long deadlineMs = NO_DEADLINE;
     private long commandTimestamp;
     private final PersistentTable<String, TopicRecord> topics = new PersistentTable<>();
+    /** {@link #alterTopic}: leave this as it is. */
+    public static final int UNCHANGED = -1;
     private final PersistentTable<Integer, NodeRecord> nodes = new PersistentTable<>();
     private final ShardPlacement placement = new ShardPlacement();
     private final PersistentTable<String, GroupRecord> groups = new PersistentTable<>();
@@ -115,6 +117,45 @@ public final class MetaState
             topics.put(name, new TopicRecord(name, uuid, partitions, storage, durability, retentionMs, retentionBytes,
                 timestamp));
             placement.place(name, partitions, upNodes(), settings.replicationFactor());
+            return ResultCode.OK;
+        });
+    }
+
+    /**
+     * Change a topic: shards added up to {@code partitions} (placed as a new topic's are), its
+     * retention limits replaced. Each of the three may be {@link #UNCHANGED}.
+     *
+     * @return OK, NOT_FOUND, or INVALID for fewer partitions than the topic has or a negative limit
+     * (or the first outcome, for a retry).
+     */
+    public ResultCode alterTopic(
+        final long clientId,
+        final long requestId,
+        final String name,
+        final int partitions,
+        final long retentionMs,
+        final long retentionBytes)
+    {
+        return once(clientId, requestId, () ->
+        {
+            final TopicRecord topic = topics.get(name);
+            if (topic == null)
+            {
+                return ResultCode.NOT_FOUND;
+            }
+            if (partitions != UNCHANGED && partitions < topic.partitions() ||
+                retentionMs < UNCHANGED || retentionBytes < UNCHANGED)
+            {
+                return ResultCode.INVALID;
+            }
+            final int newPartitions = partitions == UNCHANGED ? topic.partitions() : partitions;
+            topics.put(name, new TopicRecord(name, topic.uuid(), newPartitions, topic.storage(), topic.durability(),
+                retentionMs == UNCHANGED ? topic.retentionMs() : retentionMs,
+                retentionBytes == UNCHANGED ? topic.retentionBytes() : retentionBytes, topic.createdAt()));
+            if (newPartitions > topic.partitions())
+            {
+                placement.grow(name, newPartitions, upNodes(), settings.replicationFactor());
+            }
             return ResultCode.OK;
         });
     }

@@ -67,6 +67,35 @@ final class ShardPlacement
         return replicas;
     }
 
+    /**
+     * Place the shards a topic gained: they carry on round the ring of nodes up from the node after
+     * the first replica of the topic's last shard (from the cursor if that node is not up), one
+     * position further for each, so a grown topic's leaders stay spread. The cursor does not move.
+     *
+     * @param topic             its name.
+     * @param partitions        its new shard count.
+     * @param up                the nodes up, ascending.
+     * @param replicationFactor replicas wanted per shard.
+     */
+    void grow(final String topic, final int partitions, final List<Integer> up, final int replicationFactor)
+    {
+        final List<ShardRecord> placed = new ArrayList<>(shards.get(topic));
+        final int existing = placed.size();
+        long start = cursor;
+        if (existing > 0 && !placed.get(existing - 1).replicas().isEmpty())
+        {
+            final int last = up.indexOf(placed.get(existing - 1).replicas().get(0));
+            start = last >= 0 ? last + 1 : cursor;
+        }
+        for (int p = existing; p < partitions; p++)
+        {
+            final List<Integer> replicas = ring(up, start + p - existing, replicationFactor);
+            placed.add(new ShardRecord(topic, p, replicas, replicas.isEmpty() ? ShardRecord.NO_LEADER : replicas.get(0),
+                0));
+        }
+        shards.put(topic, List.copyOf(placed));
+    }
+
     void remove(final String topic)
     {
         shards.remove(topic);

@@ -66,6 +66,12 @@ class MetaStateTest
             return add(encoder.nodeEndpoints(buffer, 0, client, request, node, endpoints), 0);
         }
 
+        Log alterTopic(final long client, final long request, final String name, final int partitions,
+            final long retentionMs, final long retentionBytes)
+        {
+            return add(encoder.alterTopic(buffer, 0, client, request, name, partitions, retentionMs, retentionBytes), 0);
+        }
+
         Log registerGroup(final long client, final long request, final String name, final String protocol, final long time)
         {
             return add(encoder.registerGroup(buffer, 0, client, request, name, protocol), time);
@@ -290,6 +296,36 @@ class MetaStateTest
 
         new Log().deleteTopic(7, 5, "orders", 9_600).replay(state);
         assertEquals(List.of(), state.shards("orders"));
+    }
+
+    @Test
+    void aTopicGrowsAroundTheRingAndItsRetentionIsReplacedButItNeverShrinks()
+    {
+        final MetaState state = new MetaState(TIMEOUT_MS);
+        final List<String> results = new Log()
+            .registerNode(1, 1, 1, "h:1", 20)
+            .registerNode(2, 1, 2, "h:2", 20)
+            .registerNode(3, 1, 3, "h:3", 20)
+            .createTopic(7, 1, "orders", 2, 30)
+            .alterTopic(7, 2, "orders", 5, MetaState.UNCHANGED, MetaState.UNCHANGED)
+            .alterTopic(7, 3, "orders", MetaState.UNCHANGED, 60_000, 0)
+            .alterTopic(7, 4, "orders", 4, MetaState.UNCHANGED, MetaState.UNCHANGED)
+            .alterTopic(7, 5, "orders", MetaState.UNCHANGED, -2, MetaState.UNCHANGED)
+            .alterTopic(7, 6, "missing", 3, MetaState.UNCHANGED, MetaState.UNCHANGED)
+            .alterTopic(7, 2, "orders", 9, MetaState.UNCHANGED, MetaState.UNCHANGED)
+            .replay(state);
+        assertEquals(List.of("1:OK:", "1:OK:", "1:OK:", "1:OK:", "2:OK:", "3:OK:"), results.subList(0, 6));
+        assertTrue(results.get(6).startsWith("4:INVALID"), results.get(6));
+        assertTrue(results.get(7).startsWith("5:INVALID"), results.get(7));
+        assertTrue(results.get(8).startsWith("6:NOT_FOUND"), results.get(8));
+        assertEquals("2:OK:", results.get(9), "a retry is answered, not applied again");
+        final TopicRecord orders = state.topic("orders");
+        assertEquals(5, orders.partitions());
+        assertEquals(60_000, orders.retentionMs());
+        assertEquals(0, orders.retentionBytes());
+        assertEquals(List.of("orders-0 [1] leader 1 epoch 0", "orders-1 [2] leader 2 epoch 0",
+            "orders-2 [3] leader 3 epoch 0", "orders-3 [1] leader 1 epoch 0", "orders-4 [2] leader 2 epoch 0"),
+            describe(state.shards("orders")), "the new shards carry on round the ring, the old ones stay");
     }
 
     private static List<String> describe(final List<ShardRecord> shards)

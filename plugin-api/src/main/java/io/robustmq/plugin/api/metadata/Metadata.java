@@ -39,6 +39,15 @@ public interface Metadata
     CompletionStage<TopicInfo> createTopic(TopicSpec spec);
 
     /**
+     * Change a topic: add shards (placed at once, as a new topic's are), or replace its retention
+     * limits. The storage applies new limits to the topic's open shards.
+     *
+     * @param change what to change.
+     * @return the topic as changed; fails with NOT_FOUND, or INVALID for fewer partitions than it has.
+     */
+    CompletionStage<TopicInfo> alterTopic(TopicChange change);
+
+    /**
      * @param name a topic's name.
      * @return done once deleted; fails with NOT_FOUND.
      */

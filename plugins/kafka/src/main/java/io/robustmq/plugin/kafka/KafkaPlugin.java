@@ -30,6 +30,9 @@ import io.robustmq.plugin.kafka.group.GroupOffsets;
 import io.robustmq.plugin.kafka.api.Brokers;
 import io.robustmq.plugin.kafka.api.FetchApi;
 import io.robustmq.plugin.kafka.api.InitProducerIdApi;
+import io.robustmq.plugin.kafka.api.AlterConfigsApi;
+import io.robustmq.plugin.kafka.api.CreatePartitionsApi;
+import io.robustmq.plugin.kafka.api.IncrementalAlterConfigsApi;
 import io.robustmq.plugin.kafka.api.KafkaApi;
 import io.robustmq.plugin.kafka.api.KafkaConnection;
 import io.robustmq.plugin.kafka.api.ListOffsetsApi;
@@ -132,6 +135,9 @@ final class KafkaPlugin implements ProtocolPlugin
         apis.put(ApiKeys.DESCRIBE_CONFIGS, new DescribeConfigsApi(metadata, context.nodeId(), brokerConfigs(settings,
             context.nodeId())));
         apis.put(ApiKeys.DELETE_RECORDS, new DeleteRecordsApi(metadata, brokers, partitions));
+        apis.put(ApiKeys.CREATE_PARTITIONS, new CreatePartitionsApi(metadata));
+        apis.put(ApiKeys.ALTER_CONFIGS, new AlterConfigsApi(metadata));
+        apis.put(ApiKeys.INCREMENTAL_ALTER_CONFIGS, new IncrementalAlterConfigsApi(metadata));
         this.authThread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
             new ArrayBlockingQueue<>(MAX_PENDING_PASSWORD_CHECKS), task ->
             {

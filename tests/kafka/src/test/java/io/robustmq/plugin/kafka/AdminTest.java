@@ -2,7 +2,11 @@ package io.robustmq.plugin.kafka;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.CreatePartitionsOptions;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -12,6 +16,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidPartitionsException;
+import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
+import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.message.AlterConfigsRequestData;
+import org.apache.kafka.common.message.AlterConfigsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -34,9 +45,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Kafka's Admin client: topics created (with configs), described, their records deleted up to an
- * offset, and deleted; the cluster and configs described; wrong requests refused with Kafka's
- * exceptions.
+ * Kafka's Admin client: topics created (with configs), described, grown, their retention changed,
+ * their records deleted up to an offset, and deleted; the cluster and configs described; wrong
+ * requests refused with Kafka's exceptions.
  */
 class AdminTest
 {
@@ -125,5 +136,122 @@ class AdminTest
         }
         assertEquals(1, admin.describeCluster().nodes().get().size());
         assertEquals("robustmq", admin.describeCluster().clusterId().get());
+    }
+
+    @Test
+    void aTopicGainsPartitionsThatProducersAndConsumersUse() throws Exception
+    {
+        admin.createTopics(List.of(new NewTopic("growing", 1, (short)1))).all().get();
+        admin.createPartitions(Map.of("growing", NewPartitions.increaseTo(3)),
+            new CreatePartitionsOptions().validateOnly(true)).all().get();
+        assertEquals(1, admin.describeTopics(List.of("growing")).allTopicNames().get().get("growing").partitions()
+            .size(), "validate only: unchanged");
+        admin.createPartitions(Map.of("growing", NewPartitions.increaseTo(3))).all().get();
+        assertEquals(3, admin.describeTopics(List.of("growing")).allTopicNames().get().get("growing").partitions()
+            .size());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+            node.bootstrap(), "key.serializer", StringSerializer.class.getName(), "value.serializer",
+            StringSerializer.class.getName())))
+        {
+            assertEquals(2, producer.send(new ProducerRecord<>("growing", 2, "k", "in partition 2")).get().partition());
+        }
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers",
+            node.bootstrap(), "key.deserializer", StringDeserializer.class.getName(), "value.deserializer",
+            StringDeserializer.class.getName())))
+        {
+            final TopicPartition third = new TopicPartition("growing", 2);
+            consumer.assign(List.of(third));
+            consumer.seekToBeginning(List.of(third));
+            final List<String> values = new java.util.ArrayList<>();
+            final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (values.isEmpty() && System.nanoTime() < deadline)
+            {
+                consumer.poll(java.time.Duration.ofMillis(200)).forEach(record -> values.add(record.value()));
+            }
+            assertEquals(List.of("in partition 2"), values);
+        }
+
+        final ExecutionException fewer = assertThrows(ExecutionException.class, () ->
+            admin.createPartitions(Map.of("growing", NewPartitions.increaseTo(2))).all().get());
+        assertInstanceOf(InvalidPartitionsException.class, fewer.getCause());
+        final ExecutionException same = assertThrows(ExecutionException.class, () ->
+            admin.createPartitions(Map.of("growing", NewPartitions.increaseTo(3))).all().get());
+        assertInstanceOf(InvalidPartitionsException.class, same.getCause());
+        final ExecutionException placed = assertThrows(ExecutionException.class, () ->
+            admin.createPartitions(Map.of("growing", NewPartitions.increaseTo(4, List.of(List.of(1))))).all().get());
+        assertInstanceOf(InvalidReplicaAssignmentException.class, placed.getCause());
+        final ExecutionException missing = assertThrows(ExecutionException.class, () ->
+            admin.createPartitions(Map.of("no-such-topic", NewPartitions.increaseTo(2))).all().get());
+        assertInstanceOf(UnknownTopicOrPartitionException.class, missing.getCause());
+    }
+
+    @Test
+    void aTopicsRetentionIsChangedAndRestoredAndOtherConfigsAreRefused() throws Exception
+    {
+        admin.createTopics(List.of(new NewTopic("aging", 1, (short)1).configs(Map.of("retention.ms", "3600000"))))
+            .all().get();
+        final ConfigResource aging = new ConfigResource(ConfigResource.Type.TOPIC, "aging");
+        admin.incrementalAlterConfigs(Map.of(aging, List.of(
+            new AlterConfigOp(new ConfigEntry("retention.bytes", "1048576"), AlterConfigOp.OpType.SET),
+            new AlterConfigOp(new ConfigEntry("cleanup.policy", "delete"), AlterConfigOp.OpType.SET)))).all().get();
+        Config config = admin.describeConfigs(List.of(aging)).all().get().get(aging);
+        assertEquals("1048576", config.get("retention.bytes").value());
+        assertEquals("3600000", config.get("retention.ms").value(), "left as it was");
+
+        admin.incrementalAlterConfigs(Map.of(aging, List.of(
+            new AlterConfigOp(new ConfigEntry("retention.ms", "-1"), AlterConfigOp.OpType.SET),
+            new AlterConfigOp(new ConfigEntry("retention.bytes", ""), AlterConfigOp.OpType.DELETE)))).all().get();
+        config = admin.describeConfigs(List.of(aging)).all().get().get(aging);
+        assertEquals("-1", config.get("retention.ms").value(), "kept for ever");
+        assertEquals("0", config.get("retention.bytes").value(), "back to the node's default");
+
+        for (final AlterConfigOp refused : List.of(
+            new AlterConfigOp(new ConfigEntry("segment.bytes", "1048576"), AlterConfigOp.OpType.SET),
+            new AlterConfigOp(new ConfigEntry("cleanup.policy", "compact"), AlterConfigOp.OpType.SET),
+            new AlterConfigOp(new ConfigEntry("cleanup.policy", "delete"), AlterConfigOp.OpType.APPEND),
+            new AlterConfigOp(new ConfigEntry("robustmq.durability", "always"), AlterConfigOp.OpType.SET),
+            new AlterConfigOp(new ConfigEntry("retention.ms", "soon"), AlterConfigOp.OpType.SET)))
+        {
+            final ExecutionException failed = assertThrows(ExecutionException.class, () ->
+                admin.incrementalAlterConfigs(Map.of(aging, List.of(refused))).all().get());
+            assertInstanceOf(InvalidConfigurationException.class, failed.getCause(), refused.toString());
+        }
+        assertEquals("-1", admin.describeConfigs(List.of(aging)).all().get().get(aging).get("retention.ms").value(),
+            "nothing changed by a refused request");
+
+        final ConfigResource missing = new ConfigResource(ConfigResource.Type.TOPIC, "no-such-topic");
+        final ExecutionException unknown = assertThrows(ExecutionException.class, () ->
+            admin.incrementalAlterConfigs(Map.of(missing, List.of(new AlterConfigOp(
+                new ConfigEntry("retention.ms", "1000"), AlterConfigOp.OpType.SET)))).all().get());
+        assertInstanceOf(UnknownTopicOrPartitionException.class, unknown.getCause());
+        final ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, "1");
+        final ExecutionException brokerConfigs = assertThrows(ExecutionException.class, () ->
+            admin.incrementalAlterConfigs(Map.of(broker, List.of(new AlterConfigOp(
+                new ConfigEntry("num.partitions", "3"), AlterConfigOp.OpType.SET)))).all().get());
+        assertInstanceOf(InvalidRequestException.class, brokerConfigs.getCause());
+    }
+
+    @Test
+    void theOlderAlterConfigsReplacesATopicsWholeSet() throws Exception
+    {
+        admin.createTopics(List.of(new NewTopic("replaced", 1, (short)1).configs(Map.of("retention.ms", "3600000",
+            "retention.bytes", "1048576")))).all().get();
+        final AlterConfigsRequestData request = new AlterConfigsRequestData();
+        final AlterConfigsRequestData.AlterConfigsResource resource = new AlterConfigsRequestData.AlterConfigsResource()
+            .setResourceType(ConfigResource.Type.TOPIC.id()).setResourceName("replaced");
+        resource.configs().add(new AlterConfigsRequestData.AlterableConfig().setName("retention.bytes")
+            .setValue("2097152"));
+        request.resources().add(resource);
+        try (RawKafka raw = new RawKafka(node.port()))
+        {
+            final AlterConfigsResponseData response =
+                (AlterConfigsResponseData)raw.exchange(ApiKeys.ALTER_CONFIGS, (short)2, request);
+            assertEquals(Errors.NONE.code(), response.responses().get(0).errorCode(),
+                response.responses().get(0).errorMessage());
+        }
+        final ConfigResource replaced = new ConfigResource(ConfigResource.Type.TOPIC, "replaced");
+        final Config config = admin.describeConfigs(List.of(replaced)).all().get().get(replaced);
+        assertEquals("2097152", config.get("retention.bytes").value());
+        assertEquals("0", config.get("retention.ms").value(), "not named: back to the node's default");
     }
 }

@@ -340,6 +340,49 @@ class EveryVersionTest
                 assertEquals(Errors.NONE.code(), response.results().get(0).errorCode(), what);
                 assertTrue(response.results().get(0).configs().stream().anyMatch(c -> c.name().equals("retention.ms")), what);
             }
+            case CREATE_PARTITIONS ->
+            {
+                final org.apache.kafka.common.message.CreatePartitionsRequestData request =
+                    new org.apache.kafka.common.message.CreatePartitionsRequestData().setTimeoutMs(10_000);
+                request.topics().add(new org.apache.kafka.common.message.CreatePartitionsRequestData
+                    .CreatePartitionsTopic().setName(TOPIC).setCount(2 + version).setAssignments(null));
+                final org.apache.kafka.common.message.CreatePartitionsResponseData response =
+                    (org.apache.kafka.common.message.CreatePartitionsResponseData)socket.exchange(api, version, request);
+                assertEquals(Errors.NONE.code(), response.results().get(0).errorCode(),
+                    what + ": " + response.results().get(0).errorMessage());
+            }
+            case ALTER_CONFIGS ->
+            {
+                final org.apache.kafka.common.message.AlterConfigsRequestData request =
+                    new org.apache.kafka.common.message.AlterConfigsRequestData();
+                final org.apache.kafka.common.message.AlterConfigsRequestData.AlterConfigsResource resource =
+                    new org.apache.kafka.common.message.AlterConfigsRequestData.AlterConfigsResource()
+                        .setResourceType((byte)2).setResourceName(TOPIC);
+                resource.configs().add(new org.apache.kafka.common.message.AlterConfigsRequestData.AlterableConfig()
+                    .setName("retention.ms").setValue(Long.toString(3_600_000 + version)));
+                request.resources().add(resource);
+                final org.apache.kafka.common.message.AlterConfigsResponseData response =
+                    (org.apache.kafka.common.message.AlterConfigsResponseData)socket.exchange(api, version, request);
+                assertEquals(Errors.NONE.code(), response.responses().get(0).errorCode(),
+                    what + ": " + response.responses().get(0).errorMessage());
+            }
+            case INCREMENTAL_ALTER_CONFIGS ->
+            {
+                final org.apache.kafka.common.message.IncrementalAlterConfigsRequestData request =
+                    new org.apache.kafka.common.message.IncrementalAlterConfigsRequestData();
+                final org.apache.kafka.common.message.IncrementalAlterConfigsRequestData.AlterConfigsResource resource =
+                    new org.apache.kafka.common.message.IncrementalAlterConfigsRequestData.AlterConfigsResource()
+                        .setResourceType((byte)2).setResourceName(TOPIC);
+                resource.configs().add(new org.apache.kafka.common.message.IncrementalAlterConfigsRequestData
+                    .AlterableConfig().setName("retention.bytes").setConfigOperation((byte)0)
+                    .setValue(Long.toString(1_048_576 + version)));
+                request.resources().add(resource);
+                final org.apache.kafka.common.message.IncrementalAlterConfigsResponseData response =
+                    (org.apache.kafka.common.message.IncrementalAlterConfigsResponseData)socket.exchange(api, version,
+                        request);
+                assertEquals(Errors.NONE.code(), response.responses().get(0).errorCode(),
+                    what + ": " + response.responses().get(0).errorMessage());
+            }
             case DELETE_RECORDS ->
             {
                 final org.apache.kafka.common.message.DeleteRecordsRequestData request =

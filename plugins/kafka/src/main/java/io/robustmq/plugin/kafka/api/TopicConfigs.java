@@ -1,5 +1,6 @@
 package io.robustmq.plugin.kafka.api;
 
+import io.robustmq.plugin.api.metadata.TopicChange;
 import io.robustmq.plugin.api.metadata.TopicInfo;
 
 import java.util.LinkedHashMap;
@@ -10,7 +11,8 @@ import java.util.Map;
  * {@code retention.bytes} (-1: no limit), {@code cleanup.policy} (only {@code delete}), and the
  * RobustMQ ones {@code robustmq.storage} ({@code journal} or {@code memory}) and
  * {@code robustmq.durability} ({@code none}, {@code interval} or {@code always}). Other names
- * are refused when a topic is created, rather than accepted and ignored.
+ * are refused when a topic is created or altered, rather than accepted and ignored; of those, only
+ * the retention limits can be changed later.
  */
 final class TopicConfigs
 {
@@ -34,8 +36,84 @@ final class TopicConfigs
         String durability = "";
     }
 
+    /**
+     * What an AlterConfigs or IncrementalAlterConfigs request changes of a topic: its retention
+     * limits, or {@link TopicChange#UNCHANGED}.
+     */
+    static final class Alteration
+    {
+        long retentionMs = TopicChange.UNCHANGED;
+        long retentionBytes = TopicChange.UNCHANGED;
+
+        boolean changesAnything()
+        {
+            return retentionMs != TopicChange.UNCHANGED || retentionBytes != TopicChange.UNCHANGED;
+        }
+    }
+
     private TopicConfigs()
     {
+    }
+
+    /**
+     * One config of a topic set, or restored to its default.
+     *
+     * @param topic the topic as it is.
+     * @param name  the config's name.
+     * @param value its new value, or null to restore the default (the node's, for retention).
+     * @param into  filled in.
+     * @return why the change is refused, or null.
+     */
+    static String alter(final TopicInfo topic, final String name, final String value, final Alteration into)
+    {
+        switch (name)
+        {
+            case RETENTION_MS, RETENTION_BYTES ->
+            {
+                long limit = 0;
+                if (value != null)
+                {
+                    try
+                    {
+                        limit = Long.parseLong(value);
+                    }
+                    catch (final NumberFormatException ex)
+                    {
+                        return name + " must be a number, got " + value;
+                    }
+                    if (limit == 0 || limit < -1)
+                    {
+                        return name + " must be -1 or positive, got " + value;
+                    }
+                    limit = limit == -1 ? Long.MAX_VALUE : limit;
+                }
+                if (RETENTION_MS.equals(name))
+                {
+                    into.retentionMs = limit;
+                }
+                else
+                {
+                    into.retentionBytes = limit;
+                }
+                return null;
+            }
+            case CLEANUP_POLICY ->
+            {
+                return value == null || "delete".equals(value) ? null :
+                    CLEANUP_POLICY + " " + value + " is not supported: only delete (log compaction is not)";
+            }
+            case STORAGE, DURABILITY ->
+            {
+                final String now = STORAGE.equals(name) ? topic.storage() : topic.durability();
+                return value == null && now.isEmpty() || now.equals(value) ? null :
+                    name + " is chosen when a topic is created and cannot be changed";
+            }
+            default ->
+            {
+                return "the topic config " + name + " cannot be changed; these can: " + RETENTION_MS + ", " +
+                    RETENTION_BYTES + " (and " + CLEANUP_POLICY + "=delete)";
+            }
+        }
     }
 
     /**

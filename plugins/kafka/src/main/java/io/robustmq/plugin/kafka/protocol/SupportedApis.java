@@ -45,6 +45,9 @@ public final class SupportedApis
         apis.all(ApiKeys.DESCRIBE_CLUSTER);
         apis.all(ApiKeys.DESCRIBE_CONFIGS);
         apis.all(ApiKeys.DELETE_RECORDS);
+        apis.all(ApiKeys.CREATE_PARTITIONS);
+        apis.all(ApiKeys.ALTER_CONFIGS);
+        apis.all(ApiKeys.INCREMENTAL_ALTER_CONFIGS);
         apis.all(ApiKeys.SASL_HANDSHAKE);
         apis.all(ApiKeys.SASL_AUTHENTICATE);
         return apis;
