@@ -8,10 +8,13 @@ import io.robustmq.plugin.api.ProtocolPlugin;
 import io.robustmq.plugin.api.Transport;
 import io.robustmq.plugin.api.metadata.Metadata;
 import io.robustmq.plugin.kafka.api.ApiVersionsApi;
+import io.robustmq.plugin.kafka.api.CreateAclsApi;
 import io.robustmq.plugin.kafka.api.CreateTopicsApi;
+import io.robustmq.plugin.kafka.api.DeleteAclsApi;
 import io.robustmq.plugin.kafka.api.DeleteGroupsApi;
 import io.robustmq.plugin.kafka.api.DeleteRecordsApi;
 import io.robustmq.plugin.kafka.api.DeleteTopicsApi;
+import io.robustmq.plugin.kafka.api.DescribeAclsApi;
 import io.robustmq.plugin.kafka.api.DescribeClusterApi;
 import io.robustmq.plugin.kafka.api.DescribeConfigsApi;
 import io.robustmq.plugin.kafka.api.DescribeGroupsApi;
@@ -132,6 +135,9 @@ final class KafkaPlugin implements ProtocolPlugin
         apis.put(ApiKeys.DESCRIBE_CONFIGS, new DescribeConfigsApi(metadata, context.nodeId(), brokerConfigs(settings,
             context.nodeId())));
         apis.put(ApiKeys.DELETE_RECORDS, new DeleteRecordsApi(metadata, brokers, partitions));
+        apis.put(ApiKeys.DESCRIBE_ACLS, new DescribeAclsApi(metadata));
+        apis.put(ApiKeys.CREATE_ACLS, new CreateAclsApi(metadata));
+        apis.put(ApiKeys.DELETE_ACLS, new DeleteAclsApi(metadata));
         this.authThread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
             new ArrayBlockingQueue<>(MAX_PENDING_PASSWORD_CHECKS), task ->
             {

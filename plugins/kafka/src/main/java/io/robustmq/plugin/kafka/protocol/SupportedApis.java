@@ -45,6 +45,9 @@ public final class SupportedApis
         apis.all(ApiKeys.DESCRIBE_CLUSTER);
         apis.all(ApiKeys.DESCRIBE_CONFIGS);
         apis.all(ApiKeys.DELETE_RECORDS);
+        apis.all(ApiKeys.DESCRIBE_ACLS);
+        apis.all(ApiKeys.CREATE_ACLS);
+        apis.all(ApiKeys.DELETE_ACLS);
         apis.all(ApiKeys.SASL_HANDSHAKE);
         apis.all(ApiKeys.SASL_AUTHENTICATE);
         return apis;
