@@ -24,6 +24,7 @@ import io.robustmq.plugin.kafka.api.JoinGroupApi;
 import io.robustmq.plugin.kafka.api.LeaveGroupApi;
 import io.robustmq.plugin.kafka.api.ListGroupsApi;
 import io.robustmq.plugin.kafka.api.OffsetCommitApi;
+import io.robustmq.plugin.kafka.api.OffsetDeleteApi;
 import io.robustmq.plugin.kafka.api.OffsetFetchApi;
 import io.robustmq.plugin.kafka.api.SaslAuthenticateApi;
 import io.robustmq.plugin.kafka.api.SaslHandshakeApi;
@@ -129,6 +130,7 @@ final class KafkaPlugin implements ProtocolPlugin
         apis.put(ApiKeys.LIST_GROUPS, new ListGroupsApi(groups, offsets, metadata));
         apis.put(ApiKeys.DESCRIBE_GROUPS, new DescribeGroupsApi(groups, offsets, metadata, brokers));
         apis.put(ApiKeys.DELETE_GROUPS, new DeleteGroupsApi(metadata, brokers, groups, offsets, registeredGroups::remove));
+        apis.put(ApiKeys.OFFSET_DELETE, new OffsetDeleteApi(metadata, brokers, groups, offsets));
         apis.put(ApiKeys.CREATE_TOPICS, new CreateTopicsApi(metadata, settings.defaultPartitions()));
         apis.put(ApiKeys.DELETE_TOPICS, new DeleteTopicsApi(metadata));
         apis.put(ApiKeys.DESCRIBE_CLUSTER, new DescribeClusterApi(brokers, settings.clusterId()));

@@ -7,6 +7,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.CreateAclsResult;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AccessControlEntryFilter;
 import org.apache.kafka.common.acl.AclBinding;
@@ -14,6 +15,7 @@ import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.errors.ClusterAuthorizationException;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.resource.PatternType;
@@ -303,5 +305,17 @@ class AclApiTest
             alice.deleteAcls(List.of(aliceAdministers.toFilter())).all().get();
         }
         assertEquals(Set.of(wanted), describe(admin, AclBindingFilter.ANY), "no rule covers the cluster again");
+    }
+
+    @Test
+    void offsetDeleteNeedsDeleteOnTheGroup() throws Exception
+    {
+        admin.createAcls(List.of(binding(ResourceType.GROUP, "acl-offsets", PatternType.LITERAL, "User:bob",
+            AclOperation.DELETE, AclPermissionType.DENY))).all().get();
+        try (Admin bob = Admin.create(sasl("bob", "bob-secret")))
+        {
+            assertInstanceOf(GroupAuthorizationException.class, failure(bob.deleteConsumerGroupOffsets("acl-offsets",
+                Set.of(new TopicPartition("acl-orders", 0))).all()));
+        }
     }
 }

@@ -410,6 +410,21 @@ class EveryVersionTest
                 assertEquals(1, result.matchingAcls().size(), what + ": the rule CreateAcls made in this version");
                 assertEquals("acl-v" + version, result.matchingAcls().get(0).resourceName(), what);
             }
+            case OFFSET_DELETE ->
+            {
+                final org.apache.kafka.common.message.OffsetDeleteRequestData request =
+                    new org.apache.kafka.common.message.OffsetDeleteRequestData().setGroupId("offsets");
+                final org.apache.kafka.common.message.OffsetDeleteRequestData.OffsetDeleteRequestTopic topic =
+                    new org.apache.kafka.common.message.OffsetDeleteRequestData.OffsetDeleteRequestTopic().setName(TOPIC);
+                topic.partitions().add(new org.apache.kafka.common.message.OffsetDeleteRequestData.OffsetDeleteRequestPartition()
+                    .setPartitionIndex(0));
+                request.topics().add(topic);
+                final org.apache.kafka.common.message.OffsetDeleteResponseData response =
+                    (org.apache.kafka.common.message.OffsetDeleteResponseData)socket.exchange(api, version, request);
+                assertEquals(Errors.NONE.code(), response.errorCode(), what);
+                assertEquals(Errors.NONE.code(), response.topics().find(TOPIC).partitions().find(0).errorCode(),
+                    what + ": the offset OffsetCommit stored is deleted");
+            }
             default -> throw new AssertionError(what + " is advertised, and this test does not know how to ask it");
         }
     }

@@ -40,6 +40,7 @@ public final class SupportedApis
         apis.all(ApiKeys.LIST_GROUPS);
         apis.all(ApiKeys.DESCRIBE_GROUPS);
         apis.all(ApiKeys.DELETE_GROUPS);
+        apis.all(ApiKeys.OFFSET_DELETE);
         apis.all(ApiKeys.CREATE_TOPICS);
         apis.all(ApiKeys.DELETE_TOPICS);
         apis.all(ApiKeys.DESCRIBE_CLUSTER);
