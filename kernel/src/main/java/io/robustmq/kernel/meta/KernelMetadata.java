@@ -1,20 +1,27 @@
 package io.robustmq.kernel.meta;
 
+import io.robustmq.meta.auth.AclRule;
 import io.robustmq.meta.auth.Scram;
 import io.robustmq.meta.auth.ScramCredential;
 import io.robustmq.meta.cluster.MetaClient;
 import io.robustmq.meta.cluster.MetaClusteredService;
 import io.robustmq.meta.codecs.AclOperationCode;
+import io.robustmq.meta.codecs.AclPatternCode;
+import io.robustmq.meta.codecs.AclPermissionCode;
 import io.robustmq.meta.codecs.AclResourceCode;
 import io.robustmq.meta.codecs.ResultCode;
 import io.robustmq.meta.state.ClusterSettings;
 import io.robustmq.meta.state.GroupRecord;
+import io.robustmq.meta.state.MetaState;
 import io.robustmq.meta.state.NodeRecord;
 import io.robustmq.meta.state.ShardRecord;
 import io.robustmq.meta.state.TopicRecord;
 import io.robustmq.meta.state.UserRecord;
 import io.robustmq.plugin.api.metadata.AclOperation;
+import io.robustmq.plugin.api.metadata.AclPattern;
+import io.robustmq.plugin.api.metadata.AclPermission;
 import io.robustmq.plugin.api.metadata.AclResource;
+import io.robustmq.plugin.api.metadata.AclRuleInfo;
 import io.robustmq.plugin.api.metadata.GroupInfo;
 import io.robustmq.plugin.api.metadata.Metadata;
 import io.robustmq.plugin.api.metadata.MetadataException;
@@ -80,6 +87,38 @@ final class KernelMetadata implements Metadata
     static GroupInfo info(final GroupRecord group)
     {
         return new GroupInfo(group.name(), group.protocol());
+    }
+
+    static AclRuleInfo info(final AclRule rule)
+    {
+        return new AclRuleInfo(rule.principal(), AclResource.valueOf(rule.resource().name()),
+            AclPattern.valueOf(rule.pattern().name()), rule.resourceName(), AclOperation.valueOf(rule.operation().name()),
+            AclPermission.valueOf(rule.permission().name()));
+    }
+
+    static AclRule rule(final AclRuleInfo info)
+    {
+        return new AclRule(info.principal(), AclResourceCode.valueOf(info.resource().name()),
+            AclPatternCode.valueOf(info.pattern().name()), info.resourceName(),
+            AclOperationCode.valueOf(info.operation().name()), AclPermissionCode.valueOf(info.permission().name()));
+    }
+
+    /**
+     * @return why the cluster would not keep the rule, or null if it would. A name longer than any
+     * user, topic or group can have (249 characters) is refused: it would cover nothing, and a name
+     * of kilobytes would not fit in one Meta Service command.
+     */
+    static String invalid(final AclRule rule)
+    {
+        if (rule.principal().isEmpty() || rule.principal().length() > MetaState.MAX_TOPIC_NAME_LENGTH)
+        {
+            return "a rule's principal is 1 to " + MetaState.MAX_TOPIC_NAME_LENGTH + " characters";
+        }
+        if (rule.resourceName().isEmpty() || rule.resourceName().length() > MetaState.MAX_TOPIC_NAME_LENGTH)
+        {
+            return "a rule's resource name is 1 to " + MetaState.MAX_TOPIC_NAME_LENGTH + " characters";
+        }
+        return null;
     }
 
     private static Optional<TopicInfo> topic(final MetaClusteredService.View view, final String name)
@@ -226,6 +265,33 @@ final class KernelMetadata implements Metadata
     {
         return view().allowed(user, clientId, AclOperationCode.valueOf(operation.name()),
             AclResourceCode.valueOf(resource.name()), name);
+    }
+
+    @Override
+    public List<AclRuleInfo> acls()
+    {
+        return view().acls().stream().map(KernelMetadata::info).toList();
+    }
+
+    @Override
+    public CompletionStage<Void> addAcl(final AclRuleInfo info)
+    {
+        final AclRule rule = rule(info);
+        final String invalid = invalid(rule);
+        if (invalid != null)
+        {
+            return CompletableFuture.failedFuture(new MetadataException(MetadataException.Reason.INVALID, invalid));
+        }
+        return write(client.addAcl(rule), view -> view.acls().contains(rule) ? Optional.of(true) : Optional.empty())
+            .thenApply(added -> null);
+    }
+
+    @Override
+    public CompletionStage<Void> removeAcl(final AclRuleInfo info)
+    {
+        final AclRule rule = rule(info);
+        return write(client.removeAcl(rule), view -> view.acls().contains(rule) ? Optional.empty() : Optional.of(true))
+            .thenApply(removed -> null);
     }
 
     @Override

@@ -221,7 +221,7 @@ public final class SecurityResource
         {
             throw new IllegalArgumentException("field 'resource_name' is required: a name, a prefix, or *");
         }
-        return new AclRule(
+        final AclRule rule = new AclRule(
             principal.asText(),
             AclResourceCode.valueOf(upper(AdminJson.required(root, "resource_type", names(AclResourceCode.values())))),
             root.has("pattern_type") ?
@@ -231,6 +231,12 @@ public final class SecurityResource
             AclOperationCode.valueOf(upper(AdminJson.required(root, "operation", names(AclOperationCode.values())))),
             AclPermissionCode.valueOf(upper(AdminJson.required(root, "permission",
                 names(AclPermissionCode.values())))));
+        final String invalid = KernelMetadata.invalid(rule);
+        if (invalid != null)
+        {
+            throw new IllegalArgumentException(invalid);
+        }
+        return rule;
     }
 
     private static String upper(final String name)

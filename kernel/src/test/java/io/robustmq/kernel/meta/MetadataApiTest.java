@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.robustmq.kernel.support.EchoPluginJar;
 import io.robustmq.kernel.support.TestNode;
 import io.robustmq.plugin.api.metadata.AclOperation;
+import io.robustmq.plugin.api.metadata.AclPattern;
+import io.robustmq.plugin.api.metadata.AclPermission;
 import io.robustmq.plugin.api.metadata.AclResource;
+import io.robustmq.plugin.api.metadata.AclRuleInfo;
 import io.robustmq.plugin.api.metadata.GroupInfo;
 import io.robustmq.plugin.api.metadata.Metadata;
 import io.robustmq.plugin.api.metadata.MetadataException;
@@ -259,6 +262,45 @@ class MetadataApiTest
         assertEquals(204, send("DELETE", "/v1/acls", rule).statusCode());
         assertEquals(404, send("DELETE", "/v1/acls", rule).statusCode());
         assertTrue(metadata.allowed("carol", AclOperation.READ, AclResource.TOPIC, "orders.eu"));
+    }
+
+    @Test
+    void aPluginAddsListsAndRemovesAclRules() throws Exception
+    {
+        final AclRuleInfo deny = new AclRuleInfo("dave", AclResource.TOPIC, AclPattern.PREFIXED, "ledger.",
+            AclOperation.WRITE, AclPermission.DENY);
+        final AclRuleInfo allow = new AclRuleInfo(AclRuleInfo.WILDCARD, AclResource.TOPIC, AclPattern.LITERAL,
+            AclRuleInfo.WILDCARD, AclOperation.ALL, AclPermission.ALLOW);
+        metadata.addAcl(deny).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertTrue(metadata.acls().contains(deny), "listed as soon as the write completes");
+        assertFalse(metadata.allowed("dave", AclOperation.WRITE, AclResource.TOPIC, "ledger.eu"), "and enforced");
+        metadata.addAcl(allow).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        metadata.addAcl(allow).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertEquals(2, metadata.acls().size(), "a rule added twice is kept once: " + metadata.acls());
+        assertFalse(metadata.allowed("dave", AclOperation.WRITE, AclResource.TOPIC, "ledger.eu"), "DENY wins");
+        assertTrue(metadata.allowed("dave", AclOperation.READ, AclResource.TOPIC, "ledger.eu"));
+
+        final JsonNode listed = JSON.readTree(send("GET", "/v1/acls", null).body()).get("acls");
+        assertEquals(2, listed.size(), listed.toString());
+        assertTrue(listed.toString().contains("{\"principal\":\"dave\",\"resource_type\":\"topic\"," +
+            "\"pattern_type\":\"prefixed\",\"resource_name\":\"ledger.\",\"operation\":\"write\"," +
+            "\"permission\":\"deny\"}"), listed.toString());
+
+        final String tooLong = "x".repeat(250);
+        final CompletionException invalid = assertThrows(CompletionException.class, () -> metadata.addAcl(
+            new AclRuleInfo("dave", AclResource.GROUP, AclPattern.LITERAL, tooLong, AclOperation.READ,
+                AclPermission.ALLOW)).toCompletableFuture().join());
+        assertEquals(MetadataException.Reason.INVALID, ((MetadataException)invalid.getCause()).reason());
+        assertBad("POST", "/v1/acls", "{\"principal\": \"dave\", \"resource_type\": \"group\", \"resource_name\": \"" +
+            tooLong + "\", \"operation\": \"read\", \"permission\": \"allow\"}", "resource name is 1 to 249");
+
+        metadata.removeAcl(deny).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        metadata.removeAcl(allow).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertEquals(List.of(), metadata.acls());
+        final CompletionException gone = assertThrows(CompletionException.class,
+            () -> metadata.removeAcl(deny).toCompletableFuture().join());
+        assertEquals(MetadataException.Reason.NOT_FOUND, ((MetadataException)gone.getCause()).reason());
+        assertTrue(metadata.allowed("dave", AclOperation.WRITE, AclResource.TOPIC, "ledger.eu"));
     }
 
     private void assertBad(final String method, final String path, final String body, final String message)

@@ -146,6 +146,27 @@ public interface Metadata
     boolean allowed(String user, String clientId, AclOperation operation, AclResource resource, String name);
 
     /**
+     * @return every ACL rule of the cluster, in a fixed order.
+     */
+    List<AclRuleInfo> acls();
+
+    /**
+     * Add an ACL rule.
+     *
+     * @param rule the rule; its principal and resource name are 1 to 249 characters.
+     * @return done once {@link #acls()} holds it (also if it was there already); fails with INVALID.
+     */
+    CompletionStage<Void> addAcl(AclRuleInfo rule);
+
+    /**
+     * Remove an ACL rule.
+     *
+     * @param rule the rule, every field as it was added.
+     * @return done once {@link #acls()} no longer holds it; fails with NOT_FOUND if there was no such rule.
+     */
+    CompletionStage<Void> removeAcl(AclRuleInfo rule);
+
+    /**
      * @param key a cluster setting ({@code replication_factor}, {@code acl.allow_if_no_rule}).
      * @return its value, or its default; empty for an unknown key.
      */

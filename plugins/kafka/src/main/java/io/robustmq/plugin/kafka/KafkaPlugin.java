@@ -8,10 +8,13 @@ import io.robustmq.plugin.api.ProtocolPlugin;
 import io.robustmq.plugin.api.Transport;
 import io.robustmq.plugin.api.metadata.Metadata;
 import io.robustmq.plugin.kafka.api.ApiVersionsApi;
+import io.robustmq.plugin.kafka.api.CreateAclsApi;
 import io.robustmq.plugin.kafka.api.CreateTopicsApi;
+import io.robustmq.plugin.kafka.api.DeleteAclsApi;
 import io.robustmq.plugin.kafka.api.DeleteGroupsApi;
 import io.robustmq.plugin.kafka.api.DeleteRecordsApi;
 import io.robustmq.plugin.kafka.api.DeleteTopicsApi;
+import io.robustmq.plugin.kafka.api.DescribeAclsApi;
 import io.robustmq.plugin.kafka.api.DescribeClusterApi;
 import io.robustmq.plugin.kafka.api.DescribeConfigsApi;
 import io.robustmq.plugin.kafka.api.DescribeGroupsApi;
@@ -21,6 +24,7 @@ import io.robustmq.plugin.kafka.api.JoinGroupApi;
 import io.robustmq.plugin.kafka.api.LeaveGroupApi;
 import io.robustmq.plugin.kafka.api.ListGroupsApi;
 import io.robustmq.plugin.kafka.api.OffsetCommitApi;
+import io.robustmq.plugin.kafka.api.OffsetDeleteApi;
 import io.robustmq.plugin.kafka.api.OffsetFetchApi;
 import io.robustmq.plugin.kafka.api.SaslAuthenticateApi;
 import io.robustmq.plugin.kafka.api.SaslHandshakeApi;
@@ -129,6 +133,7 @@ final class KafkaPlugin implements ProtocolPlugin
         apis.put(ApiKeys.LIST_GROUPS, new ListGroupsApi(groups, offsets, metadata));
         apis.put(ApiKeys.DESCRIBE_GROUPS, new DescribeGroupsApi(groups, offsets, metadata, brokers));
         apis.put(ApiKeys.DELETE_GROUPS, new DeleteGroupsApi(metadata, brokers, groups, offsets, registeredGroups::remove));
+        apis.put(ApiKeys.OFFSET_DELETE, new OffsetDeleteApi(metadata, brokers, groups, offsets));
         apis.put(ApiKeys.CREATE_TOPICS, new CreateTopicsApi(metadata, settings.defaultPartitions()));
         apis.put(ApiKeys.DELETE_TOPICS, new DeleteTopicsApi(metadata));
         apis.put(ApiKeys.DESCRIBE_CLUSTER, new DescribeClusterApi(brokers, settings.clusterId()));
@@ -138,6 +143,9 @@ final class KafkaPlugin implements ProtocolPlugin
         apis.put(ApiKeys.CREATE_PARTITIONS, new CreatePartitionsApi(metadata));
         apis.put(ApiKeys.ALTER_CONFIGS, new AlterConfigsApi(metadata));
         apis.put(ApiKeys.INCREMENTAL_ALTER_CONFIGS, new IncrementalAlterConfigsApi(metadata));
+        apis.put(ApiKeys.DESCRIBE_ACLS, new DescribeAclsApi(metadata));
+        apis.put(ApiKeys.CREATE_ACLS, new CreateAclsApi(metadata));
+        apis.put(ApiKeys.DELETE_ACLS, new DeleteAclsApi(metadata));
         this.authThread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
             new ArrayBlockingQueue<>(MAX_PENDING_PASSWORD_CHECKS), task ->
             {

@@ -406,6 +406,68 @@ class EveryVersionTest
                 ((org.apache.kafka.common.message.SaslAuthenticateResponseData)socket.exchange(api, version,
                     new org.apache.kafka.common.message.SaslAuthenticateRequestData().setAuthBytes(new byte[0])))
                     .errorCode(), what + ": no SASL on this listener");
+            case DESCRIBE_ACLS ->
+            {
+                final org.apache.kafka.common.message.DescribeAclsResponseData response =
+                    (org.apache.kafka.common.message.DescribeAclsResponseData)socket.exchange(api, version,
+                        new org.apache.kafka.common.message.DescribeAclsRequestData()
+                            .setResourceTypeFilter(org.apache.kafka.common.resource.ResourceType.ANY.code())
+                            .setResourceNameFilter(null).setPrincipalFilter(null).setHostFilter(null)
+                            .setPatternTypeFilter(org.apache.kafka.common.resource.PatternType.ANY.code())
+                            .setOperation(org.apache.kafka.common.acl.AclOperation.ANY.code())
+                            .setPermissionType(org.apache.kafka.common.acl.AclPermissionType.ANY.code()));
+                assertEquals(Errors.NONE.code(), response.errorCode(), what);
+                assertTrue(response.resources().isEmpty(), what + ": no rule yet");
+            }
+            case CREATE_ACLS ->
+            {
+                final org.apache.kafka.common.message.CreateAclsRequestData request =
+                    new org.apache.kafka.common.message.CreateAclsRequestData();
+                request.creations().add(new org.apache.kafka.common.message.CreateAclsRequestData.AclCreation()
+                    .setResourceType(org.apache.kafka.common.resource.ResourceType.TOPIC.code())
+                    .setResourceName("acl-v" + version)
+                    .setResourcePatternType(org.apache.kafka.common.resource.PatternType.LITERAL.code())
+                    .setPrincipal("User:every-version").setHost("*")
+                    .setOperation(org.apache.kafka.common.acl.AclOperation.READ.code())
+                    .setPermissionType(org.apache.kafka.common.acl.AclPermissionType.ALLOW.code()));
+                final org.apache.kafka.common.message.CreateAclsResponseData.AclCreationResult result =
+                    ((org.apache.kafka.common.message.CreateAclsResponseData)socket.exchange(api, version, request))
+                        .results().get(0);
+                assertEquals(Errors.NONE.code(), result.errorCode(), what + ": " + result.errorMessage());
+            }
+            case DELETE_ACLS ->
+            {
+                final org.apache.kafka.common.message.DeleteAclsRequestData request =
+                    new org.apache.kafka.common.message.DeleteAclsRequestData();
+                request.filters().add(new org.apache.kafka.common.message.DeleteAclsRequestData.DeleteAclsFilter()
+                    .setResourceTypeFilter(org.apache.kafka.common.resource.ResourceType.TOPIC.code())
+                    .setResourceNameFilter("acl-v" + version)
+                    .setPatternTypeFilter(org.apache.kafka.common.resource.PatternType.LITERAL.code())
+                    .setPrincipalFilter("User:every-version").setHostFilter(null)
+                    .setOperation(org.apache.kafka.common.acl.AclOperation.ANY.code())
+                    .setPermissionType(org.apache.kafka.common.acl.AclPermissionType.ANY.code()));
+                final org.apache.kafka.common.message.DeleteAclsResponseData.DeleteAclsFilterResult result =
+                    ((org.apache.kafka.common.message.DeleteAclsResponseData)socket.exchange(api, version, request))
+                        .filterResults().get(0);
+                assertEquals(Errors.NONE.code(), result.errorCode(), what);
+                assertEquals(1, result.matchingAcls().size(), what + ": the rule CreateAcls made in this version");
+                assertEquals("acl-v" + version, result.matchingAcls().get(0).resourceName(), what);
+            }
+            case OFFSET_DELETE ->
+            {
+                final org.apache.kafka.common.message.OffsetDeleteRequestData request =
+                    new org.apache.kafka.common.message.OffsetDeleteRequestData().setGroupId("offsets");
+                final org.apache.kafka.common.message.OffsetDeleteRequestData.OffsetDeleteRequestTopic topic =
+                    new org.apache.kafka.common.message.OffsetDeleteRequestData.OffsetDeleteRequestTopic().setName(TOPIC);
+                topic.partitions().add(new org.apache.kafka.common.message.OffsetDeleteRequestData.OffsetDeleteRequestPartition()
+                    .setPartitionIndex(0));
+                request.topics().add(topic);
+                final org.apache.kafka.common.message.OffsetDeleteResponseData response =
+                    (org.apache.kafka.common.message.OffsetDeleteResponseData)socket.exchange(api, version, request);
+                assertEquals(Errors.NONE.code(), response.errorCode(), what);
+                assertEquals(Errors.NONE.code(), response.topics().find(TOPIC).partitions().find(0).errorCode(),
+                    what + ": the offset OffsetCommit stored is deleted");
+            }
             default -> throw new AssertionError(what + " is advertised, and this test does not know how to ask it");
         }
     }

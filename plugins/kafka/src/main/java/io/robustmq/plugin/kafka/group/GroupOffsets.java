@@ -162,13 +162,24 @@ public final class GroupOffsets implements CursorCallback
     }
 
     /**
-     * Delete a group's offset for one partition.
+     * Delete a group's offset for one partition (Kafka's OffsetDelete); done also if there was none.
      *
-     * @return the cursor store's result.
+     * @return completes once the deletion is durable; fails with {@link Refused} (the store's result:
+     * {@link Cursor#BACK_PRESSURED} or {@link Cursor#CLOSED}) if it was refused, or the store's
+     * failure reason.
      */
-    public int delete(final String groupId, final UUID topicId, final int partition)
+    public CompletableFuture<Void> delete(final String groupId, final UUID topicId, final int partition)
     {
-        return cursors.delete(CURSOR_GROUP_PREFIX + groupId, shard(topicId, partition), CursorStore.NO_CALLBACK, 0);
+        final long id = nextId.incrementAndGet();
+        final CompletableFuture<Void> durable = new CompletableFuture<>();
+        waiting.put(id, durable);
+        final int result = cursors.delete(CURSOR_GROUP_PREFIX + groupId, shard(topicId, partition), callbackId, id);
+        if (result != Cursor.OK)
+        {
+            waiting.remove(id);
+            durable.completeExceptionally(new Refused(result));
+        }
+        return durable;
     }
 
     private static String shard(final UUID topicId, final int partition)
@@ -197,7 +208,7 @@ public final class GroupOffsets implements CursorCallback
     }
 
     /**
-     * A commit the cursor refused.
+     * A commit or deletion the cursor store refused.
      */
     public static final class Refused extends RuntimeException
     {
@@ -205,7 +216,7 @@ public final class GroupOffsets implements CursorCallback
 
         Refused(final int result)
         {
-            super("cursor refused the commit: " + result, null, false, false);
+            super("the cursor store refused: " + result, null, false, false);
             this.result = result;
         }
 

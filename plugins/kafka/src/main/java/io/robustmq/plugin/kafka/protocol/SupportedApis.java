@@ -40,6 +40,7 @@ public final class SupportedApis
         apis.all(ApiKeys.LIST_GROUPS);
         apis.all(ApiKeys.DESCRIBE_GROUPS);
         apis.all(ApiKeys.DELETE_GROUPS);
+        apis.all(ApiKeys.OFFSET_DELETE);
         apis.all(ApiKeys.CREATE_TOPICS);
         apis.all(ApiKeys.DELETE_TOPICS);
         apis.all(ApiKeys.DESCRIBE_CLUSTER);
@@ -48,6 +49,9 @@ public final class SupportedApis
         apis.all(ApiKeys.CREATE_PARTITIONS);
         apis.all(ApiKeys.ALTER_CONFIGS);
         apis.all(ApiKeys.INCREMENTAL_ALTER_CONFIGS);
+        apis.all(ApiKeys.DESCRIBE_ACLS);
+        apis.all(ApiKeys.CREATE_ACLS);
+        apis.all(ApiKeys.DELETE_ACLS);
         apis.all(ApiKeys.SASL_HANDSHAKE);
         apis.all(ApiKeys.SASL_AUTHENTICATE);
         return apis;
