@@ -42,6 +42,7 @@ import io.robustmq.plugin.kafka.api.KafkaConnection;
 import io.robustmq.plugin.kafka.api.ListOffsetsApi;
 import io.robustmq.plugin.kafka.api.MetadataApi;
 import io.robustmq.plugin.kafka.api.ProduceApi;
+import io.robustmq.plugin.kafka.api.RequestMetrics;
 import io.robustmq.plugin.kafka.partition.Appends;
 import io.robustmq.plugin.kafka.partition.PartitionLogs;
 import io.robustmq.plugin.kafka.protocol.KafkaFrameDecoder;
@@ -86,6 +87,7 @@ final class KafkaPlugin implements ProtocolPlugin
     private final GroupCoordinator groups;
     private final Metadata metadata;
     private final ThreadPoolExecutor authThread;
+    private final RequestMetrics requestMetrics;
     private final java.util.Set<String> registeredGroups = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     KafkaPlugin(final PluginContext context)
@@ -108,7 +110,8 @@ final class KafkaPlugin implements ProtocolPlugin
                 thread.setDaemon(true);
                 return thread;
             }, new ThreadPoolExecutor.AbortPolicy());
-        this.partitions = new PartitionLogs(context.shards(), context.metadata(), opener);
+        this.partitions = new PartitionLogs(context.shards(), context.metadata(), opener,
+            context.meterRegistry());
         final Appends appends = new Appends(context.shards());
         final Brokers brokers = new Brokers(context.metadata(), context.nodeId(), context.advertisedHost());
         apis.put(ApiKeys.API_VERSIONS, apiVersions);
@@ -155,6 +158,7 @@ final class KafkaPlugin implements ProtocolPlugin
             }, new ThreadPoolExecutor.AbortPolicy());
         apis.put(ApiKeys.SASL_HANDSHAKE, new SaslHandshakeApi());
         apis.put(ApiKeys.SASL_AUTHENTICATE, new SaslAuthenticateApi(metadata, authThread));
+        this.requestMetrics = new RequestMetrics(context.meterRegistry(), supported.apis());
         if (!apis.keySet().equals(supported.apis()))
         {
             throw new IllegalStateException("handlers " + apis.keySet() + " for the APIs advertised " + supported.apis());
@@ -210,7 +214,7 @@ final class KafkaPlugin implements ProtocolPlugin
         pipeline.addLast("kafka-frames", new KafkaFrameDecoder(settings.maxFrameBytes()));
         final boolean sasl = SASL.equals(listener.name()) || SASL_TLS.equals(listener.name());
         pipeline.addLast("kafka", new KafkaConnection(supported, apis, apiVersions, settings.maxInflightRequests(),
-            sasl, listener.name()));
+            sasl, listener.name(), requestMetrics));
     }
 
     @Override

@@ -127,6 +127,61 @@ class KafkaClientTest
     }
 
     /**
+     * {@code /metrics}: each API's requests and answer times, the error codes answers carry, and each
+     * partition's bytes in and out.
+     */
+    @Test
+    void requestsErrorsAndEachPartitionsBytesAreOnTheMetricsPage() throws Exception
+    {
+        final TopicPartition partition = new TopicPartition("metered", 0);
+        try (KafkaProducer<String, String> producer = producer(Map.of()))
+        {
+            producer.send(new ProducerRecord<>("metered", 0, "k", "v".repeat(1000))).get();
+        }
+        assertEquals(1, readFromStart(partition, 1).size());
+        // A Produce for a partition the topic does not have: one UNKNOWN_TOPIC_OR_PARTITION.
+        try (RawKafka raw = new RawKafka(node.port()))
+        {
+            final org.apache.kafka.common.message.ProduceRequestData produce =
+                new org.apache.kafka.common.message.ProduceRequestData().setAcks((short)1).setTimeoutMs(5000);
+            final org.apache.kafka.common.message.ProduceRequestData.TopicProduceData topic =
+                new org.apache.kafka.common.message.ProduceRequestData.TopicProduceData().setName("metered");
+            topic.partitionData().add(new org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData()
+                .setIndex(7).setRecords(org.apache.kafka.common.record.internal.MemoryRecords.withRecords(
+                    org.apache.kafka.common.compress.Compression.NONE,
+                    new org.apache.kafka.common.record.internal.SimpleRecord("x".getBytes()))));
+            produce.topicData().add(topic);
+            raw.exchange(org.apache.kafka.common.protocol.ApiKeys.PRODUCE, (short)9, produce);
+        }
+        final String metrics = node.node().get("/metrics").body();
+        assertTrue(metric(metrics, "robustmq_kafka_request_seconds_count{api=\"produce\"") >= 2, "produce requests");
+        assertTrue(metric(metrics, "robustmq_kafka_request_seconds_count{api=\"fetch\"") >= 1, "fetch requests");
+        assertTrue(metric(metrics, "robustmq_kafka_request_seconds_bucket{api=\"produce\",node=\"1\",le=\"10.0\"") >= 2,
+            "a latency histogram");
+        assertEquals(1, metric(metrics,
+            "robustmq_kafka_request_errors_total{api=\"produce\",error=\"UNKNOWN_TOPIC_OR_PARTITION\","));
+        assertTrue(metric(metrics,
+            "robustmq_kafka_partition_bytes_in_total{node=\"1\",partition=\"0\",topic=\"metered\"}") > 1000, "bytes in");
+        assertTrue(metric(metrics,
+            "robustmq_kafka_partition_bytes_out_total{node=\"1\",partition=\"0\",topic=\"metered\"}") > 1000, "bytes out");
+    }
+
+    /**
+     * @return the value of the first sample whose line starts with {@code prefix}, or -1.
+     */
+    private static double metric(final String page, final String prefix)
+    {
+        for (final String line : page.split("\n"))
+        {
+            if (line.startsWith(prefix))
+            {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return -1;
+    }
+
+    /**
      * A Fetch that waits (60 s at most, for 1 byte) is answered when a record arrives, woken by the
      * partition's tail: the raw connection's 10 s read timeout fails the test if the answer only
      * comes when the wait runs out.

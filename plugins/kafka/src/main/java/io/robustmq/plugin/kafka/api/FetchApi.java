@@ -305,6 +305,13 @@ public final class FetchApi implements KafkaApi
                     }
                 }
             }
+            for (final Wanted one : wanted)
+            {
+                if (one.partition != null && one.response.records() instanceof ByteBufRecords records)
+                {
+                    one.partition.traffic().out(records.sizeInBytes());
+                }
+            }
             answer.complete(response);
         }
     }

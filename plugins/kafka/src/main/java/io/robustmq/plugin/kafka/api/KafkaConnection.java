@@ -39,6 +39,7 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter
     {
         final KafkaRequest request;
         final ByteBuf frame;
+        final long startNs = System.nanoTime();
         ByteBuf response;
         boolean answered;
 
@@ -59,6 +60,7 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private ClientConnection connection;
     private boolean closed;
+    private final RequestMetrics metrics;
 
     /**
      * @param supported   what the broker answers.
@@ -67,11 +69,13 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter
      * @param maxInflight requests answered at once.
      * @param saslRequired whether the listener requires SASL authentication first.
      * @param listenerName the name of the listener that accepted the connection ({@code tcp}, ...).
+     * @param metrics      the per-API meters.
      */
     public KafkaConnection(final SupportedApis supported, final Map<ApiKeys, KafkaApi> apis,
         final ApiVersionsApi apiVersions, final int maxInflight, final boolean saslRequired,
-        final String listenerName)
+        final String listenerName, final RequestMetrics metrics)
     {
+        this.metrics = metrics;
         this.supported = supported;
         this.apis = apis;
         this.apiVersions = apiVersions;
@@ -223,6 +227,14 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter
         final Throwable failure)
     {
         one.frame.release();
+        if (closed || failure != null)
+        {
+            metrics.closed(one.request.api());
+        }
+        else if (body != null)
+        {
+            metrics.answered(one.request.api(), one.request.version(), one.startNs, body);
+        }
         if (closed)
         {
             discard(body);

@@ -262,6 +262,7 @@ public final class ProduceApi implements KafkaApi
         // Read now: the batch is a view of the request's frame, which (acks 0) may be released
         // before the outcome comes.
         final int recordCount = batch.getInt(at + RecordBatchLayout.RECORDS_COUNT);
+        final int size = batch.readableBytes();
         final long producerId = batch.getLong(at + RecordBatchLayout.PRODUCER_ID);
         final short producerEpoch = batch.getShort(at + RecordBatchLayout.PRODUCER_EPOCH);
         final int baseSequence = batch.getInt(at + RecordBatchLayout.BASE_SEQUENCE);
@@ -276,6 +277,7 @@ public final class ProduceApi implements KafkaApi
                 {
                     batches.increment();
                     records.increment(recordCount);
+                    partition.traffic().in(size);
                     offset.complete(base);
                 }
                 else

@@ -23,11 +23,14 @@ public final class KafkaPartition implements AutoCloseable
     private final Shard shard;
     private final KafkaStamper stamper;
     private final Watch leaderWatch;
+    private final PartitionTraffic traffic;
     private volatile int leaderEpoch;
 
     KafkaPartition(final String topic, final UUID topicId, final int partition, final Shard shard,
-        final KafkaStamper stamper, final int leaderEpoch, final java.util.function.Function<KafkaPartition, Watch> watch)
+        final KafkaStamper stamper, final int leaderEpoch, final PartitionTraffic traffic,
+        final java.util.function.Function<KafkaPartition, Watch> watch)
     {
+        this.traffic = traffic;
         this.topic = topic;
         this.topicId = topicId;
         this.partition = partition;
@@ -82,9 +85,18 @@ public final class KafkaPartition implements AutoCloseable
         return stamper.takeDuplicateOffset(new KafkaStamper.BatchIdentity(producerId, epoch, firstSequence));
     }
 
+    /**
+     * @return the partition's bytes in and out.
+     */
+    public PartitionTraffic traffic()
+    {
+        return traffic;
+    }
+
     @Override
     public void close()
     {
         leaderWatch.close();
+        traffic.close();
     }
 }

@@ -35,6 +35,7 @@ public final class PartitionLogs implements AutoCloseable
     }
 
     private final Shards shards;
+    private final io.micrometer.core.instrument.MeterRegistry registry;
     private final Metadata metadata;
     private final Executor opener;
     private final Map<Key, CompletableFuture<KafkaPartition>> partitions = new ConcurrentHashMap<>();
@@ -44,8 +45,10 @@ public final class PartitionLogs implements AutoCloseable
      * @param metadata the cluster's metadata.
      * @param opener   where partitions are opened (may block).
      */
-    public PartitionLogs(final Shards shards, final Metadata metadata, final Executor opener)
+    public PartitionLogs(final Shards shards, final Metadata metadata, final Executor opener,
+        final io.micrometer.core.instrument.MeterRegistry registry)
     {
+        this.registry = registry;
         this.shards = shards;
         this.metadata = metadata;
         this.opener = opener;
@@ -107,6 +110,7 @@ public final class PartitionLogs implements AutoCloseable
         shard.stamper(BatchFormat.KAFKA_RECORD_BATCH, stamper);
         final Key key = new Key(topic.id(), partition);
         return new KafkaPartition(topic.name(), topic.id(), partition, shard, stamper, epoch,
+            new PartitionTraffic(registry, topic.name(), partition),
             kafkaPartition -> metadata.watchShard(topic.name(), partition, info ->
             {
                 info.map(ShardInfo::epoch).ifPresent(newEpoch -> kafkaPartition.leaderEpoch((int)(long)newEpoch));
