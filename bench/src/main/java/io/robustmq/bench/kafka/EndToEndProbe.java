@@ -48,8 +48,9 @@ final class EndToEndProbe
      * @param recordBytes the size of each record's value (at least 8).
      * @param warmupMs    sent first, not recorded.
      * @param measureMs   sent and recorded after the warm-up.
+     * @param acks        the producer's {@code acks}: {@code 1} or {@code all}.
      */
-    record Spec(String name, int ratePerSec, int recordBytes, long warmupMs, long measureMs)
+    record Spec(String name, int ratePerSec, int recordBytes, long warmupMs, long measureMs, String acks)
     {
     }
 
@@ -108,7 +109,7 @@ final class EndToEndProbe
             "bootstrap.servers", bootstrap,
             "key.serializer", ByteArraySerializer.class.getName(),
             "value.serializer", ByteArraySerializer.class.getName(),
-            "acks", "1",
+            "acks", spec.acks(),
             "linger.ms", "0",
             "client.id", "bench-e2e-producer");
 

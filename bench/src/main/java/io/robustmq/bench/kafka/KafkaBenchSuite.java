@@ -28,8 +28,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Each broker first takes an unreported ProducerPerformance run ({@link #brokerWarmup}), so that
  * neither is measured while its JIT compiler is still at work. Workloads, each on a topic of its own with one partition, created first (Kafka's Admin
  * CreateTopics, or the Metadata request's auto-creation where CreateTopics is not supported):
- * {@code produce_acks1_100b}, {@code produce_acks1_1kib}, {@code produce_acksall_1kib}: Kafka's
- * {@code ProducerPerformance} unthrottled, records/s; {@code e2e_p99_10k}: {@link EndToEndProbe} at
+ * {@code produce_acks1_100b}, {@code produce_acks1_1kib}, {@code produce_acksall_100b},
+ * {@code produce_acksall_1kib}: Kafka's {@code ProducerPerformance} unthrottled, records/s;
+ * {@code e2e_p99_10k} (acks=1) and {@code e2e_acksall_p99_10k} (acks=all): {@link EndToEndProbe} at
  * 10,000 records/s, p50/p99/p99.9 from the intended send time.
  * <p>
  * Usage: {@code KafkaBenchSuite quick|full <work dir> <node class path> <kafka plugin jar> <kafka class path or ""> [node JVM flags...]}.
@@ -62,6 +63,7 @@ public final class KafkaBenchSuite
         return List.of(
             new ProducerPerformanceRun.Spec("produce_acks1_100b", small, 100, "1"),
             new ProducerPerformanceRun.Spec("produce_acks1_1kib", large, 1024, "1"),
+            new ProducerPerformanceRun.Spec("produce_acksall_100b", small, 100, "all"),
             new ProducerPerformanceRun.Spec("produce_acksall_1kib", large, 1024, "all"));
     }
 
@@ -74,9 +76,13 @@ public final class KafkaBenchSuite
         return new ProducerPerformanceRun.Spec("warmup_1kib", quick ? 200_000 : 1_000_000, 1024, "1");
     }
 
-    static EndToEndProbe.Spec endToEndWorkload(final boolean quick)
+    static List<EndToEndProbe.Spec> endToEndWorkloads(final boolean quick)
     {
-        return new EndToEndProbe.Spec("e2e_p99_10k", E2E_RATE, E2E_RECORD_BYTES, quick ? 2_000 : 5_000, quick ? 10_000 : 60_000);
+        final long warmupMs = quick ? 2_000 : 5_000;
+        final long measureMs = quick ? 10_000 : 60_000;
+        return List.of(
+            new EndToEndProbe.Spec("e2e_p99_10k", E2E_RATE, E2E_RECORD_BYTES, warmupMs, measureMs, "1"),
+            new EndToEndProbe.Spec("e2e_acksall_p99_10k", E2E_RATE, E2E_RECORD_BYTES, warmupMs, measureMs, "all"));
     }
 
     /**
@@ -150,7 +156,10 @@ public final class KafkaBenchSuite
                         runProducer(java, kafkaClassPath, broker, spec, workDir, tool, rows, failures);
                     }
                 }
-                runEndToEnd(broker, endToEndWorkload(quick), rows, failures);
+                for (final EndToEndProbe.Spec spec : endToEndWorkloads(quick))
+                {
+                    runEndToEnd(broker, spec, rows, failures);
+                }
             }
             catch (final Exception ex)
             {
@@ -209,8 +218,8 @@ public final class KafkaBenchSuite
         final Map<String, Map<String, Row>> rows,
         final List<String> failures) throws InterruptedException
     {
-        System.err.printf(Locale.ROOT, "kafka: %s on %s (%,d records/s of %d B, %d ms warm-up, %d ms measured)...%n", spec.name(),
-            broker.name(), spec.ratePerSec(), spec.recordBytes(), spec.warmupMs(), spec.measureMs());
+        System.err.printf(Locale.ROOT, "kafka: %s on %s (%,d records/s of %d B, acks=%s, %d ms warm-up, %d ms measured)...%n",
+            spec.name(), broker.name(), spec.ratePerSec(), spec.recordBytes(), spec.acks(), spec.warmupMs(), spec.measureMs());
         try
         {
             final String topic = "bench-" + spec.name();
@@ -338,9 +347,10 @@ public final class KafkaBenchSuite
     {
         System.out.println();
         System.out.println("Kafka protocol: produce_*: Kafka's ProducerPerformance, unthrottled, one partition, steady-state records/s");
-        System.out.println("(after its first fifth); e2e_p99_10k: kafka-clients producer and consumer, 10,000 records/s of 100 B,");
-        System.out.println("acks=1, latency from the intended send time to arrival at the consumer (us). ratio: robustmq / kafka");
-        System.out.println(String.format(Locale.ROOT, "%-22s %-10s %14s %14s %8s", "workload", "unit", KAFKA, ROBUSTMQ, "ratio"));
+        System.out.println("(after its first fifth); e2e_*: kafka-clients producer and consumer, 10,000 records/s of 100 B,");
+        System.out.println("acks=1 (e2e_p99_10k) or all (e2e_acksall_p99_10k), latency from the intended send time to arrival at");
+        System.out.println("the consumer (us). ratio: robustmq / kafka");
+        System.out.println(String.format(Locale.ROOT, "%-26s %-10s %14s %14s %8s", "workload", "unit", KAFKA, ROBUSTMQ, "ratio"));
         final List<String> ratioLines = new ArrayList<>();
         for (final Map.Entry<String, Map<String, Row>> entry : rows.entrySet())
         {
@@ -363,7 +373,7 @@ public final class KafkaBenchSuite
                         workload.substring(0, workload.indexOf(' ')), ratio));
                 }
             }
-            System.out.println(String.format(Locale.ROOT, "%-22s %-10s %14s %14s %8s", entry.getKey(), any.unit(), figure(theirs),
+            System.out.println(String.format(Locale.ROOT, "%-26s %-10s %14s %14s %8s", entry.getKey(), any.unit(), figure(theirs),
                 figure(ours), ratio));
         }
         System.out.println();
