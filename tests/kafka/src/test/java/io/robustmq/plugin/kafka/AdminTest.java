@@ -254,4 +254,36 @@ class AdminTest
         assertEquals("2097152", config.get("retention.bytes").value());
         assertEquals("0", config.get("retention.ms").value(), "not named: back to the node's default");
     }
+
+    /**
+     * With {@code auto_create_topics = false}, a Metadata request that allows creation, and a
+     * Produce, for a topic that does not exist get UNKNOWN_TOPIC_OR_PARTITION, and nothing is made.
+     */
+    @Test
+    void aMissingTopicIsNotCreatedWhenAutoCreationIsOff() throws Exception
+    {
+        try (RawKafka raw = new RawKafka(node.port()))
+        {
+            final org.apache.kafka.common.message.MetadataResponseData metadata =
+                (org.apache.kafka.common.message.MetadataResponseData)raw.exchange(ApiKeys.METADATA, (short)12,
+                    new org.apache.kafka.common.message.MetadataRequestData().setAllowAutoTopicCreation(true)
+                        .setTopics(List.of(new org.apache.kafka.common.message.MetadataRequestData.MetadataRequestTopic()
+                            .setName("never-made"))));
+            assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), metadata.topics().find("never-made").errorCode());
+            final org.apache.kafka.common.message.ProduceRequestData produce =
+                new org.apache.kafka.common.message.ProduceRequestData().setAcks((short)1).setTimeoutMs(5000);
+            final org.apache.kafka.common.message.ProduceRequestData.TopicProduceData topic =
+                new org.apache.kafka.common.message.ProduceRequestData.TopicProduceData().setName("never-made");
+            topic.partitionData().add(new org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData()
+                .setIndex(0).setRecords(org.apache.kafka.common.record.internal.MemoryRecords.withRecords(
+                    org.apache.kafka.common.compress.Compression.NONE,
+                    new org.apache.kafka.common.record.internal.SimpleRecord("x".getBytes()))));
+            produce.topicData().add(topic);
+            final org.apache.kafka.common.message.ProduceResponseData produced =
+                (org.apache.kafka.common.message.ProduceResponseData)raw.exchange(ApiKeys.PRODUCE, (short)9, produce);
+            assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(),
+                produced.responses().iterator().next().partitionResponses().get(0).errorCode());
+        }
+        assertTrue(!admin.listTopics().names().get().contains("never-made"), "nothing was created");
+    }
 }

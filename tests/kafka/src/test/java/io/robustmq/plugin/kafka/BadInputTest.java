@@ -240,6 +240,96 @@ class BadInputTest
         return new KafkaConsumer<>(config);
     }
 
+    /**
+     * A client that sends Fetch after Fetch and never reads the answers: the broker stops reading it
+     * once its answers back up (bounded memory), rather than answering all of them into memory; when
+     * the client reads again, every answer comes, in order.
+     */
+    @Test
+    void aClientThatStopsReadingItsAnswersIsNotReadEither() throws Exception
+    {
+        final String topic = "unread";
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+            node.bootstrap(), "key.serializer", StringSerializer.class.getName(), "value.serializer",
+            StringSerializer.class.getName(), "batch.size", "16384")))
+        {
+            for (int i = 0; i < 64; i++)
+            {
+                producer.send(new ProducerRecord<>(topic, 0, null, "x".repeat(2000)));
+            }
+            producer.flush();
+        }
+        final int requests = 2000;
+        final int answerBytes = 64 * 1024;
+        final org.apache.kafka.common.message.FetchRequestData fetch = new org.apache.kafka.common.message.FetchRequestData()
+            .setMaxWaitMs(0).setMinBytes(1).setMaxBytes(answerBytes).setReplicaId(-1);
+        fetch.topics().add(new org.apache.kafka.common.message.FetchRequestData.FetchTopic().setTopic(topic)
+            .setPartitions(List.of(new org.apache.kafka.common.message.FetchRequestData.FetchPartition()
+                .setPartition(0).setFetchOffset(0).setPartitionMaxBytes(answerBytes))));
+        final short version = 11;
+        try (RawKafka raw = new RawKafka(node.port()))
+        {
+            final java.util.concurrent.CompletableFuture<Void> sending = java.util.concurrent.CompletableFuture.runAsync(() ->
+            {
+                try
+                {
+                    for (int i = 0; i < requests; i++)
+                    {
+                        raw.send(org.apache.kafka.common.protocol.ApiKeys.FETCH, version, fetch);
+                    }
+                }
+                catch (final IOException ex)
+                {
+                    throw new java.io.UncheckedIOException(ex);
+                }
+            });
+            // Wait until the broker has stopped answering: the count of Fetch answers holds still.
+            final double[] last = {-1};
+            io.robustmq.kernel.support.Clients.await("the broker stops reading the connection", 30_000, () ->
+            {
+                final double now = fetchesAnswered();
+                final boolean still = now > 0 && now == last[0];
+                last[0] = now;
+                if (!still)
+                {
+                    java.util.concurrent.locks.LockSupport.parkNanos(300_000_000L);
+                }
+                return still;
+            });
+            assertTrue(last[0] < requests / 2, "answered " + last[0] + " of " + requests + " while none was read");
+            for (int i = 0; i < requests; i++)
+            {
+                final org.apache.kafka.common.message.FetchResponseData answer =
+                    (org.apache.kafka.common.message.FetchResponseData)raw.receiveNext(
+                        org.apache.kafka.common.protocol.ApiKeys.FETCH, version);
+                assertEquals(Errors.NONE.code(), answer.responses().get(0).partitions().get(0).errorCode());
+            }
+            sending.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        assertStillServes();
+    }
+
+    private static double fetchesAnswered()
+    {
+        final String page;
+        try
+        {
+            page = node.node().get("/metrics").body();
+        }
+        catch (final Exception ex)
+        {
+            throw new IllegalStateException("no metrics page", ex);
+        }
+        for (final String line : page.split("\n"))
+        {
+            if (line.startsWith("robustmq_kafka_request_seconds_count{api=\"fetch\""))
+            {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return 0;
+    }
+
     /** A client connecting afresh is served: the node is up. */
     private static void assertStillServes() throws Exception
     {

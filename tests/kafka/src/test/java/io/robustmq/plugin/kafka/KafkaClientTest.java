@@ -127,6 +127,57 @@ class KafkaClientTest
     }
 
     /**
+     * A consumer positioned past the end of a partition gets OFFSET_OUT_OF_RANGE: with
+     * {@code auto.offset.reset=none} kafka-clients throws it; with {@code earliest} it starts again
+     * from the first record.
+     */
+    @Test
+    void aFetchPastTheEndIsOffsetOutOfRange() throws Exception
+    {
+        final TopicPartition partition = new TopicPartition("short", 0);
+        try (KafkaProducer<String, String> producer = producer(Map.of()))
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                producer.send(new ProducerRecord<>("short", 0, null, "r" + i)).get();
+            }
+        }
+        final Properties strict = new Properties();
+        strict.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, node.bootstrap());
+        strict.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        strict.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        strict.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(strict))
+        {
+            consumer.assign(List.of(partition));
+            consumer.seek(partition, 1000);
+            final org.apache.kafka.clients.consumer.OffsetOutOfRangeException outOfRange = org.junit.jupiter.api.Assertions
+                .assertThrows(org.apache.kafka.clients.consumer.OffsetOutOfRangeException.class, () ->
+                {
+                    final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                    while (System.nanoTime() < deadline)
+                    {
+                        consumer.poll(Duration.ofMillis(200));
+                    }
+                });
+            assertEquals(1000L, outOfRange.offsetOutOfRangePartitions().get(partition));
+        }
+        strict.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(strict))
+        {
+            consumer.assign(List.of(partition));
+            consumer.seek(partition, 1000);
+            final List<String> values = new ArrayList<>();
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (values.size() < 3 && System.nanoTime() < deadline)
+            {
+                consumer.poll(Duration.ofMillis(200)).forEach(record -> values.add(record.value()));
+            }
+            assertEquals(List.of("r0", "r1", "r2"), values, "reset to the earliest");
+        }
+    }
+
+    /**
      * {@code /metrics}: each API's requests and answer times, the error codes answers carry, and each
      * partition's bytes in and out.
      */

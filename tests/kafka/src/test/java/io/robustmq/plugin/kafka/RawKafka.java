@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 final class RawKafka implements AutoCloseable
 {
     private final Socket socket;
-    private int correlationId;
+    private volatile int correlationId;
+    private int received;
 
     RawKafka(final int port) throws IOException
     {
@@ -76,6 +77,23 @@ final class RawKafka implements AutoCloseable
         final ApiMessage answer = api.messageType.newResponse();
         answer.read(in, version);
         assertEquals(0, in.remaining(), api + " v" + version + ": the whole response was read");
+        return answer;
+    }
+
+    /**
+     * @return the next answer, in order, when requests were sent ahead with {@link #send}: its
+     * correlation id is the next one sent.
+     */
+    ApiMessage receiveNext(final ApiKeys api, final short version) throws IOException
+    {
+        final DataInputStream input = new DataInputStream(socket.getInputStream());
+        final byte[] response = new byte[input.readInt()];
+        input.readFully(response);
+        final ByteBufferAccessor in = new ByteBufferAccessor(ByteBuffer.wrap(response));
+        final ResponseHeaderData responseHeader = new ResponseHeaderData(in, api.responseHeaderVersion(version));
+        assertEquals(++received, responseHeader.correlationId(), api + " v" + version + ": answers in order");
+        final ApiMessage answer = api.messageType.newResponse();
+        answer.read(in, version);
         return answer;
     }
 

@@ -151,10 +151,7 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter
         connection.clientId(request.clientId());
         final Pending one = new Pending(request, frame);
         pending.addLast(one);
-        if (pending.size() >= maxInflight)
-        {
-            ctx.channel().config().setAutoRead(false);
-        }
+        updateReading(ctx);
         final KafkaApi api = apis.get(request.api());
         final java.util.concurrent.CompletionStage<ApiMessage> answer;
         try
@@ -297,10 +294,29 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter
         {
             ctx.flush();
         }
-        if (pending.size() < maxInflight && !ctx.channel().config().isAutoRead())
+        updateReading(ctx);
+    }
+
+    /**
+     * Read the connection only while fewer than {@code maxInflight} of its requests are being
+     * answered and its answers are being taken: a client that stops reading them fills the socket,
+     * the channel becomes unwritable past its high water mark, and the broker stops reading its
+     * requests instead of queueing answers without limit.
+     */
+    private void updateReading(final ChannelHandlerContext ctx)
+    {
+        final boolean read = pending.size() < maxInflight && ctx.channel().isWritable();
+        if (ctx.channel().config().isAutoRead() != read)
         {
-            ctx.channel().config().setAutoRead(true);
+            ctx.channel().config().setAutoRead(read);
         }
+    }
+
+    @Override
+    public void channelWritabilityChanged(final ChannelHandlerContext ctx) throws Exception
+    {
+        updateReading(ctx);
+        super.channelWritabilityChanged(ctx);
     }
 
     @Override
