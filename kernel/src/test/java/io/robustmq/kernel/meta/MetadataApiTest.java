@@ -168,6 +168,25 @@ class MetadataApiTest
         assertEquals(Optional.empty(), metadata.group("billing"));
     }
 
+    /**
+     * A command larger than the Meta Service's largest message (a group named with 20,000
+     * characters, which a Kafka client may send) is refused INVALID, and the client goes on: before,
+     * Aeron's exception ended the client's thread, and with it every later write and the node's
+     * heartbeats.
+     */
+    @Test
+    void aCommandTooLargeToSendIsRefusedAndTheNextOnesGoThrough() throws Exception
+    {
+        final CompletionException tooLarge = assertThrows(CompletionException.class,
+            () -> metadata.registerGroup("g".repeat(20_000), "kafka").toCompletableFuture().join());
+        assertEquals(MetadataException.Reason.INVALID, ((MetadataException)tooLarge.getCause()).reason());
+        assertTrue(tooLarge.getCause().getMessage().contains("more than the Meta Service takes"),
+            tooLarge.getCause().getMessage());
+        assertEquals(new GroupInfo("after-too-large", "kafka"),
+            metadata.registerGroup("after-too-large", "kafka").toCompletableFuture().get(30, TimeUnit.SECONDS));
+        metadata.deleteGroup("after-too-large").toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
     @Test
     void usersAreSetThroughTheAdminApiAndCheckedWithoutStoringThePassword() throws Exception
     {

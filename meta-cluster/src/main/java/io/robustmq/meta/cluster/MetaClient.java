@@ -510,6 +510,14 @@ public final class MetaClient implements AutoCloseable
         lastSendNs = pending.lastSentNs;
         final int at = pending.requestId == 0 ? 0 : commands.deadline(buffer, 0, pending.deadlineMs);
         final int length = at + pending.command.encode(commands, buffer, at, pending.requestId);
+        final int largest = cluster.ingressPublication().maxMessageLength();
+        if (length > largest)
+        {
+            // Aeron would throw, and this thread end: refuse the command instead (e.g. a name of kilobytes).
+            refuse(pending, "the command is " + length + " bytes, more than the Meta Service takes (" + largest +
+                " bytes)");
+            return;
+        }
         long result;
         while (running && (result = cluster.offer(buffer, 0, length)) < 0)
         {
@@ -525,6 +533,19 @@ public final class MetaClient implements AutoCloseable
             {
                 return;
             }
+        }
+    }
+
+    /**
+     * Answer a command INVALID without sending it.
+     */
+    private void refuse(final Pending pending, final String why)
+    {
+        inFlight.remove(pending.requestId);
+        final CompletableFuture<Result> future = waiting.get(pending.requestId);
+        if (future != null)
+        {
+            future.complete(new Result(ResultCode.INVALID, why));
         }
     }
 
