@@ -71,7 +71,7 @@ final class KernelMetadata implements Metadata
     static TopicInfo info(final TopicRecord topic)
     {
         return new TopicInfo(topic.name(), topic.uuid(), topic.partitions(), topic.storage(), topic.durability(),
-            topic.retentionMs(), topic.retentionBytes());
+            topic.retentionMs(), topic.retentionBytes(), topic.segmentBytes());
     }
 
     static ShardInfo info(final ShardRecord shard)
@@ -164,7 +164,7 @@ final class KernelMetadata implements Metadata
     public CompletionStage<TopicInfo> createTopic(final TopicSpec spec)
     {
         return write(client.createTopic(spec.name(), spec.partitions(), spec.storage(), spec.durability(),
-                spec.retentionMs(), spec.retentionBytes()),
+                spec.retentionMs(), spec.retentionBytes(), spec.segmentBytes()),
             view -> topic(view, spec.name()));
     }
 

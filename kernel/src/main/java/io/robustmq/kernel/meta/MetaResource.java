@@ -32,7 +32,8 @@ import java.util.concurrent.CompletionStage;
  * GET    /v1/cluster         {"leader": id, "term": n, "members": [{"id", "address", "role", "state"}]}
  * GET    /v1/nodes           every node: id, address, state, last heartbeat, its listeners' endpoints
  * GET    /v1/topics          every topic
- * POST   /v1/topics          {"name", "partitions", "storage", "durability", "retention_ms", "retention_bytes"}:
+ * POST   /v1/topics          {"name", "partitions", "storage", "durability", "retention_ms", "retention_bytes",
+ *                             "segment_bytes"}:
  *                            201, 409 if it exists, 400 naming a bad field
  * GET    /v1/topics/{name}   200 or 404 (a name holding / is sent as %2F); with its shards
  * DELETE /v1/topics/{name}   204 or 404
@@ -47,7 +48,7 @@ public final class MetaResource
     private static final String TOPIC_PREFIX = "/v1/topics/";
     private static final String CONFIG_PREFIX = "/v1/config/";
     private static final Set<String> TOPIC_FIELDS =
-        Set.of("name", "partitions", "storage", "durability", "retention_ms", "retention_bytes");
+        Set.of("name", "partitions", "storage", "durability", "retention_ms", "retention_bytes", "segment_bytes");
     private static final Set<String> STORAGES = Set.of("journal", "memory");
     private static final Set<String> DURABILITIES = Set.of("none", "interval", "always");
 
@@ -182,12 +183,13 @@ public final class MetaResource
         entry.put("durability", topic.durability());
         entry.put("retention_ms", topic.retentionMs());
         entry.put("retention_bytes", topic.retentionBytes());
+        entry.put("segment_bytes", topic.segmentBytes());
         entry.put("created_at", topic.createdAt());
         return entry;
     }
 
     private record TopicRequest(String name, int partitions, String storage, String durability, long retentionMs,
-        long retentionBytes)
+        long retentionBytes, int segmentBytes)
     {
     }
 
@@ -204,7 +206,7 @@ public final class MetaResource
         }
         return meta.client()
             .createTopic(topic.name(), topic.partitions(), topic.storage(), topic.durability(), topic.retentionMs(),
-                topic.retentionBytes())
+                topic.retentionBytes(), topic.segmentBytes())
             .thenCompose(result -> switch (result.code())
             {
                 case OK -> created(topic.name());
@@ -300,7 +302,19 @@ public final class MetaResource
             choice(root, "storage", STORAGES),
             choice(root, "durability", DURABILITIES),
             number(root, "retention_ms", 0, 0, Long.MAX_VALUE),
-            number(root, "retention_bytes", 0, 0, Long.MAX_VALUE));
+            number(root, "retention_bytes", 0, 0, Long.MAX_VALUE),
+            segmentBytes(root));
+    }
+
+    private static int segmentBytes(final JsonNode root)
+    {
+        final int segmentBytes = (int)number(root, "segment_bytes", 0, 0, MetaState.MAX_TOPIC_SEGMENT_BYTES);
+        if (!MetaState.validSegmentBytes(segmentBytes))
+        {
+            throw new IllegalArgumentException("field 'segment_bytes' must be 0 (the node's default) or " +
+                MetaState.MIN_TOPIC_SEGMENT_BYTES + " to " + MetaState.MAX_TOPIC_SEGMENT_BYTES + ", a multiple of 8");
+        }
+        return segmentBytes;
     }
 
     private static long number(final JsonNode root, final String field, final long absent, final long min, final long max)

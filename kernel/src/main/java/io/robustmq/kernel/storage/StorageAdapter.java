@@ -185,7 +185,8 @@ public final class StorageAdapter implements AutoCloseable
                 "' and durability '" + durability + "'; this node has engines " + StorageConfig.ENGINES +
                 " and durabilities " + StorageConfig.DURABILITIES);
         }
-        return new StorageConfig.TopicStorage(engine, durability, node.flushIntervalMs(), node.segmentBytes(),
+        return new StorageConfig.TopicStorage(engine, durability, node.flushIntervalMs(),
+            topic.segmentBytes() > 0 ? topic.segmentBytes() : node.segmentBytes(),
             node.indexIntervalBytes(),
             topic.retentionBytes() > 0 ? topic.retentionBytes() : node.retentionBytes(),
             topic.retentionMs() > 0 ? topic.retentionMs() : node.retentionMs(),

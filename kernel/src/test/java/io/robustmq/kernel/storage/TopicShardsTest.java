@@ -138,6 +138,8 @@ class TopicShardsTest
         assertEquals("payments-0", always.name());
         assertEquals(0, appendStored(always, "paid"));
 
+        final Shard segmented = shards.open(create(new TopicSpec("segmented", 1, "", "", 0, 0, 2 << 20)).name(), 0);
+        assertEquals(2 << 20, journal(segmented).journalShard().config().segmentBytes(), "the topic's segment size");
         final Shard plain = shards.open(create(TopicSpec.of("plain", 2)).name(), 1);
         assertEquals("interval", plain.durability(), "the node's default for what the topic leaves empty");
         assertEquals(86_400_000L, journal(plain).journalShard().config().retentionMs());

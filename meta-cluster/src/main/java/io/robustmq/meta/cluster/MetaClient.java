@@ -263,8 +263,23 @@ public final class MetaClient implements AutoCloseable
         final long retentionMs,
         final long retentionBytes)
     {
+        return createTopic(name, partitions, storage, durability, retentionMs, retentionBytes, 0);
+    }
+
+    /**
+     * @param segmentBytes the topic's journal segment size; 0 for the node's default.
+     */
+    public CompletableFuture<Result> createTopic(
+        final String name,
+        final int partitions,
+        final String storage,
+        final String durability,
+        final long retentionMs,
+        final long retentionBytes,
+        final int segmentBytes)
+    {
         return submit((encoder, out, at, requestId) -> encoder.createTopic(out, at, clientId, requestId, name, partitions,
-            storage, durability, retentionMs, retentionBytes));
+            storage, durability, retentionMs, retentionBytes, segmentBytes));
     }
 
     public CompletableFuture<Result> deleteTopic(final String name)

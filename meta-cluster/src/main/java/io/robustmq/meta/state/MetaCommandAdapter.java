@@ -118,11 +118,14 @@ public final class MetaCommandAdapter
                 final int partitions = createTopic.partitions();
                 final long retentionMs = createTopic.retentionMs();
                 final long retentionBytes = createTopic.retentionBytes();
+                // A version 1 command has no segment size: the node's default.
+                final int segmentBytes = createTopic.segmentBytes() == CreateTopicDecoder.segmentBytesNullValue() ? 0 :
+                    createTopic.segmentBytes();
                 final String name = createTopic.name();
                 final String storage = createTopic.storage();
                 final String durability = createTopic.durability();
                 respond(sink, clientId, requestId, state.createTopic(clientId, requestId, name, partitions, storage,
-                    durability, retentionMs, retentionBytes, timestamp, logPosition), name);
+                    durability, retentionMs, retentionBytes, segmentBytes, timestamp, logPosition), name);
             }
             case DeleteTopicDecoder.TEMPLATE_ID ->
             {

@@ -90,6 +90,7 @@ public final class MetaSnapshot
                 .retentionMs(topic.retentionMs())
                 .retentionBytes(topic.retentionBytes())
                 .createdAt(topic.createdAt())
+                .segmentBytes(topic.segmentBytes())
                 .name(topic.name())
                 .storage(topic.storage())
                 .durability(topic.durability());
@@ -199,11 +200,13 @@ public final class MetaSnapshot
                 final long retentionMs = topicDecoder.retentionMs();
                 final long retentionBytes = topicDecoder.retentionBytes();
                 final long createdAt = topicDecoder.createdAt();
+                final int segmentBytes = topicDecoder.segmentBytes() == TopicSnapshotDecoder.segmentBytesNullValue() ? 0 :
+                    topicDecoder.segmentBytes();
                 final String name = topicDecoder.name();
                 final String storage = topicDecoder.storage();
                 final String durability = topicDecoder.durability();
                 state.restoreTopic(new TopicRecord(name, uuid, partitions, storage, durability, retentionMs,
-                    retentionBytes, createdAt));
+                    retentionBytes, createdAt, segmentBytes));
             }
             case NodeSnapshotDecoder.TEMPLATE_ID ->
             {

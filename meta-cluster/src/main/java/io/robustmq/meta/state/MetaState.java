@@ -100,12 +100,14 @@ public final class MetaState
         final String durability,
         final long retentionMs,
         final long retentionBytes,
+        final int segmentBytes,
         final long timestamp,
         final long logPosition)
     {
         return once(clientId, requestId, () ->
         {
-            if (!validTopicName(name) || partitions < 1 || retentionMs < 0 || retentionBytes < 0)
+            if (!validTopicName(name) || partitions < 1 || retentionMs < 0 || retentionBytes < 0 ||
+                !validSegmentBytes(segmentBytes))
             {
                 return ResultCode.INVALID;
             }
@@ -115,7 +117,7 @@ public final class MetaState
             }
             final UUID uuid = UUID.nameUUIDFromBytes((name + '@' + logPosition).getBytes(StandardCharsets.UTF_8));
             topics.put(name, new TopicRecord(name, uuid, partitions, storage, durability, retentionMs, retentionBytes,
-                timestamp));
+                timestamp, segmentBytes));
             placement.place(name, partitions, upNodes(), settings.replicationFactor());
             return ResultCode.OK;
         });
@@ -151,7 +153,8 @@ public final class MetaState
             final int newPartitions = partitions == UNCHANGED ? topic.partitions() : partitions;
             topics.put(name, new TopicRecord(name, topic.uuid(), newPartitions, topic.storage(), topic.durability(),
                 retentionMs == UNCHANGED ? topic.retentionMs() : retentionMs,
-                retentionBytes == UNCHANGED ? topic.retentionBytes() : retentionBytes, topic.createdAt()));
+                retentionBytes == UNCHANGED ? topic.retentionBytes() : retentionBytes, topic.createdAt(),
+                topic.segmentBytes()));
             if (newPartitions > topic.partitions())
             {
                 placement.grow(name, newPartitions, upNodes(), settings.replicationFactor());
@@ -470,6 +473,20 @@ public final class MetaState
      * @param name a topic name.
      * @return true if it is 1 to {@link #MAX_TOPIC_NAME_LENGTH} characters, none a control character.
      */
+    /** The smallest and largest segment size a topic may ask for. */
+    public static final int MIN_TOPIC_SEGMENT_BYTES = 1024 * 1024;
+    public static final int MAX_TOPIC_SEGMENT_BYTES = 1 << 30;
+
+    /**
+     * @param segmentBytes a topic's segment size.
+     * @return true for 0 (the node's default), or 1 MiB to 1 GiB in multiples of 8.
+     */
+    public static boolean validSegmentBytes(final int segmentBytes)
+    {
+        return segmentBytes == 0 || segmentBytes >= MIN_TOPIC_SEGMENT_BYTES && segmentBytes <= MAX_TOPIC_SEGMENT_BYTES &&
+            segmentBytes % 8 == 0;
+    }
+
     public static boolean validTopicName(final String name)
     {
         return validName(name);

@@ -13,6 +13,7 @@ import java.util.UUID;
  * @param retentionMs    age limit, 0 for the node's default.
  * @param retentionBytes size limit, 0 for the node's default.
  * @param createdAt      cluster time of its creation, ms.
+ * @param segmentBytes   journal segment size, 0 for the node's default; fixed at creation.
  */
 public record TopicRecord(
     String name,
@@ -22,6 +23,7 @@ public record TopicRecord(
     String durability,
     long retentionMs,
     long retentionBytes,
-    long createdAt)
+    long createdAt,
+    int segmentBytes)
 {
 }

@@ -66,6 +66,11 @@ class MetaStateTest
             return add(encoder.nodeEndpoints(buffer, 0, client, request, node, endpoints), 0);
         }
 
+        Log createTopicWithSegments(final long client, final long request, final String name, final int segmentBytes)
+        {
+            return add(encoder.createTopic(buffer, 0, client, request, name, 1, "", "", 0, 0, segmentBytes), 0);
+        }
+
         Log alterTopic(final long client, final long request, final String name, final int partitions,
             final long retentionMs, final long retentionBytes)
         {
@@ -321,6 +326,15 @@ class MetaStateTest
         assertEquals("2:OK:", results.get(9), "a retry is answered, not applied again");
         final TopicRecord orders = state.topic("orders");
         assertEquals(5, orders.partitions());
+        assertEquals(0, orders.segmentBytes(), "the node's default");
+        final List<String> segments = new Log()
+            .createTopicWithSegments(7, 10, "big-segments", 256 << 20)
+            .createTopicWithSegments(7, 11, "small-segments", 4096)
+            .createTopicWithSegments(7, 12, "odd-segments", (1 << 20) + 1)
+            .replay(state);
+        assertEquals("10:OK:", segments.get(0));
+        assertTrue(segments.get(1).startsWith("11:INVALID") && segments.get(2).startsWith("12:INVALID"), segments.toString());
+        assertEquals(256 << 20, state.topic("big-segments").segmentBytes());
         assertEquals(60_000, orders.retentionMs());
         assertEquals(0, orders.retentionBytes());
         assertEquals(List.of("orders-0 [1] leader 1 epoch 0", "orders-1 [2] leader 2 epoch 0",
@@ -392,6 +406,7 @@ class MetaStateTest
             .nodeEndpoints(2, 2, 2, "kafka.tcp=10.0.0.2:9092,mqtt.tls=[::1]:8883")
             .setClusterConfig(7, 3, "replication_factor", "2")
             .createTopic(7, 4, "replicated", 2, 103)
+            .createTopicWithSegments(7, 8, "segmented", 2 << 20)
             .registerGroup(7, 5, "billing", "kafka", 104)
             .putUser(7, 6, "alice", List.of(Scram.newCredential(ScramMechanismCode.SCRAM_SHA_256, "pw".toCharArray())))
             .addAcl(7, 7, new AclRule("*", AclResourceCode.GROUP, AclPatternCode.LITERAL, "*", AclOperationCode.ALL,
@@ -409,6 +424,7 @@ class MetaStateTest
         }
         restored.finishRestore();
         assertEquals(List.copyOf(state.topics()), List.copyOf(restored.topics()));
+        assertEquals(2 << 20, restored.topic("segmented").segmentBytes());
         assertEquals(List.copyOf(state.nodes()), List.copyOf(restored.nodes()));
         assertFalse(restored.nodes().iterator().next().up());
         assertEquals(java.util.Map.of("kafka.tcp", "10.0.0.2:9092", "mqtt.tls", "[::1]:8883"),

@@ -12,8 +12,18 @@ import java.util.UUID;
  * @param durability     its durability, or empty for the node's default.
  * @param retentionMs    its age limit, 0 for the node's default.
  * @param retentionBytes its size limit, 0 for the node's default.
+ * @param segmentBytes   its journal segment size, 0 for the node's default; fixed at creation.
  */
 public record TopicInfo(
-    String name, UUID id, int partitions, String storage, String durability, long retentionMs, long retentionBytes)
+    String name, UUID id, int partitions, String storage, String durability, long retentionMs, long retentionBytes,
+    int segmentBytes)
 {
+    /**
+     * A topic with the node's segment size.
+     */
+    public TopicInfo(final String name, final UUID id, final int partitions, final String storage,
+        final String durability, final long retentionMs, final long retentionBytes)
+    {
+        this(name, id, partitions, storage, durability, retentionMs, retentionBytes, 0);
+    }
 }

@@ -9,10 +9,26 @@ package io.robustmq.plugin.api.metadata;
  * @param durability     {@code none}, {@code interval}, {@code always}, or empty for the node's default.
  * @param retentionMs    age limit, 0 for the node's default.
  * @param retentionBytes size limit, 0 for the node's default.
+ * @param segmentBytes   journal segment size, 1 MiB to 1 GiB in multiples of 8, or 0 for the node's
+ *                       default; fixed once the topic is created.
  */
 public record TopicSpec(
-    String name, int partitions, String storage, String durability, long retentionMs, long retentionBytes)
+    String name, int partitions, String storage, String durability, long retentionMs, long retentionBytes,
+    int segmentBytes)
 {
+    /** The smallest segment size a topic may ask for (the Meta Service refuses less). */
+    public static final int MIN_SEGMENT_BYTES = 1024 * 1024;
+    /** The largest. */
+    public static final int MAX_SEGMENT_BYTES = 1 << 30;
+
+    /**
+     * A spec with the node's segment size.
+     */
+    public TopicSpec(final String name, final int partitions, final String storage, final String durability,
+        final long retentionMs, final long retentionBytes)
+    {
+        this(name, partitions, storage, durability, retentionMs, retentionBytes, 0);
+    }
     /**
      * @param name       the topic's name.
      * @param partitions its shard count.

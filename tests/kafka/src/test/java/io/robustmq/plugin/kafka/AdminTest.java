@@ -206,7 +206,7 @@ class AdminTest
         assertEquals("0", config.get("retention.bytes").value(), "back to the node's default");
 
         for (final AlterConfigOp refused : List.of(
-            new AlterConfigOp(new ConfigEntry("segment.bytes", "1048576"), AlterConfigOp.OpType.SET),
+            new AlterConfigOp(new ConfigEntry("segment.bytes", "2097152"), AlterConfigOp.OpType.SET),
             new AlterConfigOp(new ConfigEntry("cleanup.policy", "compact"), AlterConfigOp.OpType.SET),
             new AlterConfigOp(new ConfigEntry("cleanup.policy", "delete"), AlterConfigOp.OpType.APPEND),
             new AlterConfigOp(new ConfigEntry("robustmq.durability", "always"), AlterConfigOp.OpType.SET),
@@ -285,5 +285,22 @@ class AdminTest
                 produced.responses().iterator().next().partitionResponses().get(0).errorCode());
         }
         assertTrue(!admin.listTopics().names().get().contains("never-made"), "nothing was created");
+    }
+
+    /**
+     * {@code segment.bytes} is chosen at creation (1 MiB to 1 GiB), shown by DescribeConfigs, and
+     * refused when out of range.
+     */
+    @Test
+    void aTopicsSegmentSizeIsChosenAtCreation() throws Exception
+    {
+        admin.createTopics(List.of(new NewTopic("segmented", 1, (short)1).configs(Map.of("segment.bytes", "1048576"))))
+            .all().get();
+        final ConfigResource segmented = new ConfigResource(ConfigResource.Type.TOPIC, "segmented");
+        assertEquals("1048576", admin.describeConfigs(List.of(segmented)).all().get().get(segmented)
+            .get("segment.bytes").value());
+        final ExecutionException tooSmall = assertThrows(ExecutionException.class, () -> admin.createTopics(List.of(
+            new NewTopic("tiny-segments", 1, (short)1).configs(Map.of("segment.bytes", "4096")))).all().get());
+        assertInstanceOf(InvalidConfigurationException.class, tooSmall.getCause());
     }
 }

@@ -96,7 +96,7 @@ public final class CreateTopicsApi implements KafkaApi
             else
             {
                 pending.add(metadata.createTopic(new TopicSpec(topic.name(), partitions, requested.storage,
-                    requested.durability, requested.retentionMs, requested.retentionBytes)).toCompletableFuture()
+                    requested.durability, requested.retentionMs, requested.retentionBytes, requested.segmentBytes)).toCompletableFuture()
                     .handle((created, failure) ->
                     {
                         if (failure == null)

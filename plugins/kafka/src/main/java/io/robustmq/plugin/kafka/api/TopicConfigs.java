@@ -2,14 +2,15 @@ package io.robustmq.plugin.kafka.api;
 
 import io.robustmq.plugin.api.metadata.TopicChange;
 import io.robustmq.plugin.api.metadata.TopicInfo;
+import io.robustmq.plugin.api.metadata.TopicSpec;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * A topic's settings under Kafka's config names: {@code retention.ms} (-1: kept for ever),
- * {@code retention.bytes} (-1: no limit), {@code cleanup.policy} (only {@code delete}), and the
- * RobustMQ ones {@code robustmq.storage} ({@code journal} or {@code memory}) and
+ * {@code retention.bytes} (-1: no limit), {@code cleanup.policy} (only {@code delete}),
+ * {@code segment.bytes} (1 MiB to 1 GiB; fixed at creation), and the RobustMQ ones {@code robustmq.storage} ({@code journal} or {@code memory}) and
  * {@code robustmq.durability} ({@code none}, {@code interval} or {@code always}). Other names
  * are refused when a topic is created or altered, rather than accepted and ignored; of those, only
  * the retention limits can be changed later.
@@ -19,6 +20,7 @@ final class TopicConfigs
     static final String RETENTION_MS = "retention.ms";
     static final String RETENTION_BYTES = "retention.bytes";
     static final String CLEANUP_POLICY = "cleanup.policy";
+    static final String SEGMENT_BYTES = "segment.bytes";
     static final String STORAGE = "robustmq.storage";
     static final String DURABILITY = "robustmq.durability";
     /** Kafka's config sources: set on the topic, the broker's default. */
@@ -34,6 +36,7 @@ final class TopicConfigs
         long retentionBytes;
         String storage = "";
         String durability = "";
+        int segmentBytes;
     }
 
     /**
@@ -102,6 +105,13 @@ final class TopicConfigs
                 return value == null || "delete".equals(value) ? null :
                     CLEANUP_POLICY + " " + value + " is not supported: only delete (log compaction is not)";
             }
+            case SEGMENT_BYTES ->
+            {
+                final String now = Integer.toString(topic.segmentBytes());
+                return value == null && topic.segmentBytes() == 0 || now.equals(value) ? null :
+                    SEGMENT_BYTES + " is chosen when a topic is created and cannot be changed (a journal shard's " +
+                        "segments all have one size)";
+            }
             case STORAGE, DURABILITY ->
             {
                 final String now = STORAGE.equals(name) ? topic.storage() : topic.durability();
@@ -155,12 +165,23 @@ final class TopicConfigs
                             return CLEANUP_POLICY + " " + value + " is not supported: only delete (log compaction is not)";
                         }
                     }
+                    case SEGMENT_BYTES ->
+                    {
+                        final long bytes = Long.parseLong(value);
+                        if (bytes < TopicSpec.MIN_SEGMENT_BYTES || bytes > TopicSpec.MAX_SEGMENT_BYTES || bytes % 8 != 0)
+                        {
+                            return SEGMENT_BYTES + " must be " + TopicSpec.MIN_SEGMENT_BYTES + " to " +
+                                TopicSpec.MAX_SEGMENT_BYTES + ", a multiple of 8, got " + value;
+                        }
+                        into.segmentBytes = (int)bytes;
+                    }
                     case STORAGE -> into.storage = value;
                     case DURABILITY -> into.durability = value;
                     default ->
                     {
                         return "the topic config " + config.getKey() + " is not supported; supported: " + RETENTION_MS +
-                            ", " + RETENTION_BYTES + ", " + CLEANUP_POLICY + ", " + STORAGE + ", " + DURABILITY;
+                            ", " + RETENTION_BYTES + ", " + CLEANUP_POLICY + ", " + SEGMENT_BYTES + ", " + STORAGE + ", " +
+                            DURABILITY;
                     }
                 }
             }
@@ -183,6 +204,7 @@ final class TopicConfigs
         configs.put(RETENTION_BYTES, topic.retentionBytes() == Long.MAX_VALUE ? "-1" :
             Long.toString(topic.retentionBytes()));
         configs.put(CLEANUP_POLICY, "delete");
+        configs.put(SEGMENT_BYTES, Integer.toString(topic.segmentBytes()));
         configs.put(STORAGE, topic.storage());
         configs.put(DURABILITY, topic.durability());
         return configs;
