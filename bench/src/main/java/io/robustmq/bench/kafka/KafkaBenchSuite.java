@@ -46,6 +46,12 @@ public final class KafkaBenchSuite
     static final int NODE_META_PORT = 29800;
     private static final long START_TIMEOUT_MS = 90_000;
     private static final long TOPIC_TIMEOUT_MS = 30_000;
+    /**
+     * A quiet second between a workload's topic having a leader (waited for) and the workload: not a
+     * wait for a condition, but room for what the last workload and the topic's creation left running
+     * in the broker (a new shard's next segment being pre-touched, Kafka's log and flush threads) to
+     * finish before anything is measured.
+     */
     private static final long SETTLE_MS = 1_000;
     private static final int E2E_RATE = 10_000;
     private static final int E2E_RECORD_BYTES = 100;

@@ -1,12 +1,13 @@
 package io.robustmq.bench.kafka;
 
+import io.robustmq.bench.NodeLaunch;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +23,6 @@ import org.apache.kafka.common.Uuid;
  */
 final class KafkaBrokerProcess implements AutoCloseable
 {
-    private static final String NODE_MAIN_CLASS = "io.robustmq.kernel.RobustServer";
     private static final String KAFKA_MAIN_CLASS = "kafka.Kafka";
     private static final String KAFKA_STORAGE_TOOL = "kafka.tools.StorageTool";
     private static final long STOP_TIMEOUT_MS = 20_000;
@@ -134,28 +134,11 @@ final class KafkaBrokerProcess implements AutoCloseable
         final String nodeClassPath,
         final Path kafkaPlugin) throws IOException
     {
-        Files.createDirectories(dir);
-        final Path plugins = Files.createDirectories(dir.resolve("plugins"));
-        Files.copy(kafkaPlugin, plugins.resolve(kafkaPlugin.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-        final Path shm = Path.of("/dev/shm");
-        final Path aeronDir = (Files.isDirectory(shm) ? shm : dir).resolve("robustmq-bench-kafka-" + ProcessHandle.current().pid());
-        final Path config = dir.resolve("server.toml");
-        Files.writeString(config, """
-            node.id = 1
-            node.data_dir = "%s"
-            node.plugins_dir = "%s"
-            admin.port = 0
-            meta.port = %d
-            meta.aeron_dir = "%s"
-
+        final NodeLaunch node = NodeLaunch.prepare(dir, "kafka", kafkaPlugin, metaPort, """
             [plugins.kafka.listeners.tcp]
             port = %d
-            """.formatted(dir.resolve("data"), plugins, metaPort, aeronDir, kafkaPort));
-        final List<String> command = new ArrayList<>();
-        command.add(java);
-        command.addAll(jvmFlags);
-        command.addAll(List.of("-cp", nodeClassPath, NODE_MAIN_CLASS, "--config", config.toString()));
-        return new KafkaBrokerProcess("robustmq", dir, kafkaPort, List.copyOf(command), List.of(), aeronDir);
+            """.formatted(kafkaPort), java, jvmFlags, nodeClassPath);
+        return new KafkaBrokerProcess("robustmq", dir, kafkaPort, node.command(), List.of(), node.aeronDir());
     }
 
     /**

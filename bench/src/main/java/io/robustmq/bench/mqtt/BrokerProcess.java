@@ -1,5 +1,7 @@
 package io.robustmq.bench.mqtt;
 
+import io.robustmq.bench.NodeLaunch;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -11,8 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +32,6 @@ import java.util.stream.Stream;
  */
 final class BrokerProcess implements AutoCloseable
 {
-    private static final String NODE_MAIN_CLASS = "io.robustmq.kernel.RobustServer";
     private static final long STOP_TIMEOUT_MS = 15_000;
     private static final long NANOS_PER_TICK = 1_000_000_000L / Long.getLong("robustmq.bench.clktck", 100);
     private static final long JVM_MEMORY_TIMEOUT_MS = 5_000;
@@ -176,31 +175,15 @@ final class BrokerProcess implements AutoCloseable
         final String nodeClassPath,
         final Path mqttPlugin) throws IOException
     {
-        Files.createDirectories(dir);
-        final Path plugins = Files.createDirectories(dir.resolve("plugins"));
-        Files.copy(mqttPlugin, plugins.resolve(mqttPlugin.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-        final Path shm = Path.of("/dev/shm");
-        final Path aeronDir = (Files.isDirectory(shm) ? shm : dir).resolve("robustmq-bench-mqtt-" + ProcessHandle.current().pid());
-        final Path config = dir.resolve("server.toml");
-        Files.writeString(config, """
-            node.id = 1
-            node.data_dir = "%s"
-            node.plugins_dir = "%s"
-            admin.port = 0
-            meta.port = %d
-            meta.aeron_dir = "%s"
-
+        final NodeLaunch node = NodeLaunch.prepare(dir, "mqtt", mqttPlugin, metaPort, """
             [plugins.mqtt.listeners.tcp]
             port = %d
 
             [plugins.mqtt.listeners.ws]
             port = %d
-            """.formatted(dir.resolve("data"), plugins, metaPort, aeronDir, mqttPort, wsPort));
-        final List<String> command = new ArrayList<>();
-        command.add(java);
-        command.addAll(jvmFlags);
-        command.addAll(List.of("-cp", nodeClassPath, NODE_MAIN_CLASS, "--config", config.toString()));
-        return new BrokerProcess("robustmq", dir, mqttPort, List.copyOf(command), aeronDir, JvmMemorySource.ADMIN_METRICS);
+            """.formatted(mqttPort, wsPort), java, jvmFlags, nodeClassPath);
+        return new BrokerProcess("robustmq", dir, mqttPort, node.command(), node.aeronDir(),
+            JvmMemorySource.ADMIN_METRICS);
     }
 
     /**

@@ -88,12 +88,8 @@ class KillNineTest
                     if (i == KILL_AFTER * 2)
                     {
                         // Kill once enough is acknowledged, with more in flight behind it.
-                        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MS);
-                        while (acknowledged.size() < KILL_AFTER && System.nanoTime() < deadline)
-                        {
-                            Thread.sleep(1);
-                        }
-                        assertTrue(acknowledged.size() >= KILL_AFTER, "the stream is under way");
+                        io.robustmq.kernel.support.Clients.await("the stream is under way", DEADLINE_MS,
+                            () -> acknowledged.size() >= KILL_AFTER);
                         assertEquals(137, node.kill(), "killed with SIGKILL");
                         node.start();
                     }

@@ -21,7 +21,6 @@ import java.util.concurrent.CompletionStage;
 public final class DeleteGroupsApi implements KafkaApi
 {
     private final Metadata metadata;
-    private final Brokers brokers;
     private final GroupCoordinator groups;
     private final GroupOffsets offsets;
     private final Access access;
@@ -34,12 +33,11 @@ public final class DeleteGroupsApi implements KafkaApi
     public DeleteGroupsApi(final Metadata metadata, final Brokers brokers, final GroupCoordinator groups,
         final GroupOffsets offsets, final java.util.function.Consumer<String> onDeleted)
     {
-        this.brokers = brokers;
         this.onDeleted = onDeleted;
         this.metadata = metadata;
         this.groups = groups;
         this.offsets = offsets;
-        this.access = new Access(metadata);
+        this.access = new Access(metadata, brokers);
     }
 
     @Override
@@ -49,16 +47,12 @@ public final class DeleteGroupsApi implements KafkaApi
         final DeleteGroupsResponseData response = new DeleteGroupsResponseData();
         for (final String groupId : body.groupsNames())
         {
-            if (!access.group(connection, io.robustmq.plugin.api.metadata.AclOperation.DELETE, groupId))
+            final Errors refusal =
+                access.groupRefusal(connection, io.robustmq.plugin.api.metadata.AclOperation.DELETE, groupId);
+            if (refusal != null)
             {
                 response.results().add(new DeleteGroupsResponseData.DeletableGroupResult().setGroupId(groupId)
-                    .setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
-                continue;
-            }
-            if (!brokers.coordinates(groupId))
-            {
-                response.results().add(new DeleteGroupsResponseData.DeletableGroupResult().setGroupId(groupId)
-                    .setErrorCode(Errors.NOT_COORDINATOR.code()));
+                    .setErrorCode(refusal.code()));
                 continue;
             }
             final boolean hasOffsets = offsets.groups().contains(groupId);

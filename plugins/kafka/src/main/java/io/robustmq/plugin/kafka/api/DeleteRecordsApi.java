@@ -23,16 +23,14 @@ import java.util.concurrent.CompletionStage;
 public final class DeleteRecordsApi implements KafkaApi
 {
     private final Metadata metadata;
-    private final Brokers brokers;
     private final PartitionLogs partitions;
     private final Access access;
 
     public DeleteRecordsApi(final Metadata metadata, final Brokers brokers, final PartitionLogs partitions)
     {
         this.metadata = metadata;
-        this.brokers = brokers;
         this.partitions = partitions;
-        this.access = new Access(metadata);
+        this.access = new Access(metadata, brokers);
     }
 
     @Override
@@ -53,20 +51,11 @@ public final class DeleteRecordsApi implements KafkaApi
                     new DeleteRecordsResponseData.DeleteRecordsPartitionResult()
                         .setPartitionIndex(partition.partitionIndex()).setLowWatermark(-1);
                 topicResult.partitions().add(result);
-                if (topic.isPresent() && !access.topic(connection, io.robustmq.plugin.api.metadata.AclOperation.DELETE, topic.get().name()))
+                final Errors refusal = access.partitionRefusal(connection,
+                    io.robustmq.plugin.api.metadata.AclOperation.DELETE, topic, partition.partitionIndex(), false);
+                if (refusal != null)
                 {
-                    result.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
-                    continue;
-                }
-                if (topic.isEmpty() || partition.partitionIndex() < 0 ||
-                    partition.partitionIndex() >= topic.get().partitions())
-                {
-                    result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
-                    continue;
-                }
-                if (!brokers.leads(topic.get().name(), partition.partitionIndex()))
-                {
-                    result.setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code());
+                    result.setErrorCode(refusal.code());
                     continue;
                 }
                 pending.add(partitions.open(topic.get(), partition.partitionIndex()).thenCompose(open ->

@@ -21,7 +21,6 @@ import java.util.concurrent.CompletionStage;
 public final class DescribeGroupsApi implements KafkaApi
 {
     private final GroupCoordinator groups;
-    private final Brokers brokers;
     private final GroupOffsets offsets;
     private final Access access;
 
@@ -29,9 +28,8 @@ public final class DescribeGroupsApi implements KafkaApi
         final io.robustmq.plugin.api.metadata.Metadata metadata, final Brokers brokers)
     {
         this.groups = groups;
-        this.brokers = brokers;
         this.offsets = offsets;
-        this.access = new Access(metadata);
+        this.access = new Access(metadata, brokers);
     }
 
     @Override
@@ -43,15 +41,11 @@ public final class DescribeGroupsApi implements KafkaApi
         {
             final DescribeGroupsResponseData.DescribedGroup described = new DescribeGroupsResponseData.DescribedGroup()
                 .setGroupId(groupId).setErrorCode(Errors.NONE.code());
-            if (!access.group(connection, io.robustmq.plugin.api.metadata.AclOperation.DESCRIBE, groupId))
+            final Errors refusal =
+                access.groupRefusal(connection, io.robustmq.plugin.api.metadata.AclOperation.DESCRIBE, groupId);
+            if (refusal != null)
             {
-                response.groups().add(described.setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code())
-                    .setGroupState("").setProtocolType("").setProtocolData(""));
-                continue;
-            }
-            if (!brokers.coordinates(groupId))
-            {
-                response.groups().add(described.setErrorCode(Errors.NOT_COORDINATOR.code())
+                response.groups().add(described.setErrorCode(refusal.code())
                     .setGroupState("").setProtocolType("").setProtocolData(""));
                 continue;
             }

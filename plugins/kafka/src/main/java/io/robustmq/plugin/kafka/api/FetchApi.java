@@ -36,15 +36,13 @@ import java.util.concurrent.TimeUnit;
 public final class FetchApi implements KafkaApi
 {
     private final Metadata metadata;
-    private final Brokers brokers;
     private final PartitionLogs partitions;
     private final Access access;
 
     public FetchApi(final Metadata metadata, final Brokers brokers, final PartitionLogs partitions)
     {
         this.metadata = metadata;
-        this.brokers = brokers;
-        this.access = new Access(metadata);
+        this.access = new Access(metadata, brokers);
         this.partitions = partitions;
     }
 
@@ -90,22 +88,11 @@ public final class FetchApi implements KafkaApi
             {
                 final Wanted one = new Wanted(partitionRequest);
                 topicResponse.partitions().add(one.response);
-                if (topic.isPresent() && !access.topic(connection, AclOperation.READ, topic.get().name()))
+                final Errors refusal =
+                    access.partitionRefusal(connection, AclOperation.READ, topic, partitionRequest.partition(), byId);
+                if (refusal != null)
                 {
-                    fail(one, Errors.TOPIC_AUTHORIZATION_FAILED);
-                    refused = true;
-                    continue;
-                }
-                if (topic.isEmpty() || partitionRequest.partition() < 0 ||
-                    partitionRequest.partition() >= topic.get().partitions())
-                {
-                    fail(one, byId && topic.isEmpty() ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION);
-                    refused = true;
-                    continue;
-                }
-                if (!brokers.leads(topic.get().name(), partitionRequest.partition()))
-                {
-                    fail(one, Errors.NOT_LEADER_OR_FOLLOWER);
+                    fail(one, refusal);
                     refused = true;
                     continue;
                 }

@@ -15,28 +15,24 @@ import java.util.concurrent.CompletionStage;
 public final class HeartbeatApi implements KafkaApi
 {
     private final GroupCoordinator groups;
-    private final Brokers brokers;
     private final Access access;
 
     public HeartbeatApi(final GroupCoordinator groups, final io.robustmq.plugin.api.metadata.Metadata metadata,
         final Brokers brokers)
     {
         this.groups = groups;
-        this.brokers = brokers;
-        this.access = new Access(metadata);
+        this.access = new Access(metadata, brokers);
     }
 
     @Override
     public CompletionStage<ApiMessage> handle(final KafkaRequest request, final ClientConnection connection)
     {
         final HeartbeatRequestData body = (HeartbeatRequestData)request.body();
-        final boolean authorized =
-            access.group(connection, io.robustmq.plugin.api.metadata.AclOperation.READ, body.groupId());
-        if (!authorized || !brokers.coordinates(body.groupId()))
+        final org.apache.kafka.common.protocol.Errors refusal =
+            access.groupRefusal(connection, io.robustmq.plugin.api.metadata.AclOperation.READ, body.groupId());
+        if (refusal != null)
         {
-            return CompletableFuture.completedFuture(new HeartbeatResponseData()
-                .setErrorCode(authorized ? org.apache.kafka.common.protocol.Errors.NOT_COORDINATOR.code() :
-                    org.apache.kafka.common.protocol.Errors.GROUP_AUTHORIZATION_FAILED.code()));
+            return CompletableFuture.completedFuture(new HeartbeatResponseData().setErrorCode(refusal.code()));
         }
         return CompletableFuture.completedFuture(new HeartbeatResponseData().setErrorCode(GroupErrors.code(
             groups.heartbeat(body.groupId(), body.generationId(), body.memberId(), body.groupInstanceId()))));

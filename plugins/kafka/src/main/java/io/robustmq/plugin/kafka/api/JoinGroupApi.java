@@ -19,28 +19,25 @@ import java.util.concurrent.CompletionStage;
 public final class JoinGroupApi implements KafkaApi
 {
     private final GroupCoordinator groups;
-    private final Brokers brokers;
     private final Access access;
 
     public JoinGroupApi(final GroupCoordinator groups, final io.robustmq.plugin.api.metadata.Metadata metadata,
         final Brokers brokers)
     {
         this.groups = groups;
-        this.brokers = brokers;
-        this.access = new Access(metadata);
+        this.access = new Access(metadata, brokers);
     }
 
     @Override
     public CompletionStage<ApiMessage> handle(final KafkaRequest request, final ClientConnection connection)
     {
         final JoinGroupRequestData body = (JoinGroupRequestData)request.body();
-        final boolean authorized =
-            access.group(connection, io.robustmq.plugin.api.metadata.AclOperation.READ, body.groupId());
-        if (!authorized || !brokers.coordinates(body.groupId()))
+        final org.apache.kafka.common.protocol.Errors refusal =
+            access.groupRefusal(connection, io.robustmq.plugin.api.metadata.AclOperation.READ, body.groupId());
+        if (refusal != null)
         {
             return java.util.concurrent.CompletableFuture.completedFuture(new JoinGroupResponseData()
-                .setErrorCode(authorized ? org.apache.kafka.common.protocol.Errors.NOT_COORDINATOR.code() :
-                    org.apache.kafka.common.protocol.Errors.GROUP_AUTHORIZATION_FAILED.code())
+                .setErrorCode(refusal.code())
                 .setGenerationId(-1).setProtocolName(request.version() < 7 ? "" : null).setLeader("")
                 .setMemberId(body.memberId()));
         }

@@ -18,15 +18,13 @@ import java.util.concurrent.CompletionStage;
 public final class LeaveGroupApi implements KafkaApi
 {
     private final GroupCoordinator groups;
-    private final Brokers brokers;
     private final Access access;
 
     public LeaveGroupApi(final GroupCoordinator groups, final io.robustmq.plugin.api.metadata.Metadata metadata,
         final Brokers brokers)
     {
         this.groups = groups;
-        this.brokers = brokers;
-        this.access = new Access(metadata);
+        this.access = new Access(metadata, brokers);
     }
 
     @Override
@@ -34,13 +32,11 @@ public final class LeaveGroupApi implements KafkaApi
     {
         final LeaveGroupRequestData body = (LeaveGroupRequestData)request.body();
         final LeaveGroupResponseData response = new LeaveGroupResponseData();
-        if (!access.group(connection, io.robustmq.plugin.api.metadata.AclOperation.READ, body.groupId()))
+        final Errors refusal =
+            access.groupRefusal(connection, io.robustmq.plugin.api.metadata.AclOperation.READ, body.groupId());
+        if (refusal != null)
         {
-            return CompletableFuture.completedFuture(response.setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
-        }
-        if (!brokers.coordinates(body.groupId()))
-        {
-            return CompletableFuture.completedFuture(response.setErrorCode(Errors.NOT_COORDINATOR.code()));
+            return CompletableFuture.completedFuture(response.setErrorCode(refusal.code()));
         }
         if (request.version() < 3)
         {

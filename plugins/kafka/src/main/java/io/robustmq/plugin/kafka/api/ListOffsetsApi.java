@@ -35,16 +35,14 @@ public final class ListOffsetsApi implements KafkaApi
     private static final long EARLIEST_LOCAL = -4;
 
     private final Metadata metadata;
-    private final Brokers brokers;
     private final PartitionLogs partitions;
     private final Access access;
 
     public ListOffsetsApi(final Metadata metadata, final Brokers brokers, final PartitionLogs partitions)
     {
         this.metadata = metadata;
-        this.brokers = brokers;
         this.partitions = partitions;
-        this.access = new Access(metadata);
+        this.access = new Access(metadata, brokers);
     }
 
     @Override
@@ -65,20 +63,11 @@ public final class ListOffsetsApi implements KafkaApi
                     new ListOffsetsResponseData.ListOffsetsPartitionResponse()
                         .setPartitionIndex(partitionRequest.partitionIndex()).setOffset(-1).setTimestamp(-1);
                 topicResponse.partitions().add(answer);
-                if (topic.isPresent() && !access.topic(connection, io.robustmq.plugin.api.metadata.AclOperation.DESCRIBE, topic.get().name()))
+                final Errors refusal = access.partitionRefusal(connection,
+                    io.robustmq.plugin.api.metadata.AclOperation.DESCRIBE, topic, partitionRequest.partitionIndex(), false);
+                if (refusal != null)
                 {
-                    answer.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
-                    continue;
-                }
-                if (topic.isEmpty() || partitionRequest.partitionIndex() < 0 ||
-                    partitionRequest.partitionIndex() >= topic.get().partitions())
-                {
-                    answer.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
-                    continue;
-                }
-                if (!brokers.leads(topic.get().name(), partitionRequest.partitionIndex()))
-                {
-                    answer.setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code());
+                    answer.setErrorCode(refusal.code());
                     continue;
                 }
                 answers.add(partitions.open(topic.get(), partitionRequest.partitionIndex()).handleAsync(

@@ -30,7 +30,6 @@ import java.util.function.Consumer;
 public final class OffsetCommitApi implements KafkaApi
 {
     private final Metadata metadata;
-    private final Brokers brokers;
     private final GroupCoordinator groups;
     private final GroupOffsets offsets;
     private final Consumer<String> registerGroup;
@@ -43,11 +42,10 @@ public final class OffsetCommitApi implements KafkaApi
         final GroupOffsets offsets, final Consumer<String> registerGroup)
     {
         this.metadata = metadata;
-        this.brokers = brokers;
         this.groups = groups;
         this.offsets = offsets;
         this.registerGroup = registerGroup;
-        this.access = new Access(metadata);
+        this.access = new Access(metadata, brokers);
     }
 
     @Override
@@ -55,12 +53,12 @@ public final class OffsetCommitApi implements KafkaApi
     {
         final OffsetCommitRequestData body = (OffsetCommitRequestData)request.body();
         final boolean byId = request.version() >= 10;
-        final boolean authorized = access.group(connection, AclOperation.READ, body.groupId());
-        final boolean coordinated = body.groupId() == null || brokers.coordinates(body.groupId());
+        final Errors refusal = body.groupId() == null ? null :
+            access.groupRefusal(connection, AclOperation.READ, body.groupId());
         final GroupError allowed = body.groupId() == null || body.groupId().isEmpty() ? GroupError.INVALID_GROUP_ID :
-            !authorized || !coordinated ? GroupError.NONE :
+            refusal != null ? GroupError.NONE :
             groups.mayCommit(body.groupId(), body.generationIdOrMemberEpoch(), body.memberId(), body.groupInstanceId());
-        if (allowed == GroupError.NONE && authorized && coordinated)
+        if (allowed == GroupError.NONE && refusal == null)
         {
             registerGroup.accept(body.groupId());
         }
@@ -79,14 +77,9 @@ public final class OffsetCommitApi implements KafkaApi
                 final OffsetCommitResponseData.OffsetCommitResponsePartition answer =
                     new OffsetCommitResponseData.OffsetCommitResponsePartition().setPartitionIndex(partition.partitionIndex());
                 topicResponse.partitions().add(answer);
-                if (!authorized)
+                if (refusal != null)
                 {
-                    answer.setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code());
-                    continue;
-                }
-                if (!coordinated)
-                {
-                    answer.setErrorCode(Errors.NOT_COORDINATOR.code());
+                    answer.setErrorCode(refusal.code());
                     continue;
                 }
                 if (allowed != GroupError.NONE)

@@ -45,7 +45,6 @@ public final class OffsetDeleteApi implements KafkaApi
     private static final String CONSUMER_PROTOCOL = "consumer";
 
     private final Metadata metadata;
-    private final Brokers brokers;
     private final GroupCoordinator groups;
     private final GroupOffsets offsets;
     private final Access access;
@@ -54,10 +53,9 @@ public final class OffsetDeleteApi implements KafkaApi
         final GroupOffsets offsets)
     {
         this.metadata = metadata;
-        this.brokers = brokers;
         this.groups = groups;
         this.offsets = offsets;
-        this.access = new Access(metadata);
+        this.access = new Access(metadata, brokers);
     }
 
     @Override
@@ -66,13 +64,10 @@ public final class OffsetDeleteApi implements KafkaApi
         final OffsetDeleteRequestData body = (OffsetDeleteRequestData)request.body();
         final String groupId = body.groupId();
         final OffsetDeleteResponseData response = new OffsetDeleteResponseData();
-        if (!access.group(connection, AclOperation.DELETE, groupId))
+        final Errors refusal = access.groupRefusal(connection, AclOperation.DELETE, groupId);
+        if (refusal != null)
         {
-            return refused(response, Errors.GROUP_AUTHORIZATION_FAILED);
-        }
-        if (!brokers.coordinates(groupId))
-        {
-            return refused(response, Errors.NOT_COORDINATOR);
+            return refused(response, refusal);
         }
         final Optional<GroupCoordinator.GroupDescription> group = groups.describe(groupId)
             .filter(known -> !known.members().isEmpty());

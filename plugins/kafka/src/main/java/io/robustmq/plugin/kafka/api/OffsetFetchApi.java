@@ -27,16 +27,14 @@ import java.util.concurrent.CompletionStage;
 public final class OffsetFetchApi implements KafkaApi
 {
     private final Metadata metadata;
-    private final Brokers brokers;
     private final GroupOffsets offsets;
     private final Access access;
 
     public OffsetFetchApi(final Metadata metadata, final Brokers brokers, final GroupOffsets offsets)
     {
         this.metadata = metadata;
-        this.brokers = brokers;
         this.offsets = offsets;
-        this.access = new Access(metadata);
+        this.access = new Access(metadata, brokers);
     }
 
     /**
@@ -53,12 +51,11 @@ public final class OffsetFetchApi implements KafkaApi
         final OffsetFetchResponseData response = new OffsetFetchResponseData();
         if (request.version() < 8)
         {
-            final boolean authorized =
-                access.group(connection, io.robustmq.plugin.api.metadata.AclOperation.READ, body.groupId());
-            if (!authorized || !brokers.coordinates(body.groupId()))
+            final Errors refused =
+                access.groupRefusal(connection, io.robustmq.plugin.api.metadata.AclOperation.READ, body.groupId());
+            if (refused != null)
             {
-                final short refusal = authorized ? Errors.NOT_COORDINATOR.code() :
-                    Errors.GROUP_AUTHORIZATION_FAILED.code();
+                final short refusal = refused.code();
                 // Version 1 has no top-level error: each partition asked for carries it.
                 if (body.topics() != null)
                 {
@@ -105,14 +102,11 @@ public final class OffsetFetchApi implements KafkaApi
         {
             final OffsetFetchResponseData.OffsetFetchResponseGroup groupResponse =
                 new OffsetFetchResponseData.OffsetFetchResponseGroup().setGroupId(group.groupId());
-            if (!access.group(connection, io.robustmq.plugin.api.metadata.AclOperation.READ, group.groupId()))
+            final Errors refusal =
+                access.groupRefusal(connection, io.robustmq.plugin.api.metadata.AclOperation.READ, group.groupId());
+            if (refusal != null)
             {
-                response.groups().add(groupResponse.setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
-                continue;
-            }
-            if (!brokers.coordinates(group.groupId()))
-            {
-                response.groups().add(groupResponse.setErrorCode(Errors.NOT_COORDINATOR.code()));
+                response.groups().add(groupResponse.setErrorCode(refusal.code()));
                 continue;
             }
             Map<String, List<Integer>> wanted = null;

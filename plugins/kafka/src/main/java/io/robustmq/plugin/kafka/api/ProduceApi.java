@@ -41,7 +41,6 @@ public final class ProduceApi implements KafkaApi
     private static final long RETRY_AFTER_BACK_PRESSURE_US = 1000;
 
     private final Metadata metadata;
-    private final Brokers brokers;
     private final PartitionLogs partitions;
     private final Appends appends;
     private final Counter batches;
@@ -57,8 +56,7 @@ public final class ProduceApi implements KafkaApi
         final Appends appends, final MeterRegistry registry)
     {
         this.metadata = metadata;
-        this.brokers = brokers;
-        this.access = new Access(metadata);
+        this.access = new Access(metadata, brokers);
         this.partitions = partitions;
         this.appends = appends;
         this.batches = Counter.builder("robustmq.kafka.produce.batches")
@@ -154,18 +152,10 @@ public final class ProduceApi implements KafkaApi
             return PartitionAnswer.now(error(index, Errors.TRANSACTIONAL_ID_NOT_FOUND,
                 "transactions are not supported by this broker yet"));
         }
-        if (topic.isPresent() && !access.topic(connection, AclOperation.WRITE, topic.get().name()))
+        final Errors refusal = access.partitionRefusal(connection, AclOperation.WRITE, topic, index, version >= 13);
+        if (refusal != null)
         {
-            return PartitionAnswer.now(error(index, Errors.TOPIC_AUTHORIZATION_FAILED, null));
-        }
-        if (topic.isEmpty() || index < 0 || index >= topic.get().partitions())
-        {
-            return PartitionAnswer.now(error(index, version >= 13 && topic.isEmpty() ? Errors.UNKNOWN_TOPIC_ID :
-                Errors.UNKNOWN_TOPIC_OR_PARTITION, null));
-        }
-        if (!brokers.leads(topic.get().name(), index))
-        {
-            return PartitionAnswer.now(error(index, Errors.NOT_LEADER_OR_FOLLOWER, null));
+            return PartitionAnswer.now(error(index, refusal, null));
         }
         if (!(data.records() instanceof MemoryRecords records) || records.sizeInBytes() == 0)
         {

@@ -16,28 +16,25 @@ import java.util.concurrent.CompletionStage;
 public final class SyncGroupApi implements KafkaApi
 {
     private final GroupCoordinator groups;
-    private final Brokers brokers;
     private final Access access;
 
     public SyncGroupApi(final GroupCoordinator groups, final io.robustmq.plugin.api.metadata.Metadata metadata,
         final Brokers brokers)
     {
         this.groups = groups;
-        this.brokers = brokers;
-        this.access = new Access(metadata);
+        this.access = new Access(metadata, brokers);
     }
 
     @Override
     public CompletionStage<ApiMessage> handle(final KafkaRequest request, final ClientConnection connection)
     {
         final SyncGroupRequestData body = (SyncGroupRequestData)request.body();
-        final boolean authorized =
-            access.group(connection, io.robustmq.plugin.api.metadata.AclOperation.READ, body.groupId());
-        if (!authorized || !brokers.coordinates(body.groupId()))
+        final org.apache.kafka.common.protocol.Errors refusal =
+            access.groupRefusal(connection, io.robustmq.plugin.api.metadata.AclOperation.READ, body.groupId());
+        if (refusal != null)
         {
             return java.util.concurrent.CompletableFuture.completedFuture(new SyncGroupResponseData()
-                .setErrorCode(authorized ? org.apache.kafka.common.protocol.Errors.NOT_COORDINATOR.code() :
-                    org.apache.kafka.common.protocol.Errors.GROUP_AUTHORIZATION_FAILED.code()).setAssignment(new byte[0]));
+                .setErrorCode(refusal.code()).setAssignment(new byte[0]));
         }
         final Map<String, byte[]> assignments = new HashMap<>();
         for (final SyncGroupRequestData.SyncGroupRequestAssignment assignment : body.assignments())
