@@ -8,7 +8,6 @@ import io.robustmq.journal.ShardLog;
 import io.robustmq.journal.fs.FileLayer;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
@@ -51,8 +50,7 @@ public final class Journal implements AutoCloseable
         private Path directory;
         private int writers = 1;
         private int ringBufferBytes = 16 * 1024 * 1024;
-        private Supplier<IdleStrategy> idleStrategy = () -> new BackoffIdleStrategy(100, 10,
-            TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100));
+        private Supplier<IdleStrategy> idleStrategy = WakeableIdleStrategy::new;
         private ErrorHandler errorHandler = Throwable::printStackTrace;
         private EpochClock clock = SystemEpochClock.INSTANCE;
         private FileLayer fileLayer = FileLayer.SYSTEM;
@@ -89,7 +87,8 @@ public final class Journal implements AutoCloseable
         }
 
         /**
-         * @param idleStrategy makes the idle strategy of each writer.
+         * @param idleStrategy makes the idle strategy of each writer; a {@link WakeableIdleStrategy}
+         *                     (the default) is woken by every append and command queued for its writer.
          * @return this.
          */
         public Context idleStrategy(final Supplier<IdleStrategy> idleStrategy)
@@ -149,6 +148,7 @@ public final class Journal implements AutoCloseable
     private final JournalDirectory directory;
     private final JournalWriter[] writers;
     private final AgentRunner[] runners;
+    private final IdleStrategy[] idleStrategies;
     private final SegmentPreparer preparer;
     private final Map<String, JournalShard> shards = new TreeMap<>();
     private volatile AppendCompletion[] completions = new AppendCompletion[0];
@@ -161,14 +161,18 @@ public final class Journal implements AutoCloseable
         this.directory = directory;
         this.writers = new JournalWriter[ctx.writers];
         this.runners = new AgentRunner[ctx.writers];
+        this.idleStrategies = new IdleStrategy[ctx.writers];
         this.preparer = new SegmentPreparer(ctx.errorHandler);
         final Supplier<AppendCompletion[]> table = () -> completions;
         for (int i = 0; i < ctx.writers; i++)
         {
             final ByteBuffer memory = ByteBuffer.allocateDirect(ctx.ringBufferBytes + RingBufferDescriptor.TRAILER_LENGTH);
+            final IdleStrategy idle = ctx.idleStrategy.get();
+            idleStrategies[i] = idle;
             writers[i] = new JournalWriter("robustmq-journal-writer-" + i,
-                new ManyToOneRingBuffer(new UnsafeBuffer(memory)), table, ctx.clock, ctx.errorHandler);
-            runners[i] = new AgentRunner(ctx.idleStrategy.get(), ctx.errorHandler, null, writers[i]);
+                new ManyToOneRingBuffer(new UnsafeBuffer(memory)), table, ctx.clock, ctx.errorHandler,
+                idle instanceof WakeableIdleStrategy wakeable ? wakeable::wake : () -> {});
+            runners[i] = new AgentRunner(idle, ctx.errorHandler, null, writers[i]);
         }
     }
 
@@ -216,7 +220,7 @@ public final class Journal implements AutoCloseable
         final int id = nextShardId++;
         final JournalWriter writer = writers[id % writers.length];
         final JournalShard shard = new JournalShard(name, id, log, writer.ring(), () -> completions, writer::execute,
-            writer.payloadChecksums());
+            writer::wake, writer.payloadChecksums());
         shards.put(name, shard);
         return shard;
     }
@@ -421,9 +425,13 @@ public final class Journal implements AutoCloseable
             return;
         }
         closed = true;
-        for (final AgentRunner runner : runners)
+        for (int i = 0; i < runners.length; i++)
         {
-            runner.close();
+            if (idleStrategies[i] instanceof WakeableIdleStrategy wakeable)
+            {
+                wakeable.stopParking();
+            }
+            runners[i].close();
         }
         preparer.close();
         directory.close();

@@ -37,6 +37,7 @@ public final class JournalShard
     private final int maxPayload;
     private final java.util.function.Supplier<AppendCompletion[]> completions;
     private final java.util.function.Consumer<Runnable> writerCommands;
+    private final Runnable wakeWriter;
     private final ThreadLocal<RingChecksum> payloadChecksums;
     private volatile TailListener[] tailListeners = NO_LISTENERS;
     private volatile FrameStamper[] stampers = new FrameStamper[0];
@@ -50,8 +51,10 @@ public final class JournalShard
         final ManyToOneRingBuffer ring,
         final java.util.function.Supplier<AppendCompletion[]> completions,
         final java.util.function.Consumer<Runnable> writerCommands,
+        final Runnable wakeWriter,
         final ThreadLocal<RingChecksum> payloadChecksums)
     {
+        this.wakeWriter = wakeWriter;
         this.payloadChecksums = payloadChecksums;
         this.writerCommands = writerCommands;
         this.completions = completions;
@@ -184,6 +187,7 @@ public final class JournalShard
             payloadChecksums.get().compute(index + AppendDescriptor.HEADER_LENGTH + stamped, length - stamped));
         buffer.putInt(index + AppendDescriptor.STAMPED_LENGTH_OFFSET, stamped);
         ring.commit(index);
+        wakeWriter.run();
         return SUBMITTED;
     }
 

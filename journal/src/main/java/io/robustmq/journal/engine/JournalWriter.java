@@ -41,6 +41,7 @@ final class JournalWriter implements Agent, MessageHandler
     private final ErrorHandler errorHandler;
     private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
     private final ThreadLocal<RingChecksum> payloadChecksums;
+    private final Runnable wake;
 
     private JournalShard[] shardsById = new JournalShard[16];
     private final JournalShard[] dirty = new JournalShard[CYCLE_LIMIT];
@@ -69,8 +70,10 @@ final class JournalWriter implements Agent, MessageHandler
         final ManyToOneRingBuffer ring,
         final Supplier<AppendCompletion[]> completions,
         final EpochClock clock,
-        final ErrorHandler errorHandler)
+        final ErrorHandler errorHandler,
+        final Runnable wake)
     {
+        this.wake = wake;
         this.roleName = roleName;
         this.ring = ring;
         this.payloadChecksums = ThreadLocal.withInitial(() -> new RingChecksum(ring.buffer().byteBuffer()));
@@ -98,6 +101,16 @@ final class JournalWriter implements Agent, MessageHandler
     void execute(final Runnable command)
     {
         commands.add(command);
+        wake.run();
+    }
+
+    /**
+     * Tell the writer its ring has work, after a request was committed to it: wakes it if its
+     * idle strategy parks it until told ({@link WakeableIdleStrategy}), else does nothing.
+     */
+    void wake()
+    {
+        wake.run();
     }
 
     /**

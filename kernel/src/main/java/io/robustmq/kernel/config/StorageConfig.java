@@ -22,7 +22,7 @@ public final class StorageConfig
     /** Durabilities {@code durability} accepts. */
     public static final List<String> DURABILITIES = List.of("none", "interval", "always");
     /** Writer idle strategies {@code storage.writer_idle_strategy} accepts. */
-    public static final List<String> IDLE_STRATEGIES = List.of("backoff", "sleeping", "yielding", "busy");
+    public static final List<String> IDLE_STRATEGIES = List.of("wakeable", "backoff", "sleeping", "yielding", "busy");
 
     public static final ConfigKey ENGINE = new ConfigKey("storage.engine", "\"journal\"",
         "Engine of a topic without an override: journal (durable, on disk) or memory (bounded, lost on a crash).");
@@ -46,9 +46,10 @@ public final class StorageConfig
     public static final ConfigKey WRITER_BUFFER_BYTES = new ConfigKey("storage.writer_buffer_bytes", "16777216",
         "Each writer's request buffer, a power of two; a batch may take up to an eighth of it. When full, " +
         "appends are back-pressured.");
-    public static final ConfigKey WRITER_IDLE_STRATEGY = new ConfigKey("storage.writer_idle_strategy", "\"backoff\"",
-        "How an idle writer waits: backoff (spin, yield, then park up to 100 us), sleeping (park 100 us), " +
-        "yielding, or busy (spin: lowest latency, burns a core).");
+    public static final ConfigKey WRITER_IDLE_STRATEGY = new ConfigKey("storage.writer_idle_strategy", "\"wakeable\"",
+        "How an idle writer waits: wakeable (spin briefly, then park until an append or command is queued for it, " +
+        "or 1 ms passes: no CPU while idle), backoff (spin, yield, then park up to 100 us, waking to look), " +
+        "sleeping (park 100 us), yielding, or busy (spin: lowest latency, burns a core).");
 
     public static final ConfigKey CURSORS_BUFFER_BYTES = new ConfigKey("storage.cursors.buffer_bytes", "4194304",
         "The cursor store's writer queue, a power of two; when it is full, cursor operations are back-pressured.");
@@ -145,7 +146,7 @@ public final class StorageConfig
         {
             throw new ConfigurationException(WRITER_BUFFER_BYTES.name(), "must be a power of two, got " + writerBufferBytes);
         }
-        writerIdleStrategy = reader.getChoice(WRITER_IDLE_STRATEGY.name(), "backoff", IDLE_STRATEGIES);
+        writerIdleStrategy = reader.getChoice(WRITER_IDLE_STRATEGY.name(), "wakeable", IDLE_STRATEGIES);
         overrides = overrides(reader, TOPICS_PREFIX, defaults);
         privateOverrides = overrides(reader, PRIVATE_PREFIX, defaults);
         cursorsBufferBytes = reader.getInt(CURSORS_BUFFER_BYTES.name(), 4 * 1024 * 1024, 128 * 1024, 1 << 30);

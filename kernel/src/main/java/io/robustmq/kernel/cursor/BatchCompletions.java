@@ -37,8 +37,14 @@ final class BatchCompletions implements AppendCallback
     private int head;
     private int tail;
 
-    BatchCompletions(final CursorCallbacks callbacks, final ErrorHandler errorHandler)
+    private final Runnable wakeWriter;
+
+    /**
+     * @param wakeWriter called after each report: wakes a writer parked until told.
+     */
+    BatchCompletions(final CursorCallbacks callbacks, final ErrorHandler errorHandler, final Runnable wakeWriter)
     {
+        this.wakeWriter = wakeWriter;
         this.callbacks = callbacks;
         this.errorHandler = errorHandler;
     }
@@ -115,6 +121,7 @@ final class BatchCompletions implements AppendCallback
         final int slot = (int)(correlationId & MASK);
         reasons.set(slot, 0);
         reported.setRelease(slot, correlationId);
+        wakeWriter.run();
     }
 
     @Override
@@ -123,6 +130,7 @@ final class BatchCompletions implements AppendCallback
         final int slot = (int)(correlationId & MASK);
         reasons.set(slot, reason == 0 ? AppendCallback.IO_ERROR : reason);
         reported.setRelease(slot, correlationId);
+        wakeWriter.run();
     }
 
     /**

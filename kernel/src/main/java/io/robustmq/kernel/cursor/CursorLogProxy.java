@@ -23,10 +23,15 @@ final class CursorLogProxy
 
     private final ManyToOneRingBuffer ring;
     private final AtomicBuffer buffer;
+    private final Runnable wakeWriter;
 
-    CursorLogProxy(final ManyToOneRingBuffer ring)
+    /**
+     * @param wakeWriter called after each record is committed: wakes a writer parked until told.
+     */
+    CursorLogProxy(final ManyToOneRingBuffer ring, final Runnable wakeWriter)
     {
         this.ring = ring;
+        this.wakeWriter = wakeWriter;
         this.buffer = ring.buffer();
     }
 
@@ -47,6 +52,7 @@ final class CursorLogProxy
         }
         CursorRecords.putOpened(buffer, index, cursorId, group, groupBytes, shard, shardBytes);
         ring.commit(index - QUEUE_HEADER_LENGTH);
+        wakeWriter.run();
         return Cursor.OK;
     }
 
@@ -66,6 +72,7 @@ final class CursorLogProxy
         }
         CursorRecords.putCommitted(buffer, index, cursorId, leaderEpoch, offset, metadata, metadataBytes);
         ring.commit(index - QUEUE_HEADER_LENGTH);
+        wakeWriter.run();
         return Cursor.OK;
     }
 
@@ -87,6 +94,7 @@ final class CursorLogProxy
         }
         CursorRecords.putHeader(buffer, index, HEADER_LENGTH, type, flags, cursorId, 0, offset);
         ring.commit(index - QUEUE_HEADER_LENGTH);
+        wakeWriter.run();
         return Cursor.OK;
     }
 
@@ -102,6 +110,7 @@ final class CursorLogProxy
         }
         CursorRecords.putNamed(buffer, index, type, name, nameBytes);
         ring.commit(index - QUEUE_HEADER_LENGTH);
+        wakeWriter.run();
         return Cursor.OK;
     }
 

@@ -9,7 +9,7 @@ import io.robustmq.plugin.api.storage.ShardView;
 import io.robustmq.plugin.api.storage.Shards;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
+import io.robustmq.journal.engine.WakeableIdleStrategy;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
@@ -86,8 +86,7 @@ public final class KernelCursorStore implements CursorStore, AutoCloseable
         private long checkpointBytes = 64L * 1024 * 1024;
         private long checkpointIntervalMs = 600_000;
         private long retireDelayMs;
-        private IdleStrategy idleStrategy = new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1),
-            TimeUnit.MICROSECONDS.toNanos(100));
+        private IdleStrategy idleStrategy = new WakeableIdleStrategy();
         private ErrorHandler errorHandler = error -> LOG.error("cursor store error", error);
         private long closeTimeoutMs = 10_000;
         private EpochClock clock = SystemEpochClock.INSTANCE;
@@ -213,12 +212,14 @@ public final class KernelCursorStore implements CursorStore, AutoCloseable
     private ExecutorService preparer;
     private int nextId;
     private volatile boolean closed;
+    private final Runnable wakeWriter;
 
     private KernelCursorStore(final Context ctx, final CursorCallbacks callbacks, final ManyToOneRingBuffer ring)
     {
         this.ctx = ctx;
         this.callbacks = callbacks;
-        this.proxy = new CursorLogProxy(ring);
+        this.wakeWriter = ctx.idleStrategy instanceof WakeableIdleStrategy wakeable ? wakeable::wake : () -> {};
+        this.proxy = new CursorLogProxy(ring, wakeWriter);
     }
 
     /**
@@ -251,7 +252,7 @@ public final class KernelCursorStore implements CursorStore, AutoCloseable
                 " bytes; the cursor store needs " + ctx.largestRecord() + " (raise segment_bytes or " +
                 "writer_buffer_bytes, or [storage.private.\"" + CursorGenerations.STORAGE_OVERRIDE + "\"])");
         }
-        final BatchCompletions completions = new BatchCompletions(callbacks, ctx.errorHandler);
+        final BatchCompletions completions = new BatchCompletions(callbacks, ctx.errorHandler, store.wakeWriter);
         final int appendCallbackId = ctx.shards.register(completions);
         store.preparer = Executors.newSingleThreadExecutor(runnable ->
         {
@@ -628,6 +629,12 @@ public final class KernelCursorStore implements CursorStore, AutoCloseable
             return;
         }
         writer.startClosing();
+        if (ctx.idleStrategy instanceof WakeableIdleStrategy wakeable)
+        {
+            // Its last batches are then stored without a park between, and the runner stops it
+            // without waiting out a park or interrupting it.
+            wakeable.stopParking();
+        }
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ctx.closeTimeoutMs);
         while (!writer.isDrained() && System.nanoTime() < deadline)
         {

@@ -13,6 +13,7 @@ import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SleepingIdleStrategy;
 import org.agrona.concurrent.YieldingIdleStrategy;
+import io.robustmq.journal.engine.WakeableIdleStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -139,11 +140,13 @@ public final class JournalService implements AutoCloseable
     {
         return switch (name)
         {
+            case "wakeable" -> WakeableIdleStrategy::new;
             case "busy" -> BusySpinIdleStrategy::new;
             case "yielding" -> YieldingIdleStrategy::new;
             case "sleeping" -> () -> new SleepingIdleStrategy(TimeUnit.MICROSECONDS.toNanos(100));
-            default -> () -> new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1),
+            case "backoff" -> () -> new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1),
                 TimeUnit.MICROSECONDS.toNanos(100));
+            default -> throw new IllegalArgumentException("unknown writer idle strategy " + name);
         };
     }
 
