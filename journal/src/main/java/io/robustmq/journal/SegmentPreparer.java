@@ -36,7 +36,7 @@ public final class SegmentPreparer implements AutoCloseable
     {
         private final FileLayer layer;
         private final Path dir;
-        private final int capacity;
+        private volatile int capacity;
         private final FileAllocation allocation;
         private final ReentrantLock lock = new ReentrantLock();
         private volatile Segment.Prepared prepared;
@@ -55,6 +55,15 @@ public final class SegmentPreparer implements AutoCloseable
         boolean isRequested()
         {
             return requested;
+        }
+
+        /**
+         * Prepare segments of another size from now on; one prepared before keeps its size (the
+         * writer discards it at the roll).
+         */
+        void capacity(final int capacity)
+        {
+            this.capacity = capacity;
         }
 
         boolean isReady()

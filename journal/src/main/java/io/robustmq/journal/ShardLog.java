@@ -43,14 +43,13 @@ public final class ShardLog implements AutoCloseable
 
     private final FileLayer layer;
     private final Path dir;
-    private final ShardConfig config;
+    private volatile ShardConfig config;
     /** The retention limits in force: the config's, until {@link #retention} replaces them. */
     private volatile long retentionBytes;
     private volatile long retentionMs;
     private final RecoveryReport recoveryReport;
     private volatile List<CorruptRange> corruptRanges;
     private Checkpoint checkpoint;
-    private final int maxIndexEntries;
     private final SegmentPreparer preparer;
     private final SegmentPreparer.Slot nextSegment;
     private volatile Segment[] segments;
@@ -90,7 +89,6 @@ public final class ShardLog implements AutoCloseable
         this.recoveryReport = recovered.report();
         this.corruptRanges = recovered.report().corruptRanges();
         this.checkpoint = checkpoint;
-        this.maxIndexEntries = ShardRecovery.maxIndexEntries(config);
         this.segments = recovered.segments().toArray(new Segment[0]);
         this.active = segments[segments.length - 1];
         this.durableOffset = active.nextOffset();
@@ -169,6 +167,29 @@ public final class ShardLog implements AutoCloseable
     public ShardConfig config()
     {
         return config;
+    }
+
+    /**
+     * Make the segments this log creates from now on {@code bytes} long; those that exist keep their
+     * size (each segment's size is its file's). The largest batch follows the new size: appends
+     * larger than it are refused, and (see {@link #append}) so is one that an empty active segment of
+     * the old size cannot hold. Any thread; the writer's next roll creates the new size.
+     *
+     * @param bytes the new segment size, as {@link ShardConfig} accepts it.
+     * @return the configuration in force now.
+     * @throws IllegalArgumentException if {@link ShardConfig} refuses the size.
+     */
+    public synchronized ShardConfig segmentBytes(final int bytes)
+    {
+        final ShardConfig current = config;
+        final ShardConfig resized = new ShardConfig(bytes, current.indexIntervalBytes(), current.durability(),
+            current.flushIntervalMs(), current.retentionBytes(), current.retentionMs());
+        config = resized;
+        if (nextSegment != null)
+        {
+            nextSegment.capacity(bytes);
+        }
+        return resized;
     }
 
     /**
@@ -286,6 +307,12 @@ public final class ShardLog implements AutoCloseable
         Segment segment = active;
         if (segment.limit() + aligned > segment.capacity())
         {
+            if (segment.isEmpty())
+            {
+                // An empty segment of a smaller size than the shard's new one: a roll would need a
+                // second segment at the same offset.
+                return TOO_LARGE;
+            }
             segment = roll();
         }
         final int position = segment.limit();
@@ -352,7 +379,8 @@ public final class ShardLog implements AutoCloseable
             final Segment next;
             if (prepared != null && prepared.capacity() == config.segmentBytes())
             {
-                next = Segment.fromPrepared(dir, sealed.nextOffset(), prepared, maxIndexEntries);
+                next = Segment.fromPrepared(dir, sealed.nextOffset(), prepared,
+                    ShardRecovery.maxIndexEntries(prepared.capacity(), config.indexIntervalBytes()));
             }
             else
             {
@@ -361,7 +389,7 @@ public final class ShardLog implements AutoCloseable
                     prepared.discard();
                 }
                 next = Segment.create(layer, dir, sealed.nextOffset(), config.segmentBytes(), config.fileAllocation(),
-                    maxIndexEntries);
+                    ShardRecovery.maxIndexEntries(config.segmentBytes(), config.indexIntervalBytes()));
             }
             final Segment[] current = segments;
             final Segment[] grown = Arrays.copyOf(current, current.length + 1);

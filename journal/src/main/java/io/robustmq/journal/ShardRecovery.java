@@ -221,14 +221,22 @@ final class ShardRecovery
 
     static int maxIndexEntries(final ShardConfig config)
     {
-        return config.segmentBytes() / Math.max(config.indexIntervalBytes(), FrameDescriptor.HEADER_LENGTH) + 1;
+        return maxIndexEntries(config.segmentBytes(), config.indexIntervalBytes());
+    }
+
+    /**
+     * @return the most index entries a segment of {@code segmentBytes} may need.
+     */
+    static int maxIndexEntries(final int segmentBytes, final int indexIntervalBytes)
+    {
+        return segmentBytes / Math.max(indexIntervalBytes, FrameDescriptor.HEADER_LENGTH) + 1;
     }
 
     private void recoverActive(final Segment segment) throws IOException
     {
         final int trustedEnd = trustedEnd(segment);
         checkedFrom = trustedEnd;
-        segment.index(SegmentIndex.active(maxIndexEntries(config)));
+        segment.index(SegmentIndex.active(maxIndexEntries(segment.capacity(), config.indexIntervalBytes())));
         final int stop = replay(segment, trustedEnd);
         if (stop != BatchFrames.END)
         {
@@ -250,7 +258,7 @@ final class ShardRecovery
     private boolean recoverTail(final Segment segment) throws IOException
     {
         final int trustedEnd = trustedEnd(segment);
-        segment.index(SegmentIndex.active(maxIndexEntries(config)));
+        segment.index(SegmentIndex.active(maxIndexEntries(segment.capacity(), config.indexIntervalBytes())));
         final int stop = replay(segment, trustedEnd);
         if (stop == BatchFrames.END && !segment.isEmpty())
         {
@@ -290,7 +298,7 @@ final class ShardRecovery
 
     private boolean rebuildSealed(final Segment segment, final Path nextFile) throws IOException
     {
-        segment.index(SegmentIndex.active(maxIndexEntries(config)));
+        segment.index(SegmentIndex.active(maxIndexEntries(segment.capacity(), config.indexIntervalBytes())));
         final int stop = replay(segment, 0);
         if (stop != BatchFrames.END || segment.isEmpty())
         {

@@ -263,6 +263,34 @@ public final class Journal implements AutoCloseable
     }
 
     /**
+     * Make a shard's new segments {@code bytes} long, from its next roll on; its segments keep their
+     * sizes. The size is kept with the shard's settings, so a restart uses it too. Until then the
+     * largest batch is the smaller of what the old and the new size hold; after a restart, the new
+     * size's (recovery extends a smaller active segment to it). Nothing happens if the size is the
+     * shard's already.
+     *
+     * @param shard a shard of this journal.
+     * @param bytes the new segment size, as {@link ShardConfig} accepts it.
+     * @throws IllegalArgumentException if the size is refused or the shard is not this journal's.
+     * @throws JournalException if the settings cannot be written.
+     */
+    public synchronized void segmentBytes(final JournalShard shard, final int bytes)
+    {
+        checkOpen();
+        if (shards.get(shard.name()) != shard)
+        {
+            throw new IllegalArgumentException("shard '" + shard.name() + "' is not open in this journal");
+        }
+        if (shard.log().config().segmentBytes() == bytes)
+        {
+            return;
+        }
+        final ShardConfig resized = shard.log().segmentBytes(bytes);
+        shard.limitPayload(resized.maxPayloadBytes());
+        ShardConfigFile.write(ctx.fileLayer, directory.path().resolve(shard.name()), resized);
+    }
+
+    /**
      * Create a shard; its settings are kept with it.
      *
      * @param name   letters, digits, {@code .}, {@code _}, {@code %} and {@code -}, at most 200.

@@ -34,7 +34,7 @@ public final class JournalShard
     private final int id;
     private final ShardLog log;
     private final ManyToOneRingBuffer ring;
-    private final int maxPayload;
+    private volatile int maxPayload;
     private final java.util.function.Supplier<AppendCompletion[]> completions;
     private final java.util.function.Consumer<Runnable> writerCommands;
     private final Runnable wakeWriter;
@@ -81,6 +81,15 @@ public final class JournalShard
     ShardLog log()
     {
         return log;
+    }
+
+    /**
+     * After the log's segment size changed: the largest batch is the smaller of what the old and the
+     * new size hold (an empty active segment of the old size must still hold it), until a restart.
+     */
+    void limitPayload(final int maxPayloadBytes)
+    {
+        maxPayload = Math.min(maxPayload, maxPayloadBytes);
     }
 
     /**

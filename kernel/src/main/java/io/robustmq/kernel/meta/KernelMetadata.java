@@ -171,7 +171,8 @@ final class KernelMetadata implements Metadata
     @Override
     public CompletionStage<TopicInfo> alterTopic(final TopicChange change)
     {
-        return write(client.alterTopic(change.name(), change.partitions(), change.retentionMs(), change.retentionBytes()),
+        return write(client.alterTopic(change.name(), change.partitions(), change.retentionMs(), change.retentionBytes(),
+                change.segmentBytes()),
             view -> topic(view, change.name()).filter(change::isAppliedTo));
     }
 

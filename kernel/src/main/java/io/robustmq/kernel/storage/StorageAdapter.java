@@ -194,10 +194,12 @@ public final class StorageAdapter implements AutoCloseable
     }
 
     /**
-     * Applies a topic's retention limits, as they change, to its journal shard (the memory engine
-     * keeps {@code memory_max_bytes} whatever the topic says). Told the topic on the Meta Service's
-     * thread before the shard exists too: those calls find no shard, and the shard is created with
-     * the limits of the moment.
+     * Applies a topic's retention limits and segment size, as they change, to its journal shard
+     * (the memory engine keeps {@code memory_max_bytes} whatever the topic says; a new segment size
+     * takes effect at the shard's next roll, see {@link Journal#segmentBytes}). Told the topic on the
+     * Meta Service's thread before the shard exists too: those calls find no shard, and the shard is
+     * created with the settings of the moment; a shard recovered at start is told its topic's
+     * current settings once it is opened.
      */
     private final class RetentionFollower
     {
@@ -219,10 +221,11 @@ public final class StorageAdapter implements AutoCloseable
             {
                 final StorageConfig.TopicStorage storage = settings(topic);
                 target.retention(storage.retentionBytes(), storage.retentionMs());
+                journal.segmentBytes(target, storage.segmentBytes());
             }
-            catch (final IllegalStateException ex)
+            catch (final IllegalStateException | IllegalArgumentException | io.robustmq.journal.JournalException ex)
             {
-                LOG.warn("topic {}: its retention cannot be applied to {}: {}", topic.name(), target.name(),
+                LOG.warn("topic {}: its settings cannot be applied to {}: {}", topic.name(), target.name(),
                     ex.getMessage());
             }
         }

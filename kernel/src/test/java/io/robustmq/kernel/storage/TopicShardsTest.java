@@ -184,6 +184,18 @@ class TopicShardsTest
             journal(first).journalShard().retentionMs() == 86_400_000L);
         assertEquals(1 << 20, journal(first).journalShard().retentionBytes());
 
+        final TopicInfo resized = metadata.alterTopic(TopicChange.settings("growing", TopicChange.UNCHANGED,
+            TopicChange.UNCHANGED, 2 << 20)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertEquals(2 << 20, resized.segmentBytes());
+        Clients.await("the open shard's new segments take the topic's new size", 10_000, () ->
+            journal(first).journalShard().config().segmentBytes() == 2 << 20);
+        assertEquals(86_400_000L, journal(first).journalShard().retentionMs(), "left as it was");
+        final java.util.concurrent.ExecutionException tooSmall = assertThrows(java.util.concurrent.ExecutionException.class,
+            () -> metadata.alterTopic(TopicChange.settings("growing", TopicChange.UNCHANGED, TopicChange.UNCHANGED, 4096))
+                .toCompletableFuture().get(30, TimeUnit.SECONDS));
+        assertEquals(io.robustmq.plugin.api.metadata.MetadataException.Reason.INVALID,
+            ((io.robustmq.plugin.api.metadata.MetadataException)tooSmall.getCause()).reason());
+
         final java.util.concurrent.ExecutionException fewer = assertThrows(java.util.concurrent.ExecutionException.class,
             () -> metadata.alterTopic(TopicChange.partitions("growing", 2)).toCompletableFuture()
                 .get(30, TimeUnit.SECONDS));

@@ -296,10 +296,11 @@ public final class MetaClient implements AutoCloseable
      * Change a topic; {@link io.robustmq.meta.state.MetaState#UNCHANGED} leaves a field as it is.
      */
     public CompletableFuture<Result> alterTopic(
-        final String name, final int partitions, final long retentionMs, final long retentionBytes)
+        final String name, final int partitions, final long retentionMs, final long retentionBytes,
+        final int segmentBytes)
     {
         return submit((encoder, out, at, requestId) -> encoder.alterTopic(out, at, clientId, requestId, name, partitions,
-            retentionMs, retentionBytes));
+            retentionMs, retentionBytes, segmentBytes));
     }
 
     /**

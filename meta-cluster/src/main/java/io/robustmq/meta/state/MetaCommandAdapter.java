@@ -143,9 +143,13 @@ public final class MetaCommandAdapter
                 final int partitions = alterTopic.partitions();
                 final long retentionMs = alterTopic.retentionMs();
                 final long retentionBytes = alterTopic.retentionBytes();
+                // Absent before schema version 3: unchanged.
+                final int segmentBytes = alterTopic.segmentBytes() == AlterTopicDecoder.segmentBytesNullValue() ?
+                    MetaState.UNCHANGED : alterTopic.segmentBytes();
                 final String name = alterTopic.name();
                 respond(sink, clientId, requestId,
-                    state.alterTopic(clientId, requestId, name, partitions, retentionMs, retentionBytes), name);
+                    state.alterTopic(clientId, requestId, name, partitions, retentionMs, retentionBytes,
+                        segmentBytes), name);
             }
             case RegisterNodeDecoder.TEMPLATE_ID ->
             {

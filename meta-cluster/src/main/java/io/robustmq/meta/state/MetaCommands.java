@@ -114,10 +114,12 @@ public final class MetaCommands
         final String name,
         final int partitions,
         final long retentionMs,
-        final long retentionBytes)
+        final long retentionBytes,
+        final int segmentBytes)
     {
         alterTopic.wrapAndApplyHeader(buffer, offset, header).clientId(clientId).requestId(requestId)
-            .partitions(partitions).retentionMs(retentionMs).retentionBytes(retentionBytes).name(name);
+            .partitions(partitions).retentionMs(retentionMs).retentionBytes(retentionBytes).segmentBytes(segmentBytes)
+            .name(name);
         return MessageHeaderEncoder.ENCODED_LENGTH + alterTopic.encodedLength();
     }
 

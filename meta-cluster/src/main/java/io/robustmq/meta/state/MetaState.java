@@ -125,10 +125,11 @@ public final class MetaState
 
     /**
      * Change a topic: shards added up to {@code partitions} (placed as a new topic's are), its
-     * retention limits replaced. Each of the three may be {@link #UNCHANGED}.
+     * retention limits and segment size (of the segments its shards create from now on) replaced.
+     * Each of the four may be {@link #UNCHANGED}.
      *
-     * @return OK, NOT_FOUND, or INVALID for fewer partitions than the topic has or a negative limit
-     * (or the first outcome, for a retry).
+     * @return OK, NOT_FOUND, or INVALID for fewer partitions than the topic has, a negative limit or
+     * a segment size {@link #validSegmentBytes} refuses (or the first outcome, for a retry).
      */
     public ResultCode alterTopic(
         final long clientId,
@@ -136,7 +137,8 @@ public final class MetaState
         final String name,
         final int partitions,
         final long retentionMs,
-        final long retentionBytes)
+        final long retentionBytes,
+        final int segmentBytes)
     {
         return once(clientId, requestId, () ->
         {
@@ -146,7 +148,8 @@ public final class MetaState
                 return ResultCode.NOT_FOUND;
             }
             if (partitions != UNCHANGED && partitions < topic.partitions() ||
-                retentionMs < UNCHANGED || retentionBytes < UNCHANGED)
+                retentionMs < UNCHANGED || retentionBytes < UNCHANGED ||
+                segmentBytes != UNCHANGED && !validSegmentBytes(segmentBytes))
             {
                 return ResultCode.INVALID;
             }
@@ -154,7 +157,7 @@ public final class MetaState
             topics.put(name, new TopicRecord(name, topic.uuid(), newPartitions, topic.storage(), topic.durability(),
                 retentionMs == UNCHANGED ? topic.retentionMs() : retentionMs,
                 retentionBytes == UNCHANGED ? topic.retentionBytes() : retentionBytes, topic.createdAt(),
-                topic.segmentBytes()));
+                segmentBytes == UNCHANGED ? topic.segmentBytes() : segmentBytes));
             if (newPartitions > topic.partitions())
             {
                 placement.grow(name, newPartitions, upNodes(), settings.replicationFactor());

@@ -13,7 +13,7 @@ import java.util.UUID;
  * @param retentionMs    age limit, 0 for the node's default.
  * @param retentionBytes size limit, 0 for the node's default.
  * @param createdAt      cluster time of its creation, ms.
- * @param segmentBytes   journal segment size, 0 for the node's default; fixed at creation.
+ * @param segmentBytes   journal segment size of the segments its shards create, 0 for the node's default.
  */
 public record TopicRecord(
     String name,

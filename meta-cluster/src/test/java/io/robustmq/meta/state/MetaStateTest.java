@@ -74,7 +74,14 @@ class MetaStateTest
         Log alterTopic(final long client, final long request, final String name, final int partitions,
             final long retentionMs, final long retentionBytes)
         {
-            return add(encoder.alterTopic(buffer, 0, client, request, name, partitions, retentionMs, retentionBytes), 0);
+            return alterTopic(client, request, name, partitions, retentionMs, retentionBytes, MetaState.UNCHANGED);
+        }
+
+        Log alterTopic(final long client, final long request, final String name, final int partitions,
+            final long retentionMs, final long retentionBytes, final int segmentBytes)
+        {
+            return add(encoder.alterTopic(buffer, 0, client, request, name, partitions, retentionMs, retentionBytes,
+                segmentBytes), 0);
         }
 
         Log registerGroup(final long client, final long request, final String name, final String protocol, final long time)
@@ -115,6 +122,28 @@ class MetaStateTest
         Log heartbeat(final int node, final long time)
         {
             return add(encoder.heartbeat(buffer, 0, node), time);
+        }
+
+        /**
+         * An AlterTopic as a schema version 2 member wrote it, without the segment size (its block
+         * 4 bytes shorter, the name right after it).
+         */
+        Log alterTopicVersion2(final long client, final long request, final String name, final long retentionMs)
+        {
+            final int length = encoder.alterTopic(buffer, 0, client, request, name, MetaState.UNCHANGED, retentionMs,
+                MetaState.UNCHANGED, 12345678);
+            final int header = io.robustmq.meta.codecs.MessageHeaderEncoder.ENCODED_LENGTH;
+            final int block = io.robustmq.meta.codecs.AlterTopicEncoder.BLOCK_LENGTH;
+            final int segmentField = io.robustmq.meta.codecs.AlterTopicEncoder.segmentBytesEncodingOffset();
+            assertEquals(block - 4, segmentField, "the segment size is the block's last field");
+            final byte[] old = new byte[length - 4];
+            buffer.getBytes(0, old, 0, header + segmentField);
+            buffer.getBytes(header + block, old, header + segmentField, length - header - block);
+            final UnsafeBuffer bytes = new UnsafeBuffer(old);
+            new io.robustmq.meta.codecs.MessageHeaderEncoder().wrap(bytes, 0).blockLength(block - 4).version(2);
+            commands.add(old);
+            timestamps.add(0L);
+            return this;
         }
 
         private Log add(final int length, final long time)
@@ -335,6 +364,19 @@ class MetaStateTest
         assertEquals("10:OK:", segments.get(0));
         assertTrue(segments.get(1).startsWith("11:INVALID") && segments.get(2).startsWith("12:INVALID"), segments.toString());
         assertEquals(256 << 20, state.topic("big-segments").segmentBytes());
+        final List<String> resized = new Log()
+            .alterTopic(7, 13, "big-segments", MetaState.UNCHANGED, MetaState.UNCHANGED, MetaState.UNCHANGED, 2 << 20)
+            .alterTopic(7, 14, "big-segments", MetaState.UNCHANGED, MetaState.UNCHANGED, MetaState.UNCHANGED, 4096)
+            .alterTopic(7, 15, "small-segments", MetaState.UNCHANGED, MetaState.UNCHANGED, MetaState.UNCHANGED, 0)
+            .replay(state);
+        assertEquals("13:OK:", resized.get(0));
+        assertTrue(resized.get(1).startsWith("14:INVALID"), resized.toString());
+        assertTrue(resized.get(2).startsWith("15:NOT_FOUND"), resized.toString());
+        assertEquals(2 << 20, state.topic("big-segments").segmentBytes(), "the new segment size, and only that");
+        assertEquals(0, state.topic("big-segments").retentionMs());
+        assertEquals(List.of("16:OK:"), new Log().alterTopicVersion2(7, 16, "big-segments", 120_000).replay(state));
+        assertEquals(120_000, state.topic("big-segments").retentionMs());
+        assertEquals(2 << 20, state.topic("big-segments").segmentBytes(), "a version 2 command leaves the size as it is");
         assertEquals(60_000, orders.retentionMs());
         assertEquals(0, orders.retentionBytes());
         assertEquals(List.of("orders-0 [1] leader 1 epoch 0", "orders-1 [2] leader 2 epoch 0",

@@ -206,7 +206,7 @@ class AdminTest
         assertEquals("0", config.get("retention.bytes").value(), "back to the node's default");
 
         for (final AlterConfigOp refused : List.of(
-            new AlterConfigOp(new ConfigEntry("segment.bytes", "2097152"), AlterConfigOp.OpType.SET),
+            new AlterConfigOp(new ConfigEntry("segment.bytes", "4096"), AlterConfigOp.OpType.SET),
             new AlterConfigOp(new ConfigEntry("cleanup.policy", "compact"), AlterConfigOp.OpType.SET),
             new AlterConfigOp(new ConfigEntry("cleanup.policy", "delete"), AlterConfigOp.OpType.APPEND),
             new AlterConfigOp(new ConfigEntry("robustmq.durability", "always"), AlterConfigOp.OpType.SET),
@@ -288,11 +288,12 @@ class AdminTest
     }
 
     /**
-     * {@code segment.bytes} is chosen at creation (1 MiB to 1 GiB), shown by DescribeConfigs, and
-     * refused when out of range.
+     * {@code segment.bytes} is chosen at creation (1 MiB to 1 GiB), shown by DescribeConfigs, refused
+     * when out of range, and changed later: the partition's segments created after the change take
+     * the new size, the ones before keep theirs, and every record reads back.
      */
     @Test
-    void aTopicsSegmentSizeIsChosenAtCreation() throws Exception
+    void aTopicsSegmentSizeIsChosenAtCreationAndChangedLater() throws Exception
     {
         admin.createTopics(List.of(new NewTopic("segmented", 1, (short)1).configs(Map.of("segment.bytes", "1048576"))))
             .all().get();
@@ -302,5 +303,81 @@ class AdminTest
         final ExecutionException tooSmall = assertThrows(ExecutionException.class, () -> admin.createTopics(List.of(
             new NewTopic("tiny-segments", 1, (short)1).configs(Map.of("segment.bytes", "4096")))).all().get());
         assertInstanceOf(InvalidConfigurationException.class, tooSmall.getCause());
+
+        final int valueBytes = 10_000;
+        produce("segmented", 300, valueBytes);
+        admin.incrementalAlterConfigs(Map.of(segmented, List.of(new AlterConfigOp(
+            new ConfigEntry("segment.bytes", "2097152"), AlterConfigOp.OpType.SET)))).all().get();
+        assertEquals("2097152", admin.describeConfigs(List.of(segmented)).all().get().get(segmented)
+            .get("segment.bytes").value());
+        produce("segmented", 700, valueBytes);
+
+        final List<Long> sizes = segmentSizes("segmented");
+        assertEquals(1 << 20, sizes.get(0), "the first segments keep their size: " + sizes);
+        assertEquals(2 << 20, sizes.get(sizes.size() - 1), "the newest has the new one: " + sizes);
+        assertTrue(sizes.size() >= 5, sizes.toString());
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+            "bootstrap.servers", node.bootstrap(),
+            "key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName(),
+            "value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName())))
+        {
+            final TopicPartition partition = new TopicPartition("segmented", 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long next = 0;
+            final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (next < 1000 && System.nanoTime() < deadline)
+            {
+                for (final org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record :
+                    consumer.poll(java.time.Duration.ofMillis(500)))
+                {
+                    assertEquals(next, record.offset());
+                    assertEquals(next, java.nio.ByteBuffer.wrap(record.value()).getLong(), "record " + next + "'s value");
+                    next++;
+                }
+            }
+            assertEquals(1000, next, "every record reads back across segments of both sizes");
+        }
+
+        admin.incrementalAlterConfigs(Map.of(segmented, List.of(new AlterConfigOp(
+            new ConfigEntry("segment.bytes", null), AlterConfigOp.OpType.DELETE)))).all().get();
+        assertEquals("0", admin.describeConfigs(List.of(segmented)).all().get().get(segmented)
+            .get("segment.bytes").value(), "back to the node's default");
+    }
+
+    /**
+     * Send {@code count} more records to partition 0, each value starting with its offset.
+     */
+    private static void produce(final String topic, final int count, final int valueBytes) throws Exception
+    {
+        final long first = admin.listOffsets(Map.of(new TopicPartition(topic, 0),
+            org.apache.kafka.clients.admin.OffsetSpec.latest())).all().get().get(new TopicPartition(topic, 0)).offset();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+            "bootstrap.servers", node.bootstrap(),
+            "key.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class.getName(),
+            "value.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class.getName(),
+            "max.in.flight.requests.per.connection", "1")))
+        {
+            for (int i = 0; i < count; i++)
+            {
+                final byte[] value = new byte[valueBytes];
+                java.nio.ByteBuffer.wrap(value).putLong(first + i);
+                producer.send(new ProducerRecord<>(topic, 0, null, value));
+            }
+            producer.flush();
+        }
+    }
+
+    /**
+     * @return the sizes of the segment files of the topic's partition 0, oldest first.
+     */
+    private static List<Long> segmentSizes(final String topic) throws java.io.IOException
+    {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir))
+        {
+            return files.filter(file -> file.getFileName().toString().endsWith(".log") &&
+                    file.getParent().getFileName().toString().contains(topic))
+                .sorted().map(file -> file.toFile().length()).toList();
+        }
     }
 }

@@ -55,7 +55,7 @@ final class TopicAlterer
      * @param resourceType Kafka's resource type.
      * @param name         the resource's name.
      * @param configs      the configs to change.
-     * @param restoreOthers true to restore every retention limit not named (AlterConfigs replaces
+     * @param restoreOthers true to restore every retention limit and the segment size not named (AlterConfigs replaces
      *                      a resource's whole set), false to leave them (IncrementalAlterConfigs).
      * @param validateOnly true to check without changing anything.
      * @return the outcome, once the change is made.
@@ -98,7 +98,8 @@ final class TopicAlterer
         }
         if (restoreOthers)
         {
-            for (final String limit : List.of(TopicConfigs.RETENTION_MS, TopicConfigs.RETENTION_BYTES))
+            for (final String limit : List.of(TopicConfigs.RETENTION_MS, TopicConfigs.RETENTION_BYTES,
+                TopicConfigs.SEGMENT_BYTES))
             {
                 if (!named.contains(limit))
                 {
@@ -110,7 +111,8 @@ final class TopicAlterer
         {
             return CompletableFuture.completedFuture(Outcome.DONE);
         }
-        return metadata.alterTopic(TopicChange.retention(name, alteration.retentionMs, alteration.retentionBytes))
+        return metadata.alterTopic(TopicChange.settings(name, alteration.retentionMs, alteration.retentionBytes,
+            alteration.segmentBytes))
             .toCompletableFuture().handle((altered, failure) -> failure == null ? Outcome.DONE : failed(failure));
     }
 

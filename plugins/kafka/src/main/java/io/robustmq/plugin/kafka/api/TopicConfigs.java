@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * A topic's settings under Kafka's config names: {@code retention.ms} (-1: kept for ever),
  * {@code retention.bytes} (-1: no limit), {@code cleanup.policy} (only {@code delete}),
- * {@code segment.bytes} (1 MiB to 1 GiB; fixed at creation), and the RobustMQ ones {@code robustmq.storage} ({@code journal} or {@code memory}) and
+ * {@code segment.bytes} (1 MiB to 1 GiB; a change sizes the segments created after it), and the RobustMQ ones {@code robustmq.storage} ({@code journal} or {@code memory}) and
  * {@code robustmq.durability} ({@code none}, {@code interval} or {@code always}). Other names
  * are refused when a topic is created or altered, rather than accepted and ignored; of those, only
  * the retention limits can be changed later.
@@ -41,21 +41,45 @@ final class TopicConfigs
 
     /**
      * What an AlterConfigs or IncrementalAlterConfigs request changes of a topic: its retention
-     * limits, or {@link TopicChange#UNCHANGED}.
+     * limits and segment size, or {@link TopicChange#UNCHANGED}.
      */
     static final class Alteration
     {
         long retentionMs = TopicChange.UNCHANGED;
         long retentionBytes = TopicChange.UNCHANGED;
+        int segmentBytes = TopicChange.UNCHANGED;
 
         boolean changesAnything()
         {
-            return retentionMs != TopicChange.UNCHANGED || retentionBytes != TopicChange.UNCHANGED;
+            return retentionMs != TopicChange.UNCHANGED || retentionBytes != TopicChange.UNCHANGED ||
+                segmentBytes != TopicChange.UNCHANGED;
         }
     }
 
     private TopicConfigs()
     {
+    }
+
+    /**
+     * @return why {@code value} is not a segment size a topic may have, or null if it is one.
+     */
+    private static String segmentBytesRefusal(final String value)
+    {
+        final long bytes;
+        try
+        {
+            bytes = Long.parseLong(value);
+        }
+        catch (final NumberFormatException ex)
+        {
+            return SEGMENT_BYTES + " must be a number, got " + value;
+        }
+        if (bytes < TopicSpec.MIN_SEGMENT_BYTES || bytes > TopicSpec.MAX_SEGMENT_BYTES || bytes % 8 != 0)
+        {
+            return SEGMENT_BYTES + " must be " + TopicSpec.MIN_SEGMENT_BYTES + " to " +
+                TopicSpec.MAX_SEGMENT_BYTES + ", a multiple of 8, got " + value;
+        }
+        return null;
     }
 
     /**
@@ -107,10 +131,19 @@ final class TopicConfigs
             }
             case SEGMENT_BYTES ->
             {
-                final String now = Integer.toString(topic.segmentBytes());
-                return value == null && topic.segmentBytes() == 0 || now.equals(value) ? null :
-                    SEGMENT_BYTES + " is chosen when a topic is created and cannot be changed (a journal shard's " +
-                        "segments all have one size)";
+                // The size of the segments the topic's shards create from now on (0: the node's).
+                if (value == null)
+                {
+                    into.segmentBytes = 0;
+                    return null;
+                }
+                final String invalid = segmentBytesRefusal(value);
+                if (invalid != null)
+                {
+                    return invalid;
+                }
+                into.segmentBytes = Integer.parseInt(value);
+                return null;
             }
             case STORAGE, DURABILITY ->
             {
@@ -121,7 +154,7 @@ final class TopicConfigs
             default ->
             {
                 return "the topic config " + name + " cannot be changed; these can: " + RETENTION_MS + ", " +
-                    RETENTION_BYTES + " (and " + CLEANUP_POLICY + "=delete)";
+                    RETENTION_BYTES + ", " + SEGMENT_BYTES + " (and " + CLEANUP_POLICY + "=delete)";
             }
         }
     }
@@ -167,13 +200,12 @@ final class TopicConfigs
                     }
                     case SEGMENT_BYTES ->
                     {
-                        final long bytes = Long.parseLong(value);
-                        if (bytes < TopicSpec.MIN_SEGMENT_BYTES || bytes > TopicSpec.MAX_SEGMENT_BYTES || bytes % 8 != 0)
+                        final String invalid = segmentBytesRefusal(value);
+                        if (invalid != null)
                         {
-                            return SEGMENT_BYTES + " must be " + TopicSpec.MIN_SEGMENT_BYTES + " to " +
-                                TopicSpec.MAX_SEGMENT_BYTES + ", a multiple of 8, got " + value;
+                            return invalid;
                         }
-                        into.segmentBytes = (int)bytes;
+                        into.segmentBytes = Integer.parseInt(value);
                     }
                     case STORAGE -> into.storage = value;
                     case DURABILITY -> into.durability = value;
