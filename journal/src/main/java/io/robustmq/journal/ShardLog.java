@@ -173,13 +173,15 @@ public final class ShardLog implements AutoCloseable
      * Make the segments this log creates from now on {@code bytes} long; those that exist keep their
      * size (each segment's size is its file's). The largest batch follows the new size: appends
      * larger than it are refused, and (see {@link #append}) so is one that an empty active segment of
-     * the old size cannot hold. Any thread; the writer's next roll creates the new size.
+     * the old size cannot hold. Writer only (an append and the roll it causes must see one size);
+     * the next roll creates the new size, and a segment prepared at the old size is dropped so
+     * that the next one is prepared at the new.
      *
      * @param bytes the new segment size, as {@link ShardConfig} accepts it.
      * @return the configuration in force now.
      * @throws IllegalArgumentException if {@link ShardConfig} refuses the size.
      */
-    public synchronized ShardConfig segmentBytes(final int bytes)
+    public ShardConfig segmentBytes(final int bytes)
     {
         final ShardConfig current = config;
         final ShardConfig resized = new ShardConfig(bytes, current.indexIntervalBytes(), current.durability(),
@@ -188,8 +190,23 @@ public final class ShardLog implements AutoCloseable
         if (nextSegment != null)
         {
             nextSegment.capacity(bytes);
+            final Segment.Prepared stale = nextSegment.take();
+            if (stale != null)
+            {
+                stale.discard();
+            }
         }
         return resized;
+    }
+
+    /**
+     * Writer only, or before the writer starts.
+     *
+     * @return the size of the segment appends go to now.
+     */
+    public int activeSegmentCapacity()
+    {
+        return active.capacity();
     }
 
     /**

@@ -87,8 +87,9 @@ public final class Journal implements AutoCloseable
         }
 
         /**
-         * @param idleStrategy makes the idle strategy of each writer; a {@link WakeableIdleStrategy}
-         *                     (the default) is woken by every append and command queued for its writer.
+         * @param idleStrategy makes the idle strategy of each writer, a new one each call; a
+         *                     {@link WakeableIdleStrategy} (the default) is woken by every append and
+         *                     command queued for its writer.
          * @return this.
          */
         public Context idleStrategy(final Supplier<IdleStrategy> idleStrategy)
@@ -263,8 +264,9 @@ public final class Journal implements AutoCloseable
     }
 
     /**
-     * Make a shard's new segments {@code bytes} long, from its next roll on; its segments keep their
-     * sizes. The size is kept with the shard's settings, so a restart uses it too. Until then the
+     * Make a shard's new segments {@code bytes} long, from its next roll on (its writer applies the
+     * size between two duty cycles, soon after this returns); its segments keep their sizes. The size
+     * is kept with the shard's settings, so a restart uses it too. Until then the
      * largest batch is the smaller of what the old and the new size hold; after a restart, the new
      * size's (recovery extends a smaller active segment to it). Nothing happens if the size is the
      * shard's already.
@@ -281,13 +283,21 @@ public final class Journal implements AutoCloseable
         {
             throw new IllegalArgumentException("shard '" + shard.name() + "' is not open in this journal");
         }
-        if (shard.log().config().segmentBytes() == bytes)
+        if (shard.segmentBytesWanted() == bytes)
         {
             return;
         }
-        final ShardConfig resized = shard.log().segmentBytes(bytes);
-        shard.limitPayload(resized.maxPayloadBytes());
+        // Its other settings never change at run time (retention is applied apart, and not kept).
+        final ShardConfig current = shard.log().config();
+        final ShardConfig resized = new ShardConfig(bytes, current.indexIntervalBytes(), current.durability(),
+            current.flushIntervalMs(), current.retentionBytes(), current.retentionMs());
+        // Kept first: if the file cannot be written, nothing has changed.
         ShardConfigFile.write(ctx.fileLayer, directory.path().resolve(shard.name()), resized);
+        shard.segmentBytesWanted(bytes);
+        shard.limitPayload(resized.maxPayloadBytes());
+        // The writer alone replaces its log's configuration, between two duty cycles, so that an
+        // append and the roll it may cause see one size.
+        writerOf(shard).execute(() -> shard.log().segmentBytes(bytes));
     }
 
     /**

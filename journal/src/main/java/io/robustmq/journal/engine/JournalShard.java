@@ -35,6 +35,7 @@ public final class JournalShard
     private final ShardLog log;
     private final ManyToOneRingBuffer ring;
     private volatile int maxPayload;
+    private int segmentBytesWanted;
     private final java.util.function.Supplier<AppendCompletion[]> completions;
     private final java.util.function.Consumer<Runnable> writerCommands;
     private final Runnable wakeWriter;
@@ -62,7 +63,12 @@ public final class JournalShard
         this.id = id;
         this.log = log;
         this.ring = ring;
-        this.maxPayload = Math.min(log.config().maxPayloadBytes(), ring.maxMsgLength() - AppendDescriptor.HEADER_LENGTH);
+        // An empty active segment smaller than the configured size (left by a size change and a
+        // crash) must hold the largest batch too.
+        this.maxPayload = Math.min(Math.min(log.config().maxPayloadBytes(),
+            log.activeSegmentCapacity() - io.robustmq.journal.FrameDescriptor.HEADER_LENGTH),
+            ring.maxMsgLength() - AppendDescriptor.HEADER_LENGTH);
+        this.segmentBytesWanted = log.config().segmentBytes();
     }
 
     /**
@@ -90,6 +96,19 @@ public final class JournalShard
     void limitPayload(final int maxPayloadBytes)
     {
         maxPayload = Math.min(maxPayload, maxPayloadBytes);
+    }
+
+    /**
+     * @return the segment size last asked for ({@link Journal#segmentBytes}); under the journal's lock.
+     */
+    int segmentBytesWanted()
+    {
+        return segmentBytesWanted;
+    }
+
+    void segmentBytesWanted(final int bytes)
+    {
+        segmentBytesWanted = bytes;
     }
 
     /**

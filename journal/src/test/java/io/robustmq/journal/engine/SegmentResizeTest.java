@@ -64,7 +64,7 @@ class SegmentResizeTest
             final int completionId = journal.registerCompletion(completion);
             appendUpTo(shard, completionId, 100);
             journal.segmentBytes(shard, SMALL);
-            assertEquals(SMALL, shard.config().segmentBytes());
+            awaitSegmentBytes(shard, SMALL);
             assertEquals(SMALL - io.robustmq.journal.FrameDescriptor.HEADER_LENGTH, shard.maxPayloadBytes(),
                 "a smaller size lowers the largest batch at once");
             appendUpTo(shard, completionId, 200);
@@ -72,6 +72,7 @@ class SegmentResizeTest
             assertReadsBack(shard, 200);
 
             journal.segmentBytes(shard, BIG * 2);
+            awaitSegmentBytes(shard, BIG * 2);
             assertEquals(SMALL - io.robustmq.journal.FrameDescriptor.HEADER_LENGTH, shard.maxPayloadBytes(),
                 "a larger size raises the largest batch only after a restart");
             appendUpTo(shard, completionId, 300);
@@ -90,6 +91,19 @@ class SegmentResizeTest
             assertReadsBack(shard, 400);
             assertEquals(0, failed.get());
         }
+    }
+
+    /**
+     * The writer applies a new size between two duty cycles, soon after it is asked.
+     */
+    private static void awaitSegmentBytes(final JournalShard shard, final int bytes)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (shard.config().segmentBytes() != bytes && System.nanoTime() < deadline)
+        {
+            Thread.onSpinWait();
+        }
+        assertEquals(bytes, shard.config().segmentBytes(), "the writer took the new size");
     }
 
     private void appendUpTo(final JournalShard shard, final int completionId, final long end)

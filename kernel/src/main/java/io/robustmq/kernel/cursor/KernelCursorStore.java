@@ -140,7 +140,7 @@ public final class KernelCursorStore implements CursorStore, AutoCloseable
             return this;
         }
 
-        /** @param idleStrategy how the idle writer waits. @return this. */
+        /** @param idleStrategy how the idle writer waits: its own instance, not shared. @return this. */
         public Context idleStrategy(final IdleStrategy idleStrategy)
         {
             this.idleStrategy = idleStrategy;
@@ -629,12 +629,7 @@ public final class KernelCursorStore implements CursorStore, AutoCloseable
             return;
         }
         writer.startClosing();
-        if (ctx.idleStrategy instanceof WakeableIdleStrategy wakeable)
-        {
-            // Its last batches are then stored without a park between, and the runner stops it
-            // without waiting out a park or interrupting it.
-            wakeable.stopParking();
-        }
+        wakeWriter.run();
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ctx.closeTimeoutMs);
         while (!writer.isDrained() && System.nanoTime() < deadline)
         {
@@ -643,6 +638,11 @@ public final class KernelCursorStore implements CursorStore, AutoCloseable
         if (!writer.isDrained())
         {
             LOG.warn("cursor store: closing with records not yet stored after {} ms", ctx.closeTimeoutMs);
+        }
+        if (ctx.idleStrategy instanceof WakeableIdleStrategy wakeable)
+        {
+            // So that the runner stops it without waiting out a park or interrupting it.
+            wakeable.stopParking();
         }
         runner.close();
         preparer.shutdown();

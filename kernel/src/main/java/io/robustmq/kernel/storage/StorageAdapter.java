@@ -37,7 +37,9 @@ import java.util.TreeMap;
  *       {@code [storage.private."<owner>/<name>"]} overrides.</li>
  *   <li>A journal shard's directory is named by {@link ShardNames}, and its identity recorded
  *       inside ({@link ShardIdentityFile}); a journal shard reopens with the settings and identity it
- *       was created with. One without an identity was written by an earlier version: it is kept
+ *       was kept with, then takes its topic's current retention limits and segment size (the
+ *       topic's own, or the node's for what the topic leaves 0: a new {@code storage.segment_bytes}
+ *       sizes the segments such shards create from then on, as Kafka's broker default does). One without an identity was written by an earlier version: it is kept
  *       aside, untouched, until an owner adopts it ({@link #adoptLegacy}).</li>
  * </ul>
  * Threading: thread-safe; the methods that change the set of shards take the adapter's lock and may

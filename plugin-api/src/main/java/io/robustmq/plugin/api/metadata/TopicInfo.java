@@ -12,7 +12,8 @@ import java.util.UUID;
  * @param durability     its durability, or empty for the node's default.
  * @param retentionMs    its age limit, 0 for the node's default.
  * @param retentionBytes its size limit, 0 for the node's default.
- * @param segmentBytes   its journal segment size, 0 for the node's default; fixed at creation.
+ * @param segmentBytes   its journal segment size, 0 for the node's default; a change sizes the segments
+ *                       its shards create after it.
  */
 public record TopicInfo(
     String name, UUID id, int partitions, String storage, String durability, long retentionMs, long retentionBytes,

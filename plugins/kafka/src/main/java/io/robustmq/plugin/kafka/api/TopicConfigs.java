@@ -12,8 +12,8 @@ import java.util.Map;
  * {@code retention.bytes} (-1: no limit), {@code cleanup.policy} (only {@code delete}),
  * {@code segment.bytes} (1 MiB to 1 GiB; a change sizes the segments created after it), and the RobustMQ ones {@code robustmq.storage} ({@code journal} or {@code memory}) and
  * {@code robustmq.durability} ({@code none}, {@code interval} or {@code always}). Other names
- * are refused when a topic is created or altered, rather than accepted and ignored; of those, only
- * the retention limits can be changed later.
+ * are refused when a topic is created or altered, rather than accepted and ignored; of those, the
+ * retention limits and the segment size can be changed later.
  */
 final class TopicConfigs
 {
