@@ -93,6 +93,27 @@ class CursorStoreTest
         }
     }
 
+    /**
+     * The store's writer parks for an hour when idle here, so each commit below becomes durable
+     * only if queueing it woke the writer and the journal's report of its batch woke it again.
+     */
+    @Test
+    void aWriterThatParksForAnHourIsWokenByEachOperationAndEachStoredBatch() throws Exception
+    {
+        try (CursorFixture fixture = new CursorFixture(temp, SMALL).launch(ctx -> ctx.idleStrategy(
+            new io.robustmq.journal.engine.WakeableIdleStrategy(0, java.util.concurrent.TimeUnit.HOURS.toNanos(1)))))
+        {
+            final Cursor cursor = fixture.store.open("woken", "orders/0");
+            for (int i = 1; i <= 200; i++)
+            {
+                assertEquals(Cursor.OK, cursor.commit(i, 1, null, fixture.callbackId, i));
+                final int durable = i;
+                CursorFixture.await(() -> fixture.durable.size() == durable, "commit " + i + " durable");
+            }
+            fixture.close();
+        }
+    }
+
     @Test
     void keepsTheCommittedOffsetLeaderEpochAndMetadata() throws Exception
     {
