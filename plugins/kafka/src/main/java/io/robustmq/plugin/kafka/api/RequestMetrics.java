@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.apache.kafka.common.message.DescribeAclsResponseData;
 import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
@@ -66,7 +67,7 @@ public final class RequestMetrics
                 .tag("api", name(api))
                 .serviceLevelObjectives(BUCKETS)
                 .register(registry));
-            if (api != ApiKeys.FETCH && api != ApiKeys.DESCRIBE_ACLS)
+            if (api != ApiKeys.FETCH && api != ApiKeys.PRODUCE && api != ApiKeys.DESCRIBE_ACLS)
             {
                 responses.put(api, responseConstructor(api));
             }
@@ -88,6 +89,11 @@ public final class RequestMetrics
         if (answer instanceof FetchResponseData fetch)
         {
             countFetchErrors(fetch);
+            return;
+        }
+        if (answer instanceof ProduceResponseData produce)
+        {
+            countProduceErrors(produce);
             return;
         }
         if (answer instanceof DescribeAclsResponseData acls)
@@ -136,6 +142,24 @@ public final class RequestMetrics
                 if (partition.errorCode() != Errors.NONE.code())
                 {
                     error(ApiKeys.FETCH, Errors.forCode(partition.errorCode()).name()).increment();
+                }
+            }
+        }
+    }
+
+    /**
+     * Produce's answers are counted here, each partition's error as Kafka's ProduceResponse counts
+     * them, without making one (and its map of counts) for every request of the hottest API.
+     */
+    private void countProduceErrors(final ProduceResponseData produce)
+    {
+        for (final ProduceResponseData.TopicProduceResponse topic : produce.responses())
+        {
+            for (final ProduceResponseData.PartitionProduceResponse partition : topic.partitionResponses())
+            {
+                if (partition.errorCode() != Errors.NONE.code())
+                {
+                    error(ApiKeys.PRODUCE, Errors.forCode(partition.errorCode()).name()).increment();
                 }
             }
         }
