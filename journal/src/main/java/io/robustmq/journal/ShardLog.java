@@ -824,7 +824,7 @@ public final class ShardLog implements AutoCloseable
         while (true)
         {
             final Segment[] current = segments;
-            final int index = segmentFor(current, offset);
+            final int index = SegmentSearch.segmentFor(current, offset);
             if (index < 0)
             {
                 return OUT_OF_RANGE;
@@ -845,76 +845,8 @@ public final class ShardLog implements AutoCloseable
                 }
                 return offset < current[index + 1].baseOffset() ? CORRUPT : OUT_OF_RANGE;
             }
-            return fill(segment, offset, limit, maxBytes, maxRecords, endOffset, view);
+            return SegmentSearch.fill(segment, offset, limit, maxBytes, maxRecords, endOffset, view);
         }
-    }
-
-    private static int fill(
-        final Segment segment,
-        final long offset,
-        final int limit,
-        final int maxBytes,
-        final int maxRecords,
-        final long endOffset,
-        final JournalView view)
-    {
-        final DirectBuffer buffer = segment.buffer();
-        int position = segment.index().floorPosition((int)(offset - segment.baseOffset()));
-        while (true)
-        {
-            final int frameLength = buffer.getInt(position + FrameDescriptor.FRAME_LENGTH_OFFSET);
-            final long next = BatchFrames.baseOffset(buffer, position) + BatchFrames.recordCount(buffer, position);
-            if (offset < next)
-            {
-                break;
-            }
-            position += FrameDescriptor.alignedLength(frameLength);
-        }
-        final int start = position;
-        final long firstOffset = BatchFrames.baseOffset(buffer, start);
-        if (firstOffset >= endOffset)
-        {
-            segment.release();
-            return 0;
-        }
-        long nextOffset = firstOffset;
-        do
-        {
-            final int aligned = FrameDescriptor.alignedLength(buffer.getInt(position + FrameDescriptor.FRAME_LENGTH_OFFSET));
-            if (position > start && (position + aligned - start > maxBytes || nextOffset - offset >= maxRecords ||
-                nextOffset >= endOffset))
-            {
-                break;
-            }
-            nextOffset = BatchFrames.baseOffset(buffer, position) + BatchFrames.recordCount(buffer, position);
-            position += aligned;
-        }
-        while (position < limit);
-        view.wrap(segment, start, position - start, firstOffset, nextOffset);
-        return position - start;
-    }
-
-    private static int segmentFor(final Segment[] current, final long offset)
-    {
-        if (offset < current[0].baseOffset())
-        {
-            return -1;
-        }
-        int low = 0;
-        int high = current.length - 1;
-        while (low < high)
-        {
-            final int mid = (low + high + 1) >>> 1;
-            if (current[mid].baseOffset() <= offset)
-            {
-                low = mid;
-            }
-            else
-            {
-                high = mid - 1;
-            }
-        }
-        return low;
     }
 
     /**
@@ -939,16 +871,10 @@ public final class ShardLog implements AutoCloseable
                 }
                 try
                 {
-                    final DirectBuffer buffer = segment.buffer();
-                    final int limit = segment.limit();
-                    int position = segment.index().positionBeforeTimestamp(timestamp);
-                    while (position < limit)
+                    final long found = SegmentSearch.firstAtOrAfter(segment, timestamp);
+                    if (found >= 0)
                     {
-                        if (BatchFrames.maxTimestamp(buffer, position) >= timestamp)
-                        {
-                            return Math.max(BatchFrames.baseOffset(buffer, position), logStartOffset);
-                        }
-                        position += FrameDescriptor.alignedLength(BatchFrames.frameLength(buffer, position));
+                        return Math.max(found, logStartOffset);
                     }
                 }
                 finally
