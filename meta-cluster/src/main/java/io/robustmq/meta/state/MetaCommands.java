@@ -67,22 +67,6 @@ public final class MetaCommands
         final String storage,
         final String durability,
         final long retentionMs,
-        final long retentionBytes)
-    {
-        return createTopic(buffer, offset, clientId, requestId, name, partitions, storage, durability, retentionMs,
-            retentionBytes, 0);
-    }
-
-    public int createTopic(
-        final MutableDirectBuffer buffer,
-        final int offset,
-        final long clientId,
-        final long requestId,
-        final String name,
-        final int partitions,
-        final String storage,
-        final String durability,
-        final long retentionMs,
         final long retentionBytes,
         final int segmentBytes)
     {

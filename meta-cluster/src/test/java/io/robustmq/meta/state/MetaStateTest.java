@@ -40,7 +40,7 @@ class MetaStateTest
 
         Log createTopic(final long client, final long request, final String name, final int partitions, final long time)
         {
-            return add(encoder.createTopic(buffer, 0, client, request, name, partitions, "journal", "always", 0, 0), time);
+            return add(encoder.createTopic(buffer, 0, client, request, name, partitions, "journal", "always", 0, 0, 0), time);
         }
 
         Log deleteTopic(final long client, final long request, final String name, final long time)
@@ -53,7 +53,7 @@ class MetaStateTest
             final long deadlineMs, final long client, final long request, final String name, final long time)
         {
             final int at = encoder.deadline(buffer, 0, deadlineMs);
-            return add(at + encoder.createTopic(buffer, at, client, request, name, 1, "", "", 0, 0), time);
+            return add(at + encoder.createTopic(buffer, at, client, request, name, 1, "", "", 0, 0, 0), time);
         }
 
         Log registerNode(final long client, final long request, final int node, final String address, final long time)
