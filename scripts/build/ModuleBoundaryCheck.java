@@ -32,7 +32,7 @@ import java.util.stream.Stream;
 public final class ModuleBoundaryCheck
 {
     private static final String GROUP = "io.robustmq";
-    private static final Set<String> MAY_DEPEND_ON_PLUGINS = Set.of("distribution", "bench", "mqtt-tests", "kafka-tests");
+    private static final Set<String> MAY_DEPEND_ON_PLUGINS = Set.of("distribution", "bench", "mqtt-tests", "kafka-tests", "amqp-tests");
     private static final Pattern PLUGIN_FORBIDDEN_IMPORT =
         Pattern.compile("\\bio\\.robustmq\\.(kernel|journal|meta)\\b");
     private static final Pattern KERNEL_FORBIDDEN_IMPORT =

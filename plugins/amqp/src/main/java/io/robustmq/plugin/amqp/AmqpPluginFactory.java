@@ -21,6 +21,6 @@ public final class AmqpPluginFactory implements ProtocolPluginFactory
     @Override
     public ProtocolPlugin create(final PluginContext context)
     {
-        return new AmqpPlugin();
+        return new AmqpPlugin(context);
     }
 }
