@@ -6,7 +6,9 @@ import io.robustmq.meta.codecs.AddAclDecoder;
 import io.robustmq.meta.codecs.CommandDeadlineDecoder;
 import io.robustmq.meta.codecs.CommandResultEncoder;
 import io.robustmq.meta.codecs.DeleteGroupDecoder;
+import io.robustmq.meta.codecs.DeleteObjectDecoder;
 import io.robustmq.meta.codecs.DeleteUserDecoder;
+import io.robustmq.meta.codecs.PutObjectDecoder;
 import io.robustmq.meta.codecs.PutUserDecoder;
 import io.robustmq.meta.codecs.RegisterGroupDecoder;
 import io.robustmq.meta.codecs.RemoveAclDecoder;
@@ -29,7 +31,8 @@ import java.util.List;
 /**
  * Decodes the Meta Service's commands from the log and applies them to {@link MetaState}, in log
  * order; each client command's outcome is encoded as a {@code CommandResult} and handed to a
- * {@link ResultSink}. Decoders and the result buffer are reused; one per clustered service.
+ * {@link ResultSink}, with the command's log position (a member whose state has applied the log that
+ * far shows the outcome). Decoders and the result buffer are reused; one per clustered service.
  */
 public final class MetaCommandAdapter
 {
@@ -62,10 +65,13 @@ public final class MetaCommandAdapter
     private final AddAclDecoder addAcl = new AddAclDecoder();
     private final RemoveAclDecoder removeAcl = new RemoveAclDecoder();
     private final SetClusterConfigDecoder setClusterConfig = new SetClusterConfigDecoder();
+    private final PutObjectDecoder putObject = new PutObjectDecoder();
+    private final DeleteObjectDecoder deleteObject = new DeleteObjectDecoder();
     private final CommandDeadlineDecoder deadline = new CommandDeadlineDecoder();
     private final MessageHeaderEncoder resultHeader = new MessageHeaderEncoder();
     private final CommandResultEncoder result = new CommandResultEncoder();
     private final ExpandableArrayBuffer resultBuffer = new ExpandableArrayBuffer(256);
+    private long logPosition;
 
     /**
      * @param state the state the commands change.
@@ -103,6 +109,7 @@ public final class MetaCommandAdapter
         {
             return false;
         }
+        this.logPosition = logPosition;
         final int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
         if (header.templateId() == CommandDeadlineDecoder.TEMPLATE_ID)
         {
@@ -244,6 +251,35 @@ public final class MetaCommandAdapter
                 respond(sink, clientId, requestId, state.setClusterConfig(clientId, requestId, key, value),
                     "setting " + key);
             }
+            case PutObjectDecoder.TEMPLATE_ID ->
+            {
+                putObject.wrap(buffer, body, header.blockLength(), header.version());
+                final long clientId = putObject.clientId();
+                final long requestId = putObject.requestId();
+                final long expectedVersion = putObject.expectedVersion();
+                final String owner = putObject.owner();
+                final String kind = putObject.kind();
+                final String name = putObject.name();
+                final byte[] value = new byte[putObject.valueLength()];
+                putObject.getValue(value, 0, value.length);
+                final CommandOutcome outcome =
+                    state.putObject(clientId, requestId, owner, kind, name, value, expectedVersion);
+                respond(sink, clientId, requestId, outcome.code(), outcome.objectVersion(),
+                    "object " + owner + '/' + kind + '/' + name);
+            }
+            case DeleteObjectDecoder.TEMPLATE_ID ->
+            {
+                deleteObject.wrap(buffer, body, header.blockLength(), header.version());
+                final long clientId = deleteObject.clientId();
+                final long requestId = deleteObject.requestId();
+                final long expectedVersion = deleteObject.expectedVersion();
+                final String owner = deleteObject.owner();
+                final String kind = deleteObject.kind();
+                final String name = deleteObject.name();
+                respond(sink, clientId, requestId,
+                    state.deleteObject(clientId, requestId, owner, kind, name, expectedVersion),
+                    "object " + owner + '/' + kind + '/' + name);
+            }
             default ->
             {
                 return false;
@@ -305,12 +341,37 @@ public final class MetaCommandAdapter
     private void respond(
         final ResultSink sink, final long clientId, final long requestId, final ResultCode code, final String subject)
     {
+        respond(sink, clientId, requestId, code, 0, subject);
+    }
+
+    private void respond(
+        final ResultSink sink,
+        final long clientId,
+        final long requestId,
+        final ResultCode code,
+        final long objectVersion,
+        final String subject)
+    {
         result.wrapAndApplyHeader(resultBuffer, 0, resultHeader)
             .clientId(clientId)
             .requestId(requestId)
             .code(code)
-            .message(describe(code, subject));
+            .objectVersion(objectVersion)
+            .logPosition(logPosition)
+            .message(describe(code, abbreviate(subject)));
         sink.onResult(resultBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + result.encodedLength());
+    }
+
+    /**
+     * A subject is named in the result with at most this many characters: a command may carry a name
+     * of kilobytes (refused INVALID), and the result must still fit in one message to its client.
+     */
+    static final int MAX_SUBJECT_LENGTH = 300;
+
+    private static String abbreviate(final String subject)
+    {
+        return subject.length() <= MAX_SUBJECT_LENGTH ? subject :
+            subject.substring(0, MAX_SUBJECT_LENGTH) + "... (" + subject.length() + " characters)";
     }
 
     private static String describe(final ResultCode code, final String subject)
@@ -322,6 +383,7 @@ public final class MetaCommandAdapter
             case NOT_FOUND -> subject + " not found";
             case INVALID -> "invalid request for " + subject;
             case EXPIRED -> "not applied: the cluster reached the request for " + subject + " after its deadline";
+            case CONFLICT -> subject + " is not at the version expected";
             default -> code.name();
         };
     }

@@ -6,12 +6,14 @@ import io.robustmq.meta.codecs.AddAclEncoder;
 import io.robustmq.meta.codecs.CommandDeadlineEncoder;
 import io.robustmq.meta.codecs.CreateTopicEncoder;
 import io.robustmq.meta.codecs.DeleteGroupEncoder;
+import io.robustmq.meta.codecs.DeleteObjectEncoder;
 import io.robustmq.meta.codecs.DeleteTopicEncoder;
 import io.robustmq.meta.codecs.DeleteUserEncoder;
 import io.robustmq.meta.codecs.MessageHeaderEncoder;
 import io.robustmq.meta.codecs.AlterTopicEncoder;
 import io.robustmq.meta.codecs.NodeEndpointsEncoder;
 import io.robustmq.meta.codecs.NodeHeartbeatEncoder;
+import io.robustmq.meta.codecs.PutObjectEncoder;
 import io.robustmq.meta.codecs.PutUserEncoder;
 import io.robustmq.meta.codecs.RegisterGroupEncoder;
 import io.robustmq.meta.codecs.RegisterNodeEncoder;
@@ -42,6 +44,8 @@ public final class MetaCommands
     private final AddAclEncoder addAcl = new AddAclEncoder();
     private final RemoveAclEncoder removeAcl = new RemoveAclEncoder();
     private final SetClusterConfigEncoder setClusterConfig = new SetClusterConfigEncoder();
+    private final PutObjectEncoder putObject = new PutObjectEncoder();
+    private final DeleteObjectEncoder deleteObject = new DeleteObjectEncoder();
     private final CommandDeadlineEncoder deadline = new CommandDeadlineEncoder();
 
     /**
@@ -221,5 +225,49 @@ public final class MetaCommands
         setClusterConfig.wrapAndApplyHeader(buffer, offset, header)
             .clientId(clientId).requestId(requestId).key(key).value(value);
         return MessageHeaderEncoder.ENCODED_LENGTH + setClusterConfig.encodedLength();
+    }
+
+    /**
+     * Create or replace a plugin's object.
+     *
+     * @param expectedVersion 0: it must not exist; -1: any; n: it must be at version n.
+     */
+    public int putObject(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final long clientId,
+        final long requestId,
+        final String owner,
+        final String kind,
+        final String name,
+        final byte[] value,
+        final long expectedVersion)
+    {
+        putObject.wrapAndApplyHeader(buffer, offset, header)
+            .clientId(clientId).requestId(requestId).expectedVersion(expectedVersion)
+            .owner(owner).kind(kind).name(name)
+            .putValue(value, 0, value.length);
+        return MessageHeaderEncoder.ENCODED_LENGTH + putObject.encodedLength();
+    }
+
+    /**
+     * Delete a plugin's object.
+     *
+     * @param expectedVersion -1: any; n: it must be at version n.
+     */
+    public int deleteObject(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final long clientId,
+        final long requestId,
+        final String owner,
+        final String kind,
+        final String name,
+        final long expectedVersion)
+    {
+        deleteObject.wrapAndApplyHeader(buffer, offset, header)
+            .clientId(clientId).requestId(requestId).expectedVersion(expectedVersion)
+            .owner(owner).kind(kind).name(name);
+        return MessageHeaderEncoder.ENCODED_LENGTH + deleteObject.encodedLength();
     }
 }

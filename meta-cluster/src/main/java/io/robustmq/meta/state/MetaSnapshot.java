@@ -15,6 +15,8 @@ import io.robustmq.meta.codecs.MessageHeaderEncoder;
 import io.robustmq.meta.codecs.NodeSnapshotDecoder;
 import io.robustmq.meta.codecs.NodeSnapshotEncoder;
 import io.robustmq.meta.codecs.NodeStateCode;
+import io.robustmq.meta.codecs.ObjectSnapshotDecoder;
+import io.robustmq.meta.codecs.ObjectSnapshotEncoder;
 import io.robustmq.meta.codecs.PlacementSnapshotDecoder;
 import io.robustmq.meta.codecs.PlacementSnapshotEncoder;
 import io.robustmq.meta.codecs.ResultCode;
@@ -34,8 +36,9 @@ import java.util.UUID;
 
 /**
  * Writes all of a {@link MetaState} as a sequence of SBE messages (one per topic, shard, node,
- * group, user, ACL rule, explicit setting and remembered request, and the placement cursor), and loads such a sequence back: what the clustered service puts in an
- * Aeron Archive snapshot, and reads at restart before replaying the log after it.
+ * group, user, ACL rule, explicit setting, plugin's object and remembered request, and the
+ * placement cursor), and loads such a sequence back: what the clustered service puts in an Aeron
+ * Archive snapshot, and reads at restart before replaying the log after it.
  */
 public final class MetaSnapshot
 {
@@ -73,6 +76,8 @@ public final class MetaSnapshot
     private final ClusterConfigSnapshotDecoder settingDecoder = new ClusterConfigSnapshotDecoder();
     private final PlacementSnapshotEncoder placementEncoder = new PlacementSnapshotEncoder();
     private final PlacementSnapshotDecoder placementDecoder = new PlacementSnapshotDecoder();
+    private final ObjectSnapshotEncoder objectEncoder = new ObjectSnapshotEncoder();
+    private final ObjectSnapshotDecoder objectDecoder = new ObjectSnapshotDecoder();
     private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(512);
 
     /**
@@ -162,12 +167,24 @@ public final class MetaSnapshot
             settingEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).key(setting.getKey()).value(setting.getValue());
             sink.onMessage(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + settingEncoder.encodedLength());
         }
+        for (final ObjectRecord object : state.objects())
+        {
+            final byte[] value = object.value();
+            objectEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+                .version(object.version())
+                .owner(object.owner())
+                .kind(object.kind())
+                .name(object.name())
+                .putValue(value, 0, value.length);
+            sink.onMessage(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + objectEncoder.encodedLength());
+        }
         for (final long[] applied : state.appliedRequests())
         {
             appliedEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
                 .clientId(applied[0])
                 .requestId(applied[1])
-                .code(ResultCode.get((short)applied[2]));
+                .code(ResultCode.get((short)applied[2]))
+                .objectVersion(applied[3]);
             sink.onMessage(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + appliedEncoder.encodedLength());
         }
     }
@@ -223,7 +240,12 @@ public final class MetaSnapshot
             case AppliedRequestSnapshotDecoder.TEMPLATE_ID ->
             {
                 appliedDecoder.wrap(source, body, blockLength, version);
-                state.restoreApplied(appliedDecoder.clientId(), appliedDecoder.requestId(), appliedDecoder.code());
+                // Absent before schema version 4: no object version.
+                final long objectVersion =
+                    appliedDecoder.objectVersion() == AppliedRequestSnapshotDecoder.objectVersionNullValue() ? 0 :
+                    appliedDecoder.objectVersion();
+                state.restoreApplied(appliedDecoder.clientId(), appliedDecoder.requestId(), appliedDecoder.code(),
+                    objectVersion);
             }
             case ShardSnapshotDecoder.TEMPLATE_ID ->
             {
@@ -278,6 +300,17 @@ public final class MetaSnapshot
                 final String principal = aclDecoder.principal();
                 state.restoreAcl(new AclRule(principal, resource, pattern, aclDecoder.resourceName(), operation,
                     permission));
+            }
+            case ObjectSnapshotDecoder.TEMPLATE_ID ->
+            {
+                objectDecoder.wrap(source, body, blockLength, version);
+                final long objectVersion = objectDecoder.version();
+                final String owner = objectDecoder.owner();
+                final String kind = objectDecoder.kind();
+                final String name = objectDecoder.name();
+                final byte[] value = new byte[objectDecoder.valueLength()];
+                objectDecoder.getValue(value, 0, value.length);
+                state.restoreObject(new ObjectRecord(owner, kind, name, value, objectVersion));
             }
             case ClusterConfigSnapshotDecoder.TEMPLATE_ID ->
             {

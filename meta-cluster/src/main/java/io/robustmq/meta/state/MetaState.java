@@ -27,11 +27,13 @@ import java.util.function.Supplier;
  * <p>
  * It holds the nodes (with heartbeats), the topics and their shards (placed by
  * {@link ShardPlacement}'s policy), the consumer-group registry, users with their SCRAM
- * credentials, ACL rules, and the cluster settings ({@link ClusterSettings}).
+ * credentials, ACL rules, the cluster settings ({@link ClusterSettings}), and the plugins'
+ * control-plane objects ({@link ObjectTable}).
  * <p>
  * Commands from clients carry a client id and a request id: a request applied once answers a retry
  * with the first outcome instead of applying it again, so a command retried across a leader change
- * takes effect once. The last {@link #APPLIED_REQUESTS_KEPT} requests are remembered.
+ * takes effect once (a PutObject's retry is also told the version it stored). The last
+ * {@link #APPLIED_REQUESTS_KEPT} requests are remembered.
  * <p>
  * Threading: one thread, the clustered service's.
  */
@@ -61,10 +63,11 @@ public final class MetaState
     private final PersistentTable<String, UserRecord> users = new PersistentTable<>();
     private PSortedSet<AclRule> acls = TreePSet.empty(MetaState::compareRules);
     private final ClusterSettings settings = new ClusterSettings();
-    private final LinkedHashMap<RequestKey, ResultCode> applied = new LinkedHashMap<>(1024, 0.75f, false)
+    private final ObjectTable objects = new ObjectTable();
+    private final LinkedHashMap<RequestKey, CommandOutcome> applied = new LinkedHashMap<>(1024, 0.75f, false)
     {
         @Override
-        protected boolean removeEldestEntry(final Map.Entry<RequestKey, ResultCode> eldest)
+        protected boolean removeEldestEntry(final Map.Entry<RequestKey, CommandOutcome> eldest)
         {
             return size() > APPLIED_REQUESTS_KEPT;
         }
@@ -429,6 +432,47 @@ public final class MetaState
     }
 
     /**
+     * Create or replace a plugin's control-plane object (see {@link ObjectTable} for versions and
+     * limits).
+     *
+     * @param owner           the plugin whose namespace holds it.
+     * @param kind            what it is.
+     * @param name            its name within the kind.
+     * @param value           its bytes (copied).
+     * @param expectedVersion {@link ObjectTable#ABSENT}, {@link ObjectTable#ANY}, or the version it must be at.
+     * @return OK with the version stored; ALREADY_EXISTS, NOT_FOUND, CONFLICT or INVALID (or the first
+     * outcome, for a retry).
+     */
+    public CommandOutcome putObject(
+        final long clientId,
+        final long requestId,
+        final String owner,
+        final String kind,
+        final String name,
+        final byte[] value,
+        final long expectedVersion)
+    {
+        return onceWithOutcome(clientId, requestId, () -> objects.put(owner, kind, name, value, expectedVersion));
+    }
+
+    /**
+     * Delete a plugin's control-plane object.
+     *
+     * @param expectedVersion {@link ObjectTable#ANY}, or the version it must be at.
+     * @return OK, NOT_FOUND, CONFLICT or INVALID (or the first outcome, for a retry).
+     */
+    public ResultCode deleteObject(
+        final long clientId,
+        final long requestId,
+        final String owner,
+        final String kind,
+        final String name,
+        final long expectedVersion)
+    {
+        return once(clientId, requestId, () -> objects.delete(owner, kind, name, expectedVersion));
+    }
+
+    /**
      * Bound the next client command: applied with a cluster time past {@code deadlineMs}, it is
      * answered EXPIRED and changes nothing (not even the record of applied requests, so a retry is
      * refused too); a retry of a request applied before still gets its first outcome.
@@ -444,16 +488,24 @@ public final class MetaState
 
     private ResultCode once(final long clientId, final long requestId, final Supplier<ResultCode> command)
     {
-        final ResultCode earlier = applied.get(new RequestKey(clientId, requestId));
+        return onceWithOutcome(clientId, requestId, () -> CommandOutcome.of(command.get())).code();
+    }
+
+    private CommandOutcome onceWithOutcome(
+        final long clientId, final long requestId, final Supplier<CommandOutcome> command)
+    {
+        final CommandOutcome earlier = applied.get(new RequestKey(clientId, requestId));
         if (earlier != null)
         {
             return earlier;
         }
         if (commandTimestamp > deadlineMs)
         {
-            return ResultCode.EXPIRED;
+            return CommandOutcome.of(ResultCode.EXPIRED);
         }
-        return remember(clientId, requestId, command.get());
+        final CommandOutcome outcome = command.get();
+        applied.put(new RequestKey(clientId, requestId), outcome);
+        return outcome;
     }
 
     private static int compareRules(final AclRule a, final AclRule b)
@@ -464,12 +516,6 @@ public final class MetaState
         c = c != 0 ? c : a.resourceName().compareTo(b.resourceName());
         c = c != 0 ? c : a.operation().compareTo(b.operation());
         return c != 0 ? c : a.permission().compareTo(b.permission());
-    }
-
-    private ResultCode remember(final long clientId, final long requestId, final ResultCode result)
-    {
-        applied.put(new RequestKey(clientId, requestId), result);
-        return result;
     }
 
     /**
@@ -578,6 +624,56 @@ public final class MetaState
     }
 
     /**
+     * @return every plugin's object by key, as of now: immutable.
+     */
+    public SortedMap<ObjectKey, ObjectRecord> objectMap()
+    {
+        return objects.snapshot();
+    }
+
+    /**
+     * @return the latest changes to the objects by sequence (at most {@link ObjectTable#CHANGES_KEPT}),
+     * as of now: immutable.
+     */
+    public SortedMap<Long, ObjectChangeRecord> objectChanges()
+    {
+        return objects.changes();
+    }
+
+    /**
+     * @return the sequence of the latest change to the objects since this state was made, 0 before
+     * the first.
+     */
+    public long lastObjectChange()
+    {
+        return objects.lastChange();
+    }
+
+    /**
+     * @return the object, or null.
+     */
+    public ObjectRecord object(final String owner, final String kind, final String name)
+    {
+        return objects.get(new ObjectKey(owner, kind, name));
+    }
+
+    /**
+     * @return the owner's objects of that kind, by name.
+     */
+    public List<ObjectRecord> objects(final String owner, final String kind)
+    {
+        return List.copyOf(ObjectKey.ofKind(objects.snapshot(), owner, kind).values());
+    }
+
+    /**
+     * @return every plugin's object, by owner, kind and name.
+     */
+    public Collection<ObjectRecord> objects()
+    {
+        return objects.values();
+    }
+
+    /**
      * @param topic a topic's name.
      * @return its shards by partition, or empty if there is no such topic.
      */
@@ -637,12 +733,13 @@ public final class MetaState
     }
 
     /**
-     * @return the remembered requests, oldest first, as {clientId, requestId, code ordinal}.
+     * @return the remembered requests, oldest first, as {clientId, requestId, code value, object version}.
      */
     List<long[]> appliedRequests()
     {
         final List<long[]> list = new ArrayList<>(applied.size());
-        applied.forEach((key, code) -> list.add(new long[]{key.clientId(), key.requestId(), code.value()}));
+        applied.forEach((key, outcome) -> list.add(
+            new long[]{key.clientId(), key.requestId(), outcome.code().value(), outcome.objectVersion()}));
         return list;
     }
 
@@ -699,9 +796,15 @@ public final class MetaState
         placement.restoreCursor(cursor);
     }
 
-    void restoreApplied(final long clientId, final long requestId, final ResultCode code)
+    void restoreApplied(final long clientId, final long requestId, final ResultCode code, final long objectVersion)
     {
-        applied.put(new RequestKey(clientId, requestId), code);
+        applied.put(new RequestKey(clientId, requestId),
+            objectVersion == 0 ? CommandOutcome.of(code) : new CommandOutcome(code, objectVersion));
+    }
+
+    void restoreObject(final ObjectRecord object)
+    {
+        objects.restore(object);
     }
 
     /**
