@@ -169,19 +169,24 @@ class MetadataApiTest
     }
 
     /**
-     * A command larger than the Meta Service's largest message (a group named with 20,000
-     * characters, which a Kafka client may send) is refused INVALID, and the client goes on: before,
-     * Aeron's exception ended the client's thread, and with it every later write and the node's
-     * heartbeats.
+     * A command larger than the Meta Service takes (a group named with 200,000 characters) is
+     * refused INVALID, and the client goes on: before, Aeron's exception ended the client's thread,
+     * and with it every later write and the node's heartbeats. A group named with 20,000 characters
+     * (a Kafka client may send one) reaches the cluster, which refuses it INVALID, naming the group
+     * in a few hundred characters: the answer must fit in one message to the client.
      */
     @Test
     void aCommandTooLargeToSendIsRefusedAndTheNextOnesGoThrough() throws Exception
     {
         final CompletionException tooLarge = assertThrows(CompletionException.class,
-            () -> metadata.registerGroup("g".repeat(20_000), "kafka").toCompletableFuture().join());
+            () -> metadata.registerGroup("g".repeat(200_000), "kafka").toCompletableFuture().join());
         assertEquals(MetadataException.Reason.INVALID, ((MetadataException)tooLarge.getCause()).reason());
         assertTrue(tooLarge.getCause().getMessage().contains("more than the Meta Service takes"),
             tooLarge.getCause().getMessage());
+        final CompletionException tooLong = assertThrows(CompletionException.class,
+            () -> metadata.registerGroup("g".repeat(20_000), "kafka").toCompletableFuture().join());
+        assertEquals(MetadataException.Reason.INVALID, ((MetadataException)tooLong.getCause()).reason());
+        assertTrue(tooLong.getCause().getMessage().endsWith("... (20006 characters)"), tooLong.getCause().getMessage());
         assertEquals(new GroupInfo("after-too-large", "kafka"),
             metadata.registerGroup("after-too-large", "kafka").toCompletableFuture().get(30, TimeUnit.SECONDS));
         metadata.deleteGroup("after-too-large").toCompletableFuture().get(30, TimeUnit.SECONDS);

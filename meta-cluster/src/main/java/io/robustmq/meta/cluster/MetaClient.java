@@ -119,6 +119,15 @@ public final class MetaClient implements AutoCloseable
      * the moment it is asked for.
      */
     public static final long QUIET_PARK_MS = 10;
+    /**
+     * The longest command the client sends, its deadline included: a plugin's object of 64 KiB with
+     * the longest names fits. The client's ingress terms ({@link #INGRESS_CHANNEL}) take messages
+     * of up to 128 KiB, and so does the cluster log ({@link MetaClusterMember}), which adds its own
+     * header to each: this leaves that room. A longer command is refused INVALID, unsent.
+     */
+    public static final int MAX_COMMAND_LENGTH = 96 * 1024;
+    /** Where commands go: terms of 1 MiB, whose largest message is 128 KiB (an eighth). */
+    static final String INGRESS_CHANNEL = "aeron:udp?term-length=1m";
 
     private final long clientId;
     private final Supplier<AeronCluster.Context> contexts;
@@ -229,7 +238,7 @@ public final class MetaClient implements AutoCloseable
         return new MetaClient(() -> new AeronCluster.Context()
             .errorHandler(MetaClient::onClusterError)
             .aeronDirectoryName(aeronDirectory)
-            .ingressChannel("aeron:udp")
+            .ingressChannel(INGRESS_CHANNEL)
             .ingressEndpoints(ingressEndpoints)
             .egressChannel(egressChannel), idleStrategy);
     }
@@ -526,7 +535,7 @@ public final class MetaClient implements AutoCloseable
         lastSendNs = pending.lastSentNs;
         final int at = pending.requestId == 0 ? 0 : commands.deadline(buffer, 0, pending.deadlineMs);
         final int length = at + pending.command.encode(commands, buffer, at, pending.requestId);
-        final int largest = cluster.ingressPublication().maxMessageLength();
+        final int largest = Math.min(MAX_COMMAND_LENGTH, cluster.ingressPublication().maxMessageLength());
         if (length > largest)
         {
             // Aeron would throw, and this thread end: refuse the command instead (e.g. a name of kilobytes).

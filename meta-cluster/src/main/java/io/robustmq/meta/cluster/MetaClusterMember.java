@@ -245,6 +245,14 @@ public final class MetaClusterMember implements AutoCloseable
 
     private static final String SMALL_TERM = "term-length=64k";
     /**
+     * The terms of the streams that carry commands whole: the cluster log, and the service's
+     * snapshots (one message per record). A message may be an eighth of a term, 128 KiB: a plugin's
+     * object of 64 KiB with its names and the log's header fits ({@link MetaClient#MAX_COMMAND_LENGTH}).
+     * The buffers are sparse files: only the pages the streams reach cost memory. A log recorded
+     * before keeps the term length it was recorded with (Aeron Cluster resumes a log as it was).
+     */
+    private static final String COMMAND_TERM = "term-length=1m";
+    /**
      * The media driver's executor thread resolves host names, off the driver's own thread, only
      * when a channel is set up: it may take this long to notice such a task, instead of waking
      * every millisecond for ever.
@@ -422,7 +430,7 @@ public final class MetaClusterMember implements AutoCloseable
                 .clusterMembers(ctx.members())
                 .clusterDir(new File(base, "cluster"))
                 .ingressChannel("aeron:udp?" + SMALL_TERM)
-                .logChannel("aeron:udp?term-length=256k|control-mode=manual|control=" + ctx.endpoint(2))
+                .logChannel("aeron:udp?" + COMMAND_TERM + "|control-mode=manual|control=" + ctx.endpoint(2))
                 .replicationChannel("aeron:udp?endpoint=" + ctx.host + ":0")
                 .archiveContext(archiveClient.clone().agentInvoker(archiveInvoker))
                 .maxConcurrentSessions(MAX_CLIENT_SESSIONS)
@@ -441,6 +449,7 @@ public final class MetaClusterMember implements AutoCloseable
                 .archiveContext(archiveClient.clone())
                 .clusterDir(new File(base, "cluster"))
                 .clusteredService(parts.service)
+                .snapshotChannel("aeron:ipc?alias=snapshot|" + COMMAND_TERM)
                 .idleStrategySupplier(idle::newIdleStrategy)
                 .errorHandler(ctx.errorHandler));
             return new MetaClusterMember(parts, ctx);

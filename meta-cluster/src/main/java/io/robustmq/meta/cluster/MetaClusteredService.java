@@ -1,6 +1,7 @@
 package io.robustmq.meta.cluster;
 
 import io.aeron.ExclusivePublication;
+import io.aeron.FragmentAssembler;
 import io.aeron.Image;
 import io.aeron.Publication;
 import io.aeron.cluster.client.ClusterException;
@@ -305,7 +306,9 @@ public final class MetaClusteredService implements ClusteredService
         if (snapshotImage != null)
         {
             startedFromSnapshot = true;
-            final FragmentHandler loader = (buffer, offset, length, header) -> snapshot.load(state, buffer, offset);
+            // A record longer than the MTU (a plugin's object of kilobytes) comes in fragments: reassemble them.
+            final FragmentHandler loader =
+                new FragmentAssembler((buffer, offset, length, header) -> snapshot.load(state, buffer, offset));
             while (!snapshotImage.isEndOfStream())
             {
                 idleStrategy.idle(snapshotImage.poll(loader, 100));
