@@ -14,6 +14,8 @@ import io.robustmq.meta.state.ClusterSettings;
 import io.robustmq.meta.state.GroupRecord;
 import io.robustmq.meta.state.MetaState;
 import io.robustmq.meta.state.NodeRecord;
+import io.robustmq.meta.state.ObjectKey;
+import io.robustmq.meta.state.ObjectRecord;
 import io.robustmq.meta.state.ShardRecord;
 import io.robustmq.meta.state.TopicRecord;
 import io.robustmq.meta.state.UserRecord;
@@ -26,6 +28,8 @@ import io.robustmq.plugin.api.metadata.GroupInfo;
 import io.robustmq.plugin.api.metadata.Metadata;
 import io.robustmq.plugin.api.metadata.MetadataException;
 import io.robustmq.plugin.api.metadata.NodeInfo;
+import io.robustmq.plugin.api.metadata.ObjectChange;
+import io.robustmq.plugin.api.metadata.ObjectInfo;
 import io.robustmq.plugin.api.metadata.ScramCredentialInfo;
 import io.robustmq.plugin.api.metadata.ShardInfo;
 import io.robustmq.plugin.api.metadata.TopicChange;
@@ -87,6 +91,11 @@ final class KernelMetadata implements Metadata
     static GroupInfo info(final GroupRecord group)
     {
         return new GroupInfo(group.name(), group.protocol());
+    }
+
+    static ObjectInfo info(final ObjectRecord object)
+    {
+        return new ObjectInfo(object.owner(), object.kind(), object.name(), object.value(), object.version());
     }
 
     static AclRuleInfo info(final AclRule rule)
@@ -302,6 +311,34 @@ final class KernelMetadata implements Metadata
     }
 
     @Override
+    public Optional<ObjectInfo> object(final String owner, final String kind, final String name)
+    {
+        return Optional.ofNullable(view().object(owner, kind, name)).map(KernelMetadata::info);
+    }
+
+    @Override
+    public List<ObjectInfo> objects(final String owner, final String kind)
+    {
+        return ObjectKey.ofKind(view().objectMap(), owner, kind).values().stream().map(KernelMetadata::info).toList();
+    }
+
+    @Override
+    public CompletionStage<ObjectInfo> putObject(
+        final String owner, final String kind, final String name, final byte[] value, final long expectedVersion)
+    {
+        final byte[] copy = value.clone();
+        return applied(client.putObject(owner, kind, name, copy, expectedVersion),
+            result -> new ObjectInfo(owner, kind, name, copy, result.objectVersion()));
+    }
+
+    @Override
+    public CompletionStage<Void> deleteObject(
+        final String owner, final String kind, final String name, final long expectedVersion)
+    {
+        return applied(client.deleteObject(owner, kind, name, expectedVersion), result -> null);
+    }
+
+    @Override
     public Watch watchTopic(final String name, final Consumer<Optional<TopicInfo>> listener)
     {
         return watches.watch(view -> topic(view, name), listener);
@@ -317,6 +354,12 @@ final class KernelMetadata implements Metadata
     public Watch watchNodes(final Consumer<List<NodeInfo>> listener)
     {
         return watches.watch(KernelMetadata::nodes, listener);
+    }
+
+    @Override
+    public Watch watchObjects(final String owner, final Consumer<ObjectChange> listener)
+    {
+        return watches.watchObjects(owner, listener);
     }
 
     /**
@@ -345,6 +388,34 @@ final class KernelMetadata implements Metadata
             });
     }
 
+    /**
+     * Send a command; on OK wait until this node's view has applied the log as far as the command
+     * (so a caller that reads right after sees its outcome, whatever came after it), then complete
+     * with what the result says.
+     *
+     * @param sent    the command's result from the cluster.
+     * @param outcome what to complete with, from an OK result.
+     */
+    private <T> CompletionStage<T> applied(
+        final CompletableFuture<MetaClient.Result> sent, final Function<MetaClient.Result, T> outcome)
+    {
+        return sent.orTimeout(WRITE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+            .exceptionally(failure ->
+            {
+                throw new CompletionException(new MetadataException(MetadataException.Reason.UNAVAILABLE,
+                    "the Meta Service did not answer within " + WRITE_TIMEOUT_MS + " ms"));
+            })
+            .thenCompose(result ->
+            {
+                if (result.code() != ResultCode.OK)
+                {
+                    throw new CompletionException(refusal(result));
+                }
+                return watches.await(view -> view.appliedPosition() >= result.logPosition(), WRITE_TIMEOUT_MS)
+                    .thenApply(view -> outcome.apply(result));
+            });
+    }
+
     static MetadataException refusal(final MetaClient.Result result)
     {
         final MetadataException.Reason reason = switch (result.code())
@@ -352,6 +423,7 @@ final class KernelMetadata implements Metadata
             case ALREADY_EXISTS -> MetadataException.Reason.ALREADY_EXISTS;
             case NOT_FOUND -> MetadataException.Reason.NOT_FOUND;
             case EXPIRED -> MetadataException.Reason.UNAVAILABLE;
+            case CONFLICT -> MetadataException.Reason.CONFLICT;
             default -> MetadataException.Reason.INVALID;
         };
         return new MetadataException(reason, result.message());

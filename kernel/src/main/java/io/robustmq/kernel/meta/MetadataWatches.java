@@ -1,6 +1,7 @@
 package io.robustmq.kernel.meta;
 
 import io.robustmq.meta.cluster.MetaClusteredService;
+import io.robustmq.plugin.api.metadata.ObjectChange;
 import io.robustmq.plugin.api.metadata.Watch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +27,8 @@ import java.util.function.Predicate;
  * clustered service hands it each view it publishes ({@link #onView}, which returns at once); the
  * thread then tells each watch whose part of the view changed, and completes each wait whose
  * condition the view now meets. Views that arrive while the thread is busy are coalesced: a watch
- * sees the latest state, not every state in between.
+ * sees the latest state, not every state in between (except a watch of plugins' objects, which
+ * follows the view's record of changes: {@link ObjectWatch}).
  */
 final class MetadataWatches implements MetaClusteredService.ViewListener, AutoCloseable
 {
@@ -41,7 +43,7 @@ final class MetadataWatches implements MetaClusteredService.ViewListener, AutoCl
     });
     private final AtomicReference<MetaClusteredService.View> latest;
     private final AtomicBoolean scheduled = new AtomicBoolean();
-    private final List<Entry<?>> watches = new CopyOnWriteArrayList<>();
+    private final List<ViewWatch> watches = new CopyOnWriteArrayList<>();
     private final List<Wait> waits = new ArrayList<>();
 
     private record Wait(Predicate<MetaClusteredService.View> condition, CompletableFuture<MetaClusteredService.View> done)
@@ -49,10 +51,21 @@ final class MetadataWatches implements MetaClusteredService.ViewListener, AutoCl
     }
 
     /**
+     * A watch as the watch thread runs it: offered each view, on that thread.
+     */
+    interface ViewWatch extends Watch
+    {
+        /**
+         * @param view the latest view (the first offered is the view as the watch starts).
+         */
+        void offer(MetaClusteredService.View view);
+    }
+
+    /**
      * One watch: the part of the view it looks at, and who to tell when that part changes. Its
      * last value is only touched on the watch thread.
      */
-    private final class Entry<T> implements Watch
+    private final class Entry<T> implements ViewWatch
     {
         private final Function<MetaClusteredService.View, T> part;
         private final Consumer<T> listener;
@@ -65,7 +78,8 @@ final class MetadataWatches implements MetaClusteredService.ViewListener, AutoCl
             this.listener = listener;
         }
 
-        void offer(final MetaClusteredService.View view)
+        @Override
+        public void offer(final MetaClusteredService.View view)
         {
             if (closed)
             {
@@ -116,7 +130,7 @@ final class MetadataWatches implements MetaClusteredService.ViewListener, AutoCl
     {
         scheduled.set(false);
         final MetaClusteredService.View view = latest.get();
-        for (final Entry<?> watch : watches)
+        for (final ViewWatch watch : watches)
         {
             watch.offer(view);
         }
@@ -150,10 +164,26 @@ final class MetadataWatches implements MetaClusteredService.ViewListener, AutoCl
      */
     <T> Watch watch(final Function<MetaClusteredService.View, T> part, final Consumer<T> listener)
     {
-        final Entry<T> entry = new Entry<>(part, listener);
-        watches.add(entry);
-        run(() -> entry.offer(latest.get()));
-        return entry;
+        return start(new Entry<>(part, listener));
+    }
+
+    /**
+     * Watch an owner's objects: the listener is told each that exists now, then each change.
+     *
+     * @param owner    the plugin whose objects to watch.
+     * @param listener told each change, on the watch thread.
+     * @return the watch.
+     */
+    Watch watchObjects(final String owner, final Consumer<ObjectChange> listener)
+    {
+        return start(new ObjectWatch(owner, listener, watches::remove));
+    }
+
+    private Watch start(final ViewWatch watch)
+    {
+        watches.add(watch);
+        run(() -> watch.offer(latest.get()));
+        return watch;
     }
 
     /**

@@ -22,8 +22,8 @@ public final class NoTopicsMetadata
         return (Metadata)Proxy.newProxyInstance(Metadata.class.getClassLoader(), new Class<?>[]{Metadata.class},
             (proxy, method, args) -> switch (method.getName())
             {
-                case "topic", "shard", "group" -> Optional.empty();
-                case "topics", "shards", "nodes", "groups" -> List.of();
+                case "topic", "shard", "group", "object" -> Optional.empty();
+                case "topics", "shards", "nodes", "groups", "objects" -> List.of();
                 case "toString" -> "no topics";
                 case "hashCode" -> System.identityHashCode(proxy);
                 case "equals" -> proxy == args[0];

@@ -16,6 +16,7 @@ import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,11 +50,23 @@ public final class MetaClient implements AutoCloseable
     /**
      * A command's outcome.
      *
-     * @param code    OK, ALREADY_EXISTS, NOT_FOUND or INVALID.
-     * @param message what went wrong, or empty.
+     * @param code          OK, ALREADY_EXISTS, NOT_FOUND, INVALID, CONFLICT or EXPIRED.
+     * @param message       what went wrong, or empty.
+     * @param objectVersion for a PutObject applied, the version the object was stored at; else 0.
+     * @param logPosition   the log position of the command answered: a member's view whose
+     *                      {@link MetaClusteredService.View#appliedPosition()} reaches it shows the
+     *                      outcome; 0 for a command refused without being sent.
      */
-    public record Result(ResultCode code, String message)
+    public record Result(ResultCode code, String message, long objectVersion, long logPosition)
     {
+        /**
+         * @param code    the outcome.
+         * @param message what went wrong, or empty.
+         */
+        public Result(final ResultCode code, final String message)
+        {
+            this(code, message, 0, 0);
+        }
     }
 
     private interface Command
@@ -180,11 +193,17 @@ public final class MetaClient implements AutoCloseable
                     {
                         return;
                     }
+                    // Absent from a member of schema version 3: none.
+                    final long objectVersion =
+                        result.objectVersion() == CommandResultDecoder.objectVersionNullValue() ? 0 :
+                        result.objectVersion();
+                    final long logPosition =
+                        result.logPosition() == CommandResultDecoder.logPositionNullValue() ? 0 : result.logPosition();
                     inFlight.remove(requestId);
                     final CompletableFuture<Result> future = waiting.remove(requestId);
                     if (future != null)
                     {
-                        future.complete(new Result(code, result.message()));
+                        future.complete(new Result(code, result.message(), objectVersion, logPosition));
                     }
                 }
             }
@@ -366,6 +385,39 @@ public final class MetaClient implements AutoCloseable
     public CompletableFuture<Result> setClusterConfig(final String key, final String value)
     {
         return submit((encoder, out, at, requestId) -> encoder.setClusterConfig(out, at, clientId, requestId, key, value));
+    }
+
+    /**
+     * Create or replace a plugin's control-plane object; OK's {@link Result#objectVersion()} is the
+     * version it was stored at.
+     *
+     * @param value           copied at once.
+     * @param expectedVersion 0: it must not exist; -1: any; n: it must be at version n.
+     */
+    public CompletableFuture<Result> putObject(
+        final String owner, final String kind, final String name, final byte[] value, final long expectedVersion)
+    {
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(name, "name");
+        final byte[] copy = value.clone();
+        return submit((encoder, out, at, requestId) -> encoder.putObject(out, at, clientId, requestId, owner, kind, name,
+            copy, expectedVersion));
+    }
+
+    /**
+     * Delete a plugin's control-plane object.
+     *
+     * @param expectedVersion -1: any; n: it must be at version n.
+     */
+    public CompletableFuture<Result> deleteObject(
+        final String owner, final String kind, final String name, final long expectedVersion)
+    {
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(name, "name");
+        return submit((encoder, out, at, requestId) -> encoder.deleteObject(out, at, clientId, requestId, owner, kind,
+            name, expectedVersion));
     }
 
     /**

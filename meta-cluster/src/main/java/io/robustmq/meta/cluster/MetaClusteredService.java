@@ -21,6 +21,9 @@ import io.robustmq.meta.codecs.AclResourceCode;
 import io.robustmq.meta.state.ClusterSettings;
 import io.robustmq.meta.state.GroupRecord;
 import io.robustmq.meta.state.NodeRecord;
+import io.robustmq.meta.state.ObjectChangeRecord;
+import io.robustmq.meta.state.ObjectKey;
+import io.robustmq.meta.state.ObjectRecord;
 import io.robustmq.meta.state.ShardRecord;
 import io.robustmq.meta.state.TopicRecord;
 import io.robustmq.meta.state.UserRecord;
@@ -74,6 +77,11 @@ public final class MetaClusteredService implements ClusteredService
      * @param acls             every ACL rule, in a fixed order.
      * @param settings         every cluster setting with its value, defaults included.
      * @param aclIndex         the ACL rules compiled for decisions, with {@code acl.allow_if_no_rule}.
+     * @param objectMap        every plugin's object, by owner, kind and name.
+     * @param objectChanges    the latest changes to the objects, by sequence, in the order applied.
+     * @param lastObjectChange the sequence of the latest change to the objects (0 before the first).
+     * @param appliedPosition  the log position this member's state has applied up to: the outcome of
+     *                         a command answered at a position at or below it shows in this view.
      */
     public record View(
         Cluster.Role role,
@@ -86,7 +94,11 @@ public final class MetaClusteredService implements ClusteredService
         SortedMap<String, UserRecord> userMap,
         SortedSet<AclRule> acls,
         Map<String, String> settings,
-        AclIndex aclIndex)
+        AclIndex aclIndex,
+        SortedMap<ObjectKey, ObjectRecord> objectMap,
+        SortedMap<Long, ObjectChangeRecord> objectChanges,
+        long lastObjectChange,
+        long appliedPosition)
     {
         static final View EMPTY = empty(new MetaState(0));
 
@@ -94,7 +106,16 @@ public final class MetaClusteredService implements ClusteredService
         {
             return new View(Cluster.Role.FOLLOWER, -1, -1, state.topicMap(), state.nodeMap(), state.shardMap(),
                 state.groupMap(), state.userMap(), state.aclSet(), ClusterSettings.defaults(), new AclIndex(List.of(),
-                Boolean.parseBoolean(ClusterSettings.defaults().get(ClusterSettings.ACL_ALLOW_IF_NO_RULE))));
+                Boolean.parseBoolean(ClusterSettings.defaults().get(ClusterSettings.ACL_ALLOW_IF_NO_RULE))),
+                state.objectMap(), state.objectChanges(), state.lastObjectChange(), 0);
+        }
+
+        /**
+         * @return the object, or null.
+         */
+        public ObjectRecord object(final String owner, final String kind, final String name)
+        {
+            return objectMap.get(new ObjectKey(owner, kind, name));
         }
 
         /**
@@ -204,6 +225,7 @@ public final class MetaClusteredService implements ClusteredService
     private volatile View view = View.EMPTY;
     private int leaderMemberId = -1;
     private long leadershipTermId = -1;
+    private long appliedPosition;
     private boolean nodeCheckArmed;
     private volatile boolean startedFromSnapshot;
 
@@ -259,7 +281,8 @@ public final class MetaClusteredService implements ClusteredService
         final AclIndex aclIndex = previous.acls() == acls && previous.aclIndex().allowIfNoRule() == allowIfNoRule ?
             previous.aclIndex() : new AclIndex(acls, allowIfNoRule);
         view = new View(role, leaderMemberId, leadershipTermId, state.topicMap(), state.nodeMap(), state.shardMap(),
-            state.groupMap(), state.userMap(), acls, settings, aclIndex);
+            state.groupMap(), state.userMap(), acls, settings, aclIndex, state.objectMap(), state.objectChanges(),
+            state.lastObjectChange(), appliedPosition);
         final ViewListener listener = this.listener;
         if (listener != null)
         {
@@ -349,6 +372,7 @@ public final class MetaClusteredService implements ClusteredService
     {
         replyTo = session;
         repliedWithView = false;
+        appliedPosition = header.position();
         adapter.apply(buffer, offset, length, timestamp, header.position(), reply);
         replyTo = null;
         if (!nodeCheckArmed && !state.nodes().isEmpty())
@@ -401,6 +425,7 @@ public final class MetaClusteredService implements ClusteredService
     {
         if (correlationId == NODE_CHECK_TIMER_ID)
         {
+            appliedPosition = cluster.logPosition();
             state.markMissingNodesDown(timestamp);
             scheduleNodeCheck(timestamp);
             publish();

@@ -173,6 +173,54 @@ public interface Metadata
     Optional<String> clusterSetting(String key);
 
     /**
+     * Read a plugin's control-plane object (see {@link ObjectInfo}) from this node's copy.
+     *
+     * @param owner the plugin whose namespace holds it ({@code amqp}).
+     * @param kind  its kind ({@code exchange}, {@code queue}, {@code binding}).
+     * @param name  its name.
+     * @return the object, or empty.
+     */
+    Optional<ObjectInfo> object(String owner, String kind, String name);
+
+    /**
+     * @param owner the plugin whose namespace holds them.
+     * @param kind  their kind.
+     * @return every object of that owner and kind, sorted by name.
+     */
+    List<ObjectInfo> objects(String owner, String kind);
+
+    /**
+     * Create or replace an object, checking its version first (compare-and-set). Limits: see
+     * {@link ObjectInfo}; the cluster refuses what exceeds them with INVALID.
+     *
+     * @param owner           the plugin whose namespace holds it.
+     * @param kind            its kind.
+     * @param name            its name.
+     * @param value           its bytes, at most {@value ObjectInfo#MAX_VALUE_BYTES}; copied at once.
+     * @param expectedVersion {@link ObjectInfo#ABSENT}: create only, ALREADY_EXISTS if it exists;
+     *                        {@link ObjectInfo#ANY}: create or replace, no check; {@code n > 0}: replace
+     *                        version n only, NOT_FOUND if there is no object, CONFLICT if it is at
+     *                        another version.
+     * @return the object as stored, with its new version (1 when created, one more when replaced),
+     * once this node's copy has applied the write (a read right after sees it, or a later write);
+     * fails with ALREADY_EXISTS, NOT_FOUND, CONFLICT, INVALID or UNAVAILABLE.
+     */
+    CompletionStage<ObjectInfo> putObject(String owner, String kind, String name, byte[] value, long expectedVersion);
+
+    /**
+     * Delete an object, checking its version first.
+     *
+     * @param owner           the plugin whose namespace holds it.
+     * @param kind            its kind.
+     * @param name            its name.
+     * @param expectedVersion {@link ObjectInfo#ANY}: no check; {@code n > 0}: delete version n only,
+     *                        CONFLICT if it is at another ({@link ObjectInfo#ABSENT} is INVALID here).
+     * @return done once this node's copy has applied the deletion; fails with NOT_FOUND if there is no
+     * such object, CONFLICT, INVALID or UNAVAILABLE.
+     */
+    CompletionStage<Void> deleteObject(String owner, String kind, String name, long expectedVersion);
+
+    /**
      * Watch a topic: told its state now, then each time it changes (created, deleted, altered).
      * Callbacks see the latest state, not necessarily every state in between.
      *
@@ -199,4 +247,18 @@ public interface Metadata
      * @return the watch; close it to stop.
      */
     Watch watchNodes(Consumer<List<NodeInfo>> listener);
+
+    /**
+     * Watch an owner's objects, of every kind: the listener is told each object that exists now, one
+     * change each (by kind, then name), then every later change, one at a time, in the order the
+     * cluster applied them (a replacement is told with its new version, a deletion with an empty
+     * object). Unlike the other watches, changes are not coalesced; only a listener that falls
+     * thousands of changes behind is told, for each object that changed meanwhile, its latest state
+     * instead. Callbacks run on the Meta Service's watch thread, one at a time: return quickly.
+     *
+     * @param owner    the plugin whose namespace to watch.
+     * @param listener told each change.
+     * @return the watch; close it to stop.
+     */
+    Watch watchObjects(String owner, Consumer<ObjectChange> listener);
 }

@@ -19,7 +19,9 @@ public final class MetadataException extends RuntimeException
         /** A field is out of range or malformed. */
         INVALID,
         /** The cluster did not answer in time (no leader, or no quorum). */
-        UNAVAILABLE
+        UNAVAILABLE,
+        /** The object is not at the version the write expected: another write came first. */
+        CONFLICT
     }
 
     private final Reason reason;
