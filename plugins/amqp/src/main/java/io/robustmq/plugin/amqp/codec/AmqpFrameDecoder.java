@@ -1,6 +1,7 @@
 package io.robustmq.plugin.amqp.codec;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 
@@ -28,6 +29,7 @@ public final class AmqpFrameDecoder extends ByteToMessageDecoder
     private final FrameListener listener;
     private State state = State.PROTOCOL_HEADER;
     private int maxFrameBytes;
+    private boolean paused;
 
     /**
      * @param listener      told every frame.
@@ -57,10 +59,35 @@ public final class AmqpFrameDecoder extends ByteToMessageDecoder
         state = State.DISCARD;
     }
 
+    /**
+     * Read again after a frame paused the reading: the frames already received are decoded at once,
+     * and the socket is read again.
+     *
+     * @param ctx this decoder's context.
+     */
+    public void resume(final ChannelHandlerContext ctx)
+    {
+        if (!paused)
+        {
+            return;
+        }
+        paused = false;
+        ctx.channel().config().setAutoRead(true);
+        try
+        {
+            channelRead(ctx, Unpooled.EMPTY_BUFFER);
+            channelReadComplete(ctx);
+        }
+        catch (final Exception ex)
+        {
+            ctx.fireExceptionCaught(ex);
+        }
+    }
+
     @Override
     protected void decode(final ChannelHandlerContext ctx, final ByteBuf in, final List<Object> out)
     {
-        while (in.isReadable() && !ctx.isRemoved())
+        while (in.isReadable() && !ctx.isRemoved() && !paused)
         {
             switch (state)
             {
@@ -138,7 +165,12 @@ public final class AmqpFrameDecoder extends ByteToMessageDecoder
         }
         final ByteBuf payload = in.slice(start + Frames.HEADER_BYTES, (int)size);
         in.skipBytes(frameBytes);
-        listener.onFrame(ctx, type, channel, payload);
+        if (!listener.onFrame(ctx, type, channel, payload))
+        {
+            paused = true;
+            ctx.channel().config().setAutoRead(false);
+            return false;
+        }
         return true;
     }
 

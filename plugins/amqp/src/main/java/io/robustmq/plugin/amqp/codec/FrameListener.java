@@ -30,8 +30,10 @@ public interface FrameListener
      *                {@link Frames#HEARTBEAT}.
      * @param channel the frame's channel.
      * @param payload the frame's payload, valid during the call only (copy or retain what is kept).
+     * @return true to go on reading; false to pause, leaving the frames after this one unread until
+     * {@link AmqpFrameDecoder#resume} (a method whose answer must come before the next frame's).
      */
-    void onFrame(ChannelHandlerContext ctx, int type, int channel, ByteBuf payload);
+    boolean onFrame(ChannelHandlerContext ctx, int type, int channel, ByteBuf payload);
 
     /**
      * The byte stream broke the framing (a frame too large, of an unknown type, or not ended by the

@@ -10,6 +10,7 @@ final class AmqpChannel
     private final int number;
     private boolean closing;
     private boolean flowActive = true;
+    private String lastQueue = "";
 
     /**
      * @param number the channel's number, 1 to the negotiated channel-max.
@@ -58,5 +59,21 @@ final class AmqpChannel
     void flowActive(final boolean active)
     {
         flowActive = active;
+    }
+
+    /**
+     * @return the queue this channel declared last (what an empty queue name stands for), or empty.
+     */
+    String lastQueue()
+    {
+        return lastQueue;
+    }
+
+    /**
+     * @param name the queue the channel just declared.
+     */
+    void lastQueue(final String name)
+    {
+        lastQueue = name;
     }
 }

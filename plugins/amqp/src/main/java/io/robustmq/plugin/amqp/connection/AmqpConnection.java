@@ -17,6 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -70,6 +74,8 @@ public final class AmqpConnection implements FrameListener
 
     private final AmqpSettings settings;
     private final LoginCheck logins;
+    private final TopologyMethods topologyMethods;
+    private final ConnectionIdentity identity;
     private final AmqpFrameDecoder decoder;
     private final IntObjectHashMap<AmqpChannel> channels = new IntObjectHashMap<>();
     private State state = State.AWAIT_HEADER;
@@ -80,13 +86,18 @@ public final class AmqpConnection implements FrameListener
     private ScheduledFuture<?> closeTimer;
 
     /**
-     * @param settings the plugin's settings.
-     * @param logins   decides logins.
+     * @param settings        the plugin's settings.
+     * @param logins          decides logins.
+     * @param topologyMethods answers the exchange and queue classes.
+     * @param id              the connection's id in the cluster.
      */
-    public AmqpConnection(final AmqpSettings settings, final LoginCheck logins)
+    AmqpConnection(final AmqpSettings settings, final LoginCheck logins, final TopologyMethods topologyMethods,
+        final String id)
     {
         this.settings = settings;
         this.logins = logins;
+        this.topologyMethods = topologyMethods;
+        this.identity = new ConnectionIdentity(id, ConcurrentHashMap.newKeySet());
         this.decoder = new AmqpFrameDecoder(this, settings.frameMax());
     }
 
@@ -94,7 +105,7 @@ public final class AmqpConnection implements FrameListener
      * @return the handler to put in the connection's pipeline: the frame decoder, which calls this
      * connection.
      */
-    public AmqpFrameDecoder decoder()
+    AmqpFrameDecoder decoder()
     {
         return decoder;
     }
@@ -120,13 +131,16 @@ public final class AmqpConnection implements FrameListener
     }
 
     @Override
-    public void onFrame(final ChannelHandlerContext ctx, final int type, final int channel, final ByteBuf payload)
+    public boolean onFrame(final ChannelHandlerContext ctx, final int type, final int channel, final ByteBuf payload)
     {
         try
         {
             switch (state)
             {
-                case OPEN -> onOpenFrame(ctx, type, channel, payload);
+                case OPEN ->
+                {
+                    return onOpenFrame(ctx, type, channel, payload);
+                }
                 case CLOSING -> onClosingFrame(ctx, type, channel, payload);
                 case AWAIT_START_OK, AWAIT_TUNE_OK, AWAIT_OPEN, AUTHENTICATING -> onHandshakeFrame(ctx, type, channel, payload);
                 default ->
@@ -139,6 +153,7 @@ public final class AmqpConnection implements FrameListener
         {
             fail(ctx, channel, error);
         }
+        return true;
     }
 
     @Override
@@ -164,6 +179,7 @@ public final class AmqpConnection implements FrameListener
         cancel(handshakeTimer);
         cancel(closeTimer);
         channels.clear();
+        topologyMethods.closed(identity);
     }
 
     private void onHandshakeFrame(final ChannelHandlerContext ctx, final int type, final int channel,
@@ -269,7 +285,7 @@ public final class AmqpConnection implements FrameListener
         LOG.debug("AMQP: {} logged in as '{}'", ctx.channel().remoteAddress(), user);
     }
 
-    private void onOpenFrame(final ChannelHandlerContext ctx, final int type, final int channel, final ByteBuf payload)
+    private boolean onOpenFrame(final ChannelHandlerContext ctx, final int type, final int channel, final ByteBuf payload)
         throws AmqpError
     {
         if (type == Frames.HEARTBEAT)
@@ -278,7 +294,7 @@ public final class AmqpConnection implements FrameListener
             {
                 throw new AmqpError(ReplyCode.FRAME_ERROR, "a heartbeat frame on channel " + channel);
             }
-            return;
+            return true;
         }
         if (channel == 0)
         {
@@ -287,13 +303,13 @@ public final class AmqpConnection implements FrameListener
                 throw new AmqpError(ReplyCode.UNEXPECTED_FRAME, "a content frame on channel 0");
             }
             onConnectionMethod(ctx, Methods.read(payload));
-            return;
+            return true;
         }
         final AmqpChannel open = channels.get(channel);
         if (open != null && open.closing())
         {
             onClosingChannelFrame(ctx, open, type, payload);
-            return;
+            return true;
         }
         if (type != Frames.METHOD)
         {
@@ -304,9 +320,9 @@ public final class AmqpConnection implements FrameListener
         if (open == null)
         {
             onClosedChannelMethod(ctx, channel, method);
-            return;
+            return true;
         }
-        onChannelMethod(ctx, open, method);
+        return onChannelMethod(ctx, open, method);
     }
 
     private void onConnectionMethod(final ChannelHandlerContext ctx, final com.rabbitmq.client.impl.Method method)
@@ -344,7 +360,7 @@ public final class AmqpConnection implements FrameListener
         send(ctx, channel, Methods.channelOpenOk());
     }
 
-    private void onChannelMethod(final ChannelHandlerContext ctx, final AmqpChannel channel,
+    private boolean onChannelMethod(final ChannelHandlerContext ctx, final AmqpChannel channel,
         final com.rabbitmq.client.impl.Method method) throws AmqpError
     {
         final int classId = method.protocolClassId();
@@ -369,15 +385,92 @@ public final class AmqpConnection implements FrameListener
                 default -> throw new AmqpError(ReplyCode.COMMAND_INVALID, method.protocolMethodName() +
                     " not expected here", classId, methodId);
             }
-            return;
+            return true;
         }
         if (classId == Methods.CONNECTION)
         {
             throw new AmqpError(ReplyCode.COMMAND_INVALID, method.protocolMethodName() + " on channel " +
                 channel.number() + " (connection methods go on channel 0)", classId, methodId);
         }
+        if (TopologyMethods.handles(method))
+        {
+            return answer(ctx, channel.number(), topologyMethods.handle(identity, channel, method));
+        }
         throw new AmqpError(ReplyCode.NOT_IMPLEMENTED, method.protocolMethodName() + " is not implemented yet",
             classId, methodId);
+    }
+
+    /**
+     * Send a method's answer once it is known. One known at once is sent and reading goes on; else
+     * reading pauses until it is, so that the channel's next method sees what this one did.
+     *
+     * @return true to go on reading.
+     */
+    private boolean answer(final ChannelHandlerContext ctx, final int channel,
+        final CompletionStage<com.rabbitmq.client.impl.Method> reply)
+    {
+        final CompletableFuture<com.rabbitmq.client.impl.Method> future = reply.toCompletableFuture();
+        if (future.isDone())
+        {
+            final Throwable failure = failureOf(future);
+            onAnswer(ctx, channel, failure == null ? future.getNow(null) : null, failure, false);
+            return true;
+        }
+        future.whenComplete((method, failure) -> ctx.executor().execute(() -> onAnswer(ctx, channel, method, failure, true)));
+        return false;
+    }
+
+    private static Throwable failureOf(final CompletableFuture<?> future)
+    {
+        if (!future.isCompletedExceptionally())
+        {
+            return null;
+        }
+        try
+        {
+            future.join();
+            return null;
+        }
+        catch (final CompletionException | java.util.concurrent.CancellationException ex)
+        {
+            return ex;
+        }
+    }
+
+    private void onAnswer(final ChannelHandlerContext ctx, final int channel, final com.rabbitmq.client.impl.Method reply,
+        final Throwable failure, final boolean paused)
+    {
+        if (state == State.OPEN && channels.containsKey(channel))
+        {
+            if (failure != null)
+            {
+                fail(ctx, channel, asAmqpError(failure));
+            }
+            else if (reply != null)
+            {
+                send(ctx, channel, reply);
+            }
+        }
+        if (paused)
+        {
+            decoder.resume(ctx);
+        }
+    }
+
+    private static AmqpError asAmqpError(final Throwable failure)
+    {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof java.util.concurrent.ExecutionException) &&
+            cause.getCause() != null)
+        {
+            cause = cause.getCause();
+        }
+        if (cause instanceof AmqpError error)
+        {
+            return error;
+        }
+        LOG.warn("AMQP: a method failed on the server's side", cause);
+        return new AmqpError(ReplyCode.INTERNAL_ERROR, String.valueOf(cause.getMessage()));
     }
 
     private void onClosingChannelFrame(final ChannelHandlerContext ctx, final AmqpChannel channel, final int type,

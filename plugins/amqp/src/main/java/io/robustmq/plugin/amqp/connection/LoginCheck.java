@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * <p>
  * Thread-safe.
  */
-public final class LoginCheck implements AutoCloseable
+final class LoginCheck implements AutoCloseable
 {
     /** The built-in user's name and password, as RabbitMQ's. */
     static final String GUEST = "guest";
@@ -37,7 +37,7 @@ public final class LoginCheck implements AutoCloseable
      * @param guest      where {@code guest} may log in from.
      * @param maxPending checks waiting at once; one more is refused.
      */
-    public LoginCheck(final Metadata metadata, final AmqpSettings.Guest guest, final int maxPending)
+    LoginCheck(final Metadata metadata, final AmqpSettings.Guest guest, final int maxPending)
     {
         this.metadata = metadata;
         this.guest = guest;
