@@ -63,7 +63,8 @@ final class AmqpPlugin implements ProtocolPlugin
         this.storage = new QueueStorage(context.metadata(), context.shards(), fileWork);
         this.writes = new TopologyWrites(context.metadata(), topology);
         this.nodeId = context.nodeId();
-        this.connections = new Connections(settings, context.metadata(), topology, writes, storage, nodeId);
+        this.connections = new Connections(settings, context.metadata(), topology, writes, storage, context.cursors(),
+            context.shards(), context.clock(), nodeId);
     }
 
     /**

@@ -19,6 +19,8 @@ import io.robustmq.plugin.api.PluginConfig;
  *                                 has no user named {@code guest}.
  * @param maxPendingPasswordChecks logins waiting for a password check at once; one more is refused.
  * @param clusterName              the cluster name clients are told (RabbitMQ's {@code cluster_name}).
+ * @param maxMessageBytes          the largest message body accepted (RabbitMQ's {@code max_message_size});
+ *                                 a larger one closes its channel (406) before its body takes memory.
  */
 public record AmqpSettings(
     int frameMax,
@@ -27,7 +29,8 @@ public record AmqpSettings(
     long handshakeTimeoutMs,
     Guest guest,
     int maxPendingPasswordChecks,
-    String clusterName)
+    String clusterName,
+    int maxMessageBytes)
 {
     /**
      * Where the built-in {@code guest} user may log in from.
@@ -73,6 +76,7 @@ public record AmqpSettings(
             config.getLong("handshake_timeout_ms", 10_000, 100, 3_600_000),
             where,
             config.getInt("max_pending_password_checks", 1024, 1, 1_000_000),
-            clusterName);
+            clusterName,
+            config.getInt("max_message_bytes", 16 * 1024 * 1024, 0, 512 * 1024 * 1024));
     }
 }

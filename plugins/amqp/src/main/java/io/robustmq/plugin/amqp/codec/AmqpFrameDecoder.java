@@ -190,6 +190,13 @@ public final class AmqpFrameDecoder extends ByteToMessageDecoder
     }
 
     @Override
+    public void channelWritabilityChanged(final ChannelHandlerContext ctx) throws Exception
+    {
+        listener.onWritabilityChanged(ctx);
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
     public void channelInactive(final ChannelHandlerContext ctx) throws Exception
     {
         try

@@ -52,6 +52,13 @@ public interface FrameListener
     void onReadComplete(ChannelHandlerContext ctx);
 
     /**
+     * The connection's socket became writable, or stopped being writable.
+     *
+     * @param ctx the decoder's context.
+     */
+    void onWritabilityChanged(ChannelHandlerContext ctx);
+
+    /**
      * The connection closed.
      *
      * @param ctx the decoder's context.

@@ -35,10 +35,12 @@ public final class Methods
     /**
      * What connection.start-ok says.
      *
-     * @param mechanism the login mechanism chosen.
-     * @param response  the mechanism's response.
+     * @param mechanism              the login mechanism chosen.
+     * @param response               the mechanism's response.
+     * @param consumerCancelNotify   whether the client's capabilities ask for basic.cancel when a
+     *                               consumer's queue is deleted.
      */
-    public record StartOk(String mechanism, byte[] response)
+    public record StartOk(String mechanism, byte[] response, boolean consumerCancelNotify)
     {
     }
 
@@ -97,7 +99,11 @@ public final class Methods
     {
         if (method instanceof AMQImpl.Connection.StartOk startOk)
         {
-            return new StartOk(startOk.getMechanism(), startOk.getResponse().getBytes());
+            final Object capabilities = startOk.getClientProperties() == null ? null :
+                startOk.getClientProperties().get("capabilities");
+            final boolean cancelNotify = capabilities instanceof Map<?, ?> offered &&
+                Boolean.TRUE.equals(offered.get("consumer_cancel_notify"));
+            return new StartOk(startOk.getMechanism(), startOk.getResponse().getBytes(), cancelNotify);
         }
         throw unexpected(method, "connection.start-ok");
     }

@@ -9,8 +9,20 @@ final class AmqpChannel
 {
     private final int number;
     private boolean closing;
-    private boolean flowActive = true;
+    private volatile boolean flowActive = true;
     private String lastQueue = "";
+    /** Deliveries not yet acknowledged, by delivery tag, in tag order. */
+    private final java.util.LinkedHashMap<Long, Delivery> deliveries = new java.util.LinkedHashMap<>();
+    /** Consumers by tag. */
+    private final java.util.Map<String, ChannelConsumer> consumers = new java.util.HashMap<>();
+    /** Unacknowledged deliveries of the channel's consumers, counted by the queues' loops too. */
+    private final java.util.concurrent.atomic.AtomicInteger unacknowledged = new java.util.concurrent.atomic.AtomicInteger();
+    private long lastDeliveryTag;
+    private int consumerPrefetch;
+    private volatile int channelPrefetch;
+    private boolean confirming;
+    private long lastPublishTag;
+    private Publishing publishing;
 
     /**
      * @param number the channel's number, 1 to the negotiated channel-max.
@@ -75,5 +87,110 @@ final class AmqpChannel
     void lastQueue(final String name)
     {
         lastQueue = name;
+    }
+
+    /**
+     * @return the deliveries not yet acknowledged, by delivery tag, in tag order.
+     */
+    java.util.LinkedHashMap<Long, Delivery> deliveries()
+    {
+        return deliveries;
+    }
+
+    /**
+     * @return the channel's consumers, by tag.
+     */
+    java.util.Map<String, ChannelConsumer> consumers()
+    {
+        return consumers;
+    }
+
+    /**
+     * @return the unacknowledged deliveries of the channel's consumers (for the channel's prefetch).
+     */
+    java.util.concurrent.atomic.AtomicInteger unacknowledged()
+    {
+        return unacknowledged;
+    }
+
+    /**
+     * @return the next delivery tag.
+     */
+    long nextDeliveryTag()
+    {
+        return ++lastDeliveryTag;
+    }
+
+    /**
+     * @return the prefetch of consumers started from now on (basic.qos, global false); 0 for none.
+     */
+    int consumerPrefetch()
+    {
+        return consumerPrefetch;
+    }
+
+    /**
+     * @param prefetch basic.qos's count, global false.
+     */
+    void consumerPrefetch(final int prefetch)
+    {
+        consumerPrefetch = prefetch;
+    }
+
+    /**
+     * @param prefetch basic.qos's count, global true: shared by the channel's consumers; 0 for none.
+     */
+    void channelPrefetch(final int prefetch)
+    {
+        channelPrefetch = prefetch;
+    }
+
+    /**
+     * @return true if the channel's prefetch has room for one more delivery (any thread).
+     */
+    boolean channelPrefetchRoom()
+    {
+        final int limit = channelPrefetch;
+        return limit == 0 || unacknowledged.get() < limit;
+    }
+
+    /**
+     * @return true once confirm.select put the channel in confirm mode.
+     */
+    boolean confirming()
+    {
+        return confirming;
+    }
+
+    /**
+     * Put the channel in confirm mode.
+     */
+    void confirm()
+    {
+        confirming = true;
+    }
+
+    /**
+     * @return the next publish sequence number, in confirm mode.
+     */
+    long nextPublishTag()
+    {
+        return ++lastPublishTag;
+    }
+
+    /**
+     * @return the message being received (basic.publish seen, its content not all yet), or null.
+     */
+    Publishing publishing()
+    {
+        return publishing;
+    }
+
+    /**
+     * @param publishing the message being received, or null once it is complete.
+     */
+    void publishing(final Publishing publishing)
+    {
+        this.publishing = publishing;
     }
 }

@@ -45,7 +45,7 @@ import java.util.concurrent.TimeUnit;
  * Threading: the connection's event loop, but for the password check's answer, which is handed back
  * to it.
  */
-public final class AmqpConnection implements FrameListener
+public final class AmqpConnection implements FrameListener, ConnectionWire
 {
     /** How long the server waits for connection.close-ok after sending connection.close. */
     static final long CLOSE_OK_TIMEOUT_MS = 1_000;
@@ -54,9 +54,12 @@ public final class AmqpConnection implements FrameListener
 
     /**
      * The protocol extensions offered in connection.start, each implemented: a refused login is
-     * connection.close 403 rather than a dropped socket.
+     * connection.close 403 rather than a dropped socket; confirms with basic.ack and basic.nack;
+     * basic.cancel when a consumer's queue is deleted; exchange-to-exchange bindings; basic.qos with
+     * global false limiting each consumer.
      */
-    static final List<String> CAPABILITIES = List.of("authentication_failure_close");
+    static final List<String> CAPABILITIES = List.of("authentication_failure_close", "publisher_confirms",
+        "basic.nack", "consumer_cancel_notify", "exchange_exchange_bindings", "per_consumer_qos");
 
     private static final Logger LOG = LoggerFactory.getLogger(AmqpConnection.class);
 
@@ -75,7 +78,13 @@ public final class AmqpConnection implements FrameListener
     private final AmqpSettings settings;
     private final LoginCheck logins;
     private final TopologyMethods topologyMethods;
+    private final BasicMethods basic;
     private final ConnectionIdentity identity;
+    private ChannelHandlerContext ctx;
+    private int frameMax;
+    private boolean cancelNotify;
+    private boolean holdReading;
+    private boolean flushScheduled;
     private final AmqpFrameDecoder decoder;
     private final IntObjectHashMap<AmqpChannel> channels = new IntObjectHashMap<>();
     private State state = State.AWAIT_HEADER;
@@ -89,14 +98,18 @@ public final class AmqpConnection implements FrameListener
      * @param settings        the plugin's settings.
      * @param logins          decides logins.
      * @param topologyMethods answers the exchange and queue classes.
+     * @param basicParts      what the basic class works with.
      * @param id              the connection's id in the cluster.
      */
     AmqpConnection(final AmqpSettings settings, final LoginCheck logins, final TopologyMethods topologyMethods,
-        final String id)
+        final BasicParts basicParts, final String id)
     {
         this.settings = settings;
         this.logins = logins;
         this.topologyMethods = topologyMethods;
+        this.frameMax = settings.frameMax();
+        this.basic = new BasicMethods(this, basicParts.topology(), basicParts.queues(), basicParts.confirms(),
+            basicParts.clock(), settings.maxMessageBytes());
         this.identity = new ConnectionIdentity(id, ConcurrentHashMap.newKeySet());
         this.decoder = new AmqpFrameDecoder(this, settings.frameMax());
     }
@@ -113,10 +126,24 @@ public final class AmqpConnection implements FrameListener
     @Override
     public void onProtocolHeader(final ChannelHandlerContext ctx)
     {
+        this.ctx = ctx;
         handshakeTimer = ctx.executor().schedule(() -> handshakeTimedOut(ctx), settings.handshakeTimeoutMs(),
             TimeUnit.MILLISECONDS);
         send(ctx, 0, Methods.connectionStart(settings.clusterName(), CAPABILITIES));
         state = State.AWAIT_START_OK;
+    }
+
+    /**
+     * What the basic class works with, shared by every connection.
+     *
+     * @param topology exchanges, queues, bindings.
+     * @param queues   the queues in use on this node.
+     * @param confirms the outcome of appends.
+     * @param clock    the node's clock.
+     */
+    record BasicParts(io.robustmq.plugin.amqp.topology.Topology topology, io.robustmq.plugin.amqp.queue.Queues queues,
+        io.robustmq.plugin.amqp.queue.PublishConfirms confirms, java.time.Clock clock)
+    {
     }
 
     @Override
@@ -139,7 +166,7 @@ public final class AmqpConnection implements FrameListener
             {
                 case OPEN ->
                 {
-                    return onOpenFrame(ctx, type, channel, payload);
+                    return onOpenFrame(ctx, type, channel, payload) && !holdReading;
                 }
                 case CLOSING -> onClosingFrame(ctx, type, channel, payload);
                 case AWAIT_START_OK, AWAIT_TUNE_OK, AWAIT_OPEN, AUTHENTICATING -> onHandshakeFrame(ctx, type, channel, payload);
@@ -178,8 +205,21 @@ public final class AmqpConnection implements FrameListener
         state = State.CLOSED;
         cancel(handshakeTimer);
         cancel(closeTimer);
+        for (final AmqpChannel channel : channels.values())
+        {
+            BasicMethods.closed(channel);
+        }
         channels.clear();
         topologyMethods.closed(identity);
+    }
+
+    @Override
+    public void onWritabilityChanged(final ChannelHandlerContext ctx)
+    {
+        if (ctx.channel().isWritable())
+        {
+            basic.writableAgain(channels.values());
+        }
     }
 
     private void onHandshakeFrame(final ChannelHandlerContext ctx, final int type, final int channel,
@@ -217,6 +257,7 @@ public final class AmqpConnection implements FrameListener
     private void onStartOk(final ChannelHandlerContext ctx, final Methods.StartOk startOk) throws AmqpError
     {
         final Login login = Login.parse(startOk.mechanism(), startOk.response());
+        cancelNotify = startOk.consumerCancelNotify();
         state = State.AUTHENTICATING;
         final String mechanism = startOk.mechanism();
         final boolean queued = logins.check(login, ctx.channel().remoteAddress(), refusal ->
@@ -264,6 +305,7 @@ public final class AmqpConnection implements FrameListener
                 AmqpSettings.MIN_FRAME_MAX + ".." + settings.frameMax(), 10, 31);
         }
         channelMax = channels;
+        this.frameMax = (int)frameMax;
         decoder.maxFrameBytes((int)frameMax);
         if (tuneOk.heartbeatSeconds() > 0)
         {
@@ -313,8 +355,17 @@ public final class AmqpConnection implements FrameListener
         }
         if (type != Frames.METHOD)
         {
-            throw new AmqpError(ReplyCode.UNEXPECTED_FRAME, "a content " + (type == Frames.HEADER ? "header" : "body") +
-                " frame on channel " + channel + " that no basic.publish started");
+            if (open == null)
+            {
+                throw new AmqpError(ReplyCode.UNEXPECTED_FRAME, "a content " + (type == Frames.HEADER ? "header" :
+                    "body") + " frame on channel " + channel + " that no basic.publish started");
+            }
+            return basic.onContent(open, type, payload);
+        }
+        if (open != null && open.publishing() != null)
+        {
+            throw new AmqpError(ReplyCode.UNEXPECTED_FRAME, "expected content " + (open.publishing().hasHeader() ?
+                "body" : "header for class 60") + ", got a method frame instead");
         }
         final com.rabbitmq.client.impl.Method method = Methods.read(payload);
         if (open == null)
@@ -373,6 +424,7 @@ public final class AmqpConnection implements FrameListener
                     classId, methodId);
                 case Methods.CHANNEL_CLOSE ->
                 {
+                    BasicMethods.closed(channel);
                     channels.remove(channel.number());
                     send(ctx, channel.number(), Methods.channelCloseOk());
                 }
@@ -394,7 +446,11 @@ public final class AmqpConnection implements FrameListener
         }
         if (TopologyMethods.handles(method))
         {
-            return answer(ctx, channel.number(), topologyMethods.handle(identity, channel, method));
+            return answer(ctx, channel.number(), topologyMethods.handle(identity, channel, method, ctx.executor()));
+        }
+        if (BasicMethods.handles(method))
+        {
+            return basic.onMethod(channel, method);
         }
         throw new AmqpError(ReplyCode.NOT_IMPLEMENTED, method.protocolMethodName() + " is not implemented yet",
             classId, methodId);
@@ -487,6 +543,7 @@ public final class AmqpConnection implements FrameListener
         }
         else if (Methods.isChannelClose(method))
         {
+            BasicMethods.closed(channel);
             channels.remove(channel.number());
             send(ctx, channel.number(), Methods.channelCloseOk());
         }
@@ -537,6 +594,7 @@ public final class AmqpConnection implements FrameListener
         }
         LOG.debug("AMQP: {} channel {} closed: {}", ctx.channel().remoteAddress(), channel, error.replyText());
         open.startClosing();
+        BasicMethods.closed(open);
         send(ctx, channel, Methods.channelClose(error.code().code(), error.replyText(), error.classId(),
             error.methodId()));
     }
@@ -588,6 +646,103 @@ public final class AmqpConnection implements FrameListener
         Methods.write(out, channel, method);
         ctx.write(out);
         flushPending = true;
+    }
+
+    @Override
+    public ChannelHandlerContext ctx()
+    {
+        return ctx;
+    }
+
+    @Override
+    public int frameMax()
+    {
+        return frameMax;
+    }
+
+    @Override
+    public void send(final int channel, final com.rabbitmq.client.impl.Method method)
+    {
+        send(ctx, channel, method);
+    }
+
+    @Override
+    public void write(final ByteBuf frames)
+    {
+        ctx.write(frames);
+        flushPending = true;
+    }
+
+    @Override
+    public void flush()
+    {
+        flushPending = false;
+        ctx.flush();
+    }
+
+    @Override
+    public void flushSoon()
+    {
+        if (!flushScheduled)
+        {
+            flushScheduled = true;
+            ctx.executor().execute(() ->
+            {
+                flushScheduled = false;
+                if (flushPending)
+                {
+                    flush();
+                }
+            });
+        }
+    }
+
+    @Override
+    public boolean answer(final int channel, final CompletionStage<com.rabbitmq.client.impl.Method> reply)
+    {
+        return answer(ctx, channel, reply);
+    }
+
+    @Override
+    public void fail(final int channel, final AmqpError error)
+    {
+        fail(ctx, channel, error);
+        flushSoon();
+    }
+
+    @Override
+    public boolean isOpen(final AmqpChannel channel)
+    {
+        return state == State.OPEN && channels.get(channel.number()) == channel && !channel.closing();
+    }
+
+    @Override
+    public boolean cancelNotify()
+    {
+        return cancelNotify;
+    }
+
+    @Override
+    public io.robustmq.plugin.amqp.topology.QueueDef queue(final AmqpChannel channel, final String name,
+        final int methodId) throws AmqpError
+    {
+        return topologyMethods.namedQueue(identity, channel, name, methodId);
+    }
+
+    @Override
+    public void pauseReading()
+    {
+        holdReading = true;
+    }
+
+    @Override
+    public void resumeReading()
+    {
+        if (holdReading)
+        {
+            holdReading = false;
+            decoder.resume(ctx);
+        }
     }
 
     private static void cancel(final ScheduledFuture<?> timer)

@@ -5,7 +5,13 @@ import io.robustmq.plugin.amqp.AmqpSettings;
 import io.robustmq.plugin.amqp.queue.QueueStorage;
 import io.robustmq.plugin.amqp.topology.Topology;
 import io.robustmq.plugin.amqp.topology.TopologyWrites;
+import io.robustmq.plugin.amqp.queue.PublishConfirms;
+import io.robustmq.plugin.amqp.queue.Queues;
+import io.robustmq.plugin.api.cursor.CursorStore;
 import io.robustmq.plugin.api.metadata.Metadata;
+import io.robustmq.plugin.api.storage.Shards;
+
+import java.time.Clock;
 
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -15,9 +21,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Connections implements AutoCloseable
 {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Connections.class);
+
     private final AmqpSettings settings;
     private final LoginCheck logins;
     private final TopologyMethods topologyMethods;
+    private final AmqpConnection.BasicParts basicParts;
     private final int nodeId;
     private final AtomicLong serial = new AtomicLong();
 
@@ -27,14 +36,30 @@ public final class Connections implements AutoCloseable
      * @param topology this node's view of exchanges, queues and bindings.
      * @param writes   changes them.
      * @param storage  queues' messages.
+     * @param cursors  the node's cursor store (queues' acknowledgements).
+     * @param shards   the node's shards (where appends are confirmed).
+     * @param clock    the node's clock.
      * @param nodeId   this node.
      */
     public Connections(final AmqpSettings settings, final Metadata metadata, final Topology topology,
-        final TopologyWrites writes, final QueueStorage storage, final int nodeId)
+        final TopologyWrites writes, final QueueStorage storage, final CursorStore cursors, final Shards shards,
+        final Clock clock, final int nodeId)
     {
         this.settings = settings;
         this.logins = new LoginCheck(metadata, settings.guest(), settings.maxPendingPasswordChecks());
-        this.topologyMethods = new TopologyMethods(topology, writes, storage, nodeId);
+        final TopologyMethods[] methods = new TopologyMethods[1];
+        final Queues queues = new Queues(storage, cursors, runtime -> methods[0].delete(runtime.queue())
+            .whenComplete((done, failure) ->
+            {
+                if (failure != null)
+                {
+                    LOG.warn("AMQP: auto-delete queue '{}' could not be deleted: {}", runtime.queue().name(),
+                        failure.toString());
+                }
+            }));
+        methods[0] = new TopologyMethods(topology, writes, storage, queues, nodeId);
+        this.topologyMethods = methods[0];
+        this.basicParts = new AmqpConnection.BasicParts(topology, queues, new PublishConfirms(shards), clock);
         this.nodeId = nodeId;
     }
 
@@ -43,7 +68,8 @@ public final class Connections implements AutoCloseable
      */
     public ChannelHandler newConnection()
     {
-        return new AmqpConnection(settings, logins, topologyMethods, nodeId + "/" + serial.incrementAndGet()).decoder();
+        return new AmqpConnection(settings, logins, topologyMethods, basicParts, nodeId + "/" + serial.incrementAndGet())
+            .decoder();
     }
 
     @Override

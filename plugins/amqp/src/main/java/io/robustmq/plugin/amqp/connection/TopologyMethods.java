@@ -7,6 +7,8 @@ import io.robustmq.plugin.amqp.codec.FieldTables;
 import io.robustmq.plugin.amqp.codec.ReplyCode;
 import io.robustmq.plugin.amqp.queue.QueueArguments;
 import io.robustmq.plugin.amqp.queue.QueueStorage;
+import io.robustmq.plugin.amqp.queue.Queues;
+import io.netty.util.concurrent.EventExecutor;
 import io.robustmq.plugin.amqp.topology.BindingDef;
 import io.robustmq.plugin.amqp.topology.ExchangeDef;
 import io.robustmq.plugin.amqp.topology.ExchangeType;
@@ -46,19 +48,23 @@ final class TopologyMethods
     private final Topology topology;
     private final TopologyWrites writes;
     private final QueueStorage storage;
+    private final Queues queues;
     private final int nodeId;
 
     /**
      * @param topology this node's view of exchanges, queues and bindings.
      * @param writes   changes them.
      * @param storage  queues' messages.
+     * @param queues   the queues in use on this node.
      * @param nodeId   this node.
      */
-    TopologyMethods(final Topology topology, final TopologyWrites writes, final QueueStorage storage, final int nodeId)
+    TopologyMethods(final Topology topology, final TopologyWrites writes, final QueueStorage storage,
+        final Queues queues, final int nodeId)
     {
         this.topology = topology;
         this.writes = writes;
         this.storage = storage;
+        this.queues = queues;
         this.nodeId = nodeId;
     }
 
@@ -79,7 +85,8 @@ final class TopologyMethods
      * @param method     the method.
      * @return the reply, or null for no-wait; fails with an {@link AmqpError}.
      */
-    CompletionStage<Method> handle(final ConnectionIdentity connection, final AmqpChannel channel, final Method method)
+    CompletionStage<Method> handle(final ConnectionIdentity connection, final AmqpChannel channel, final Method method,
+        final EventExecutor executor)
     {
         try
         {
@@ -106,7 +113,7 @@ final class TopologyMethods
             }
             if (method instanceof AMQImpl.Queue.Declare declare)
             {
-                return declareQueue(connection, channel, declare);
+                return declareQueue(connection, channel, declare, executor);
             }
             if (method instanceof AMQImpl.Queue.Bind bind)
             {
@@ -118,11 +125,11 @@ final class TopologyMethods
             }
             if (method instanceof AMQImpl.Queue.Purge purge)
             {
-                return purgeQueue(connection, channel, purge);
+                return purgeQueue(connection, channel, purge, executor);
             }
             if (method instanceof AMQImpl.Queue.Delete delete)
             {
-                return deleteQueue(connection, channel, delete);
+                return deleteQueue(connection, channel, delete, executor);
             }
             throw new AmqpError(ReplyCode.COMMAND_INVALID, method.protocolMethodName() + " is sent by servers, not " +
                 "clients", method.protocolClassId(), method.protocolMethodId());
@@ -149,7 +156,7 @@ final class TopologyMethods
     }
 
     private CompletionStage<Method> declareQueue(final ConnectionIdentity connection, final AmqpChannel channel,
-        final AMQImpl.Queue.Declare declare) throws AmqpError
+        final AMQImpl.Queue.Declare declare, final EventExecutor executor) throws AmqpError
     {
         final String name = declare.getQueue().isEmpty() ? "amq.gen-" + randomSuffix() : declare.getQueue();
         final Map<String, Object> arguments = FieldTables.normalizeTable(declare.getArguments());
@@ -162,7 +169,7 @@ final class TopologyMethods
             }
             usable(connection, existing.get(), 10);
             channel.lastQueue(name);
-            return reply(declareOk(existing.get()), declare.getNowait());
+            return reply(declareOk(existing.get(), executor), declare.getNowait());
         }
         if (!declare.getQueue().isEmpty() && name.startsWith("amq."))
         {
@@ -177,7 +184,7 @@ final class TopologyMethods
             usable(connection, existing.get(), 10);
             channel.lastQueue(name);
             return reply(TopologyWrites.equivalent(existing.get(), wanted, QUEUE, 10)
-                .thenCompose(ignored -> declareOk(existing.get())), declare.getNowait());
+                .thenCompose(ignored -> declareOk(existing.get(), executor)), declare.getNowait());
         }
         final CompletionStage<Method> created = storage.create(wanted.durable()).thenCompose(topic ->
         {
@@ -201,10 +208,10 @@ final class TopologyMethods
         return reply(created, declare.getNowait());
     }
 
-    private CompletionStage<Method> declareOk(final QueueDef queue)
+    private CompletionStage<Method> declareOk(final QueueDef queue, final EventExecutor executor)
     {
-        return storage.open(queue).thenApply(shard ->
-            new AMQImpl.Queue.DeclareOk(queue.name(), (int)Math.min(Integer.MAX_VALUE, QueueStorage.readyCount(shard)), 0));
+        return queues.runtime(queue, executor).thenApply(runtime -> new AMQImpl.Queue.DeclareOk(queue.name(),
+            (int)Math.min(Integer.MAX_VALUE, runtime.readyCount()), runtime.consumerCount()));
     }
 
     private CompletionStage<Method> bindQueue(final ConnectionIdentity connection, final AmqpChannel channel,
@@ -231,20 +238,20 @@ final class TopologyMethods
     }
 
     private CompletionStage<Method> purgeQueue(final ConnectionIdentity connection, final AmqpChannel channel,
-        final AMQImpl.Queue.Purge purge) throws AmqpError
+        final AMQImpl.Queue.Purge purge, final EventExecutor executor) throws AmqpError
     {
         final QueueDef queue = namedQueue(connection, channel, purge.getQueue(), 30);
-        final CompletionStage<Method> purged = storage.open(queue).thenCompose(shard ->
+        final CompletionStage<Method> purged = queues.runtime(queue, executor).thenCompose(runtime ->
         {
-            final long before = shard.earliestOffset();
-            return shard.deleteBefore(shard.durableOffset())
-                .thenApply(earliest -> (Method)new AMQImpl.Queue.PurgeOk((int)Math.min(Integer.MAX_VALUE, earliest - before)));
+            final CompletableFuture<Method> done = new CompletableFuture<>();
+            runtime.purge(count -> done.complete(new AMQImpl.Queue.PurgeOk((int)Math.min(Integer.MAX_VALUE, count))));
+            return done;
         });
         return reply(purged, purge.getNowait());
     }
 
     private CompletionStage<Method> deleteQueue(final ConnectionIdentity connection, final AmqpChannel channel,
-        final AMQImpl.Queue.Delete delete) throws AmqpError
+        final AMQImpl.Queue.Delete delete, final EventExecutor executor) throws AmqpError
     {
         final String name = delete.getQueue().isEmpty() ? channel.lastQueue() : delete.getQueue();
         final Optional<QueueDef> existing = topology.queue(name);
@@ -254,10 +261,15 @@ final class TopologyMethods
         }
         final QueueDef queue = existing.get();
         usable(connection, queue, 40);
-        final CompletionStage<Method> deleted = storage.open(queue).thenCompose(shard ->
+        final CompletionStage<Method> deleted = queues.runtime(queue, executor).thenCompose(runtime ->
         {
-            final long messages = QueueStorage.readyCount(shard);
-            if (delete.getIfEmpty() && messages > 0)
+            final long messages = runtime.readyCount();
+            if (delete.getIfUnused() && runtime.consumerCount() > 0)
+            {
+                throw new CompletionException(new AmqpError(ReplyCode.PRECONDITION_FAILED, "queue '" + name +
+                    "' in vhost '/' in use", QUEUE, 40));
+            }
+            if (delete.getIfEmpty() && messages + runtime.unacknowledgedCount() > 0)
             {
                 throw new CompletionException(new AmqpError(ReplyCode.PRECONDITION_FAILED, "queue '" + name +
                     "' in vhost '/' is not empty", QUEUE, 40));
@@ -277,8 +289,22 @@ final class TopologyMethods
      */
     CompletionStage<Void> delete(final ConnectionIdentity connection, final QueueDef queue)
     {
-        return writes.deleteQueue(queue.name(), QUEUE, 40).thenCompose(ignored -> storage.delete(queue))
-            .thenRun(() -> connection.exclusiveQueues().remove(queue.name()));
+        return delete(queue).thenRun(() -> connection.exclusiveQueues().remove(queue.name()));
+    }
+
+    /**
+     * Delete a queue: its bindings and its object, then its consumers are cancelled, then its messages go.
+     *
+     * @param queue the queue.
+     * @return done once it is gone.
+     */
+    CompletionStage<Void> delete(final QueueDef queue)
+    {
+        return writes.deleteQueue(queue.name(), QUEUE, 40).thenCompose(ignored ->
+        {
+            queues.deleted(queue);
+            return storage.delete(queue);
+        });
     }
 
     /**
@@ -302,7 +328,7 @@ final class TopologyMethods
         }
     }
 
-    private QueueDef namedQueue(final ConnectionIdentity connection, final AmqpChannel channel, final String name,
+    QueueDef namedQueue(final ConnectionIdentity connection, final AmqpChannel channel, final String name,
         final int methodId) throws AmqpError
     {
         final String resolved = name.isEmpty() ? channel.lastQueue() : name;

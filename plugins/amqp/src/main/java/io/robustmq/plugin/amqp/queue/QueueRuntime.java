@@ -1,0 +1,519 @@
+package io.robustmq.plugin.amqp.queue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.EventExecutor;
+import io.robustmq.plugin.amqp.topology.QueueDef;
+import io.robustmq.plugin.api.cursor.Cursor;
+import io.robustmq.plugin.api.cursor.CursorStore;
+import io.robustmq.plugin.api.storage.Shard;
+import io.robustmq.plugin.api.storage.ShardView;
+import io.robustmq.plugin.api.storage.TailListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One queue on this node while it is in use: its shard, its cursor in the cursor store, its consumers,
+ * and where delivery stands.
+ * <pre>
+ *   shard:   ... acknowledged | C | delivered, some unacknowledged | next | ready ... | durable offset
+ *   requeued: unacknowledged offsets below next that are ready again (nack, reject, a channel closed,
+ *             a restart), delivered first, with redelivered set
+ * </pre>
+ * Messages go to consumers round robin, to each while it can take one (its prefetch, its channel's
+ * flow and socket). An acknowledgement moves the cursor; once the cursor's committed offset is
+ * {@link #DELETE_EVERY} past the shard's earliest offset, the consumed head of the shard is deleted.
+ * After a restart, every message delivered and not acknowledged is requeued.
+ * <p>
+ * Threading: everything runs on the queue's event loop ({@link #executor()}); the public methods
+ * hand themselves to it when called from elsewhere. The counts are readable from any thread.
+ */
+public final class QueueRuntime
+{
+    /** The cursor store's group of every AMQP queue's cursor. */
+    public static final String CURSOR_GROUP = "amqp";
+    /** How far the committed offset runs ahead of the shard's start before the head is deleted. */
+    static final long DELETE_EVERY = 1024;
+    private static final Logger LOG = LoggerFactory.getLogger(QueueRuntime.class);
+    private static final long RETRY_MS = 1;
+
+    private final QueueDef queue;
+    private final Shard shard;
+    private final Cursor cursor;
+    private final EventExecutor executor;
+    private final ShardView view;
+    private final List<QueueConsumer> consumers = new ArrayList<>();
+    private final TreeSet<Long> requeued = new TreeSet<>();
+    private final TailListener tail;
+    private final Consumer<QueueRuntime> onLastConsumerGone;
+    private long next;
+    private int roundRobin;
+    private boolean dispatchScheduled;
+    private boolean hadConsumer;
+    private boolean exclusiveConsumer;
+    private boolean closed;
+    private long deleting = -1;
+    private volatile long readyCount;
+    private volatile int consumerCount;
+
+    /**
+     * @param queue              the queue.
+     * @param shard              its shard, open.
+     * @param cursors            the node's cursor store.
+     * @param executor           the event loop the queue runs on.
+     * @param onLastConsumerGone told, on the executor, when the last consumer of an auto-delete
+     *                           queue that had one is gone.
+     */
+    QueueRuntime(final QueueDef queue, final Shard shard, final CursorStore cursors, final EventExecutor executor,
+        final Consumer<QueueRuntime> onLastConsumerGone)
+    {
+        this.queue = queue;
+        this.shard = shard;
+        this.cursor = cursors.open(CURSOR_GROUP, shard.name());
+        this.executor = executor;
+        this.view = shard.newView();
+        this.onLastConsumerGone = onLastConsumerGone;
+        this.next = Math.max(cursor.deliveredOffset(), shard.earliestOffset());
+        final long[] page = new long[256];
+        long from = 0;
+        int count;
+        do
+        {
+            count = cursor.unacknowledged(from, page);
+            for (int i = 0; i < count; i++)
+            {
+                requeued.add(page[i]);
+                from = page[i] + 1;
+            }
+        }
+        while (count == page.length);
+        this.tail = (appended, durable) -> schedule();
+        shard.addTailListener(tail);
+        updateCounts();
+    }
+
+    /**
+     * @return the queue.
+     */
+    public QueueDef queue()
+    {
+        return queue;
+    }
+
+    /**
+     * @return the event loop it runs on.
+     */
+    public EventExecutor executor()
+    {
+        return executor;
+    }
+
+    /**
+     * @return the queue's shard.
+     */
+    public Shard shard()
+    {
+        return shard;
+    }
+
+    /**
+     * @return messages ready for delivery (not delivered, or requeued); from any thread.
+     */
+    public long readyCount()
+    {
+        return readyCount;
+    }
+
+    /**
+     * @return consumers; from any thread.
+     */
+    public int consumerCount()
+    {
+        return consumerCount;
+    }
+
+    /**
+     * @return messages delivered and not yet acknowledged; from any thread.
+     */
+    public int unacknowledgedCount()
+    {
+        return Math.max(0, cursor.unacknowledgedCount() - requeuedCount);
+    }
+
+    private volatile int requeuedCount;
+
+    private void updateCounts()
+    {
+        readyCount = Math.max(0, shard.durableOffset() - next) + requeued.size();
+        requeuedCount = requeued.size();
+        consumerCount = consumers.size();
+    }
+
+    private void onLoop(final Runnable task)
+    {
+        if (executor.inEventLoop())
+        {
+            task.run();
+        }
+        else
+        {
+            executor.execute(task);
+        }
+    }
+
+    /**
+     * Look for deliveries to make, soon (once, however often asked meanwhile).
+     */
+    public void schedule()
+    {
+        if (executor.inEventLoop())
+        {
+            if (!dispatchScheduled)
+            {
+                dispatchScheduled = true;
+                executor.execute(this::dispatch);
+            }
+        }
+        else
+        {
+            executor.execute(this::schedule);
+        }
+    }
+
+    /**
+     * Start delivering to a consumer.
+     *
+     * @param consumer  a new consumer.
+     * @param exclusive whether it wants the queue to itself.
+     * @return done once it is added (before anything is delivered to it); fails with 403 if the queue
+     * has an exclusive consumer, or any consumer when this one is exclusive.
+     */
+    public java.util.concurrent.CompletableFuture<Void> addConsumer(final QueueConsumer consumer, final boolean exclusive)
+    {
+        final java.util.concurrent.CompletableFuture<Void> added = new java.util.concurrent.CompletableFuture<>();
+        onLoop(() ->
+        {
+            if (closed)
+            {
+                added.completeExceptionally(new io.robustmq.plugin.amqp.codec.AmqpError(
+                    io.robustmq.plugin.amqp.codec.ReplyCode.NOT_FOUND, "no queue '" + queue.name() + "' in vhost '/'",
+                    60, 20));
+                return;
+            }
+            if (exclusiveConsumer || exclusive && !consumers.isEmpty())
+            {
+                added.completeExceptionally(new io.robustmq.plugin.amqp.codec.AmqpError(
+                    io.robustmq.plugin.amqp.codec.ReplyCode.ACCESS_REFUSED, "queue '" + queue.name() +
+                    "' in vhost '/' in exclusive use", 60, 20));
+                return;
+            }
+            consumers.add(consumer);
+            exclusiveConsumer = exclusive;
+            hadConsumer = true;
+            updateCounts();
+            added.complete(null);
+            schedule();
+        });
+        return added;
+    }
+
+    /**
+     * @param consumer a consumer cancelled, or whose channel closed.
+     */
+    public void removeConsumer(final QueueConsumer consumer)
+    {
+        onLoop(() ->
+        {
+            if (consumers.remove(consumer))
+            {
+                if (consumers.isEmpty())
+                {
+                    exclusiveConsumer = false;
+                }
+                updateCounts();
+                if (consumers.isEmpty() && hadConsumer && queue.autoDelete() && !closed)
+                {
+                    onLastConsumerGone.accept(this);
+                }
+            }
+        });
+    }
+
+    /**
+     * An acknowledgement (basic.ack, or basic.reject/nack without requeue: the message is dropped).
+     *
+     * @param offset the message's offset.
+     */
+    public void acknowledge(final long offset)
+    {
+        onLoop(() ->
+        {
+            final int result = cursor.acknowledge(offset, false, CursorStore.NO_CALLBACK, 0);
+            if (result == Cursor.BACK_PRESSURED)
+            {
+                executor.schedule(() -> acknowledge(offset), RETRY_MS, TimeUnit.MILLISECONDS);
+                return;
+            }
+            deleteConsumedHead();
+            schedule();
+        });
+    }
+
+    /**
+     * A message back in the queue, ready again (basic.reject/nack with requeue, basic.recover, a
+     * channel closed with it unacknowledged).
+     *
+     * @param offset the message's offset.
+     */
+    public void requeue(final long offset)
+    {
+        onLoop(() ->
+        {
+            if (!closed && cursor.isUnacknowledged(offset))
+            {
+                requeued.add(offset);
+                updateCounts();
+                schedule();
+            }
+        });
+    }
+
+    /**
+     * A consumer's room grew (an acknowledgement, its socket writable again): look for deliveries.
+     */
+    public void creditReturned()
+    {
+        schedule();
+    }
+
+    /**
+     * basic.get: the next ready message, if any.
+     *
+     * @param taker given the message (retained: the taker releases it), its offset, whether it is
+     *              redelivered and the messages left; or a null payload if none is ready.
+     * @param noAck whether the taker acknowledges it at once.
+     */
+    public void get(final GetTaker taker, final boolean noAck)
+    {
+        onLoop(() ->
+        {
+            final long offset = nextReady();
+            if (offset < 0)
+            {
+                taker.take(null, -1, false, readyCount);
+                return;
+            }
+            final boolean redelivered = requeued.contains(offset);
+            final ByteBuf payload = take(offset, redelivered, noAck);
+            if (payload == BACK_OFF)
+            {
+                executor.schedule(() -> get(taker, noAck), RETRY_MS, TimeUnit.MILLISECONDS);
+                return;
+            }
+            if (payload == null)
+            {
+                get(taker, noAck);
+                return;
+            }
+            updateCounts();
+            taker.take(payload, offset, redelivered, readyCount);
+        });
+    }
+
+    /**
+     * Told the outcome of {@link #get}.
+     */
+    @FunctionalInterface
+    public interface GetTaker
+    {
+        /**
+         * @param payload     the stored message, retained, or null if none was ready.
+         * @param offset      its offset.
+         * @param redelivered whether it was delivered before.
+         * @param left        messages still ready.
+         */
+        void take(ByteBuf payload, long offset, boolean redelivered, long left);
+    }
+
+    /**
+     * queue.purge: drop every ready message (requeued ones too; unacknowledged ones stay).
+     *
+     * @param done told how many were dropped, on the queue's loop.
+     */
+    public void purge(final java.util.function.LongConsumer done)
+    {
+        onLoop(() ->
+        {
+            final long durable = shard.durableOffset();
+            long dropped = Math.max(0, durable - next) + requeued.size();
+            for (final long offset : requeued)
+            {
+                cursor.acknowledge(offset, false, CursorStore.NO_CALLBACK, 0);
+            }
+            requeued.clear();
+            if (durable > next)
+            {
+                if (cursor.delivered(durable - 1, CursorStore.NO_CALLBACK, 0) == Cursor.OK)
+                {
+                    cursor.acknowledge(durable - 1, false, CursorStore.NO_CALLBACK, 0);
+                    next = durable;
+                }
+                else
+                {
+                    dropped -= durable - next;
+                }
+            }
+            deleteConsumedHead();
+            updateCounts();
+            done.accept(dropped);
+        });
+    }
+
+    private long nextReady()
+    {
+        if (!requeued.isEmpty())
+        {
+            return requeued.first();
+        }
+        return next < shard.durableOffset() ? next : -1;
+    }
+
+    /**
+     * Read a message and mark it delivered.
+     *
+     * @return the payload, retained, or null if it is gone (purged, deleted) and was skipped.
+     */
+    private ByteBuf take(final long offset, final boolean redelivered, final boolean noAck)
+    {
+        final int read = shard.read(offset, Integer.MAX_VALUE, 1, view);
+        if (read <= 0 || !view.next())
+        {
+            view.release();
+            if (redelivered)
+            {
+                requeued.remove(offset);
+            }
+            else
+            {
+                next = Math.max(next + 1, shard.earliestOffset());
+            }
+            return null;
+        }
+        final ByteBuf payload = view.retainedPayload();
+        view.release();
+        if (redelivered)
+        {
+            requeued.remove(offset);
+        }
+        else
+        {
+            final int result = cursor.delivered(offset, CursorStore.NO_CALLBACK, 0);
+            if (result != Cursor.OK)
+            {
+                payload.release();
+                return BACK_OFF;
+            }
+            next = offset + 1;
+        }
+        if (noAck)
+        {
+            cursor.acknowledge(offset, false, CursorStore.NO_CALLBACK, 0);
+            deleteConsumedHead();
+        }
+        return payload;
+    }
+
+    /** What {@link #take} answers when the cursor store cannot take a delivery now. */
+    private static final ByteBuf BACK_OFF = io.netty.buffer.Unpooled.EMPTY_BUFFER;
+
+    private void dispatch()
+    {
+        dispatchScheduled = false;
+        if (closed)
+        {
+            return;
+        }
+        while (!consumers.isEmpty())
+        {
+            final long offset = nextReady();
+            if (offset < 0)
+            {
+                break;
+            }
+            final QueueConsumer consumer = nextWithCredit();
+            if (consumer == null)
+            {
+                break;
+            }
+            final boolean redelivered = requeued.contains(offset);
+            final ByteBuf payload = take(offset, redelivered, consumer.noAck());
+            if (payload == BACK_OFF)
+            {
+                executor.schedule(this::schedule, RETRY_MS, TimeUnit.MILLISECONDS);
+                break;
+            }
+            if (payload != null)
+            {
+                consumer.deliver(this, offset, payload, redelivered);
+            }
+        }
+        updateCounts();
+    }
+
+    private QueueConsumer nextWithCredit()
+    {
+        for (int i = 0; i < consumers.size(); i++)
+        {
+            final QueueConsumer candidate = consumers.get((roundRobin + i) % consumers.size());
+            if (candidate.canTake())
+            {
+                roundRobin = (roundRobin + i + 1) % consumers.size();
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private void deleteConsumedHead()
+    {
+        final long committed = Math.min(cursor.committedOffset(), shard.durableOffset());
+        if (deleting < 0 && committed - shard.earliestOffset() >= DELETE_EVERY)
+        {
+            deleting = committed;
+            shard.deleteBefore(committed).whenComplete((earliest, failure) -> executor.execute(() ->
+            {
+                deleting = -1;
+                if (failure != null)
+                {
+                    LOG.warn("AMQP: the consumed head of queue '{}' could not be deleted: {}", queue.name(),
+                        failure.toString());
+                }
+            }));
+        }
+    }
+
+    /**
+     * The queue is deleted: its consumers are cancelled and nothing more is delivered.
+     */
+    public void close()
+    {
+        onLoop(() ->
+        {
+            if (closed)
+            {
+                return;
+            }
+            closed = true;
+            shard.removeTailListener(tail);
+            final List<QueueConsumer> cancelled = new ArrayList<>(consumers);
+            consumers.clear();
+            cancelled.forEach(QueueConsumer::cancelled);
+            updateCounts();
+        });
+    }
+}
