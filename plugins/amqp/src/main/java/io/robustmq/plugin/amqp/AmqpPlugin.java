@@ -64,7 +64,7 @@ final class AmqpPlugin implements ProtocolPlugin
         this.writes = new TopologyWrites(context.metadata(), topology);
         this.nodeId = context.nodeId();
         this.connections = new Connections(settings, context.metadata(), topology, writes, storage, context.cursors(),
-            context.shards(), context.clock(), nodeId);
+            context.shards(), context.clock(), context.meterRegistry(), nodeId);
     }
 
     /**

@@ -360,7 +360,11 @@ final class BasicMethods
                 }, RETRY_MS, TimeUnit.MILLISECONDS);
                 return;
             }
-            if (result != Shard.SUBMITTED)
+            if (result == Shard.SUBMITTED)
+            {
+                targets.get(i).published();
+            }
+            else
             {
                 if (correlation != PublishConfirms.NOBODY)
                 {

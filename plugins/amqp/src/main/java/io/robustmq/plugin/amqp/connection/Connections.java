@@ -39,11 +39,12 @@ public final class Connections implements AutoCloseable
      * @param cursors  the node's cursor store (queues' acknowledgements).
      * @param shards   the node's shards (where appends are confirmed).
      * @param clock    the node's clock.
+     * @param registry where the queues' meters go.
      * @param nodeId   this node.
      */
     public Connections(final AmqpSettings settings, final Metadata metadata, final Topology topology,
         final TopologyWrites writes, final QueueStorage storage, final CursorStore cursors, final Shards shards,
-        final Clock clock, final int nodeId)
+        final Clock clock, final io.micrometer.core.instrument.MeterRegistry registry, final int nodeId)
     {
         this.settings = settings;
         this.logins = new LoginCheck(metadata, settings.guest(), settings.maxPendingPasswordChecks());
@@ -56,7 +57,7 @@ public final class Connections implements AutoCloseable
                     LOG.warn("AMQP: auto-delete queue '{}' could not be deleted: {}", runtime.queue().name(),
                         failure.toString());
                 }
-            }));
+            }), registry);
         methods[0] = new TopologyMethods(topology, writes, storage, queues, nodeId);
         this.topologyMethods = methods[0];
         this.basicParts = new AmqpConnection.BasicParts(topology, queues, new PublishConfirms(shards), clock);

@@ -51,6 +51,7 @@ public final class QueueRuntime
     private final TreeSet<Long> requeued = new TreeSet<>();
     private final TailListener tail;
     private final Consumer<QueueRuntime> onLastConsumerGone;
+    private final QueueMetrics metrics;
     private long next;
     private int roundRobin;
     private boolean dispatchScheduled;
@@ -68,9 +69,10 @@ public final class QueueRuntime
      * @param executor           the event loop the queue runs on.
      * @param onLastConsumerGone told, on the executor, when the last consumer of an auto-delete
      *                           queue that had one is gone.
+     * @param registry           where the queue's meters go.
      */
     QueueRuntime(final QueueDef queue, final Shard shard, final CursorStore cursors, final EventExecutor executor,
-        final Consumer<QueueRuntime> onLastConsumerGone)
+        final Consumer<QueueRuntime> onLastConsumerGone, final io.micrometer.core.instrument.MeterRegistry registry)
     {
         this.queue = queue;
         this.shard = shard;
@@ -95,6 +97,15 @@ public final class QueueRuntime
         this.tail = (appended, durable) -> schedule();
         shard.addTailListener(tail);
         updateCounts();
+        this.metrics = new QueueMetrics(registry, this);
+    }
+
+    /**
+     * A message was appended to the queue's shard (any thread).
+     */
+    public void published()
+    {
+        metrics.published();
     }
 
     /**
@@ -254,10 +265,14 @@ public final class QueueRuntime
         onLoop(() ->
         {
             final int result = cursor.acknowledge(offset, false, CursorStore.NO_CALLBACK, 0);
-            if (result == Cursor.BACK_PRESSURED)
+            if (result == Cursor.BACK_PRESSURED && !closed)
             {
                 executor.schedule(() -> acknowledge(offset), RETRY_MS, TimeUnit.MILLISECONDS);
                 return;
+            }
+            if (result == Cursor.OK)
+            {
+                metrics.acknowledged();
             }
             deleteConsumedHead();
             schedule();
@@ -420,9 +435,11 @@ public final class QueueRuntime
             }
             next = offset + 1;
         }
+        metrics.delivered(redelivered);
         if (noAck)
         {
             cursor.acknowledge(offset, false, CursorStore.NO_CALLBACK, 0);
+            metrics.acknowledged();
             deleteConsumedHead();
         }
         return payload;
@@ -510,6 +527,7 @@ public final class QueueRuntime
             }
             closed = true;
             shard.removeTailListener(tail);
+            metrics.close();
             final List<QueueConsumer> cancelled = new ArrayList<>(consumers);
             consumers.clear();
             cancelled.forEach(QueueConsumer::cancelled);

@@ -21,15 +21,19 @@ public final class Queues
     private final QueueStorage storage;
     private final CursorStore cursors;
     private final Consumer<QueueRuntime> onLastConsumerGone;
+    private final io.micrometer.core.instrument.MeterRegistry registry;
     private final Map<String, CompletableFuture<QueueRuntime>> runtimes = new ConcurrentHashMap<>();
 
     /**
      * @param storage            where queues keep their messages.
      * @param cursors            the node's cursor store.
      * @param onLastConsumerGone told when an auto-delete queue's last consumer is gone.
+     * @param registry           where queues' meters go.
      */
-    public Queues(final QueueStorage storage, final CursorStore cursors, final Consumer<QueueRuntime> onLastConsumerGone)
+    public Queues(final QueueStorage storage, final CursorStore cursors, final Consumer<QueueRuntime> onLastConsumerGone,
+        final io.micrometer.core.instrument.MeterRegistry registry)
     {
+        this.registry = registry;
         this.storage = storage;
         this.cursors = cursors;
         this.onLastConsumerGone = onLastConsumerGone;
@@ -63,7 +67,8 @@ public final class Queues
                 made.completeExceptionally(failure);
                 return;
             }
-            executor.execute(() -> made.complete(new QueueRuntime(queue, shard, cursors, executor, onLastConsumerGone)));
+            executor.execute(() -> made.complete(new QueueRuntime(queue, shard, cursors, executor, onLastConsumerGone,
+                registry)));
         });
         return made;
     }
