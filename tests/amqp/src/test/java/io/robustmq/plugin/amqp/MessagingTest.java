@@ -283,6 +283,29 @@ class MessagingTest
     }
 
     @Test
+    void cancellingANoAckConsumerLosesNothingOnItsWay() throws Exception
+    {
+        final Channel channel = connection.createChannel();
+        channel.queueDeclare("stream", false, false, false, null);
+        channel.confirmSelect();
+        for (int i = 0; i < 5000; i++)
+        {
+            channel.basicPublish("", "stream", null, bytes("s" + i));
+        }
+        channel.waitForConfirmsOrDie(WAIT_S * 1000);
+        final Channel consumerChannel = connection.createChannel();
+        final java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+        final String tag = consumerChannel.basicConsume("stream", true, (consumerTag, message) -> received.incrementAndGet(),
+            consumerTag -> { });
+        Clients.await("deliveries under way", WAIT_S * 1000, () -> received.get() >= 100);
+        consumerChannel.basicCancel(tag);
+        final int delivered = received.get();
+        // Every message is either delivered (and acknowledged, no-ack) or still in the queue.
+        assertEquals(5000, delivered + channel.queueDeclarePassive("stream").getMessageCount(),
+            "delivered " + delivered);
+    }
+
+    @Test
     void aConsumerIsToldWhenItsQueueIsDeleted() throws Exception
     {
         final Channel channel = connection.createChannel();

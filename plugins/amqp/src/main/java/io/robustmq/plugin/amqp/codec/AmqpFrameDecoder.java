@@ -186,6 +186,14 @@ public final class AmqpFrameDecoder extends ByteToMessageDecoder
     public void channelReadComplete(final ChannelHandlerContext ctx) throws Exception
     {
         listener.onReadComplete(ctx);
+        if (paused)
+        {
+            // ByteToMessageDecoder asks for another read when auto-read is off and it produced nothing,
+            // which is always so here: while paused, the socket must not be read.
+            discardSomeReadBytes();
+            ctx.fireChannelReadComplete();
+            return;
+        }
         super.channelReadComplete(ctx);
     }
 

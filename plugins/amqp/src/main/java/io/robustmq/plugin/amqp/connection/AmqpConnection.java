@@ -110,7 +110,7 @@ public final class AmqpConnection implements FrameListener, ConnectionWire
         this.frameMax = settings.frameMax();
         this.basic = new BasicMethods(this, basicParts.topology(), basicParts.queues(), basicParts.confirms(),
             basicParts.clock(), settings.maxMessageBytes());
-        this.identity = new ConnectionIdentity(id, ConcurrentHashMap.newKeySet());
+        this.identity = new ConnectionIdentity(id, ConcurrentHashMap.newKeySet(), new java.util.concurrent.atomic.AtomicBoolean());
         this.decoder = new AmqpFrameDecoder(this, settings.frameMax());
     }
 
@@ -207,7 +207,7 @@ public final class AmqpConnection implements FrameListener, ConnectionWire
         cancel(closeTimer);
         for (final AmqpChannel channel : channels.values())
         {
-            BasicMethods.closed(channel);
+            basic.closed(channel);
         }
         channels.clear();
         topologyMethods.closed(identity);
@@ -424,7 +424,7 @@ public final class AmqpConnection implements FrameListener, ConnectionWire
                     classId, methodId);
                 case Methods.CHANNEL_CLOSE ->
                 {
-                    BasicMethods.closed(channel);
+                    basic.closed(channel);
                     channels.remove(channel.number());
                     send(ctx, channel.number(), Methods.channelCloseOk());
                 }
@@ -433,6 +433,10 @@ public final class AmqpConnection implements FrameListener, ConnectionWire
                     final boolean active = Methods.flowActive(method);
                     channel.flowActive(active);
                     send(ctx, channel.number(), Methods.channelFlowOk(active));
+                    if (active)
+                    {
+                        basic.writableAgain(List.of(channel));
+                    }
                 }
                 default -> throw new AmqpError(ReplyCode.COMMAND_INVALID, method.protocolMethodName() +
                     " not expected here", classId, methodId);
@@ -543,7 +547,7 @@ public final class AmqpConnection implements FrameListener, ConnectionWire
         }
         else if (Methods.isChannelClose(method))
         {
-            BasicMethods.closed(channel);
+            basic.closed(channel);
             channels.remove(channel.number());
             send(ctx, channel.number(), Methods.channelCloseOk());
         }
@@ -594,7 +598,7 @@ public final class AmqpConnection implements FrameListener, ConnectionWire
         }
         LOG.debug("AMQP: {} channel {} closed: {}", ctx.channel().remoteAddress(), channel, error.replyText());
         open.startClosing();
-        BasicMethods.closed(open);
+        basic.closed(open);
         send(ctx, channel, Methods.channelClose(error.code().code(), error.replyText(), error.classId(),
             error.methodId()));
     }

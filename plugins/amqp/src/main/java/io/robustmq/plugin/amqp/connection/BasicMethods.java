@@ -48,6 +48,11 @@ final class BasicMethods
     private static final int BASIC = 60;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final long RETRY_MS = 1;
+    /** A message body's buffer starts at most this large and grows as the body arrives. */
+    private static final int BODY_CHUNK = 64 * 1024;
+    /** Deliveries waiting for the connection's loop beyond this many bytes stop the queues' deliveries. */
+    private static final long MAX_PENDING_DELIVERY_BYTES = 1024 * 1024;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BasicMethods.class);
 
     private final ConnectionWire wire;
     private final Topology topology;
@@ -56,6 +61,10 @@ final class BasicMethods
     private final Clock clock;
     private final long maxMessageBytes;
     private final Set<String> routed = new LinkedHashSet<>();
+    private final long maxBodyBytesInProgress;
+    private long bodyBytesInProgress;
+    /** Bytes of deliveries handed to this connection's loop and not yet written. */
+    private final java.util.concurrent.atomic.AtomicLong pendingDeliveryBytes = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * @param wire            the connection: its context, its writes, its errors.
@@ -74,6 +83,7 @@ final class BasicMethods
         this.confirms = confirms;
         this.clock = clock;
         this.maxMessageBytes = maxMessageBytes;
+        this.maxBodyBytesInProgress = Math.max(4 * maxMessageBytes, BODY_CHUNK);
     }
 
     /**
@@ -91,7 +101,7 @@ final class BasicMethods
      */
     boolean writable()
     {
-        return wire.ctx().channel().isWritable();
+        return wire.ctx().channel().isWritable() && pendingDeliveryBytes.get() < MAX_PENDING_DELIVERY_BYTES;
     }
 
     /**
@@ -127,8 +137,7 @@ final class BasicMethods
         }
         if (method instanceof AMQImpl.Basic.Cancel cancel)
         {
-            onCancel(channel, cancel);
-            return true;
+            return onCancel(channel, cancel);
         }
         if (method instanceof AMQImpl.Basic.Get get)
         {
@@ -219,7 +228,8 @@ final class BasicMethods
             final ByteBuf properties = wire.ctx().alloc().buffer(payload.readableBytes() - ContentHeader.PROPERTIES_OFFSET);
             properties.writeBytes(payload, payload.readerIndex() + ContentHeader.PROPERTIES_OFFSET,
                 payload.readableBytes() - ContentHeader.PROPERTIES_OFFSET);
-            publishing.header(size, properties, wire.ctx().alloc().buffer((int)size, (int)size));
+            // The body grows as its frames arrive: a header claims memory only as its body is sent.
+            publishing.header(size, properties, wire.ctx().alloc().buffer((int)Math.min(size, BODY_CHUNK), (int)size));
         }
         else
         {
@@ -232,6 +242,12 @@ final class BasicMethods
                 throw new AmqpError(ReplyCode.FRAME_ERROR, "content body frames larger than the body size the " +
                     "header said");
             }
+            if (bodyBytesInProgress + payload.readableBytes() > maxBodyBytesInProgress)
+            {
+                throw new AmqpError(ReplyCode.RESOURCE_ERROR, "more than " + maxBodyBytesInProgress +
+                    " bytes of message bodies in progress on one connection");
+            }
+            bodyBytesInProgress += payload.readableBytes();
             publishing.body().writeBytes(payload);
         }
         if (publishing.remaining() > 0)
@@ -239,73 +255,76 @@ final class BasicMethods
             return true;
         }
         channel.publishing(null);
+        bodyBytesInProgress -= publishing.received();
+        if (channel.confirming())
+        {
+            publishing.publishTag(channel.nextPublishTag());
+        }
         return publish(channel, publishing);
     }
 
     /**
      * A message fully received: route it, append it to each queue, return or confirm it.
      *
-     * @return true to go on reading; false while a queue's shard is being opened.
+     * @return true to go on reading; false while queues it goes to are being opened (it is appended
+     * once they are, before anything read after it).
      */
     private boolean publish(final AmqpChannel channel, final Publishing message) throws AmqpError
     {
         routed.clear();
         final Map<String, Object> headers = ContentHeader.headers(message.properties());
         topology.route(message.exchange(), message.routingKey(), headers, routed);
-        final List<QueueRuntime> targets = new ArrayList<>(routed.size());
+        final List<CompletableFuture<QueueRuntime>> runtimes = new ArrayList<>(routed.size());
+        boolean allOpen = true;
         for (final String name : routed)
         {
             final Optional<QueueDef> queue = topology.queue(name);
-            if (queue.isEmpty())
+            if (queue.isPresent())
             {
-                continue;
-            }
-            final CompletableFuture<QueueRuntime> runtime = queues.runtime(queue.get(), wire.ctx().executor())
-                .toCompletableFuture();
-            if (!runtime.isDone())
-            {
-                // Open the queue, then publish again; reading waits meanwhile.
-                channel.publishing(null);
-                final CompletionStage<Method> opened = runtime.handle((ignored, failure) ->
-                {
-                    if (failure != null)
-                    {
-                        throw failure instanceof CompletionException completion ? completion :
-                            new CompletionException(failure);
-                    }
-                    return null;
-                });
-                return wire.answer(channel.number(), opened.thenApply(ignored ->
-                {
-                    wire.ctx().executor().execute(() -> republish(channel, message));
-                    return null;
-                }));
-            }
-            if (!runtime.isCompletedExceptionally())
-            {
-                targets.add(runtime.join());
+                final CompletableFuture<QueueRuntime> runtime = queues.runtime(queue.get(), wire.ctx().executor())
+                    .toCompletableFuture();
+                runtimes.add(runtime);
+                allOpen &= runtime.isDone();
             }
         }
-        deliverToQueues(channel, message, targets);
-        return true;
+        if (allOpen)
+        {
+            deliverToQueues(channel, message, opened(runtimes));
+            return true;
+        }
+        final CompletableFuture<Method> appended = CompletableFuture.allOf(runtimes.toArray(new CompletableFuture<?>[0]))
+            .handle((ignored, failure) ->
+            {
+                wire.ctx().executor().execute(() -> deliverToQueues(channel, message, opened(runtimes)));
+                return null;
+            });
+        return wire.answer(channel.number(), appended);
     }
 
-    private void republish(final AmqpChannel channel, final Publishing message)
+    /**
+     * @return the runtimes that opened (a queue whose shard could not be opened is left out: its
+     * append fails, and a confirm is nacked).
+     */
+    private static List<QueueRuntime> opened(final List<CompletableFuture<QueueRuntime>> runtimes)
     {
-        try
+        final List<QueueRuntime> opened = new ArrayList<>(runtimes.size());
+        for (final CompletableFuture<QueueRuntime> runtime : runtimes)
         {
-            publish(channel, message);
+            if (!runtime.isCompletedExceptionally())
+            {
+                opened.add(runtime.join());
+            }
         }
-        catch (final AmqpError error)
-        {
-            message.release();
-            wire.fail(channel.number(), error);
-        }
+        return opened;
     }
 
     private void deliverToQueues(final AmqpChannel channel, final Publishing message, final List<QueueRuntime> targets)
     {
-        final long publishTag = channel.confirming() ? channel.nextPublishTag() : 0;
+        final long publishTag = message.publishTag();
+        if (targets.size() < routed.size() && publishTag > 0 && !targets.isEmpty())
+        {
+            LOG.warn("AMQP: a message for {} queues could be stored in only {}", routed.size(), targets.size());
+        }
         if (targets.isEmpty())
         {
             if (message.mandatory())
@@ -314,10 +333,11 @@ final class BasicMethods
                     ReplyCode.NO_ROUTE.code(), "NO_ROUTE", message.exchange(), message.routingKey()),
                     message.properties(), message.body(), wire.frameMax()));
             }
-            if (publishTag > 0)
+            if (publishTag > 0 && wire.isOpen(channel))
             {
                 wire.send(channel.number(), new AMQImpl.Basic.Ack(publishTag, false));
             }
+            wire.flushSoon();
             message.release();
             return;
         }
@@ -333,7 +353,8 @@ final class BasicMethods
 
     /**
      * Append the stored message to the queues from {@code first} on; a queue whose engine is full now
-     * is tried again a moment later, and the connection reads nothing meanwhile.
+     * is tried again a moment later, and the connection reads nothing meanwhile. A connection gone
+     * meanwhile gives up: the message fails (nacked to nobody).
      */
     private void append(final AmqpChannel channel, final ByteBuf stored, final List<QueueRuntime> targets,
         final int first, final long correlation, final long now)
@@ -356,6 +377,10 @@ final class BasicMethods
                     else
                     {
                         stored.release();
+                        if (correlation != PublishConfirms.NOBODY)
+                        {
+                            confirms.refused(correlation, Shard.CLOSED);
+                        }
                     }
                 }, RETRY_MS, TimeUnit.MILLISECONDS);
                 return;
@@ -364,16 +389,13 @@ final class BasicMethods
             {
                 targets.get(i).published();
             }
+            else if (correlation != PublishConfirms.NOBODY)
+            {
+                confirms.refused(correlation, result);
+            }
             else
             {
-                if (correlation != PublishConfirms.NOBODY)
-                {
-                    confirms.refused(correlation, result);
-                }
-                else
-                {
-                    confirms.onFailed(PublishConfirms.NOBODY, result);
-                }
+                confirms.onFailed(PublishConfirms.NOBODY, result);
             }
         }
         stored.release();
@@ -429,24 +451,46 @@ final class BasicMethods
                 channel.consumerPrefetch());
             return runtime.addConsumer(consumer, consume.getExclusive()).thenApply(ignored ->
             {
-                wire.ctx().executor().execute(() -> channel.consumers().put(tag, consumer));
+                // Before anything is delivered to it: the queue delivers only after this returns.
+                wire.ctx().executor().execute(() ->
+                {
+                    if (wire.isOpen(channel))
+                    {
+                        channel.consumers().put(tag, consumer);
+                    }
+                    else
+                    {
+                        runtime.removeConsumer(consumer);
+                    }
+                });
                 return consume.getNowait() ? null : (Method)new AMQImpl.Basic.ConsumeOk(tag);
             });
         });
         return wire.answer(channel.number(), started);
     }
 
-    private void onCancel(final AmqpChannel channel, final AMQImpl.Basic.Cancel cancel)
+    /**
+     * basic.cancel: the consumer stays on the channel until its queue has let it go, so that what the
+     * queue delivered before is written first, then basic.cancel-ok.
+     *
+     * @return true to go on reading.
+     */
+    private boolean onCancel(final AmqpChannel channel, final AMQImpl.Basic.Cancel cancel)
     {
-        final ChannelConsumer consumer = channel.consumers().remove(cancel.getConsumerTag());
-        if (consumer != null)
+        final String tag = cancel.getConsumerTag();
+        final ChannelConsumer consumer = channel.consumers().get(tag);
+        final Method ok = cancel.getNowait() ? null : new AMQImpl.Basic.CancelOk(tag);
+        if (consumer == null)
         {
-            consumer.queue().removeConsumer(consumer);
+            return wire.answer(channel.number(), CompletableFuture.completedFuture(ok));
         }
-        if (!cancel.getNowait())
+        final CompletableFuture<Method> cancelled = new CompletableFuture<>();
+        consumer.queue().removeConsumer(consumer).whenComplete((done, failure) -> wire.ctx().executor().execute(() ->
         {
-            wire.send(channel.number(), new AMQImpl.Basic.CancelOk(cancel.getConsumerTag()));
-        }
+            channel.consumers().remove(tag, consumer);
+            cancelled.complete(ok);
+        }));
+        return wire.answer(channel.number(), cancelled);
     }
 
     /**
@@ -471,6 +515,7 @@ final class BasicMethods
      */
     void deliverLater(final ChannelConsumer consumer, final long offset, final ByteBuf payload, final boolean redelivered)
     {
+        pendingDeliveryBytes.addAndGet(payload.readableBytes());
         wire.ctx().executor().execute(() -> deliver(consumer, offset, payload, redelivered));
     }
 
@@ -487,6 +532,7 @@ final class BasicMethods
                     consumer.settled();
                     consumer.queue().requeue(offset);
                 }
+                consumer.queue().removeConsumer(consumer);
                 return;
             }
             final long tag = channel.nextDeliveryTag();
@@ -502,6 +548,11 @@ final class BasicMethods
         }
         finally
         {
+            final long pending = pendingDeliveryBytes.addAndGet(-payload.readableBytes());
+            if (pending < MAX_PENDING_DELIVERY_BYTES && pending + payload.readableBytes() >= MAX_PENDING_DELIVERY_BYTES)
+            {
+                consumer.queue().creditReturned();
+            }
             payload.release();
         }
     }
@@ -637,7 +688,7 @@ final class BasicMethods
      * The channel closed: its consumers go, its unacknowledged deliveries go back to their queues, a
      * message half received is dropped.
      */
-    static void closed(final AmqpChannel channel)
+    void closed(final AmqpChannel channel)
     {
         for (final ChannelConsumer consumer : channel.consumers().values())
         {
@@ -648,6 +699,7 @@ final class BasicMethods
         final Publishing publishing = channel.publishing();
         if (publishing != null)
         {
+            bodyBytesInProgress -= publishing.received();
             publishing.release();
             channel.publishing(null);
         }

@@ -11,6 +11,7 @@ final class Publishing
     private final String exchange;
     private final String routingKey;
     private final boolean mandatory;
+    private long publishTag;
     private long bodySize = -1;
     private ByteBuf properties;
     private ByteBuf body;
@@ -38,6 +39,30 @@ final class Publishing
     }
 
     /**
+     * @return the message's publish sequence number in confirm mode, 0 outside it.
+     */
+    long publishTag()
+    {
+        return publishTag;
+    }
+
+    /**
+     * @param tag the message's publish sequence number, given once it is complete (confirm mode).
+     */
+    void publishTag(final long tag)
+    {
+        publishTag = tag;
+    }
+
+    /**
+     * @return the body bytes received so far.
+     */
+    int received()
+    {
+        return body == null ? 0 : body.readableBytes();
+    }
+
+    /**
      * @return true once the content header arrived.
      */
     boolean hasHeader()
@@ -48,7 +73,8 @@ final class Publishing
     /**
      * @param size       the body size the header says.
      * @param properties the header's property flags and list (a copy, owned from now on).
-     * @param body       where the body goes, with room for {@code size} bytes (owned from now on).
+     * @param body       where the body goes, growing as it arrives up to {@code size} bytes (owned from
+     *                   now on).
      */
     void header(final long size, final ByteBuf properties, final ByteBuf body)
     {

@@ -200,6 +200,11 @@ final class TopologyMethods
                 if (queue.exclusive())
                 {
                     connection.exclusiveQueues().add(name);
+                    if (connection.closed().get())
+                    {
+                        // The connection closed while the queue was being declared: it goes with it.
+                        closed(connection);
+                    }
                 }
                 return (Method)new AMQImpl.Queue.DeclareOk(name, 0, 0);
             });
@@ -314,6 +319,7 @@ final class TopologyMethods
      */
     void closed(final ConnectionIdentity connection)
     {
+        connection.closed().set(true);
         for (final String name : List.copyOf(connection.exclusiveQueues()))
         {
             topology.queue(name).filter(queue -> queue.exclusiveOwner().equals(connection.id())).ifPresent(queue ->

@@ -235,24 +235,34 @@ public final class QueueRuntime
 
     /**
      * @param consumer a consumer cancelled, or whose channel closed.
+     * @return done once the queue delivers nothing more to it (what it delivered before is on its way
+     * to the consumer's connection, ahead of anything that connection is told after this).
      */
-    public void removeConsumer(final QueueConsumer consumer)
+    public java.util.concurrent.CompletableFuture<Void> removeConsumer(final QueueConsumer consumer)
     {
+        final java.util.concurrent.CompletableFuture<Void> removed = new java.util.concurrent.CompletableFuture<>();
         onLoop(() ->
         {
-            if (consumers.remove(consumer))
-            {
-                if (consumers.isEmpty())
-                {
-                    exclusiveConsumer = false;
-                }
-                updateCounts();
-                if (consumers.isEmpty() && hadConsumer && queue.autoDelete() && !closed)
-                {
-                    onLastConsumerGone.accept(this);
-                }
-            }
+            removeNow(consumer);
+            removed.complete(null);
         });
+        return removed;
+    }
+
+    private void removeNow(final QueueConsumer consumer)
+    {
+        if (consumers.remove(consumer))
+        {
+            if (consumers.isEmpty())
+            {
+                exclusiveConsumer = false;
+            }
+            updateCounts();
+            if (consumers.isEmpty() && hadConsumer && queue.autoDelete() && !closed)
+            {
+                onLastConsumerGone.accept(this);
+            }
+        }
     }
 
     /**
@@ -317,7 +327,7 @@ public final class QueueRuntime
     {
         onLoop(() ->
         {
-            final long offset = nextReady();
+            final long offset = closed ? -1 : nextReady();
             if (offset < 0)
             {
                 taker.take(null, -1, false, readyCount);
@@ -328,6 +338,12 @@ public final class QueueRuntime
             if (payload == BACK_OFF)
             {
                 executor.schedule(() -> get(taker, noAck), RETRY_MS, TimeUnit.MILLISECONDS);
+                return;
+            }
+            if (payload == FULL)
+            {
+                // As many deliveries unacknowledged as the cursor store keeps: nothing until some are.
+                taker.take(null, -1, false, readyCount);
                 return;
             }
             if (payload == null)
@@ -368,14 +384,14 @@ public final class QueueRuntime
             long dropped = Math.max(0, durable - next) + requeued.size();
             for (final long offset : requeued)
             {
-                cursor.acknowledge(offset, false, CursorStore.NO_CALLBACK, 0);
+                acknowledge(offset);
             }
             requeued.clear();
             if (durable > next)
             {
                 if (cursor.delivered(durable - 1, CursorStore.NO_CALLBACK, 0) == Cursor.OK)
                 {
-                    cursor.acknowledge(durable - 1, false, CursorStore.NO_CALLBACK, 0);
+                    acknowledge(durable - 1);
                     next = durable;
                 }
                 else
@@ -431,22 +447,24 @@ public final class QueueRuntime
             if (result != Cursor.OK)
             {
                 payload.release();
-                return BACK_OFF;
+                return result == Cursor.BACK_PRESSURED ? BACK_OFF : FULL;
             }
             next = offset + 1;
         }
         metrics.delivered(redelivered);
         if (noAck)
         {
-            cursor.acknowledge(offset, false, CursorStore.NO_CALLBACK, 0);
-            metrics.acknowledged();
-            deleteConsumedHead();
+            acknowledge(offset);
         }
         return payload;
     }
 
-    /** What {@link #take} answers when the cursor store cannot take a delivery now. */
-    private static final ByteBuf BACK_OFF = io.netty.buffer.Unpooled.EMPTY_BUFFER;
+    /** What {@link #take} answers when the cursor store's writer cannot take a delivery now. */
+    private static final ByteBuf BACK_OFF = io.netty.buffer.Unpooled.buffer(0, 0);
+    /** What {@link #take} answers when the cursor holds as many unacknowledged deliveries as it may. */
+    private static final ByteBuf FULL = io.netty.buffer.Unpooled.buffer(0, 0);
+    /** Deliveries one dispatch makes before it lets the loop run other tasks. */
+    private static final int DELIVERIES_PER_PASS = 256;
 
     private void dispatch()
     {
@@ -455,8 +473,14 @@ public final class QueueRuntime
         {
             return;
         }
+        int delivered = 0;
         while (!consumers.isEmpty())
         {
+            if (delivered == DELIVERIES_PER_PASS)
+            {
+                schedule();
+                break;
+            }
             final long offset = nextReady();
             if (offset < 0)
             {
@@ -474,9 +498,15 @@ public final class QueueRuntime
                 executor.schedule(this::schedule, RETRY_MS, TimeUnit.MILLISECONDS);
                 break;
             }
+            if (payload == FULL)
+            {
+                // An acknowledgement schedules the next dispatch.
+                break;
+            }
             if (payload != null)
             {
                 consumer.deliver(this, offset, payload, redelivered);
+                delivered++;
             }
         }
         updateCounts();

@@ -59,7 +59,18 @@ public final class Queues
         {
             return raced;
         }
-        storage.open(queue).whenComplete((shard, failure) ->
+        final CompletionStage<io.robustmq.plugin.api.storage.Shard> opening;
+        try
+        {
+            opening = storage.open(queue);
+        }
+        catch (final RuntimeException ex)
+        {
+            runtimes.remove(queue.name(), made);
+            made.completeExceptionally(ex);
+            return made;
+        }
+        opening.whenComplete((shard, failure) ->
         {
             if (failure != null)
             {
