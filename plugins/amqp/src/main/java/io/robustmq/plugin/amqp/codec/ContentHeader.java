@@ -36,6 +36,7 @@ public final class ContentHeader
     };
     private static final int HEADERS = 2;
     private static final int DELIVERY_MODE = 3;
+    private static final int EXPIRATION = 7;
 
     private ContentHeader()
     {
@@ -126,6 +127,113 @@ public final class ContentHeader
     {
         final int at = propertyAt(properties, DELIVERY_MODE);
         return at < 0 ? 0 : properties.getUnsignedByte(at);
+    }
+
+    /**
+     * @param properties the property flags and list, as checked by {@link #check}.
+     * @return the per-message TTL the {@code expiration} property gives (a decimal count of
+     * milliseconds), or -1 if it gives none or is not a whole number.
+     */
+    public static long expirationMs(final ByteBuf properties)
+    {
+        final int at = propertyAt(properties, EXPIRATION);
+        if (at < 0)
+        {
+            return -1;
+        }
+        final int length = properties.getUnsignedByte(at);
+        if (length == 0 || length > 18)
+        {
+            return -1;
+        }
+        long ms = 0;
+        for (int i = 0; i < length; i++)
+        {
+            final int digit = properties.getByte(at + 1 + i) - '0';
+            if (digit < 0 || digit > 9)
+            {
+                return -1;
+            }
+            ms = ms * 10 + digit;
+        }
+        return ms;
+    }
+
+    /**
+     * The properties of a message dead-lettered from a queue, as RabbitMQ makes them: an
+     * {@code x-death} entry for the queue and reason (its count raised if there is one already, and
+     * moved first), {@code x-first-death-*} headers on its first death, and no {@code expiration}.
+     *
+     * @param properties the message's property flags and list.
+     * @param reason     {@code rejected}, {@code expired} or {@code maxlen}.
+     * @param queue      the queue it died in.
+     * @param exchange   the exchange it was published to.
+     * @param routingKey its routing key.
+     * @param nowMs      the time, epoch ms.
+     * @return the new property flags and list.
+     */
+    @SuppressWarnings("unchecked")
+    public static byte[] deadLettered(final ByteBuf properties, final String reason, final String queue,
+        final String exchange, final String routingKey, final long nowMs)
+    {
+        final byte[] header = new byte[PROPERTIES_OFFSET + properties.readableBytes()];
+        header[0] = 0;
+        header[1] = (byte)BASIC;
+        properties.getBytes(properties.readerIndex(), header, PROPERTIES_OFFSET, properties.readableBytes());
+        try
+        {
+            final com.rabbitmq.client.AMQP.BasicProperties read = (com.rabbitmq.client.AMQP.BasicProperties)
+                com.rabbitmq.client.impl.AMQImpl.readContentHeaderFrom(new java.io.DataInputStream(
+                    new java.io.ByteArrayInputStream(header)));
+            final Map<String, Object> headers = read.getHeaders() == null ? new java.util.HashMap<>() :
+                new java.util.HashMap<>(read.getHeaders());
+            final java.util.List<Object> deaths = new java.util.ArrayList<>();
+            Map<String, Object> mine = null;
+            if (headers.get("x-death") instanceof java.util.List<?> earlier)
+            {
+                for (final Object entry : earlier)
+                {
+                    if (entry instanceof Map<?, ?> death && mine == null &&
+                        queue.equals(String.valueOf(death.get("queue"))) &&
+                        reason.equals(String.valueOf(death.get("reason"))))
+                    {
+                        mine = new java.util.HashMap<>((Map<String, Object>)death);
+                    }
+                    else
+                    {
+                        deaths.add(entry);
+                    }
+                }
+            }
+            if (mine == null)
+            {
+                mine = new java.util.HashMap<>();
+                mine.put("count", 0L);
+                mine.put("reason", reason);
+                mine.put("queue", queue);
+                mine.put("exchange", exchange);
+                mine.put("routing-keys", java.util.List.of(routingKey));
+            }
+            final Long count = FieldTables.wholeNumber(mine.get("count"));
+            mine.put("count", (count == null ? 0 : count) + 1);
+            mine.put("time", new java.util.Date(nowMs / 1000 * 1000));
+            deaths.add(0, mine);
+            headers.put("x-death", deaths);
+            if (!headers.containsKey("x-first-death-reason"))
+            {
+                headers.put("x-first-death-reason", reason);
+                headers.put("x-first-death-queue", queue);
+                headers.put("x-first-death-exchange", exchange);
+            }
+            final com.rabbitmq.client.impl.AMQContentHeader written = (com.rabbitmq.client.impl.AMQContentHeader)
+                read.builder().headers(headers).expiration(null).build();
+            final byte[] frame = written.toFrame(0, 0).getPayload();
+            return java.util.Arrays.copyOfRange(frame, PROPERTIES_OFFSET, frame.length);
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new IllegalArgumentException("properties that do not decode: " + ex.getMessage(), ex);
+        }
     }
 
     /**

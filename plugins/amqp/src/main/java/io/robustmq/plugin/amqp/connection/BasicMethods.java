@@ -341,14 +341,39 @@ final class BasicMethods
             message.release();
             return;
         }
+        final List<QueueRuntime> accepting = new ArrayList<>(targets.size());
+        for (final QueueRuntime target : targets)
+        {
+            if (!target.refusesPublish(message.body().readableBytes()))
+            {
+                accepting.add(target);
+            }
+        }
+        if (accepting.size() < targets.size())
+        {
+            // x-overflow reject-publish: a queue at its limit refuses the message; the publisher is told
+            // (basic.nack), and the queues with room still take it.
+            if (publishTag > 0 && wire.isOpen(channel))
+            {
+                wire.send(channel.number(), new AMQImpl.Basic.Nack(publishTag, false, false));
+                wire.flushSoon();
+            }
+            if (accepting.isEmpty())
+            {
+                message.release();
+                return;
+            }
+        }
         final ByteBuf stored = wire.ctx().alloc().buffer(16 + message.properties().readableBytes() +
             message.body().readableBytes());
         StoredMessage.write(stored, message.exchange(), message.routingKey(), message.properties(), message.body());
         message.release();
-        final long correlation = publishTag > 0 ? confirms.track(targets.size(), confirmation(channel, publishTag)) :
-            PublishConfirms.NOBODY;
+        final boolean nacked = accepting.size() < targets.size();
+        final List<QueueRuntime> storing = accepting;
+        final long correlation = publishTag > 0 && !nacked ? confirms.track(storing.size(),
+            confirmation(channel, publishTag)) : PublishConfirms.NOBODY;
         final long now = clock.millis();
-        append(channel, stored, targets, 0, correlation, now);
+        append(channel, stored, storing, 0, correlation, now);
     }
 
     /**
@@ -624,7 +649,7 @@ final class BasicMethods
                     break;
                 }
                 unacknowledged.remove();
-                settle(entry.getValue(), requeue);
+                settle(entry.getValue(), requeue, methodId != 80);
                 any = true;
             }
             if (!any && deliveryTag != 0)
@@ -638,14 +663,26 @@ final class BasicMethods
         {
             throw unknownTag(deliveryTag, methodId);
         }
-        settle(delivery, requeue);
+        settle(delivery, requeue, methodId != 80);
     }
 
     private static void settle(final Delivery delivery, final boolean requeue)
     {
+        settle(delivery, requeue, false);
+    }
+
+    /**
+     * @param rejected true for basic.reject and basic.nack: a message not requeued is dead-lettered.
+     */
+    private static void settle(final Delivery delivery, final boolean requeue, final boolean rejected)
+    {
         if (requeue)
         {
             delivery.queue().requeue(delivery.offset());
+        }
+        else if (rejected)
+        {
+            delivery.queue().reject(delivery.offset());
         }
         else
         {

@@ -5,6 +5,7 @@ import io.robustmq.plugin.amqp.AmqpSettings;
 import io.robustmq.plugin.amqp.queue.QueueStorage;
 import io.robustmq.plugin.amqp.topology.Topology;
 import io.robustmq.plugin.amqp.topology.TopologyWrites;
+import io.robustmq.plugin.amqp.queue.DeadLetters;
 import io.robustmq.plugin.amqp.queue.PublishConfirms;
 import io.robustmq.plugin.amqp.queue.Queues;
 import io.robustmq.plugin.api.cursor.CursorStore;
@@ -49,6 +50,8 @@ public final class Connections implements AutoCloseable
         this.settings = settings;
         this.logins = new LoginCheck(metadata, settings.guest(), settings.maxPendingPasswordChecks());
         final TopologyMethods[] methods = new TopologyMethods[1];
+        final PublishConfirms confirms = new PublishConfirms(shards);
+        final DeadLetters deadLetters = new DeadLetters(topology, confirms, clock);
         final Queues queues = new Queues(storage, cursors, runtime -> methods[0].delete(runtime.queue())
             .whenComplete((done, failure) ->
             {
@@ -57,10 +60,10 @@ public final class Connections implements AutoCloseable
                     LOG.warn("AMQP: auto-delete queue '{}' could not be deleted: {}", runtime.queue().name(),
                         failure.toString());
                 }
-            }), registry);
+            }), registry, deadLetters, clock);
         methods[0] = new TopologyMethods(topology, writes, storage, queues, nodeId);
         this.topologyMethods = methods[0];
-        this.basicParts = new AmqpConnection.BasicParts(topology, queues, new PublishConfirms(shards), clock);
+        this.basicParts = new AmqpConnection.BasicParts(topology, queues, confirms, clock);
         this.nodeId = nodeId;
     }
 

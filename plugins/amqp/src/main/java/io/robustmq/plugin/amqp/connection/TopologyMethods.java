@@ -176,7 +176,7 @@ final class TopologyMethods
             throw new AmqpError(ReplyCode.ACCESS_REFUSED, "queue name '" + name + "' contains reserved prefix 'amq.*'",
                 QUEUE, 10);
         }
-        QueueArguments.check(name, arguments);
+        QueueArguments.of(name, arguments);
         final QueueDef wanted = new QueueDef(name, declare.getDurable(), declare.getAutoDelete(),
             declare.getExclusive() ? connection.id() : "", arguments, "", nodeId);
         if (existing.isPresent())

@@ -1,55 +1,150 @@
 package io.robustmq.plugin.amqp.queue;
 
 import io.robustmq.plugin.amqp.codec.AmqpError;
+import io.robustmq.plugin.amqp.codec.FieldTables;
 import io.robustmq.plugin.amqp.codec.ReplyCode;
 
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The {@code x-} arguments of queue.declare: each one this server knows is checked, and one it does
- * not implement yet is refused loudly (540) rather than taken and ignored. Arguments RabbitMQ does
- * not know either (without the {@code x-} prefix, or unknown) are kept and ignored, as RabbitMQ does.
+ * The {@code x-} arguments of queue.declare that shape a queue, checked as RabbitMQ checks them (406
+ * for a value it would refuse): message TTL, length limits and what happens on overflow,
+ * dead-lettering, single active consumer. An argument this server does not
+ * implement yet is refused loudly (540) rather than taken and ignored; arguments RabbitMQ does not
+ * know either are kept and ignored, as RabbitMQ does.
+ *
+ * @param messageTtlMs          {@code x-message-ttl}: a message expires this long after it was
+ *                              published; -1 for never.
+ * @param maxLength             {@code x-max-length}: the most ready messages; -1 for no limit.
+ * @param maxLengthBytes        {@code x-max-length-bytes}: the most bytes of ready messages' bodies;
+ *                              -1 for no limit.
+ * @param rejectPublish         {@code x-overflow} {@code reject-publish}: a message over a limit is
+ *                              refused (nacked); else ({@code drop-head}) the oldest ready messages go.
+ * @param deadLetterExchange    {@code x-dead-letter-exchange}: where rejected, expired and dropped
+ *                              messages are republished; null for nowhere.
+ * @param deadLetterRoutingKey  {@code x-dead-letter-routing-key}: their routing key there; null for
+ *                              their own.
+ * @param singleActiveConsumer  {@code x-single-active-consumer}: only the first consumer gets messages,
+ *                              the next when it goes.
  */
-public final class QueueArguments
+public record QueueArguments(long messageTtlMs, long maxLength, long maxLengthBytes,
+    boolean rejectPublish, String deadLetterExchange, String deadLetterRoutingKey, boolean singleActiveConsumer)
 {
-    /** The queue types there are; only {@code classic} is this server's. */
-    private static final String QUEUE_TYPE = "x-queue-type";
     /** Arguments RabbitMQ defines that this server does not implement yet. */
     private static final Set<String> NOT_YET = Set.of(
-        "x-message-ttl", "x-expires", "x-max-length", "x-max-length-bytes", "x-overflow", "x-dead-letter-exchange",
-        "x-dead-letter-routing-key", "x-max-priority", "x-single-active-consumer", "x-queue-mode",
-        "x-queue-master-locator", "x-queue-leader-locator", "x-delivery-limit", "x-quorum-initial-group-size",
-        "x-max-age", "x-stream-max-segment-size-bytes", "x-consumer-timeout");
+        "x-max-priority", "x-expires", "x-queue-mode", "x-queue-master-locator", "x-queue-leader-locator", "x-delivery-limit",
+        "x-quorum-initial-group-size", "x-max-age", "x-stream-max-segment-size-bytes", "x-consumer-timeout");
 
-    private QueueArguments()
+    /** A queue without any of them. */
+    public static final QueueArguments NONE = new QueueArguments(-1, -1, -1, false, null, null, false);
+
+    /**
+     * @return true if a length limit applies.
+     */
+    public boolean limited()
     {
+        return maxLength >= 0 || maxLengthBytes >= 0;
     }
 
     /**
      * @param queue     the queue's name, for errors.
      * @param arguments the declaration's arguments, normalized.
+     * @return the arguments that shape the queue.
      * @throws AmqpError 406 for a value RabbitMQ would refuse, 540 for an argument not implemented.
      */
-    public static void check(final String queue, final Map<String, Object> arguments) throws AmqpError
+    public static QueueArguments of(final String queue, final Map<String, Object> arguments) throws AmqpError
     {
+        long ttl = -1;
+        long maxLength = -1;
+        long maxBytes = -1;
+        boolean rejectPublish = false;
+        String dlx = null;
+        String dlrk = null;
+        boolean single = false;
         for (final Map.Entry<String, Object> argument : arguments.entrySet())
         {
             final String key = argument.getKey();
-            if (QUEUE_TYPE.equals(key))
+            final Object value = argument.getValue();
+            switch (key)
             {
-                if (!"classic".equals(argument.getValue()))
+                case "x-queue-type" ->
                 {
-                    throw new AmqpError(ReplyCode.PRECONDITION_FAILED, "invalid arg '" + QUEUE_TYPE + "' for queue '" +
-                        queue + "' in vhost '/': only classic queues are implemented, got '" + argument.getValue() +
-                        "'", 50, 10);
+                    if (!"classic".equals(value))
+                    {
+                        throw invalid(queue, key, "only classic queues are implemented, got '" + value + "'");
+                    }
+                }
+                case "x-message-ttl" -> ttl = whole(queue, key, value, 0);
+                case "x-max-length" -> maxLength = whole(queue, key, value, 0);
+                case "x-max-length-bytes" -> maxBytes = whole(queue, key, value, 0);
+                case "x-overflow" ->
+                {
+                    if ("reject-publish".equals(value))
+                    {
+                        rejectPublish = true;
+                    }
+                    else if ("reject-publish-dlx".equals(value))
+                    {
+                        throw new AmqpError(ReplyCode.NOT_IMPLEMENTED, "x-overflow 'reject-publish-dlx' is not " +
+                            "implemented yet", 50, 10);
+                    }
+                    else if (!"drop-head".equals(value))
+                    {
+                        throw invalid(queue, key, "must be drop-head or reject-publish, got '" + value + "'");
+                    }
+                }
+                case "x-dead-letter-exchange" -> dlx = text(queue, key, value);
+                case "x-dead-letter-routing-key" -> dlrk = text(queue, key, value);
+                case "x-single-active-consumer" ->
+                {
+                    if (!(value instanceof Boolean flag))
+                    {
+                        throw invalid(queue, key, "must be a boolean, got '" + value + "'");
+                    }
+                    single = flag;
+                }
+                default ->
+                {
+                    if (NOT_YET.contains(key))
+                    {
+                        throw new AmqpError(ReplyCode.NOT_IMPLEMENTED, "queue argument '" + key +
+                            "' is not implemented yet", 50, 10);
+                    }
                 }
             }
-            else if (NOT_YET.contains(key))
-            {
-                throw new AmqpError(ReplyCode.NOT_IMPLEMENTED, "queue argument '" + key + "' is not implemented yet",
-                    50, 10);
-            }
         }
+        if (dlrk != null && dlx == null)
+        {
+            throw new AmqpError(ReplyCode.PRECONDITION_FAILED, "invalid arg 'x-dead-letter-routing-key' for queue '" +
+                queue + "' in vhost '/': x-dead-letter-exchange is not set", 50, 10);
+        }
+        return new QueueArguments(ttl, maxLength, maxBytes, rejectPublish, dlx, dlrk, single);
+    }
+
+    private static long whole(final String queue, final String key, final Object value, final long least)
+        throws AmqpError
+    {
+        final Long number = FieldTables.wholeNumber(value);
+        if (number == null || number < least)
+        {
+            throw invalid(queue, key, "must be an integer of at least " + least + ", got '" + FieldTables.show(value) + "'");
+        }
+        return number;
+    }
+
+    private static String text(final String queue, final String key, final Object value) throws AmqpError
+    {
+        if (!(value instanceof String text))
+        {
+            throw invalid(queue, key, "must be a string, got '" + FieldTables.show(value) + "'");
+        }
+        return text;
+    }
+
+    private static AmqpError invalid(final String queue, final String key, final String why)
+    {
+        return new AmqpError(ReplyCode.PRECONDITION_FAILED, "invalid arg '" + key + "' for queue '" + queue +
+            "' in vhost '/': " + why, 50, 10);
     }
 }

@@ -2,6 +2,7 @@ package io.robustmq.plugin.amqp.queue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutor;
+import io.robustmq.plugin.amqp.codec.ContentHeader;
 import io.robustmq.plugin.amqp.topology.QueueDef;
 import io.robustmq.plugin.api.cursor.Cursor;
 import io.robustmq.plugin.api.cursor.CursorStore;
@@ -52,6 +53,13 @@ public final class QueueRuntime
     private final TailListener tail;
     private final Consumer<QueueRuntime> onLastConsumerGone;
     private final QueueMetrics metrics;
+    private final QueueArguments arguments;
+    private final DeadLetters deadLetters;
+    private final java.time.Clock clock;
+    private final StoredMessage reading = new StoredMessage();
+    /** Offsets below this have been counted in {@link #readyBytes} (for x-max-length-bytes). */
+    private long measuredUpTo;
+    private volatile long readyBytes;
     private long next;
     private int roundRobin;
     private boolean dispatchScheduled;
@@ -70,10 +78,16 @@ public final class QueueRuntime
      * @param onLastConsumerGone told, on the executor, when the last consumer of an auto-delete
      *                           queue that had one is gone.
      * @param registry           where the queue's meters go.
+     * @param deadLetters        where rejected, expired and dropped messages go.
+     * @param clock              the node's clock (message TTLs).
      */
     QueueRuntime(final QueueDef queue, final Shard shard, final CursorStore cursors, final EventExecutor executor,
-        final Consumer<QueueRuntime> onLastConsumerGone, final io.micrometer.core.instrument.MeterRegistry registry)
+        final Consumer<QueueRuntime> onLastConsumerGone, final io.micrometer.core.instrument.MeterRegistry registry,
+        final DeadLetters deadLetters, final java.time.Clock clock)
     {
+        this.arguments = arguments(queue);
+        this.deadLetters = deadLetters;
+        this.clock = clock;
         this.queue = queue;
         this.shard = shard;
         this.cursor = cursors.open(CURSOR_GROUP, shard.name());
@@ -95,9 +109,47 @@ public final class QueueRuntime
         }
         while (count == page.length);
         this.tail = (appended, durable) -> schedule();
+        this.measuredUpTo = next;
         shard.addTailListener(tail);
         updateCounts();
         this.metrics = new QueueMetrics(registry, this);
+        if (arguments.messageTtlMs() >= 0)
+        {
+            executor.execute(this::expireHead);
+        }
+    }
+
+    private static QueueArguments arguments(final QueueDef queue)
+    {
+        try
+        {
+            return QueueArguments.of(queue.name(), queue.arguments());
+        }
+        catch (final io.robustmq.plugin.amqp.codec.AmqpError error)
+        {
+            LOG.warn("AMQP: queue '{}' has arguments this version does not take ({}); they are not applied",
+                queue.name(), error.getMessage());
+            return QueueArguments.NONE;
+        }
+    }
+
+    /**
+     * @return the queue's arguments, as applied.
+     */
+    public QueueArguments arguments()
+    {
+        return arguments;
+    }
+
+    /**
+     * @param bodyBytes the body size of a message about to be published.
+     * @return true if the queue refuses it: {@code x-overflow reject-publish} and a length limit
+     * reached (any thread; the counts may trail by the messages being appended).
+     */
+    public boolean refusesPublish(final int bodyBytes)
+    {
+        return arguments.rejectPublish() && (arguments.maxLength() >= 0 && readyCount >= arguments.maxLength() ||
+            arguments.maxLengthBytes() >= 0 && readyBytes + bodyBytes > arguments.maxLengthBytes());
     }
 
     /**
@@ -158,8 +210,44 @@ public final class QueueRuntime
 
     private volatile int requeuedCount;
 
+    /**
+     * Count the bodies of the messages stored since the last count (x-max-length-bytes).
+     */
+    private void measureNewMessages()
+    {
+        final long durable = shard.durableOffset();
+        long bytes = readyBytes;
+        while (measuredUpTo < durable)
+        {
+            final int size = bodySize(measuredUpTo);
+            bytes += Math.max(0, size);
+            measuredUpTo++;
+        }
+        readyBytes = bytes;
+    }
+
+    /**
+     * @return the body size of the message at an offset, or -1 if it is gone.
+     */
+    private int bodySize(final long offset)
+    {
+        final int read = shard.read(offset, Integer.MAX_VALUE, 1, view);
+        try
+        {
+            return read > 0 && view.next() ? reading.wrap(view.payload()).body().readableBytes() : -1;
+        }
+        finally
+        {
+            view.release();
+        }
+    }
+
     private void updateCounts()
     {
+        if (arguments != null && arguments.maxLengthBytes() >= 0)
+        {
+            measureNewMessages();
+        }
         readyCount = Math.max(0, shard.durableOffset() - next) + requeued.size();
         requeuedCount = requeued.size();
         consumerCount = consumers.size();
@@ -290,6 +378,35 @@ public final class QueueRuntime
     }
 
     /**
+     * A delivery rejected without requeue (basic.reject, basic.nack): dead-lettered with reason
+     * {@code rejected} if the queue says where, then acknowledged.
+     *
+     * @param offset the message's offset.
+     */
+    public void reject(final long offset)
+    {
+        onLoop(() ->
+        {
+            if (arguments.deadLetterExchange() != null && !closed && cursor.isUnacknowledged(offset))
+            {
+                final int read = shard.read(offset, Integer.MAX_VALUE, 1, view);
+                try
+                {
+                    if (read > 0 && view.next())
+                    {
+                        deadLetters.publish(this, arguments, reading.wrap(view.payload()), "rejected");
+                    }
+                }
+                finally
+                {
+                    view.release();
+                }
+            }
+            acknowledge(offset);
+        });
+    }
+
+    /**
      * A message back in the queue, ready again (basic.reject/nack with requeue, basic.recover, a
      * channel closed with it unacknowledged).
      *
@@ -301,6 +418,10 @@ public final class QueueRuntime
         {
             if (!closed && cursor.isUnacknowledged(offset))
             {
+                if (arguments.maxLengthBytes() >= 0 && !requeued.contains(offset))
+                {
+                    readyBytes += Math.max(0, bodySize(offset));
+                }
                 requeued.add(offset);
                 updateCounts();
                 schedule();
@@ -415,9 +536,11 @@ public final class QueueRuntime
     }
 
     /**
-     * Read a message and mark it delivered.
+     * Read a message and mark it delivered. A message past its TTL is not delivered: it is
+     * dead-lettered (reason {@code expired}) and acknowledged, and the answer is null.
      *
-     * @return the payload, retained, or null if it is gone (purged, deleted) and was skipped.
+     * @return the payload, retained, or null if it is gone (purged, deleted, expired) and was skipped,
+     * or {@link #BACK_OFF} or {@link #FULL}.
      */
     private ByteBuf take(final long offset, final boolean redelivered, final boolean noAck)
     {
@@ -435,6 +558,7 @@ public final class QueueRuntime
             }
             return null;
         }
+        final boolean expired = expired(view.maxTimestamp(), view.payload());
         final ByteBuf payload = view.retainedPayload();
         view.release();
         if (redelivered)
@@ -451,12 +575,113 @@ public final class QueueRuntime
             }
             next = offset + 1;
         }
+        if (arguments.maxLengthBytes() >= 0)
+        {
+            readyBytes = Math.max(0, readyBytes - reading.wrap(payload).body().readableBytes());
+        }
+        if (expired)
+        {
+            deadLetters.publish(this, arguments, reading.wrap(payload), "expired");
+            payload.release();
+            acknowledge(offset);
+            return null;
+        }
         metrics.delivered(redelivered);
         if (noAck)
         {
             acknowledge(offset);
         }
         return payload;
+    }
+
+    /**
+     * @return true if a message published at {@code publishedMs} is past the queue's TTL or its own
+     * {@code expiration}.
+     */
+    private boolean expired(final long publishedMs, final ByteBuf payload)
+    {
+        long ttl = arguments.messageTtlMs();
+        final long own = ContentHeader.expirationMs(reading.wrap(payload).properties());
+        if (own >= 0 && (ttl < 0 || own < ttl))
+        {
+            ttl = own;
+        }
+        return ttl >= 0 && clock.millis() - publishedMs >= ttl;
+    }
+
+    /**
+     * Drop ready messages from the head while the queue is over a length limit (x-overflow drop-head,
+     * the default), dead-lettering them with reason {@code maxlen}.
+     */
+    private void enforceLengthLimit()
+    {
+        if (!arguments.limited() || arguments.rejectPublish())
+        {
+            return;
+        }
+        updateCounts();
+        while (arguments.maxLength() >= 0 && readyCount > arguments.maxLength() ||
+            arguments.maxLengthBytes() >= 0 && readyBytes > arguments.maxLengthBytes())
+        {
+            final long offset = nextReady();
+            if (offset < 0)
+            {
+                break;
+            }
+            final boolean redelivered = requeued.contains(offset);
+            final ByteBuf payload = take(offset, redelivered, false);
+            if (payload == BACK_OFF || payload == FULL)
+            {
+                executor.schedule(this::schedule, RETRY_MS, TimeUnit.MILLISECONDS);
+                break;
+            }
+            if (payload != null)
+            {
+                deadLetters.publish(this, arguments, reading.wrap(payload), "maxlen");
+                payload.release();
+                acknowledge(offset);
+            }
+            updateCounts();
+        }
+    }
+
+    /**
+     * Expire the messages at the head that are past the queue's TTL, whether or not anyone consumes,
+     * then look again a TTL later (at most a second, at least 10 ms).
+     */
+    private void expireHead()
+    {
+        if (closed)
+        {
+            return;
+        }
+        while (true)
+        {
+            final long offset = nextReady();
+            if (offset < 0)
+            {
+                break;
+            }
+            final int read = shard.read(offset, Integer.MAX_VALUE, 1, view);
+            final boolean expired = read > 0 && view.next() && expired(view.maxTimestamp(), view.payload());
+            view.release();
+            if (!expired)
+            {
+                break;
+            }
+            final ByteBuf payload = take(offset, requeued.contains(offset), false);
+            if (payload == BACK_OFF || payload == FULL)
+            {
+                break;
+            }
+            if (payload != null)
+            {
+                payload.release();
+            }
+        }
+        updateCounts();
+        executor.schedule(this::expireHead, Math.max(10, Math.min(1000, arguments.messageTtlMs())),
+            TimeUnit.MILLISECONDS);
     }
 
     /** What {@link #take} answers when the cursor store's writer cannot take a delivery now. */
@@ -473,6 +698,7 @@ public final class QueueRuntime
         {
             return;
         }
+        enforceLengthLimit();
         int delivered = 0;
         while (!consumers.isEmpty())
         {
@@ -514,6 +740,11 @@ public final class QueueRuntime
 
     private QueueConsumer nextWithCredit()
     {
+        if (arguments.singleActiveConsumer())
+        {
+            final QueueConsumer active = consumers.get(0);
+            return active.canTake() ? active : null;
+        }
         for (int i = 0; i < consumers.size(); i++)
         {
             final QueueConsumer candidate = consumers.get((roundRobin + i) % consumers.size());

@@ -22,6 +22,8 @@ public final class Queues
     private final CursorStore cursors;
     private final Consumer<QueueRuntime> onLastConsumerGone;
     private final io.micrometer.core.instrument.MeterRegistry registry;
+    private final DeadLetters deadLetters;
+    private final java.time.Clock clock;
     private final Map<String, CompletableFuture<QueueRuntime>> runtimes = new ConcurrentHashMap<>();
 
     /**
@@ -29,11 +31,17 @@ public final class Queues
      * @param cursors            the node's cursor store.
      * @param onLastConsumerGone told when an auto-delete queue's last consumer is gone.
      * @param registry           where queues' meters go.
+     * @param deadLetters        where queues' rejected, expired and dropped messages go.
+     * @param clock              the node's clock.
      */
     public Queues(final QueueStorage storage, final CursorStore cursors, final Consumer<QueueRuntime> onLastConsumerGone,
-        final io.micrometer.core.instrument.MeterRegistry registry)
+        final io.micrometer.core.instrument.MeterRegistry registry, final DeadLetters deadLetters,
+        final java.time.Clock clock)
     {
         this.registry = registry;
+        this.deadLetters = deadLetters;
+        this.clock = clock;
+        deadLetters.queues(this);
         this.storage = storage;
         this.cursors = cursors;
         this.onLastConsumerGone = onLastConsumerGone;
@@ -79,7 +87,7 @@ public final class Queues
                 return;
             }
             executor.execute(() -> made.complete(new QueueRuntime(queue, shard, cursors, executor, onLastConsumerGone,
-                registry)));
+                registry, deadLetters, clock)));
         });
         return made;
     }
