@@ -39,8 +39,9 @@ public final class Methods
      * @param response               the mechanism's response.
      * @param consumerCancelNotify   whether the client's capabilities ask for basic.cancel when a
      *                               consumer's queue is deleted.
+     * @param connectionBlocked      whether they ask for connection.blocked and unblocked.
      */
-    public record StartOk(String mechanism, byte[] response, boolean consumerCancelNotify)
+    public record StartOk(String mechanism, byte[] response, boolean consumerCancelNotify, boolean connectionBlocked)
     {
     }
 
@@ -103,7 +104,9 @@ public final class Methods
                 startOk.getClientProperties().get("capabilities");
             final boolean cancelNotify = capabilities instanceof Map<?, ?> offered &&
                 Boolean.TRUE.equals(offered.get("consumer_cancel_notify"));
-            return new StartOk(startOk.getMechanism(), startOk.getResponse().getBytes(), cancelNotify);
+            final boolean blocked = capabilities instanceof Map<?, ?> offered &&
+                Boolean.TRUE.equals(offered.get("connection.blocked"));
+            return new StartOk(startOk.getMechanism(), startOk.getResponse().getBytes(), cancelNotify, blocked);
         }
         throw unexpected(method, "connection.start-ok");
     }
@@ -250,6 +253,23 @@ public final class Methods
     public static Method connectionOpenOk()
     {
         return new AMQImpl.Connection.OpenOk("");
+    }
+
+    /**
+     * @param reason why.
+     * @return connection.blocked (RabbitMQ): the server reads no more of the client's publishes for now.
+     */
+    public static Method connectionBlocked(final String reason)
+    {
+        return new AMQImpl.Connection.Blocked(reason);
+    }
+
+    /**
+     * @return connection.unblocked (RabbitMQ).
+     */
+    public static Method connectionUnblocked()
+    {
+        return new AMQImpl.Connection.Unblocked();
     }
 
     /**

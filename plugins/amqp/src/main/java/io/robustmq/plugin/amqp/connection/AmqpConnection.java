@@ -56,10 +56,11 @@ public final class AmqpConnection implements FrameListener, ConnectionWire
      * The protocol extensions offered in connection.start, each implemented: a refused login is
      * connection.close 403 rather than a dropped socket; confirms with basic.ack and basic.nack;
      * basic.cancel when a consumer's queue is deleted; exchange-to-exchange bindings; basic.qos with
-     * global false limiting each consumer.
+     * global false limiting each consumer; connection.blocked while the storage holds a publisher back.
      */
     static final List<String> CAPABILITIES = List.of("authentication_failure_close", "publisher_confirms",
-        "basic.nack", "consumer_cancel_notify", "exchange_exchange_bindings", "per_consumer_qos");
+        "basic.nack", "consumer_cancel_notify", "exchange_exchange_bindings", "per_consumer_qos",
+        "connection.blocked");
 
     private static final Logger LOG = LoggerFactory.getLogger(AmqpConnection.class);
 
@@ -84,6 +85,8 @@ public final class AmqpConnection implements FrameListener, ConnectionWire
     private int frameMax;
     private boolean cancelNotify;
     private boolean holdReading;
+    private boolean blockedNotify;
+    private boolean blocked;
     private boolean flushScheduled;
     private final AmqpFrameDecoder decoder;
     private final IntObjectHashMap<AmqpChannel> channels = new IntObjectHashMap<>();
@@ -258,6 +261,7 @@ public final class AmqpConnection implements FrameListener, ConnectionWire
     {
         final Login login = Login.parse(startOk.mechanism(), startOk.response());
         cancelNotify = startOk.consumerCancelNotify();
+        blockedNotify = startOk.connectionBlocked();
         state = State.AUTHENTICATING;
         final String mechanism = startOk.mechanism();
         final boolean queued = logins.check(login, ctx.channel().remoteAddress(), refusal ->
@@ -746,6 +750,24 @@ public final class AmqpConnection implements FrameListener, ConnectionWire
         {
             holdReading = false;
             decoder.resume(ctx);
+        }
+    }
+
+    @Override
+    public void blocked(final boolean storageFull)
+    {
+        if (storageFull == blocked)
+        {
+            return;
+        }
+        blocked = storageFull;
+        LOG.debug("AMQP: {} {} (the storage {})", ctx.channel().remoteAddress(), storageFull ? "blocked" : "unblocked",
+            storageFull ? "cannot take its messages now" : "takes its messages again");
+        if (blockedNotify && state == State.OPEN)
+        {
+            send(ctx, 0, storageFull ? Methods.connectionBlocked("the storage cannot keep up") :
+                Methods.connectionUnblocked());
+            flush();
         }
     }
 

@@ -393,6 +393,7 @@ final class BasicMethods
             {
                 final int from = i;
                 wire.pauseReading();
+                wire.blocked(true);
                 wire.ctx().executor().schedule(() ->
                 {
                     if (wire.ctx().channel().isActive())
@@ -424,6 +425,7 @@ final class BasicMethods
             }
         }
         stored.release();
+        wire.blocked(false);
         wire.resumeReading();
     }
 

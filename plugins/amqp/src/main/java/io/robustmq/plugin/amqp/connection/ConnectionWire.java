@@ -85,4 +85,12 @@ interface ConnectionWire
      * Read again after {@link #pauseReading()}.
      */
     void resumeReading();
+
+    /**
+     * Tell the client, if it asked to be told ({@code connection.blocked} capability), that the
+     * storage holds its publishes back (connection.blocked), or takes them again (connection.unblocked).
+     *
+     * @param storageFull true when held back.
+     */
+    void blocked(boolean storageFull);
 }
