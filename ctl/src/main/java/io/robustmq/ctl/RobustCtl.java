@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
 @Command(name = "robust-ctl", mixinStandardHelpOptions = true, versionProvider = RobustCtl.Version.class,
     description = "Manage a RobustMQ node or cluster through its admin HTTP API.",
     subcommands = {RobustCtl.ClusterCommand.class, RobustCtl.NodesCommand.class, RobustCtl.TopicsCommand.class,
-        AccessCommands.Users.class, AccessCommands.Acls.class, AccessCommands.Config.class})
+        AccessCommands.Users.class, AccessCommands.Acls.class, AccessCommands.Config.class, AmqpCommands.class})
 public final class RobustCtl implements Runnable
 {
     static final int REFUSED = 1;
@@ -45,7 +45,7 @@ public final class RobustCtl implements Runnable
     @Override
     public void run()
     {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: cluster, nodes, topics, users, acls or config");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: cluster, nodes, topics, users, acls, config or amqp");
     }
 
     public static void main(final String[] args)

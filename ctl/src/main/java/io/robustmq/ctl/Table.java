@@ -26,7 +26,7 @@ final class Table
             {
                 final JsonNode value = row.get(fields[i]);
                 cells[i] = value == null || value.isNull() ? "-" : value.isTextual() && value.asText().isEmpty() ? "-" :
-                    value.asText();
+                    value.isContainerNode() ? (value.isEmpty() ? "-" : value.toString()) : value.asText();
             }
             lines.add(cells);
         }

@@ -136,6 +136,7 @@ public final class RobustNode implements AutoCloseable
             .metadata(metaService.metadata())
             .pluginsDir(pluginsDir(config))));
         status.component(MESSAGE_BROKER).detail(broker::describeState);
+        new io.robustmq.kernel.admin.PluginViewsResource(broker.adminViews()).register(commonServer.router());
         try
         {
             metaService.advertise(io.robustmq.kernel.meta.AdvertisedEndpoints.of(status.listeners(),

@@ -320,6 +320,24 @@ public final class MessageBroker implements AutoCloseable
     /**
      * @return the plugins discovered, enabled or not.
      */
+    /**
+     * @return the admin views of the plugins running, by plugin name, then view name.
+     */
+    public java.util.Map<String, java.util.Map<String, java.util.function.Supplier<Object>>> adminViews()
+    {
+        final java.util.Map<String, java.util.Map<String, java.util.function.Supplier<Object>>> views =
+            new java.util.TreeMap<>();
+        for (final RunningPlugin plugin : running)
+        {
+            final java.util.Map<String, java.util.function.Supplier<Object>> own = plugin.plugin().adminViews();
+            if (!own.isEmpty())
+            {
+                views.put(plugin.discovered().name(), java.util.Map.copyOf(own));
+            }
+        }
+        return views;
+    }
+
     public List<DiscoveredPlugin> discovered()
     {
         return discovered;

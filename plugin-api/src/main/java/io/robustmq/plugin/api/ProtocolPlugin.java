@@ -46,6 +46,22 @@ public interface ProtocolPlugin extends AutoCloseable
     }
 
     /**
+     * What the plugin shows on the admin API: each view, by name, is served as JSON at
+     * {@code GET /v1/plugins/<plugin>/<name>} (an AMQP plugin's queues, exchanges and bindings). A
+     * view builds its answer from {@link java.util.Map}s, {@link List}s, strings, numbers, booleans
+     * and nulls.
+     * <p>
+     * Threading: views are called on an event loop of the admin API: they must answer from memory,
+     * without blocking.
+     *
+     * @return the views, by name; none by default. Read once, after {@link #start()}.
+     */
+    default java.util.Map<String, java.util.function.Supplier<Object>> adminViews()
+    {
+        return java.util.Map.of();
+    }
+
+    /**
      * Release everything the plugin holds. Called once, after its listeners are unbound.
      */
     @Override

@@ -112,6 +112,12 @@ final class AmqpPlugin implements ProtocolPlugin
     }
 
     @Override
+    public java.util.Map<String, java.util.function.Supplier<Object>> adminViews()
+    {
+        return AdminViews.of(topology, connections.queues());
+    }
+
+    @Override
     public void initChannel(final ChannelPipeline pipeline, final ListenerSpec listener)
     {
         pipeline.addLast("amqp", connections.newConnection());

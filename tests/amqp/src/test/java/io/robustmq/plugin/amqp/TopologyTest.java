@@ -165,6 +165,16 @@ class TopologyTest
         assertChannelClosed(connection.createChannel(), 406, "PRECONDITION_FAILED - exchange 'events' in vhost '/' " +
             "in use", c -> c.exchangeDelete("events", true));
 
+        final String bindings = node.node().get("/v1/plugins/amqp/bindings").body();
+        assertTrue(bindings.contains("{\"source\":\"events\",\"destination\":\"all-events\",\"destination_type\":" +
+            "\"queue\",\"routing_key\":\"#\",\"arguments\":{}}"), bindings);
+        assertTrue(bindings.contains("\"destination\":\"audit\",\"destination_type\":\"exchange\""), bindings);
+        final String queues = node.node().get("/v1/plugins/amqp/queues").body();
+        assertTrue(queues.contains("\"name\":\"all-events\",\"durable\":true"), queues);
+        final String exchanges = node.node().get("/v1/plugins/amqp/exchanges").body();
+        assertTrue(exchanges.contains("\"name\":\"events\",\"type\":\"topic\""), exchanges);
+        assertEquals(404, node.node().get("/v1/plugins/amqp/nothing").statusCode());
+
         channel.queueUnbind("all-events", "events", "#");
         channel.exchangeUnbind("audit", "events", "audit.*");
         channel.queueUnbind("all-events", "events", "never-bound");

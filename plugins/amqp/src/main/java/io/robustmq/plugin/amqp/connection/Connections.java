@@ -28,6 +28,7 @@ public final class Connections implements AutoCloseable
     private final LoginCheck logins;
     private final TopologyMethods topologyMethods;
     private final AmqpConnection.BasicParts basicParts;
+    private final Queues queues;
     private final int nodeId;
     private final AtomicLong serial = new AtomicLong();
 
@@ -64,6 +65,7 @@ public final class Connections implements AutoCloseable
         methods[0] = new TopologyMethods(topology, writes, storage, queues, nodeId);
         this.topologyMethods = methods[0];
         this.basicParts = new AmqpConnection.BasicParts(topology, queues, confirms, clock);
+        this.queues = queues;
         this.nodeId = nodeId;
     }
 
@@ -74,6 +76,14 @@ public final class Connections implements AutoCloseable
     {
         return new AmqpConnection(settings, logins, topologyMethods, basicParts, nodeId + "/" + serial.incrementAndGet())
             .decoder();
+    }
+
+    /**
+     * @return the queues in use on this node.
+     */
+    public Queues queues()
+    {
+        return queues;
     }
 
     @Override
