@@ -173,7 +173,7 @@ final class KernelMetadata implements Metadata
     public CompletionStage<TopicInfo> createTopic(final TopicSpec spec)
     {
         return write(client.createTopic(spec.name(), spec.partitions(), spec.storage(), spec.durability(),
-                spec.retentionMs(), spec.retentionBytes(), spec.segmentBytes()),
+                spec.retentionMs(), spec.retentionBytes(), spec.segmentBytes(), spec.preferredLeader()),
             view -> topic(view, spec.name()));
     }
 

@@ -142,6 +142,15 @@ class MetadataApiTest
             final CompletionException invalid = assertThrows(CompletionException.class,
                 () -> metadata.createTopic(TopicSpec.of("bad", 0)).toCompletableFuture().join());
             assertEquals(MetadataException.Reason.INVALID, ((MetadataException)invalid.getCause()).reason());
+            final CompletionException badLeader = assertThrows(CompletionException.class,
+                () -> metadata.createTopic(TopicSpec.of("bad", 1).withPreferredLeader(-2)).toCompletableFuture()
+                    .join());
+            assertEquals(MetadataException.Reason.INVALID, ((MetadataException)badLeader.getCause()).reason(),
+                "the preferred leader reaches the Meta Service");
+            assertEquals(List.of(new ShardInfo("local", 0, List.of(1), 1, 0)), metadata.createTopic(
+                TopicSpec.of("local", 1).withPreferredLeader(1)).thenApply(info -> metadata.shards("local"))
+                .toCompletableFuture().get(30, TimeUnit.SECONDS), "led by the node it asked for");
+            metadata.deleteTopic("local").toCompletableFuture().get(30, TimeUnit.SECONDS);
 
             metadata.deleteTopic("watched").toCompletableFuture().get(30, TimeUnit.SECONDS);
             assertEquals(Optional.empty(), metadata.topic("watched"));

@@ -10,6 +10,7 @@ import io.robustmq.meta.codecs.CommandResultDecoder;
 import io.robustmq.meta.codecs.MessageHeaderDecoder;
 import io.robustmq.meta.codecs.ResultCode;
 import io.robustmq.meta.state.MetaCommands;
+import io.robustmq.meta.state.MetaState;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
@@ -306,8 +307,27 @@ public final class MetaClient implements AutoCloseable
         final long retentionBytes,
         final int segmentBytes)
     {
+        return createTopic(name, partitions, storage, durability, retentionMs, retentionBytes, segmentBytes,
+            MetaState.NO_PREFERRED_LEADER);
+    }
+
+    /**
+     * @param segmentBytes    the topic's journal segment size; 0 for the node's default.
+     * @param preferredLeader the node to lead the topic's partition 0 if it is up (partition 1 the next
+     *                        node up, ...), or {@link MetaState#NO_PREFERRED_LEADER} for round robin.
+     */
+    public CompletableFuture<Result> createTopic(
+        final String name,
+        final int partitions,
+        final String storage,
+        final String durability,
+        final long retentionMs,
+        final long retentionBytes,
+        final int segmentBytes,
+        final int preferredLeader)
+    {
         return submit((encoder, out, at, requestId) -> encoder.createTopic(out, at, clientId, requestId, name, partitions,
-            storage, durability, retentionMs, retentionBytes, segmentBytes));
+            storage, durability, retentionMs, retentionBytes, segmentBytes, preferredLeader));
     }
 
     public CompletableFuture<Result> deleteTopic(final String name)

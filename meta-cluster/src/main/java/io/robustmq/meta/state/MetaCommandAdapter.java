@@ -128,11 +128,16 @@ public final class MetaCommandAdapter
                 // A version 1 command has no segment size: the node's default.
                 final int segmentBytes = createTopic.segmentBytes() == CreateTopicDecoder.segmentBytesNullValue() ? 0 :
                     createTopic.segmentBytes();
+                // Absent before schema version 5: no preferred leader.
+                final int preferredLeader = createTopic.preferredLeader() ==
+                    CreateTopicDecoder.preferredLeaderNullValue() ? MetaState.NO_PREFERRED_LEADER :
+                    createTopic.preferredLeader();
                 final String name = createTopic.name();
                 final String storage = createTopic.storage();
                 final String durability = createTopic.durability();
                 respond(sink, clientId, requestId, state.createTopic(clientId, requestId, name, partitions, storage,
-                    durability, retentionMs, retentionBytes, segmentBytes, timestamp, logPosition), name);
+                    durability, retentionMs, retentionBytes, segmentBytes, preferredLeader, timestamp, logPosition),
+                    name);
             }
             case DeleteTopicDecoder.TEMPLATE_ID ->
             {

@@ -61,6 +61,11 @@ public final class MetaCommands
         return MessageHeaderEncoder.ENCODED_LENGTH + deadline.encodedLength();
     }
 
+    /**
+     * @param segmentBytes    the topic's journal segment size; 0 for the node's default.
+     * @param preferredLeader the node to lead partition 0, or {@link MetaState#NO_PREFERRED_LEADER}.
+     * @return the command's length.
+     */
     public int createTopic(
         final MutableDirectBuffer buffer,
         final int offset,
@@ -72,7 +77,8 @@ public final class MetaCommands
         final String durability,
         final long retentionMs,
         final long retentionBytes,
-        final int segmentBytes)
+        final int segmentBytes,
+        final int preferredLeader)
     {
         createTopic.wrapAndApplyHeader(buffer, offset, header)
             .clientId(clientId)
@@ -81,6 +87,7 @@ public final class MetaCommands
             .retentionMs(retentionMs)
             .retentionBytes(retentionBytes)
             .segmentBytes(segmentBytes)
+            .preferredLeader(preferredLeader)
             .name(name)
             .storage(storage)
             .durability(durability);

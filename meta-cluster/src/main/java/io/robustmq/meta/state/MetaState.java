@@ -57,6 +57,8 @@ public final class MetaState
     private final PersistentTable<String, TopicRecord> topics = new PersistentTable<>();
     /** {@link #alterTopic}: leave this as it is. */
     public static final int UNCHANGED = -1;
+    /** {@link #createTopic}: no preferred leader, the shards are placed round robin. */
+    public static final int NO_PREFERRED_LEADER = -1;
     private final PersistentTable<Integer, NodeRecord> nodes = new PersistentTable<>();
     private final ShardPlacement placement = new ShardPlacement();
     private final PersistentTable<String, GroupRecord> groups = new PersistentTable<>();
@@ -90,6 +92,9 @@ public final class MetaState
      * @param durability  durability, or empty.
      * @param retentionMs age limit, 0 for the default.
      * @param retentionBytes size limit, 0 for the default.
+     * @param segmentBytes journal segment size, 0 for the default.
+     * @param preferredLeader the node to lead partition 0 if it is up (see {@link ShardPlacement#place}),
+     *                    or {@link #NO_PREFERRED_LEADER}.
      * @param timestamp   cluster time of the command.
      * @param logPosition position of the command in the log: part of the topic's UUID.
      * @return OK, ALREADY_EXISTS or INVALID (or the first outcome, for a retry).
@@ -104,13 +109,14 @@ public final class MetaState
         final long retentionMs,
         final long retentionBytes,
         final int segmentBytes,
+        final int preferredLeader,
         final long timestamp,
         final long logPosition)
     {
         return once(clientId, requestId, () ->
         {
             if (!validTopicName(name) || partitions < 1 || retentionMs < 0 || retentionBytes < 0 ||
-                !validSegmentBytes(segmentBytes))
+                !validSegmentBytes(segmentBytes) || preferredLeader < NO_PREFERRED_LEADER)
             {
                 return ResultCode.INVALID;
             }
@@ -121,7 +127,7 @@ public final class MetaState
             final UUID uuid = UUID.nameUUIDFromBytes((name + '@' + logPosition).getBytes(StandardCharsets.UTF_8));
             topics.put(name, new TopicRecord(name, uuid, partitions, storage, durability, retentionMs, retentionBytes,
                 timestamp, segmentBytes));
-            placement.place(name, partitions, upNodes(), settings.replicationFactor());
+            placement.place(name, partitions, upNodes(), settings.replicationFactor(), preferredLeader);
             return ResultCode.OK;
         });
     }

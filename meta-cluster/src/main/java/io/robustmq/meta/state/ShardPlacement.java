@@ -16,8 +16,12 @@ import java.util.SortedMap;
  *   <li><b>New topic.</b> The nodes up, by ascending id, form a ring. Shard {@code p} of the topic
  *       gets {@code min(replication_factor, nodes up)} replicas: the nodes at ring positions
  *       {@code start + p}, {@code start + p + 1}, ...; its first replica (the preferred one) leads.
- *       {@code start} is a cursor that advances by one with every topic, so leaders spread across
+ *       {@code start} is a cursor that advances by one with every such topic, so leaders spread across
  *       nodes as Kafka's do. With no node up, shards wait unplaced (no replicas, no leader).</li>
+ *   <li><b>New topic with a preferred leader</b> that is up: as above, but {@code start} is that
+ *       node's position in the ring, so it leads shard 0, the next node up shard 1, and so on; the
+ *       cursor does not move, so the topics placed round robin keep spreading as if this one did
+ *       not exist. A preferred leader that is not up (or not known) is ignored: round robin.</li>
  *   <li><b>Node down.</b> Each shard it led passes to its first replica still up, in replica order;
  *       if none is up the shard has no leader ({@link ShardRecord#NO_LEADER}) until one returns.</li>
  *   <li><b>Node up</b> (registered, or heartbeating again). Shards without a leader that list it
@@ -36,23 +40,31 @@ final class ShardPlacement
     private long cursor;
 
     /**
-     * Place a new topic's shards.
+     * Place a new topic's shards: round the ring from the cursor, which then advances by one; or, if
+     * its preferred leader is up, round the ring from that node, the cursor left where it is.
      *
      * @param topic             its name.
      * @param partitions        its shard count.
      * @param up                the nodes up, ascending.
      * @param replicationFactor replicas wanted per shard.
+     * @param preferredLeader   the node to lead shard 0, or {@link MetaState#NO_PREFERRED_LEADER}.
      */
-    void place(final String topic, final int partitions, final List<Integer> up, final int replicationFactor)
+    void place(final String topic, final int partitions, final List<Integer> up, final int replicationFactor,
+        final int preferredLeader)
     {
+        final int preferred = up.indexOf(preferredLeader);
+        final long start = preferred >= 0 ? preferred : cursor;
         final List<ShardRecord> placed = new ArrayList<>(partitions);
         for (int p = 0; p < partitions; p++)
         {
-            final List<Integer> replicas = ring(up, cursor + p, replicationFactor);
+            final List<Integer> replicas = ring(up, start + p, replicationFactor);
             placed.add(new ShardRecord(topic, p, replicas, replicas.isEmpty() ? ShardRecord.NO_LEADER : replicas.get(0),
                 0));
         }
-        cursor++;
+        if (preferred < 0)
+        {
+            cursor++;
+        }
         shards.put(topic, List.copyOf(placed));
     }
 

@@ -40,7 +40,8 @@ class MetaStateTest
 
         Log createTopic(final long client, final long request, final String name, final int partitions, final long time)
         {
-            return add(encoder.createTopic(buffer, 0, client, request, name, partitions, "journal", "always", 0, 0, 0), time);
+            return add(encoder.createTopic(buffer, 0, client, request, name, partitions, "journal", "always", 0, 0, 0,
+                MetaState.NO_PREFERRED_LEADER), time);
         }
 
         Log deleteTopic(final long client, final long request, final String name, final long time)
@@ -53,7 +54,8 @@ class MetaStateTest
             final long deadlineMs, final long client, final long request, final String name, final long time)
         {
             final int at = encoder.deadline(buffer, 0, deadlineMs);
-            return add(at + encoder.createTopic(buffer, at, client, request, name, 1, "", "", 0, 0, 0), time);
+            return add(at + encoder.createTopic(buffer, at, client, request, name, 1, "", "", 0, 0, 0,
+                MetaState.NO_PREFERRED_LEADER), time);
         }
 
         Log registerNode(final long client, final long request, final int node, final String address, final long time)
@@ -68,7 +70,38 @@ class MetaStateTest
 
         Log createTopicWithSegments(final long client, final long request, final String name, final int segmentBytes)
         {
-            return add(encoder.createTopic(buffer, 0, client, request, name, 1, "", "", 0, 0, segmentBytes), 0);
+            return add(encoder.createTopic(buffer, 0, client, request, name, 1, "", "", 0, 0, segmentBytes,
+                MetaState.NO_PREFERRED_LEADER), 0);
+        }
+
+        Log createTopicLedBy(
+            final long client, final long request, final String name, final int partitions, final int preferredLeader)
+        {
+            return add(encoder.createTopic(buffer, 0, client, request, name, partitions, "", "", 0, 0, 0,
+                preferredLeader), 0);
+        }
+
+        /**
+         * A CreateTopic as a schema version 4 member wrote it, without the preferred leader (its block
+         * 4 bytes shorter, the name right after it); the field this one had is cut out.
+         */
+        Log createTopicVersion4(final long client, final long request, final String name, final int partitions,
+            final int segmentBytes, final int cutPreferredLeader)
+        {
+            final int length = encoder.createTopic(buffer, 0, client, request, name, partitions, "", "", 0, 0,
+                segmentBytes, cutPreferredLeader);
+            final int header = io.robustmq.meta.codecs.MessageHeaderEncoder.ENCODED_LENGTH;
+            final int block = io.robustmq.meta.codecs.CreateTopicEncoder.BLOCK_LENGTH;
+            final int leaderField = io.robustmq.meta.codecs.CreateTopicEncoder.preferredLeaderEncodingOffset();
+            assertEquals(block - 4, leaderField, "the preferred leader is the block's last field");
+            final byte[] old = new byte[length - 4];
+            buffer.getBytes(0, old, 0, header + leaderField);
+            buffer.getBytes(header + block, old, header + leaderField, length - header - block);
+            final UnsafeBuffer bytes = new UnsafeBuffer(old);
+            new io.robustmq.meta.codecs.MessageHeaderEncoder().wrap(bytes, 0).blockLength(block - 4).version(4);
+            commands.add(old);
+            timestamps.add(0L);
+            return this;
         }
 
         Log alterTopic(final long client, final long request, final String name, final int partitions,
@@ -382,6 +415,82 @@ class MetaStateTest
         assertEquals(List.of("orders-0 [1] leader 1 epoch 0", "orders-1 [2] leader 2 epoch 0",
             "orders-2 [3] leader 3 epoch 0", "orders-3 [1] leader 1 epoch 0", "orders-4 [2] leader 2 epoch 0"),
             describe(state.shards("orders")), "the new shards carry on round the ring, the old ones stay");
+    }
+
+    @Test
+    void aTopicWithAPreferredLeaderThatIsUpIsLedByItAndItsPartitionsFollowTheRingFromIt()
+    {
+        final MetaState state = new MetaState(TIMEOUT_MS);
+        final List<String> results = new Log()
+            .registerNode(1, 1, 1, "h:1", 20)
+            .createTopicLedBy(7, 1, "amqp.q.alone", 3, 1)
+            .registerNode(2, 1, 2, "h:2", 20)
+            .registerNode(3, 1, 3, "h:3", 20)
+            .setClusterConfig(7, 2, "replication_factor", "2")
+            .createTopicLedBy(7, 3, "amqp.q.two", 3, 2)
+            .createTopic(7, 4, "orders", 1, 30)
+            .createTopicLedBy(7, 5, "amqp.q.three", 1, 3)
+            .createTopic(7, 6, "audit", 1, 31)
+            .createTopicLedBy(7, 7, "bad", 1, -2)
+            .replay(state);
+        assertEquals(List.of("1:OK:", "1:OK:", "1:OK:", "1:OK:", "2:OK:", "3:OK:", "4:OK:", "5:OK:", "6:OK:"),
+            results.subList(0, 9));
+        assertTrue(results.get(9).startsWith("7:INVALID"), results.get(9));
+        assertEquals(List.of("amqp.q.alone-0 [1] leader 1 epoch 0", "amqp.q.alone-1 [1] leader 1 epoch 0",
+            "amqp.q.alone-2 [1] leader 1 epoch 0"), describe(state.shards("amqp.q.alone")),
+            "one node up: it leads all");
+        assertEquals(List.of("amqp.q.two-0 [2, 3] leader 2 epoch 0", "amqp.q.two-1 [3, 1] leader 3 epoch 0",
+            "amqp.q.two-2 [1, 2] leader 1 epoch 0"), describe(state.shards("amqp.q.two")),
+            "partition p starts p positions round the ring from the preferred leader");
+        assertEquals(List.of("amqp.q.three-0 [3, 1] leader 3 epoch 0"), describe(state.shards("amqp.q.three")));
+        assertEquals(List.of("orders-0 [1, 2] leader 1 epoch 0"), describe(state.shards("orders")),
+            "the cursor did not move for the topics placed at their preferred leader");
+        assertEquals(List.of("audit-0 [2, 3] leader 2 epoch 0"), describe(state.shards("audit")),
+            "the cursor moved once, for orders");
+    }
+
+    @Test
+    void aTopicWhosePreferredLeaderIsDownOrUnknownIsPlacedRoundRobin()
+    {
+        final MetaState state = new MetaState(TIMEOUT_MS);
+        new Log()
+            .registerNode(1, 1, 1, "h:1", 20)
+            .registerNode(2, 1, 2, "h:2", 20)
+            .registerNode(3, 1, 3, "h:3", 20)
+            .heartbeat(1, 8_000)
+            .heartbeat(2, 8_000)
+            .replay(state);
+        assertEquals(List.of(3), state.markMissingNodesDown(6_000));
+        final List<String> results = new Log()
+            .createTopicLedBy(7, 1, "unknown", 2, 9)
+            .createTopicLedBy(7, 2, "down", 1, 3)
+            .createTopic(7, 3, "orders", 1, 30)
+            .replay(state);
+        assertEquals(List.of("1:OK:", "2:OK:", "3:OK:"), results);
+        assertEquals(List.of("unknown-0 [1] leader 1 epoch 0", "unknown-1 [2] leader 2 epoch 0"),
+            describe(state.shards("unknown")), "round robin from the cursor (0)");
+        assertEquals(List.of("down-0 [2] leader 2 epoch 0"), describe(state.shards("down")),
+            "round robin from the cursor (1) over the nodes up, 1 and 2");
+        assertEquals(List.of("orders-0 [1] leader 1 epoch 0"), describe(state.shards("orders")),
+            "a topic placed round robin moves the cursor, a preferred leader or not");
+    }
+
+    @Test
+    void aVersion4CreateTopicHasNoPreferredLeader()
+    {
+        final MetaState state = new MetaState(TIMEOUT_MS);
+        final List<String> results = new Log()
+            .registerNode(1, 1, 1, "h:1", 20)
+            .registerNode(2, 1, 2, "h:2", 20)
+            .registerNode(3, 1, 3, "h:3", 20)
+            .createTopicVersion4(7, 1, "old", 2, 2 << 20, 3)
+            .createTopic(7, 2, "next", 1, 30)
+            .replay(state);
+        assertEquals(List.of("1:OK:", "1:OK:", "1:OK:", "1:OK:", "2:OK:"), results);
+        assertEquals(List.of("old-0 [1] leader 1 epoch 0", "old-1 [2] leader 2 epoch 0"), describe(state.shards("old")),
+            "decoded as no preferred leader: round robin from the cursor, not from node 3");
+        assertEquals(2 << 20, state.topic("old").segmentBytes(), "the fields before it read as they were written");
+        assertEquals(List.of("next-0 [2] leader 2 epoch 0"), describe(state.shards("next")), "the cursor moved");
     }
 
     private static List<String> describe(final List<ShardRecord> shards)
