@@ -60,7 +60,7 @@ final class AmqpPlugin implements ProtocolPlugin
                 return thread;
             }, new ThreadPoolExecutor.AbortPolicy());
         this.topology = new Topology(context.metadata());
-        this.storage = new QueueStorage(context.metadata(), context.shards(), fileWork);
+        this.storage = new QueueStorage(context.metadata(), context.shards(), fileWork, context.nodeId());
         this.writes = new TopologyWrites(context.metadata(), topology);
         this.nodeId = context.nodeId();
         this.connections = new Connections(settings, context.metadata(), topology, writes, storage, context.cursors(),

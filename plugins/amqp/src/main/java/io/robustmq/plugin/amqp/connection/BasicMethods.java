@@ -289,21 +289,22 @@ final class BasicMethods
         }
         if (allOpen)
         {
-            deliverToQueues(channel, message, opened(runtimes));
+            deliverToQueues(channel, message, opened(runtimes), runtimes.size());
             return true;
         }
         final CompletableFuture<Method> appended = CompletableFuture.allOf(runtimes.toArray(new CompletableFuture<?>[0]))
             .handle((ignored, failure) ->
             {
-                wire.ctx().executor().execute(() -> deliverToQueues(channel, message, opened(runtimes)));
+                wire.ctx().executor().execute(() -> deliverToQueues(channel, message, opened(runtimes),
+                    runtimes.size()));
                 return null;
             });
         return wire.answer(channel.number(), appended);
     }
 
     /**
-     * @return the runtimes that opened (a queue whose shard could not be opened is left out: its
-     * append fails, and a confirm is nacked).
+     * @return the runtimes that opened (a queue whose shard could not be opened, or that another node
+     * leads, is left out, and a confirm is nacked).
      */
     private static List<QueueRuntime> opened(final List<CompletableFuture<QueueRuntime>> runtimes)
     {
@@ -318,14 +319,22 @@ final class BasicMethods
         return opened;
     }
 
-    private void deliverToQueues(final AmqpChannel channel, final Publishing message, final List<QueueRuntime> targets)
+    /**
+     * @param targets the queues it goes to that this node serves.
+     * @param routed  the queues it was routed to: more than the targets when some could not be served
+     *                here, and then the publisher is told basic.nack (confirm mode).
+     */
+    private void deliverToQueues(final AmqpChannel channel, final Publishing message, final List<QueueRuntime> targets,
+        final int routed)
     {
         final long publishTag = message.publishTag();
-        if (targets.size() < routed.size() && publishTag > 0 && !targets.isEmpty())
+        final boolean unreachable = targets.size() < routed;
+        if (unreachable)
         {
-            LOG.warn("AMQP: a message for {} queues could be stored in only {}", routed.size(), targets.size());
+            LOG.debug("AMQP: a message routed to {} queues reaches only the {} this node serves", routed,
+                targets.size());
         }
-        if (targets.isEmpty())
+        if (targets.isEmpty() && !unreachable)
         {
             if (message.mandatory())
             {
@@ -349,10 +358,10 @@ final class BasicMethods
                 accepting.add(target);
             }
         }
-        if (accepting.size() < targets.size())
+        if (accepting.size() < targets.size() || unreachable)
         {
-            // x-overflow reject-publish: a queue at its limit refuses the message; the publisher is told
-            // (basic.nack), and the queues with room still take it.
+            // A queue at its limit with x-overflow reject-publish, or one another node serves, does not
+            // take the message: the publisher is told (basic.nack), and the other queues still take it.
             if (publishTag > 0 && wire.isOpen(channel))
             {
                 wire.send(channel.number(), new AMQImpl.Basic.Nack(publishTag, false, false));
@@ -368,7 +377,7 @@ final class BasicMethods
             message.body().readableBytes());
         StoredMessage.write(stored, message.exchange(), message.routingKey(), message.properties(), message.body());
         message.release();
-        final boolean nacked = accepting.size() < targets.size();
+        final boolean nacked = accepting.size() < targets.size() || unreachable;
         final List<QueueRuntime> storing = accepting;
         final long correlation = publishTag > 0 && !nacked ? confirms.track(storing.size(),
             confirmation(channel, publishTag)) : PublishConfirms.NOBODY;

@@ -215,6 +215,12 @@ final class TopologyMethods
 
     private CompletionStage<Method> declareOk(final QueueDef queue, final EventExecutor executor)
     {
+        if (!storage.servedHere(queue))
+        {
+            // The queue exists (the metadata says so), but another node serves it: its counts are that
+            // node's to tell, and this one says 0 (see docs/amqp.md, "Clusters").
+            return CompletableFuture.completedFuture(new AMQImpl.Queue.DeclareOk(queue.name(), 0, 0));
+        }
         return queues.runtime(queue, executor).thenApply(runtime -> new AMQImpl.Queue.DeclareOk(queue.name(),
             (int)Math.min(Integer.MAX_VALUE, runtime.readyCount()), runtime.consumerCount()));
     }

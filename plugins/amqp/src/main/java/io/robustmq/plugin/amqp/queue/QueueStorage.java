@@ -35,17 +35,21 @@ public final class QueueStorage
     private final Metadata metadata;
     private final Shards shards;
     private final Executor fileWork;
+    private final int nodeId;
 
     /**
      * @param metadata the cluster's metadata, where the topics are created.
      * @param shards   the node's shards.
      * @param fileWork where shards are opened and deleted (bounded).
+     * @param nodeId   this node: a queue it creates is led by it, as RabbitMQ places a classic queue
+     *                 on the node its declaring client is connected to.
      */
-    public QueueStorage(final Metadata metadata, final Shards shards, final Executor fileWork)
+    public QueueStorage(final Metadata metadata, final Shards shards, final Executor fileWork, final int nodeId)
     {
         this.metadata = metadata;
         this.shards = shards;
         this.fileWork = fileWork;
+        this.nodeId = nodeId;
     }
 
     /**
@@ -57,7 +61,8 @@ public final class QueueStorage
     public CompletionStage<String> create(final boolean durable)
     {
         final String topic = TOPIC_PREFIX + UUID.randomUUID();
-        return metadata.createTopic(new TopicSpec(topic, 1, durable ? "" : "memory", "", Long.MAX_VALUE, Long.MAX_VALUE))
+        return metadata.createTopic(new TopicSpec(topic, 1, durable ? "" : "memory", "", Long.MAX_VALUE, Long.MAX_VALUE)
+                .withPreferredLeader(nodeId))
             .thenCompose(created -> CompletableFuture.supplyAsync(() -> open(topic), fileWork))
             .thenApply(shard -> topic);
     }
@@ -73,10 +78,36 @@ public final class QueueStorage
 
     /**
      * @param queue a queue.
-     * @return its shard, opened (on the queue thread) if it was not.
+     * @return the node that leads its shard, or -1 if none does.
+     */
+    public int leader(final QueueDef queue)
+    {
+        return metadata.shard(queue.topic(), 0).map(io.robustmq.plugin.api.metadata.ShardInfo::leader).orElse(-1);
+    }
+
+    /**
+     * @param queue a queue.
+     * @return true if this node leads the queue's shard, and so serves the queue.
+     */
+    public boolean servedHere(final QueueDef queue)
+    {
+        return leader(queue) == nodeId;
+    }
+
+    /**
+     * @param queue a queue.
+     * @return its shard, opened (on the queue thread) if it was not; fails with 540 if another node
+     * leads it (serving a queue from another node than its leader is not implemented yet).
      */
     public CompletionStage<Shard> open(final QueueDef queue)
     {
+        final int leader = leader(queue);
+        if (leader != nodeId)
+        {
+            return CompletableFuture.failedFuture(new AmqpError(ReplyCode.NOT_IMPLEMENTED, "queue '" + queue.name() +
+                "' is " + (leader < 0 ? "on no node that is up" : "on node " + leader + ": connect to that node") +
+                " (serving a queue from another node is not implemented yet)", 50, 10));
+        }
         final Optional<Shard> open = find(queue);
         return open.isPresent() ? CompletableFuture.completedFuture(open.get()) :
             CompletableFuture.supplyAsync(() -> open(queue.topic()), fileWork);
