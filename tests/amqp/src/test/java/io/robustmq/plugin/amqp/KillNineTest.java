@@ -101,7 +101,7 @@ class KillNineTest
                     }
                 }
             }
-            catch (final IOException | com.rabbitmq.client.AlreadyClosedException ex)
+            catch (final IOException | com.rabbitmq.client.ShutdownSignalException ex)
             {
                 // The node went away under the publisher: expected.
             }

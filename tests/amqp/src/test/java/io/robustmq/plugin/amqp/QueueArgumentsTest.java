@@ -124,7 +124,13 @@ class QueueArgumentsTest
         publisher.confirmSelect();
         final ConcurrentSkipListSet<Long> nacked = new ConcurrentSkipListSet<>();
         final ConcurrentSkipListSet<Long> acked = new ConcurrentSkipListSet<>();
-        publisher.addConfirmListener((tag, multiple) -> acked.add(tag), (tag, multiple) -> nacked.add(tag));
+        publisher.addConfirmListener((tag, multiple) ->
+        {
+            for (long settled = multiple ? 1 : tag; settled <= tag; settled++)
+            {
+                acked.add(settled);
+            }
+        }, (tag, multiple) -> nacked.add(tag));
         for (int i = 0; i < 2; i++)
         {
             publisher.basicPublish("", "strict", null, bytes("s" + i));

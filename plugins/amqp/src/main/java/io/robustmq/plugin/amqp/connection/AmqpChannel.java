@@ -21,6 +21,8 @@ final class AmqpChannel
     private int consumerPrefetch;
     private volatile int channelPrefetch;
     private boolean confirming;
+    private final Confirms confirms = new Confirms();
+    private boolean confirmFlushScheduled;
     private long lastPublishTag;
     private Publishing publishing;
 
@@ -168,6 +170,30 @@ final class AmqpChannel
     void confirm()
     {
         confirming = true;
+    }
+
+    /**
+     * @return true while a flush of the channel's confirms is scheduled.
+     */
+    boolean confirmFlushScheduled()
+    {
+        return confirmFlushScheduled;
+    }
+
+    /**
+     * @param scheduled whether a flush of the channel's confirms is scheduled.
+     */
+    void confirmFlushScheduled(final boolean scheduled)
+    {
+        confirmFlushScheduled = scheduled;
+    }
+
+    /**
+     * @return the channel's publisher confirms, coalesced.
+     */
+    Confirms confirms()
+    {
+        return confirms;
     }
 
     /**

@@ -342,9 +342,9 @@ final class BasicMethods
                     ReplyCode.NO_ROUTE.code(), "NO_ROUTE", message.exchange(), message.routingKey()),
                     message.properties(), message.body(), wire.frameMax()));
             }
-            if (publishTag > 0 && wire.isOpen(channel))
+            if (publishTag > 0)
             {
-                wire.send(channel.number(), new AMQImpl.Basic.Ack(publishTag, false));
+                confirmed(channel, publishTag, true);
             }
             wire.flushSoon();
             message.release();
@@ -362,10 +362,9 @@ final class BasicMethods
         {
             // A queue at its limit with x-overflow reject-publish, or one another node serves, does not
             // take the message: the publisher is told (basic.nack), and the other queues still take it.
-            if (publishTag > 0 && wire.isOpen(channel))
+            if (publishTag > 0)
             {
-                wire.send(channel.number(), new AMQImpl.Basic.Nack(publishTag, false, false));
-                wire.flushSoon();
+                confirmed(channel, publishTag, false);
             }
             if (accepting.isEmpty())
             {
@@ -445,23 +444,47 @@ final class BasicMethods
             @Override
             public void stored()
             {
-                wire.ctx().executor().execute(() -> confirm(channel, new AMQImpl.Basic.Ack(publishTag, false)));
+                wire.ctx().executor().execute(() -> confirmed(channel, publishTag, true));
             }
 
             @Override
             public void failed(final int reason)
             {
-                wire.ctx().executor().execute(() -> confirm(channel, new AMQImpl.Basic.Nack(publishTag, false, false)));
+                wire.ctx().executor().execute(() -> confirmed(channel, publishTag, false));
             }
         };
     }
 
-    private void confirm(final AmqpChannel channel, final Method confirmation)
+    /**
+     * A message's outcome: a nack goes at once; acks wait for the end of the event loop's current
+     * tasks, so that those that complete together go as one basic.ack multiple.
+     */
+    private void confirmed(final AmqpChannel channel, final long publishTag, final boolean stored)
     {
-        if (wire.isOpen(channel))
+        if (!wire.isOpen(channel))
         {
-            wire.send(channel.number(), confirmation);
-            wire.flush();
+            return;
+        }
+        if (stored)
+        {
+            channel.confirms().stored(publishTag);
+        }
+        else
+        {
+            channel.confirms().failed(publishTag, nack -> wire.send(channel.number(), nack));
+        }
+        if (!channel.confirmFlushScheduled())
+        {
+            channel.confirmFlushScheduled(true);
+            wire.ctx().executor().execute(() ->
+            {
+                channel.confirmFlushScheduled(false);
+                if (wire.isOpen(channel))
+                {
+                    channel.confirms().flush(ack -> wire.send(channel.number(), ack));
+                    wire.flush();
+                }
+            });
         }
     }
 

@@ -60,7 +60,8 @@ public final class QueueRuntime
     /** Offsets below this have been counted in {@link #readyBytes} (for x-max-length-bytes). */
     private long measuredUpTo;
     private volatile long readyBytes;
-    private long next;
+    /** The next offset never delivered; volatile for the counts other threads read. */
+    private volatile long next;
     private int roundRobin;
     private boolean dispatchScheduled;
     private boolean hadConsumer;
@@ -148,7 +149,7 @@ public final class QueueRuntime
      */
     public boolean refusesPublish(final int bodyBytes)
     {
-        return arguments.rejectPublish() && (arguments.maxLength() >= 0 && readyCount >= arguments.maxLength() ||
+        return arguments.rejectPublish() && (arguments.maxLength() >= 0 && readyCount() >= arguments.maxLength() ||
             arguments.maxLengthBytes() >= 0 && readyBytes + bodyBytes > arguments.maxLengthBytes());
     }
 
@@ -189,7 +190,9 @@ public final class QueueRuntime
      */
     public long readyCount()
     {
-        return readyCount;
+        // Live: a confirm (the append stored) may reach the client before this queue's loop has seen
+        // the append, and a count asked for right after must include it.
+        return Math.max(0, shard.durableOffset() - next) + requeuedCount;
     }
 
     /**
@@ -620,7 +623,7 @@ public final class QueueRuntime
             return;
         }
         updateCounts();
-        while (arguments.maxLength() >= 0 && readyCount > arguments.maxLength() ||
+        while (arguments.maxLength() >= 0 && readyCount() > arguments.maxLength() ||
             arguments.maxLengthBytes() >= 0 && readyBytes > arguments.maxLengthBytes())
         {
             final long offset = nextReady();
