@@ -28,7 +28,10 @@ import java.util.function.Consumer;
  * </pre>
  * Messages go to consumers round robin, to each while it can take one (its prefetch, its channel's
  * flow and socket). An acknowledgement moves the cursor; once the cursor's committed offset is
- * {@link #DELETE_EVERY} past the shard's earliest offset, the consumed head of the shard is deleted.
+ * {@link #DELETE_EVERY} past the shard's earliest offset, the consumed head of the shard is deleted,
+ * at most once every {@link #DELETE_INTERVAL_MS} (a deletion is recorded durably on the shard's writer,
+ * a force that holds the queue's appends back meanwhile; segments go whole, so more often frees
+ * nothing more).
  * After a restart, every message delivered and not acknowledged is requeued.
  * <p>
  * Threading: everything runs on the queue's event loop ({@link #executor()}); the public methods
@@ -40,6 +43,8 @@ public final class QueueRuntime
     public static final String CURSOR_GROUP = "amqp";
     /** How far the committed offset runs ahead of the shard's start before the head is deleted. */
     static final long DELETE_EVERY = 1024;
+    /** The least time between two deletions of a queue's consumed head. */
+    static final long DELETE_INTERVAL_MS = 5_000;
     private static final Logger LOG = LoggerFactory.getLogger(QueueRuntime.class);
     private static final long RETRY_MS = 1;
 
@@ -68,6 +73,7 @@ public final class QueueRuntime
     private boolean exclusiveConsumer;
     private boolean closed;
     private long deleting = -1;
+    private long lastDeleteMs = Long.MIN_VALUE / 2;
     private volatile long readyCount;
     private volatile int consumerCount;
 
@@ -763,8 +769,10 @@ public final class QueueRuntime
     private void deleteConsumedHead()
     {
         final long committed = Math.min(cursor.committedOffset(), shard.durableOffset());
-        if (deleting < 0 && committed - shard.earliestOffset() >= DELETE_EVERY)
+        final long now = clock.millis();
+        if (deleting < 0 && committed - shard.earliestOffset() >= DELETE_EVERY && now - lastDeleteMs >= DELETE_INTERVAL_MS)
         {
+            lastDeleteMs = now;
             deleting = committed;
             shard.deleteBefore(committed).whenComplete((earliest, failure) -> executor.execute(() ->
             {
