@@ -94,6 +94,16 @@ class QueueArgumentsTest
     }
 
     @Test
+    void aDelayQueueDeadLettersAMessageAtItsOwnExpirationWithoutAnyConsumer() throws Exception
+    {
+        channel.queueDeclare("delay", false, false, false, Map.of("x-dead-letter-exchange", "dlx"));
+        channel.basicPublish("", "delay", new AMQP.BasicProperties.Builder().expiration("50").build(), bytes("later"));
+        Clients.await("the message dead-lettered by the queue's own sweep", WAIT_MS, () -> count("dead") == 1);
+        assertEquals(0, count("delay"));
+        assertEquals("later", text(awaitGet("dead")));
+    }
+
+    @Test
     void aFullQueueDropsItsHeadByDefault() throws Exception
     {
         channel.queueDeclare("two", false, false, false, Map.of("x-max-length", 2, "x-dead-letter-exchange", "dlx"));

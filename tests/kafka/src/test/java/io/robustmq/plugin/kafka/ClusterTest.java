@@ -1,6 +1,7 @@
 package io.robustmq.plugin.kafka;
 
 import io.robustmq.kernel.support.Clients;
+import io.robustmq.kernel.support.TestCluster;
 import io.robustmq.kernel.support.TestNode;
 import io.robustmq.plugin.api.metadata.NodeInfo;
 import org.apache.kafka.clients.admin.Admin;
@@ -34,10 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,7 +44,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -68,11 +65,15 @@ class ClusterTest
     Path temp;
 
     private final List<TestNode> nodes = new ArrayList<>();
+    private TestCluster cluster;
 
     @AfterEach
     void stop()
     {
-        nodes.forEach(TestNode::close);
+        if (cluster != null)
+        {
+            cluster.close();
+        }
     }
 
     @Test
@@ -216,38 +217,11 @@ class ClusterTest
      */
     private void startCluster() throws Exception
     {
-        final int[] metaPorts = new int[NODES];
-        for (int i = 0; i < NODES; i++)
-        {
-            int candidate;
-            do
-            {
-                candidate = TestNode.freeMetaPorts();
-            }
-            while (clashes(candidate, metaPorts, i));
-            metaPorts[i] = candidate;
-        }
-        final StringBuilder addrs = new StringBuilder("meta.addrs = [");
-        for (int i = 0; i < NODES; i++)
-        {
-            addrs.append(i == 0 ? "" : ", ").append("\"").append(i + 1).append("=localhost:").append(metaPorts[i])
-                .append("\"");
-        }
-        addrs.append("]\n");
-        final List<CompletableFuture<TestNode>> starting = new ArrayList<>();
-        for (int i = 0; i < NODES; i++)
-        {
-            final Path dir = temp.resolve("node-" + (i + 1));
-            final String toml = "node.id = " + (i + 1) + "\n" + addrs + """
-                [plugins.kafka.listeners.tcp]
-                port = 0
-                """;
-            starting.add(CompletableFuture.supplyAsync(() -> start(dir, toml)));
-        }
-        for (final CompletableFuture<TestNode> node : starting)
-        {
-            nodes.add(node.get(120, TimeUnit.SECONDS));
-        }
+        cluster = TestCluster.start(temp, NODES, """
+            [plugins.kafka.listeners.tcp]
+            port = 0
+            """);
+        nodes.addAll(cluster.nodes());
         for (final TestNode node : nodes)
         {
             Clients.await("every node's Kafka listener known to node " + node.node().status().nodeId(), 30_000, () ->
@@ -255,34 +229,6 @@ class ClusterTest
                 final List<NodeInfo> known = node.node().metaService().metadata().nodes();
                 return known.size() == NODES && known.stream().allMatch(info -> info.endpoint("kafka", "tcp").isPresent());
             });
-        }
-    }
-
-    private static boolean clashes(final int candidate, final int[] taken, final int count)
-    {
-        for (int i = 0; i < count; i++)
-        {
-            if (Math.abs(candidate - taken[i]) < 5)
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static TestNode start(final Path dir, final String toml)
-    {
-        try
-        {
-            Files.createDirectories(dir);
-            final Path config = TestNode.writeConfig(dir, toml);
-            // meta.addrs names this node's ports; the single-node meta.port would clash with it.
-            Files.writeString(config, Files.readString(config).replaceFirst("meta\\.port = \\d+\\n", ""));
-            return TestNode.startWith(config);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
         }
     }
 

@@ -21,13 +21,16 @@ import java.util.concurrent.CompletableFuture;
  * Republishes the messages a queue lets go (rejected without requeue, expired, dropped from the
  * head for a length limit) to its {@code x-dead-letter-exchange}, with its
  * {@code x-dead-letter-routing-key} or their own, and the {@code x-death} headers RabbitMQ adds. As
- * RabbitMQ's default, at most once: a queue it cannot reach, or whose engine is full, does not get it
- * (logged); a message expired or dropped into the queue it came from is dropped, not cycled.
+ * RabbitMQ's default, at most once: a queue it cannot reach does not get it, nor one whose engine stays
+ * full for a second (logged); a message that would cycle (its x-death names the queue it goes to, and
+ * none of its deaths was a rejection) is dropped, as RabbitMQ drops it.
  * Thread-safe.
  */
 public final class DeadLetters
 {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
+    /** Attempts of an append the engine back-pressures, a millisecond apart. */
+    private static final int MAX_ATTEMPTS = 1000;
 
     private final Topology topology;
     private final PublishConfirms confirms;
@@ -78,11 +81,12 @@ public final class DeadLetters
         final ByteBuf properties = Unpooled.wrappedBuffer(ContentHeader.deadLettered(message.properties(), reason,
             from.queue().name(), message.exchange(), message.routingKey(), now));
         final Set<String> routed = new LinkedHashSet<>();
-        topology.route(exchange, routingKey, ContentHeader.headers(properties), routed);
+        final java.util.Map<String, Object> headers = ContentHeader.headers(properties);
+        topology.route(exchange, routingKey, headers, routed);
         final List<CompletableFuture<QueueRuntime>> targets = new ArrayList<>();
         for (final String name : routed)
         {
-            if (name.equals(from.queue().name()) && !"rejected".equals(reason))
+            if (cycles(headers, name))
             {
                 continue;
             }
@@ -115,26 +119,88 @@ public final class DeadLetters
     private void append(final QueueRuntime from, final List<CompletableFuture<QueueRuntime>> targets,
         final ByteBuf stored, final long now)
     {
+        final List<QueueRuntime> opened = new ArrayList<>(targets.size());
         for (final CompletableFuture<QueueRuntime> target : targets)
         {
             if (target.isCompletedExceptionally())
             {
                 LOG.warn("AMQP: a message dead-lettered from queue '{}' could not reach a queue", from.queue().name());
-                continue;
-            }
-            final QueueRuntime runtime = target.join();
-            final int result = runtime.shard().append(stored.duplicate(), 1, now, BatchFormat.AMQP_MESSAGE,
-                confirms.callbackId(), PublishConfirms.NOBODY);
-            if (result == Shard.SUBMITTED)
-            {
-                runtime.published();
             }
             else
             {
-                LOG.warn("AMQP: a message dead-lettered from queue '{}' was not stored in queue '{}' ({})",
-                    from.queue().name(), runtime.queue().name(), result);
+                opened.add(target.join());
             }
         }
-        stored.release();
+        append(from, opened, stored, now, 0);
+    }
+
+    /**
+     * Append to each queue; one whose engine is full now is tried again a millisecond later, for up to
+     * {@link #MAX_ATTEMPTS} attempts, then the dead letter is dropped for it (logged).
+     */
+    private void append(final QueueRuntime from, final List<QueueRuntime> targets, final ByteBuf stored,
+        final long now, final int attempt)
+    {
+        final List<QueueRuntime> again = new ArrayList<>();
+        try
+        {
+            for (final QueueRuntime runtime : targets)
+            {
+                final int result = runtime.shard().append(stored.duplicate(), 1, now, BatchFormat.AMQP_MESSAGE,
+                    confirms.callbackId(), PublishConfirms.NOBODY);
+                if (result == Shard.SUBMITTED)
+                {
+                    runtime.published();
+                }
+                else if (result == Shard.BACK_PRESSURED && attempt < MAX_ATTEMPTS)
+                {
+                    again.add(runtime);
+                }
+                else
+                {
+                    LOG.warn("AMQP: a message dead-lettered from queue '{}' was not stored in queue '{}' ({})",
+                        from.queue().name(), runtime.queue().name(), result);
+                }
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.warn("AMQP: a message dead-lettered from queue '{}' could not be appended: {}", from.queue().name(),
+                ex.toString());
+            again.clear();
+        }
+        if (again.isEmpty())
+        {
+            stored.release();
+            return;
+        }
+        from.executor().schedule(() -> append(from, again, stored, now, attempt + 1), 1,
+            java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * @return true if a dead letter going to {@code queue} would cycle: its {@code x-death} names that
+     * queue already and no death of it was a rejection (RabbitMQ drops such a message).
+     */
+    @SuppressWarnings("unchecked")
+    private static boolean cycles(final java.util.Map<String, Object> headers, final String queue)
+    {
+        if (headers == null || !(headers.get("x-death") instanceof List<?> deaths))
+        {
+            return false;
+        }
+        boolean named = false;
+        for (final Object entry : deaths)
+        {
+            if (entry instanceof java.util.Map<?, ?> death)
+            {
+                if ("rejected".equals(String.valueOf(death.get("reason"))))
+                {
+                    return false;
+                }
+                named |= queue.equals(String.valueOf(death.get("queue")));
+            }
+        }
+        return named;
     }
 }

@@ -74,6 +74,7 @@ public final class QueueRuntime
     private boolean closed;
     private long deleting = -1;
     private long lastDeleteMs = Long.MIN_VALUE / 2;
+    private boolean deleteScheduled;
     private volatile long readyCount;
     private volatile int consumerCount;
 
@@ -117,13 +118,18 @@ public final class QueueRuntime
         while (count == page.length);
         this.tail = (appended, durable) -> schedule();
         this.measuredUpTo = next;
+        if (arguments.maxLengthBytes() >= 0)
+        {
+            for (final long offset : requeued)
+            {
+                readyBytes += Math.max(0, bodySize(offset));
+            }
+        }
         shard.addTailListener(tail);
         updateCounts();
         this.metrics = new QueueMetrics(registry, this);
-        if (arguments.messageTtlMs() >= 0)
-        {
-            executor.execute(this::expireHead);
-        }
+        // Every queue: a message's own expiration counts even where the queue has no TTL.
+        executor.execute(this::expireHead);
     }
 
     private static QueueArguments arguments(final QueueDef queue)
@@ -155,7 +161,9 @@ public final class QueueRuntime
      */
     public boolean refusesPublish(final int bodyBytes)
     {
-        return arguments.rejectPublish() && (arguments.maxLength() >= 0 && readyCount() >= arguments.maxLength() ||
+        // Appends accepted but not yet durable count too, so pipelined publishers cannot overshoot.
+        final long ready = Math.max(0, shard.nextOffset() - next) + requeuedCount;
+        return arguments.rejectPublish() && (arguments.maxLength() >= 0 && ready >= arguments.maxLength() ||
             arguments.maxLengthBytes() >= 0 && readyBytes + bodyBytes > arguments.maxLengthBytes());
     }
 
@@ -226,6 +234,7 @@ public final class QueueRuntime
     {
         final long durable = shard.durableOffset();
         long bytes = readyBytes;
+        measuredUpTo = Math.max(measuredUpTo, next);
         while (measuredUpTo < durable)
         {
             final int size = bodySize(measuredUpTo);
@@ -403,7 +412,7 @@ public final class QueueRuntime
                 {
                     if (read > 0 && view.next())
                     {
-                        deadLetters.publish(this, arguments, reading.wrap(view.payload()), "rejected");
+                        deadLetter(view.payload(), "rejected");
                     }
                 }
                 finally
@@ -457,32 +466,35 @@ public final class QueueRuntime
     {
         onLoop(() ->
         {
-            final long offset = closed ? -1 : nextReady();
-            if (offset < 0)
+            while (true)
             {
-                taker.take(null, -1, false, readyCount);
-                return;
+                final long offset = closed ? -1 : nextReady();
+                if (offset < 0)
+                {
+                    taker.take(null, -1, false, readyCount());
+                    return;
+                }
+                final boolean redelivered = requeued.contains(offset);
+                final ByteBuf payload = take(offset, redelivered, noAck);
+                if (payload == BACK_OFF)
+                {
+                    executor.schedule(() -> get(taker, noAck), RETRY_MS, TimeUnit.MILLISECONDS);
+                    return;
+                }
+                if (payload == FULL)
+                {
+                    // As many deliveries unacknowledged as the cursor store keeps: nothing until some are.
+                    taker.take(null, -1, false, readyCount());
+                    return;
+                }
+                if (payload != null)
+                {
+                    updateCounts();
+                    taker.take(payload, offset, redelivered, readyCount());
+                    return;
+                }
+                // Gone or expired: the next one.
             }
-            final boolean redelivered = requeued.contains(offset);
-            final ByteBuf payload = take(offset, redelivered, noAck);
-            if (payload == BACK_OFF)
-            {
-                executor.schedule(() -> get(taker, noAck), RETRY_MS, TimeUnit.MILLISECONDS);
-                return;
-            }
-            if (payload == FULL)
-            {
-                // As many deliveries unacknowledged as the cursor store keeps: nothing until some are.
-                taker.take(null, -1, false, readyCount);
-                return;
-            }
-            if (payload == null)
-            {
-                get(taker, noAck);
-                return;
-            }
-            updateCounts();
-            taker.take(payload, offset, redelivered, readyCount);
         });
     }
 
@@ -529,6 +541,8 @@ public final class QueueRuntime
                     dropped -= durable - next;
                 }
             }
+            readyBytes = 0;
+            measuredUpTo = Math.max(measuredUpTo, durable);
             deleteConsumedHead();
             updateCounts();
             done.accept(dropped);
@@ -584,13 +598,13 @@ public final class QueueRuntime
             }
             next = offset + 1;
         }
-        if (arguments.maxLengthBytes() >= 0)
+        if (arguments.maxLengthBytes() >= 0 && (redelivered || offset < measuredUpTo))
         {
             readyBytes = Math.max(0, readyBytes - reading.wrap(payload).body().readableBytes());
         }
         if (expired)
         {
-            deadLetters.publish(this, arguments, reading.wrap(payload), "expired");
+            deadLetter(payload, "expired");
             payload.release();
             acknowledge(offset);
             return null;
@@ -601,6 +615,23 @@ public final class QueueRuntime
             acknowledge(offset);
         }
         return payload;
+    }
+
+    /**
+     * Dead-letter a message (if the queue says where); a failure is logged, never thrown, so that the
+     * message is still acknowledged and its buffer released.
+     */
+    private void deadLetter(final ByteBuf payload, final String reason)
+    {
+        try
+        {
+            deadLetters.publish(this, arguments, reading.wrap(payload), reason);
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.warn("AMQP: a message of queue '{}' could not be dead-lettered ({}): {}", queue.name(), reason,
+                ex.toString());
+        }
     }
 
     /**
@@ -646,7 +677,7 @@ public final class QueueRuntime
             }
             if (payload != null)
             {
-                deadLetters.publish(this, arguments, reading.wrap(payload), "maxlen");
+                deadLetter(payload, "maxlen");
                 payload.release();
                 acknowledge(offset);
             }
@@ -685,12 +716,15 @@ public final class QueueRuntime
             }
             if (payload != null)
             {
+                // take() judged it not expired after all (the clock moved): back in the queue.
                 payload.release();
+                requeued.add(offset);
+                break;
             }
         }
         updateCounts();
-        executor.schedule(this::expireHead, Math.max(10, Math.min(1000, arguments.messageTtlMs())),
-            TimeUnit.MILLISECONDS);
+        final long ttl = arguments.messageTtlMs();
+        executor.schedule(this::expireHead, ttl < 0 ? 1000 : Math.max(10, Math.min(1000, ttl)), TimeUnit.MILLISECONDS);
     }
 
     /** What {@link #take} answers when the cursor store's writer cannot take a delivery now. */
@@ -707,7 +741,6 @@ public final class QueueRuntime
         {
             return;
         }
-        enforceLengthLimit();
         int delivered = 0;
         while (!consumers.isEmpty())
         {
@@ -744,6 +777,8 @@ public final class QueueRuntime
                 delivered++;
             }
         }
+        // What consumers could not take now is what a length limit applies to.
+        enforceLengthLimit();
         updateCounts();
     }
 
@@ -770,6 +805,21 @@ public final class QueueRuntime
     {
         final long committed = Math.min(cursor.committedOffset(), shard.durableOffset());
         final long now = clock.millis();
+        if (deleting < 0 && committed - shard.earliestOffset() >= DELETE_EVERY && now - lastDeleteMs < DELETE_INTERVAL_MS &&
+            !deleteScheduled)
+        {
+            // Too soon after the last: once the interval is over, whether or not more is acknowledged.
+            deleteScheduled = true;
+            executor.schedule(() ->
+            {
+                deleteScheduled = false;
+                if (!closed)
+                {
+                    deleteConsumedHead();
+                }
+            }, lastDeleteMs + DELETE_INTERVAL_MS - now, TimeUnit.MILLISECONDS);
+            return;
+        }
         if (deleting < 0 && committed - shard.earliestOffset() >= DELETE_EVERY && now - lastDeleteMs >= DELETE_INTERVAL_MS)
         {
             lastDeleteMs = now;
