@@ -42,6 +42,9 @@ final class AmqpPlugin implements ProtocolPlugin
     private final QueueStorage storage;
     private final Connections connections;
     private final int nodeId;
+    private final java.util.concurrent.ScheduledExecutorService scheduler;
+    private final java.time.Clock clock;
+    private java.util.concurrent.ScheduledFuture<?> expiry;
 
     AmqpPlugin(final PluginContext context)
     {
@@ -63,6 +66,8 @@ final class AmqpPlugin implements ProtocolPlugin
         this.storage = new QueueStorage(context.metadata(), context.shards(), fileWork, context.nodeId());
         this.writes = new TopologyWrites(context.metadata(), topology);
         this.nodeId = context.nodeId();
+        this.scheduler = context.scheduler();
+        this.clock = context.clock();
         this.connections = new Connections(settings, context.metadata(), topology, writes, storage, context.cursors(),
             context.shards(), context.clock(), context.meterRegistry(), nodeId);
     }
@@ -74,6 +79,18 @@ final class AmqpPlugin implements ProtocolPlugin
     @Override
     public void start()
     {
+        final Runnable sweep = connections.queueExpiry(storage, clock);
+        expiry = scheduler.scheduleWithFixedDelay(() ->
+        {
+            try
+            {
+                sweep.run();
+            }
+            catch (final RuntimeException ex)
+            {
+                LOG.warn("AMQP: the x-expires sweep failed: {}", ex.toString());
+            }
+        }, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
         for (final QueueDef queue : topology.queues())
         {
             if (queue.homeNode() == nodeId && (!queue.durable() || queue.exclusive()))
@@ -126,6 +143,10 @@ final class AmqpPlugin implements ProtocolPlugin
     @Override
     public void close()
     {
+        if (expiry != null)
+        {
+            expiry.cancel(false);
+        }
         connections.close();
         topology.close();
         fileWork.shutdownNow();

@@ -104,6 +104,18 @@ class QueueArgumentsTest
     }
 
     @Test
+    void anUnusedQueueExpiresAndOneInUseStays() throws Exception
+    {
+        channel.queueDeclare("unused", false, false, false, Map.of("x-expires", 300));
+        channel.queueDeclare("used", false, false, false, Map.of("x-expires", 300));
+        final Channel consumer = connection.createChannel();
+        consumer.basicConsume("used", true, (tag, message) -> { }, tag -> { });
+        // Watched through the admin API: a passive declaration is a use, and would restart the expiry.
+        Clients.await("the unused queue deleted", WAIT_MS, () -> !listed("unused"));
+        assertTrue(listed("used"), "a queue with a consumer does not expire");
+    }
+
+    @Test
     void aFullQueueDropsItsHeadByDefault() throws Exception
     {
         channel.queueDeclare("two", false, false, false, Map.of("x-max-length", 2, "x-dead-letter-exchange", "dlx"));
@@ -218,14 +230,26 @@ class QueueArgumentsTest
         assertFalse(queueExists("bad-ttl"));
     }
 
-    private boolean queueExists(final String queue) throws Exception
+    private boolean listed(final String queue)
+    {
+        try
+        {
+            return node.node().get("/v1/plugins/amqp/queues").body().contains("\"name\":\"" + queue + "\"");
+        }
+        catch (final Exception ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private boolean queueExists(final String queue)
     {
         try (Channel check = connection.createChannel())
         {
             check.queueDeclarePassive(queue);
             return true;
         }
-        catch (final IOException ex)
+        catch (final IOException | java.util.concurrent.TimeoutException ex)
         {
             return false;
         }

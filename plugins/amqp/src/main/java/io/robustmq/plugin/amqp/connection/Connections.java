@@ -79,6 +79,17 @@ public final class Connections implements AutoCloseable
     }
 
     /**
+     * @param storage where queues keep their messages.
+     * @param clock   the node's clock.
+     * @return the x-expires sweep, to run once a second.
+     */
+    public Runnable queueExpiry(final QueueStorage storage, final Clock clock)
+    {
+        return new io.robustmq.plugin.amqp.queue.QueueExpiry(basicParts.topology(), queues, storage, clock,
+            topologyMethods::delete);
+    }
+
+    /**
      * @return the queues in use on this node.
      */
     public Queues queues()

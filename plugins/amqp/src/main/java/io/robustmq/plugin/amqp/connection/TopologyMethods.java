@@ -221,8 +221,12 @@ final class TopologyMethods
             // node's to tell, and this one says 0 (see docs/amqp.md, "Clusters").
             return CompletableFuture.completedFuture(new AMQImpl.Queue.DeclareOk(queue.name(), 0, 0));
         }
-        return queues.runtime(queue, executor).thenApply(runtime -> new AMQImpl.Queue.DeclareOk(queue.name(),
-            (int)Math.min(Integer.MAX_VALUE, runtime.readyCount()), runtime.consumerCount()));
+        return queues.runtime(queue, executor).thenApply(runtime ->
+        {
+            runtime.touch();
+            return new AMQImpl.Queue.DeclareOk(queue.name(), (int)Math.min(Integer.MAX_VALUE, runtime.readyCount()),
+                runtime.consumerCount());
+        });
     }
 
     private CompletionStage<Method> bindQueue(final ConnectionIdentity connection, final AmqpChannel channel,

@@ -9,13 +9,15 @@ import java.util.Set;
 
 /**
  * The {@code x-} arguments of queue.declare that shape a queue, checked as RabbitMQ checks them (406
- * for a value it would refuse): message TTL, length limits and what happens on overflow,
- * dead-lettering, single active consumer. An argument this server does not
+ * for a value it would refuse): message TTL, expiry of an unused queue, length limits and what happens
+ * on overflow, dead-lettering, single active consumer. An argument this server does not
  * implement yet is refused loudly (540) rather than taken and ignored; arguments RabbitMQ does not
  * know either are kept and ignored, as RabbitMQ does.
  *
  * @param messageTtlMs          {@code x-message-ttl}: a message expires this long after it was
  *                              published; -1 for never.
+ * @param expiresMs             {@code x-expires}: the queue is deleted once it has had no consumer, no
+ *                              basic.get and no declaration for this long; -1 for never.
  * @param maxLength             {@code x-max-length}: the most ready messages; -1 for no limit.
  * @param maxLengthBytes        {@code x-max-length-bytes}: the most bytes of ready messages' bodies;
  *                              -1 for no limit.
@@ -28,16 +30,16 @@ import java.util.Set;
  * @param singleActiveConsumer  {@code x-single-active-consumer}: only the first consumer gets messages,
  *                              the next when it goes.
  */
-public record QueueArguments(long messageTtlMs, long maxLength, long maxLengthBytes,
+public record QueueArguments(long messageTtlMs, long expiresMs, long maxLength, long maxLengthBytes,
     boolean rejectPublish, String deadLetterExchange, String deadLetterRoutingKey, boolean singleActiveConsumer)
 {
     /** Arguments RabbitMQ defines that this server does not implement yet. */
     private static final Set<String> NOT_YET = Set.of(
-        "x-max-priority", "x-expires", "x-queue-mode", "x-queue-master-locator", "x-queue-leader-locator", "x-delivery-limit",
+        "x-max-priority", "x-queue-mode", "x-queue-master-locator", "x-queue-leader-locator", "x-delivery-limit",
         "x-quorum-initial-group-size", "x-max-age", "x-stream-max-segment-size-bytes", "x-consumer-timeout");
 
     /** A queue without any of them. */
-    public static final QueueArguments NONE = new QueueArguments(-1, -1, -1, false, null, null, false);
+    public static final QueueArguments NONE = new QueueArguments(-1, -1, -1, -1, false, null, null, false);
 
     /**
      * @return true if a length limit applies.
@@ -56,6 +58,7 @@ public record QueueArguments(long messageTtlMs, long maxLength, long maxLengthBy
     public static QueueArguments of(final String queue, final Map<String, Object> arguments) throws AmqpError
     {
         long ttl = -1;
+        long expires = -1;
         long maxLength = -1;
         long maxBytes = -1;
         boolean rejectPublish = false;
@@ -76,6 +79,7 @@ public record QueueArguments(long messageTtlMs, long maxLength, long maxLengthBy
                     }
                 }
                 case "x-message-ttl" -> ttl = whole(queue, key, value, 0);
+                case "x-expires" -> expires = whole(queue, key, value, 1);
                 case "x-max-length" -> maxLength = whole(queue, key, value, 0);
                 case "x-max-length-bytes" -> maxBytes = whole(queue, key, value, 0);
                 case "x-overflow" ->
@@ -119,7 +123,7 @@ public record QueueArguments(long messageTtlMs, long maxLength, long maxLengthBy
             throw new AmqpError(ReplyCode.PRECONDITION_FAILED, "invalid arg 'x-dead-letter-routing-key' for queue '" +
                 queue + "' in vhost '/': x-dead-letter-exchange is not set", 50, 10);
         }
-        return new QueueArguments(ttl, maxLength, maxBytes, rejectPublish, dlx, dlrk, single);
+        return new QueueArguments(ttl, expires, maxLength, maxBytes, rejectPublish, dlx, dlrk, single);
     }
 
     private static long whole(final String queue, final String key, final Object value, final long least)

@@ -65,6 +65,8 @@ public final class QueueRuntime
     /** Offsets below this have been counted in {@link #readyBytes} (for x-max-length-bytes). */
     private long measuredUpTo;
     private volatile long readyBytes;
+    /** When the queue was last used (a consumer, basic.get, a declaration), epoch ms; x-expires. */
+    private volatile long lastUsedMs;
     /** The next offset never delivered; volatile for the counts other threads read. */
     private volatile long next;
     private int roundRobin;
@@ -118,6 +120,7 @@ public final class QueueRuntime
         while (count == page.length);
         this.tail = (appended, durable) -> schedule();
         this.measuredUpTo = next;
+        this.lastUsedMs = clock.millis();
         if (arguments.maxLengthBytes() >= 0)
         {
             for (final long offset : requeued)
@@ -144,6 +147,24 @@ public final class QueueRuntime
                 queue.name(), error.getMessage());
             return QueueArguments.NONE;
         }
+    }
+
+    /**
+     * A declaration of the queue (x-expires counts from its last use).
+     */
+    public void touch()
+    {
+        lastUsedMs = clock.millis();
+    }
+
+    /**
+     * @param nowMs the time now, epoch ms.
+     * @return true if the queue has x-expires, no consumer, and has not been used for that long (any
+     * thread).
+     */
+    public boolean expiredUnused(final long nowMs)
+    {
+        return arguments.expiresMs() >= 0 && consumerCount == 0 && nowMs - lastUsedMs >= arguments.expiresMs();
     }
 
     /**
@@ -330,6 +351,7 @@ public final class QueueRuntime
                 return;
             }
             consumers.add(consumer);
+            lastUsedMs = clock.millis();
             exclusiveConsumer = exclusive;
             hadConsumer = true;
             updateCounts();
@@ -359,6 +381,7 @@ public final class QueueRuntime
     {
         if (consumers.remove(consumer))
         {
+            lastUsedMs = clock.millis();
             if (consumers.isEmpty())
             {
                 exclusiveConsumer = false;
@@ -464,6 +487,7 @@ public final class QueueRuntime
      */
     public void get(final GetTaker taker, final boolean noAck)
     {
+        lastUsedMs = clock.millis();
         onLoop(() ->
         {
             while (true)
