@@ -30,6 +30,9 @@ import java.util.zip.CRC32C;
  */
 public final class ShardLog implements AutoCloseable
 {
+    /** Attempts to retain a segment that stays in the segment array before a read gives up on it. */
+    private static final int MAX_RETAIN_ATTEMPTS = 100_000;
+
     /** {@link #append} result: the payload is larger than a segment can hold. */
     public static final long TOO_LARGE = -1;
     /** {@link #append} result: the shard's stamping hook refused the batch; see {@link #lastRefusal()}. */
@@ -821,6 +824,7 @@ public final class ShardLog implements AutoCloseable
                 return CORRUPT;
             }
         }
+        int refused = 0;
         while (true)
         {
             final Segment[] current = segments;
@@ -832,6 +836,14 @@ public final class ShardLog implements AutoCloseable
             final Segment segment = current[index];
             if (!segment.tryRetain())
             {
+                // Retired meanwhile: the writer publishes the segments without it at once. One that
+                // stays unretainable in the same array is closed for good (the shard is closing): the
+                // offset is not readable, rather than a spin without end.
+                if (segments == current && ++refused > MAX_RETAIN_ATTEMPTS)
+                {
+                    return OUT_OF_RANGE;
+                }
+                Thread.onSpinWait();
                 continue;
             }
             final int limit = segment.limit();

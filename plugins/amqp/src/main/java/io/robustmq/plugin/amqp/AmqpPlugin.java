@@ -147,6 +147,7 @@ final class AmqpPlugin implements ProtocolPlugin
         {
             expiry.cancel(false);
         }
+        connections.queues().stopAll();
         connections.close();
         topology.close();
         fileWork.shutdownNow();

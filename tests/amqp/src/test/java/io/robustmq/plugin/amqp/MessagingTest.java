@@ -295,10 +295,27 @@ class MessagingTest
         channel.waitForConfirmsOrDie(WAIT_S * 1000);
         final Channel consumerChannel = connection.createChannel();
         final java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
-        final String tag = consumerChannel.basicConsume("stream", true, (consumerTag, message) -> received.incrementAndGet(),
-            consumerTag -> { });
+        final CountDownLatch cancelOk = new CountDownLatch(1);
+        final String tag = consumerChannel.basicConsume("stream", true, new DefaultConsumer(consumerChannel)
+        {
+            @Override
+            public void handleDelivery(final String consumerTag, final Envelope envelope,
+                final AMQP.BasicProperties properties, final byte[] body)
+            {
+                received.incrementAndGet();
+            }
+
+            @Override
+            public void handleCancelOk(final String consumerTag)
+            {
+                cancelOk.countDown();
+            }
+        });
         Clients.await("deliveries under way", WAIT_S * 1000, () -> received.get() >= 100);
         consumerChannel.basicCancel(tag);
+        // The client hands deliveries to the consumer on a thread of its own: cancel-ok comes after every
+        // delivery the server sent before it.
+        assertTrue(cancelOk.await(WAIT_S, TimeUnit.SECONDS));
         final int delivered = received.get();
         // Every message is either delivered (and acknowledged, no-ack) or still in the queue.
         assertEquals(5000, delivered + channel.queueDeclarePassive("stream").getMessageCount(),

@@ -148,12 +148,25 @@ final class AmqpChannel
     }
 
     /**
-     * @return true if the channel's prefetch has room for one more delivery (any thread).
+     * Count one more unacknowledged delivery if the channel's prefetch has room (any thread).
+     *
+     * @return true if counted.
      */
-    boolean channelPrefetchRoom()
+    boolean reserveChannelPrefetch()
     {
-        final int limit = channelPrefetch;
-        return limit == 0 || unacknowledged.get() < limit;
+        while (true)
+        {
+            final int limit = channelPrefetch;
+            final int count = unacknowledged.get();
+            if (limit != 0 && count >= limit)
+            {
+                return false;
+            }
+            if (unacknowledged.compareAndSet(count, count + 1))
+            {
+                return true;
+            }
+        }
     }
 
     /**

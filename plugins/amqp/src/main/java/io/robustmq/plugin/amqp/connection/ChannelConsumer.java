@@ -61,7 +61,7 @@ final class ChannelConsumer implements QueueConsumer
     }
 
     @Override
-    public boolean canTake()
+    public boolean reserve()
     {
         if (!channel.flowActive() || !basic.writable())
         {
@@ -71,7 +71,18 @@ final class ChannelConsumer implements QueueConsumer
         {
             return true;
         }
-        return (prefetch == 0 || inFlight.get() < prefetch) && channel.channelPrefetchRoom();
+        // The consumer's own count is its queue's loop's alone; the channel's is shared between the
+        // queues its consumers read, so it is reserved with a compare-and-set.
+        return (prefetch == 0 || inFlight.get() < prefetch) && channel.reserveChannelPrefetch();
+    }
+
+    @Override
+    public void unreserve()
+    {
+        if (!noAck)
+        {
+            channel.unacknowledged().decrementAndGet();
+        }
     }
 
     @Override
@@ -80,7 +91,6 @@ final class ChannelConsumer implements QueueConsumer
         if (!noAck)
         {
             inFlight.incrementAndGet();
-            channel.unacknowledged().incrementAndGet();
         }
         basic.deliverLater(this, offset, payload, redelivered);
     }

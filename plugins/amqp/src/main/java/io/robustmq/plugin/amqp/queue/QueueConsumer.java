@@ -14,13 +14,21 @@ public interface QueueConsumer
     boolean noAck();
 
     /**
-     * @return true if the consumer takes a delivery now: its channel's flow is on, its socket is
-     * writable, and its prefetch (and its channel's) has room.
+     * Reserve room for one delivery: the consumer's channel's flow is on, its socket is writable, and
+     * its prefetch (and its channel's, shared with other queues' deliveries) has room. A reservation
+     * is used by {@link #deliver} or given back by {@link #unreserve}.
+     *
+     * @return true if the consumer takes a delivery now, reserved.
      */
-    boolean canTake();
+    boolean reserve();
 
     /**
-     * Deliver a message; the consumer counts it against its prefetch at once.
+     * Give back a reservation no delivery used (the message was gone, or the cursor store was full).
+     */
+    void unreserve();
+
+    /**
+     * Deliver a message, on a reservation; it counts against the prefetch until it is settled.
      *
      * @param queue       the queue.
      * @param offset      the message's offset in the queue's shard (what its acknowledgement names).

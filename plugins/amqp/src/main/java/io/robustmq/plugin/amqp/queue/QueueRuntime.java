@@ -74,6 +74,8 @@ public final class QueueRuntime
     private boolean hadConsumer;
     private boolean exclusiveConsumer;
     private boolean closed;
+    /** Set once the plugin closes: no timer of the queue's does anything from then on (any thread). */
+    private volatile boolean stopped;
     private long deleting = -1;
     private long lastDeleteMs = Long.MIN_VALUE / 2;
     private boolean deleteScheduled;
@@ -715,7 +717,7 @@ public final class QueueRuntime
      */
     private void expireHead()
     {
-        if (closed)
+        if (closed || stopped)
         {
             return;
         }
@@ -761,7 +763,7 @@ public final class QueueRuntime
     private void dispatch()
     {
         dispatchScheduled = false;
-        if (closed)
+        if (closed || stopped)
         {
             return;
         }
@@ -785,6 +787,10 @@ public final class QueueRuntime
             }
             final boolean redelivered = requeued.contains(offset);
             final ByteBuf payload = take(offset, redelivered, consumer.noAck());
+            if (payload == null || payload == BACK_OFF || payload == FULL)
+            {
+                consumer.unreserve();
+            }
             if (payload == BACK_OFF)
             {
                 executor.schedule(this::schedule, RETRY_MS, TimeUnit.MILLISECONDS);
@@ -811,12 +817,12 @@ public final class QueueRuntime
         if (arguments.singleActiveConsumer())
         {
             final QueueConsumer active = consumers.get(0);
-            return active.canTake() ? active : null;
+            return active.reserve() ? active : null;
         }
         for (int i = 0; i < consumers.size(); i++)
         {
             final QueueConsumer candidate = consumers.get((roundRobin + i) % consumers.size());
-            if (candidate.canTake())
+            if (candidate.reserve())
             {
                 roundRobin = (roundRobin + i + 1) % consumers.size();
                 return candidate;
@@ -858,6 +864,16 @@ public final class QueueRuntime
                 }
             }));
         }
+    }
+
+    /**
+     * The plugin is closing, before the node's storage does: the queue's timers and deliveries stop at
+     * once, whatever thread this is called on.
+     */
+    public void stop()
+    {
+        stopped = true;
+        shard.removeTailListener(tail);
     }
 
     /**

@@ -104,6 +104,20 @@ public final class Queues
     }
 
     /**
+     * The plugin is closing: stop every runtime's timers and deliveries.
+     */
+    public void stopAll()
+    {
+        for (final CompletableFuture<QueueRuntime> runtime : runtimes.values())
+        {
+            if (runtime.isDone() && !runtime.isCompletedExceptionally())
+            {
+                runtime.join().stop();
+            }
+        }
+    }
+
+    /**
      * The queue is deleted: stop its runtime (cancelling its consumers) and forget its cursor.
      *
      * @param queue the queue.
