@@ -111,21 +111,8 @@ final class AmqpNodeProcess implements AmqpBroker
         builder.environment().keySet().removeIf(variable -> variable.startsWith("ROBUSTMQ_"));
         process = builder.start();
         ChildProcesses.recordPid(pids, "robustmq", process.toHandle());
-        final long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
-        while (!ChildProcesses.listening(port))
-        {
-            if (!process.isAlive())
-            {
-                throw new IllegalStateException("robustmq exited with status " + process.exitValue() +
-                    " before it listened; its output ends:\n" + tail(20));
-            }
-            if (System.nanoTime() > deadline)
-            {
-                throw new IllegalStateException("robustmq not listening on " + port + " within " + timeoutMs +
-                    " ms; its output ends:\n" + tail(20));
-            }
-            Thread.sleep(50);
-        }
+        ChildProcesses.awaitListening(process, port, "robustmq", dir.resolve("broker.out"),
+            System.nanoTime() + timeoutMs * 1_000_000L);
     }
 
     /**

@@ -43,6 +43,36 @@ final class ChildProcesses
     }
 
     /**
+     * Wait until a child process listens on its port, polling every 50 ms.
+     *
+     * @param child    the process.
+     * @param port     its TCP port on 127.0.0.1.
+     * @param what     its name, for errors.
+     * @param output   its output file, whose end a failure reports.
+     * @param deadline {@link System#nanoTime()} after which to give up.
+     * @throws InterruptedException  if interrupted.
+     * @throws IllegalStateException if it exits first or does not listen in time.
+     */
+    static void awaitListening(final Process child, final int port, final String what, final Path output,
+        final long deadline) throws InterruptedException
+    {
+        while (!listening(port))
+        {
+            if (!child.isAlive())
+            {
+                throw new IllegalStateException(what + " exited with status " + child.exitValue() +
+                    " before it listened on " + port + "; its output ends:\n" + tail(output, 20));
+            }
+            if (System.nanoTime() > deadline)
+            {
+                throw new IllegalStateException(what + " not listening on " + port + " in time; its output ends:\n" +
+                    tail(output, 20));
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /**
      * @param file  an output file.
      * @param lines how many lines at most.
      * @return its last lines, or why it cannot be read.

@@ -124,7 +124,7 @@ final class RabbitMqProcess implements AmqpBroker
             .redirectOutput(dir.resolve("epmd.out").toFile())
             .start();
         ChildProcesses.recordPid(pids, "rabbitmq-epmd", epmdProcess.toHandle());
-        awaitListening(epmdProcess, epmdPort, "epmd", "epmd.out",
+        ChildProcesses.awaitListening(epmdProcess, epmdPort, "epmd", dir.resolve("epmd.out"),
             Math.min(deadline, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(EPMD_TIMEOUT_MS)));
         final ProcessBuilder builder = new ProcessBuilder(server.toString())
             .directory(dir.toFile())
@@ -133,7 +133,7 @@ final class RabbitMqProcess implements AmqpBroker
         builder.environment().keySet().removeIf(variable -> variable.startsWith("RABBITMQ_") || variable.startsWith("ERL_"));
         builder.environment().putAll(environment());
         process = builder.start();
-        awaitListening(process, port, "RabbitMQ", "broker.out", deadline);
+        ChildProcesses.awaitListening(process, port, "RabbitMQ", dir.resolve("broker.out"), deadline);
         final ProcessHandle vm = process.descendants()
             .filter(child -> child.info().command().map(command -> command.endsWith("beam.smp")).orElse(false))
             .findFirst()
@@ -185,30 +185,6 @@ final class RabbitMqProcess implements AmqpBroker
             """.formatted(port), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("enabled_plugins"), "[].\n", StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("rabbitmq-env.conf"), "", StandardCharsets.UTF_8);
-    }
-
-    /**
-     * Wait until a child process listens on its port.
-     *
-     * @throws IllegalStateException if it exits first, or the deadline ({@link System#nanoTime}) passes.
-     */
-    private void awaitListening(final Process child, final int childPort, final String what, final String output, final long deadline)
-        throws InterruptedException
-    {
-        while (!ChildProcesses.listening(childPort))
-        {
-            if (!child.isAlive())
-            {
-                throw new IllegalStateException(what + " exited with status " + child.exitValue() + " before it listened on " +
-                    childPort + "; its output ends:\n" + ChildProcesses.tail(dir.resolve(output), 20));
-            }
-            if (System.nanoTime() > deadline)
-            {
-                throw new IllegalStateException(what + " not listening on " + childPort + " in time; its output ends:\n" +
-                    ChildProcesses.tail(dir.resolve(output), 20));
-            }
-            Thread.sleep(100);
-        }
     }
 
     /**
