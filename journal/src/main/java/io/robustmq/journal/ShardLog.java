@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32C;
 
 /**
@@ -18,7 +19,7 @@ import java.util.zip.CRC32C;
  * number of threads without locks.
  * <p>
  * Threading: {@link #append}, {@link #force}, {@link #forceIfDue}, {@link #enforceRetention} and
- * {@link #close} belong to the writer, the first thread that appends (checked). The reads,
+ * {@link #close} belong to the writer (an {@link IntervalForcer} may do its interval forces), the first thread that appends (checked). The reads,
  * {@link #read}, {@link #offsetForTimestamp}, {@link #earliestOffset}, {@link #nextOffset} and
  * {@link #durableOffset}, may be called from any thread: they see every batch whose append has
  * returned.
@@ -70,6 +71,7 @@ public final class ShardLog implements AutoCloseable
     private Thread writer;
     private int lastRefusal;
     private long lastForceMs;
+    private final IntervalForce intervalForce = new IntervalForce();
     private boolean closed;
 
     private ShardLog(
@@ -462,6 +464,7 @@ public final class ShardLog implements AutoCloseable
     public boolean force()
     {
         checkWriter();
+        intervalForce.await();
         if (failure != null)
         {
             throw new JournalException("shard " + dir + " failed earlier: " + failure.getMessage(), failure);
@@ -555,8 +558,53 @@ public final class ShardLog implements AutoCloseable
         return force();
     }
 
+    /**
+     * Writer only: for {@link Durability#INTERVAL}, when the flush interval has passed, hand a force
+     * to a forcing thread instead of doing it here: what the writer appended so far is forced and
+     * recorded as the recovery point there, while the writer goes on appending. Nothing is handed
+     * over while the shard's last force there is still running, nor when there is nothing to force;
+     * if the forcer's queue is full, the force is done here.
+     *
+     * @param nowMs  the time now, in ms.
+     * @param forcer the forcing thread.
+     * @return true if a force was handed over or done.
+     * @throws JournalException if the log failed earlier, or a force done here fails.
+     */
+    public boolean forceIfDue(final long nowMs, final IntervalForcer forcer)
+    {
+        checkWriter();
+        if (config.durability() != Durability.INTERVAL || nowMs - lastForceMs < config.flushIntervalMs() ||
+            intervalForce.isBusy())
+        {
+            return false;
+        }
+        if (failure != null)
+        {
+            throw new JournalException("shard " + dir + " failed earlier: " + failure.getMessage(), failure);
+        }
+        lastForceMs = nowMs;
+        if (!intervalForce.take())
+        {
+            return false;
+        }
+        if (!forcer.submit(intervalForce))
+        {
+            intervalForce.run();
+        }
+        return true;
+    }
+
+    /**
+     * Writer only: the last force handed to the forcer has finished (true at once if none was).
+     */
+    boolean isIntervalForceDone()
+    {
+        return !intervalForce.isBusy();
+    }
+
     private void writeCheckpoint()
     {
+        intervalForce.await();
         checkpoint.write(active.baseOffset(), active.nextOffset(), active.limit());
     }
 
@@ -945,6 +993,14 @@ public final class ShardLog implements AutoCloseable
         closed = true;
         try
         {
+            intervalForce.await();
+        }
+        catch (final JournalException ex)
+        {
+            // The log is failed: the force's error was reported where it ran.
+        }
+        try
+        {
             if (failure == null)
             {
                 final Segment[] current = segments;
@@ -973,6 +1029,156 @@ public final class ShardLog implements AutoCloseable
             for (final Segment segment : segments)
             {
                 segment.release();
+            }
+        }
+    }
+
+    /**
+     * One shard's force handed to the {@link IntervalForcer}: at most one at a time, reused. The
+     * writer fills it ({@link #take}); the forcer runs it, unless the writer needs it finished
+     * first and finds it still queued, in which case the writer runs it itself ({@link #await}).
+     */
+    private final class IntervalForce implements Runnable
+    {
+        private static final int IDLE = 0;
+        private static final int QUEUED = 1;
+        private static final int RUNNING = 2;
+
+        private final AtomicInteger state = new AtomicInteger(IDLE);
+        private Segment[] toForce = new Segment[4];
+        private int count;
+        private boolean syncDirectory;
+        private long checkpointBaseOffset;
+        private long checkpointNextOffset;
+        private int checkpointPosition;
+
+        boolean isBusy()
+        {
+            return state.get() != IDLE;
+        }
+
+        /**
+         * Writer only, while idle: take what was appended since the last force (the segments rolled
+         * past, the active one, the directory if segments were created) and the recovery point
+         * that covers it.
+         *
+         * @return false if there is nothing to force.
+         */
+        boolean take()
+        {
+            if (rolledCount == 0 && !directoryChanged && active.isForced())
+            {
+                return false;
+            }
+            count = 0;
+            if (toForce.length < rolledCount + 1)
+            {
+                toForce = new Segment[rolledCount + 1];
+            }
+            for (int i = 0; i < rolledCount; i++)
+            {
+                if (rolled[i].tryRetain())
+                {
+                    toForce[count++] = rolled[i];
+                }
+                rolled[i] = null;
+            }
+            rolledCount = 0;
+            if (active.tryRetain())
+            {
+                toForce[count++] = active;
+            }
+            syncDirectory = directoryChanged;
+            directoryChanged = false;
+            checkpointBaseOffset = active.baseOffset();
+            checkpointNextOffset = active.nextOffset();
+            checkpointPosition = active.limit();
+            state.set(QUEUED);
+            return true;
+        }
+
+        /**
+         * Force what was taken, in order, then the directory, then record the recovery point. Does
+         * nothing if another thread is already running it or it ran.
+         *
+         * @throws JournalException if a force fails; the log is then failed.
+         */
+        @Override
+        public void run()
+        {
+            if (!state.compareAndSet(QUEUED, RUNNING))
+            {
+                return;
+            }
+            try
+            {
+                boolean forced = false;
+                for (int i = 0; i < count; i++)
+                {
+                    forced |= toForce[i].force();
+                }
+                if (syncDirectory)
+                {
+                    layer.syncDirectory(dir);
+                    forced = true;
+                }
+                if (forced && failure == null)
+                {
+                    checkpoint.write(checkpointBaseOffset, checkpointNextOffset, checkpointPosition);
+                }
+            }
+            catch (final IOException | UncheckedIOException | JournalException ex)
+            {
+                fail(ex);
+                throw new JournalException("cannot force shard " + dir + ": " + ex.getMessage(), ex);
+            }
+            finally
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    toForce[i].release();
+                    toForce[i] = null;
+                }
+                count = 0;
+                synchronized (this)
+                {
+                    state.set(IDLE);
+                    notifyAll();
+                }
+            }
+        }
+
+        /**
+         * Writer only: return once no force of this log is queued or running; one still queued is
+         * run here.
+         *
+         * @throws JournalException if a force run here fails.
+         */
+        void await()
+        {
+            if (state.get() == IDLE)
+            {
+                return;
+            }
+            run();
+            boolean interrupted = false;
+            synchronized (this)
+            {
+                while (state.get() != IDLE)
+                {
+                    try
+                    {
+                        wait();
+                    }
+                    catch (final InterruptedException ex)
+                    {
+                        interrupted = true;
+                    }
+                }
+            }
+            if (interrupted)
+            {
+                Thread.currentThread().interrupt();
             }
         }
     }

@@ -195,14 +195,21 @@ final class PerfTestRun
                     ChildProcesses.tail(output, 10));
             }
             final List<String> lines = ChildProcesses.lines(output);
-            final String error = lines.stream()
-                .filter(line -> line.contains("Exception") || line.contains("ERROR"))
-                .findFirst()
-                .orElse(null);
-            if (process.exitValue() != 0 || error != null)
+            int errorLine = -1;
+            for (int i = 0; i < lines.size() && errorLine < 0; i++)
             {
+                if (lines.get(i).contains("Exception") || lines.get(i).contains("ERROR"))
+                {
+                    errorLine = i;
+                }
+            }
+            if (process.exitValue() != 0 || errorLine >= 0)
+            {
+                // The error with what follows it (a stack trace names the cause), then the end.
+                final String reported = errorLine < 0 ? "" : ", reporting:\n" +
+                    String.join("\n", lines.subList(errorLine, Math.min(lines.size(), errorLine + 25)));
                 throw new IllegalStateException("PerfTest (" + id + ") exited with status " + process.exitValue() +
-                    (error == null ? "" : ", reporting " + error) + "; its output ends:\n" + ChildProcesses.tail(output, 10));
+                    reported + "\nits output ends:\n" + ChildProcesses.tail(output, 10));
             }
             return lines;
         }

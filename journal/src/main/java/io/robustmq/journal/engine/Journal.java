@@ -1,5 +1,6 @@
 package io.robustmq.journal.engine;
 
+import io.robustmq.journal.IntervalForcer;
 import io.robustmq.journal.JournalDirectory;
 import io.robustmq.journal.JournalException;
 import io.robustmq.journal.SegmentPreparer;
@@ -151,6 +152,7 @@ public final class Journal implements AutoCloseable
     private final AgentRunner[] runners;
     private final IdleStrategy[] idleStrategies;
     private final SegmentPreparer preparer;
+    private final IntervalForcer forcer;
     private final Map<String, JournalShard> shards = new TreeMap<>();
     private volatile AppendCompletion[] completions = new AppendCompletion[0];
     private int nextShardId;
@@ -164,6 +166,7 @@ public final class Journal implements AutoCloseable
         this.runners = new AgentRunner[ctx.writers];
         this.idleStrategies = new IdleStrategy[ctx.writers];
         this.preparer = new SegmentPreparer(ctx.errorHandler);
+        this.forcer = new IntervalForcer(ctx.errorHandler);
         final Supplier<AppendCompletion[]> table = () -> completions;
         for (int i = 0; i < ctx.writers; i++)
         {
@@ -171,7 +174,7 @@ public final class Journal implements AutoCloseable
             final IdleStrategy idle = ctx.idleStrategy.get();
             idleStrategies[i] = idle;
             writers[i] = new JournalWriter("robustmq-journal-writer-" + i,
-                new ManyToOneRingBuffer(new UnsafeBuffer(memory)), table, ctx.clock, ctx.errorHandler,
+                new ManyToOneRingBuffer(new UnsafeBuffer(memory)), table, ctx.clock, ctx.errorHandler, forcer,
                 idle instanceof WakeableIdleStrategy wakeable ? wakeable::wake : () -> {});
             runners[i] = new AgentRunner(idle, ctx.errorHandler, null, writers[i]);
         }
@@ -206,6 +209,7 @@ public final class Journal implements AutoCloseable
         {
             journal.shards.values().forEach(shard -> shard.log().close());
             journal.preparer.close();
+            journal.forcer.close();
             directory.close();
             throw ex;
         }
@@ -453,7 +457,7 @@ public final class Journal implements AutoCloseable
 
     /**
      * Stop the writers, each draining what was submitted and forcing and closing its shards on its
-     * own thread, then release the directory.
+     * own thread, then the forcing and preparing threads, then release the directory.
      */
     @Override
     public synchronized void close()
@@ -471,6 +475,7 @@ public final class Journal implements AutoCloseable
             }
             runners[i].close();
         }
+        forcer.close();
         preparer.close();
         directory.close();
     }

@@ -1,6 +1,7 @@
 package io.robustmq.journal.engine;
 
 import io.robustmq.journal.Durability;
+import io.robustmq.journal.IntervalForcer;
 import io.robustmq.journal.ShardLog;
 import org.agrona.ErrorHandler;
 import org.agrona.MutableDirectBuffer;
@@ -21,8 +22,9 @@ import java.util.function.Supplier;
  * wrote in the cycle, see {@link ShardLog#force}) and only then completes their appends: every
  * append waiting for the same force shares it (group commit, smart batching: the longer a force
  * takes, the more appends the next one carries). Appends to other shards complete as soon as they
- * are written. Then it wakes the tail listeners of every shard that grew, once each, with the
- * shard's durable offset.
+ * are written, and the shards whose durability is {@link Durability#INTERVAL} are forced on the
+ * journal's {@link IntervalForcer} once their interval has passed, while this writer goes on. Then
+ * it wakes the tail listeners of every shard that grew, once each, with the shard's durable offset.
  * <p>
  * An I/O error fails the shard it happened on, not the writer: that shard's appends of the cycle
  * fail with {@link AppendCompletion#IO_ERROR}, as do all its later ones, and its durable offset
@@ -39,6 +41,7 @@ final class JournalWriter implements Agent, MessageHandler
     private final Supplier<AppendCompletion[]> completions;
     private final EpochClock clock;
     private final ErrorHandler errorHandler;
+    private final IntervalForcer forcer;
     private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
     private final ThreadLocal<RingChecksum> payloadChecksums;
     private final Runnable wake;
@@ -71,8 +74,10 @@ final class JournalWriter implements Agent, MessageHandler
         final Supplier<AppendCompletion[]> completions,
         final EpochClock clock,
         final ErrorHandler errorHandler,
+        final IntervalForcer forcer,
         final Runnable wake)
     {
+        this.forcer = forcer;
         this.wake = wake;
         this.roleName = roleName;
         this.ring = ring;
@@ -341,7 +346,7 @@ final class JournalWriter implements Agent, MessageHandler
             {
                 try
                 {
-                    if (shard != null && !shard.log().isFailed() && shard.log().forceIfDue(now))
+                    if (shard != null && !shard.log().isFailed() && shard.log().forceIfDue(now, forcer))
                     {
                         work++;
                     }

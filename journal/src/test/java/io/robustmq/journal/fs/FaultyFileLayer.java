@@ -5,14 +5,72 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The real file system, except that forces of the files under a chosen directory fail, as a device
- * that returns EIO would make them.
+ * that returns EIO would make them, or are held until released, as a slow device holds them.
  */
 public final class FaultyFileLayer implements FileLayer
 {
     private volatile Path failingDirectory;
+    private volatile Path holdingDirectory;
+    private final AtomicInteger held = new AtomicInteger();
+    private final Object gate = new Object();
+
+    /**
+     * @param directory forces of segment files under it wait from now on until {@link #releaseForces};
+     *                  null: none wait.
+     */
+    public void holdForcesUnder(final Path directory)
+    {
+        this.holdingDirectory = directory == null ? null : directory.toAbsolutePath();
+    }
+
+    /**
+     * Let every held force go on, and hold no more.
+     */
+    public void releaseForces()
+    {
+        synchronized (gate)
+        {
+            holdingDirectory = null;
+            gate.notifyAll();
+        }
+    }
+
+    /**
+     * @return forces held so far (waiting now or released since).
+     */
+    public int heldForces()
+    {
+        return held.get();
+    }
+
+    private void holdIfAsked(final Path file)
+    {
+        final Path holding = holdingDirectory;
+        if (holding == null || !file.toAbsolutePath().startsWith(holding))
+        {
+            return;
+        }
+        held.incrementAndGet();
+        synchronized (gate)
+        {
+            while (holdingDirectory != null)
+            {
+                try
+                {
+                    gate.wait();
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
 
     /**
      * @param directory forces of files under it fail from now on; null: none fail.
@@ -59,6 +117,7 @@ public final class FaultyFileLayer implements FileLayer
             @Override
             public void force(final int position, final int length)
             {
+                holdIfAsked(file);
                 if (fails(file))
                 {
                     throw new UncheckedIOException(new IOException("Input/output error (injected): " + file));

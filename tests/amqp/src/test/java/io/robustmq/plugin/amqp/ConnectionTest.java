@@ -9,6 +9,7 @@ import com.rabbitmq.client.LongString;
 import com.rabbitmq.client.SaslConfig;
 import com.rabbitmq.client.SaslMechanism;
 import com.rabbitmq.client.ShutdownSignalException;
+import com.rabbitmq.client.impl.AMQImpl;
 import com.rabbitmq.client.impl.LongStringHelper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,6 +65,25 @@ class ConnectionTest
     static void stop()
     {
         node.close();
+    }
+
+    @Test
+    void aClientsCloseIsAnsweredAndTheSocketLeftForTheClientToClose() throws Exception
+    {
+        try (RawAmqp raw = RawAmqp.open(node.port()))
+        {
+            raw.send(1, new AMQImpl.Channel.Open(""));
+            raw.expectMethod(AMQImpl.Channel.OpenOk.class);
+            raw.send(0, new AMQImpl.Connection.Close(200, "bye", 0, 0));
+            raw.expectMethod(AMQImpl.Connection.CloseOk.class);
+            // A consumer thread's acknowledgement racing the close: discarded, not met by a reset.
+            raw.send(1, new AMQImpl.Basic.Ack(1, false));
+            raw.timeout(300);
+            assertFalse(raw.closedByServer(), "the socket is the client's to close once it reads close-ok");
+            raw.send(1, new AMQImpl.Basic.Ack(2, false));
+            raw.timeout(10_000);
+            assertTrue(raw.closedByServer(), "a client that keeps it open is closed after a second");
+        }
     }
 
     @Test

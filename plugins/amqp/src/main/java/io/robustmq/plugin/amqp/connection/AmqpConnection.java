@@ -96,6 +96,7 @@ public final class AmqpConnection implements FrameListener, ConnectionWire
     private boolean flushPending;
     private ScheduledFuture<?> handshakeTimer;
     private ScheduledFuture<?> closeTimer;
+    private boolean released;
 
     /**
      * @param settings        the plugin's settings.
@@ -208,6 +209,20 @@ public final class AmqpConnection implements FrameListener, ConnectionWire
         state = State.CLOSED;
         cancel(handshakeTimer);
         cancel(closeTimer);
+        releaseChannels();
+    }
+
+    /**
+     * Close every channel (their consumers go, their unacknowledged deliveries go back to their
+     * queues) and delete the connection's exclusive queues; once.
+     */
+    private void releaseChannels()
+    {
+        if (released)
+        {
+            return;
+        }
+        released = true;
         for (final AmqpChannel channel : channels.values())
         {
             basic.closed(channel);
@@ -576,14 +591,26 @@ public final class AmqpConnection implements FrameListener, ConnectionWire
         }
     }
 
+    /**
+     * The client's connection.close: answer close-ok and leave the socket to the client, which
+     * closes it once it reads close-ok (as the specification has it, and RabbitMQ does). Closing it
+     * here instead made a client's write still on its way (an acknowledgement from a consumer thread
+     * racing the close) fail with a broken pipe. As RabbitMQ does, the channels are closed before
+     * close-ok goes (unacknowledged deliveries requeued, exclusive queues deleted). What arrives
+     * meanwhile is discarded; a client that keeps the socket open is closed after
+     * {@link #CLOSE_OK_TIMEOUT_MS}.
+     */
     private void onClientClose(final ChannelHandlerContext ctx)
     {
         state = State.CLOSED;
+        cancel(handshakeTimer);
+        releaseChannels();
         decoder.discard();
+        decoder.resume(ctx);
         send(ctx, 0, Methods.connectionCloseOk());
         flushPending = false;
         ctx.flush();
-        ctx.close();
+        closeTimer = ctx.executor().schedule(() -> ctx.close(), CLOSE_OK_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     }
 
     private void fail(final ChannelHandlerContext ctx, final int channel, final AmqpError error)

@@ -1,0 +1,142 @@
+package io.robustmq.journal.engine;
+
+import io.robustmq.journal.Durability;
+import io.robustmq.journal.ShardConfig;
+import io.robustmq.journal.ShardLog;
+import io.robustmq.journal.fs.FaultyFileLayer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * An {@code interval} shard's periodic force runs on the journal's forcing thread: appends go on
+ * while the device is slow to force, the force records the recovery point when it ends, and a force
+ * that fails fails the shard as a force on the writer would.
+ */
+@Timeout(60)
+class IntervalForceTest
+{
+    private static final ShardConfig INTERVAL_1MS = new ShardConfig(64 * 1024, 4096, Durability.INTERVAL, 1, 0, 0);
+
+    @TempDir
+    Path dir;
+
+    private final Map<Long, CompletableFuture<Long>> outcomes = new ConcurrentHashMap<>();
+
+    private CompletableFuture<Long> outcome(final long correlationId)
+    {
+        return outcomes.computeIfAbsent(correlationId, id -> new CompletableFuture<>());
+    }
+
+    private final AppendCompletion completion = new AppendCompletion()
+    {
+        @Override
+        public void onAppended(final long correlationId, final long baseOffset)
+        {
+            outcome(correlationId).complete(baseOffset);
+        }
+
+        @Override
+        public void onFailed(final long correlationId, final int reason)
+        {
+            outcome(correlationId).complete((long)-reason);
+        }
+    };
+
+    private long append(final JournalShard shard, final int completionId, final long correlationId) throws Exception
+    {
+        final byte[] payload = new byte[100];
+        new UnsafeBuffer(payload).putLong(0, correlationId);
+        assertEquals(JournalShard.SUBMITTED,
+            shard.append(new UnsafeBuffer(payload), 0, payload.length, 1, 0, 0, completionId, correlationId));
+        return outcome(correlationId).get(30, TimeUnit.SECONDS);
+    }
+
+    private static void awaitCondition(final BooleanSupplier condition, final String what) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean())
+        {
+            assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
+            Thread.sleep(1);
+        }
+    }
+
+    @Test
+    void appendsGoOnWhileAnIntervalForceIsHeld() throws Exception
+    {
+        final FaultyFileLayer layer = new FaultyFileLayer();
+        final Path shardDir = dir.resolve("slow");
+        try (Journal journal = Journal.launch(new Journal.Context().directory(dir).fileLayer(layer)))
+        {
+            final int id = journal.registerCompletion(completion);
+            final JournalShard shard = journal.createShard("slow", INTERVAL_1MS);
+            layer.holdForcesUnder(shardDir);
+            assertEquals(0, append(shard, id, 0));
+            awaitCondition(() -> layer.heldForces() > 0, "the interval force is held");
+
+            // With the force on the writer, none of these would complete until it was released.
+            for (long i = 1; i <= 100; i++)
+            {
+                assertEquals(i, append(shard, id, i), "append " + i + " while the force is held");
+            }
+            assertEquals(101, shard.durableOffset(), "an interval shard's appends are readable once written");
+            layer.releaseForces();
+        }
+        try (ShardLog log = ShardLog.open(shardDir, INTERVAL_1MS))
+        {
+            assertEquals(101, log.nextOffset());
+            assertEquals(0, log.recoveryReport().checkedBytes(), "the close recorded the recovery point");
+        }
+    }
+
+    @Test
+    void theCloseWaitsForAHeldIntervalForce() throws Exception
+    {
+        final FaultyFileLayer layer = new FaultyFileLayer();
+        final Path shardDir = dir.resolve("slow");
+        final Journal journal = Journal.launch(new Journal.Context().directory(dir).fileLayer(layer));
+        final int id = journal.registerCompletion(completion);
+        final JournalShard shard = journal.createShard("slow", INTERVAL_1MS);
+        layer.holdForcesUnder(shardDir);
+        assertEquals(0, append(shard, id, 0));
+        awaitCondition(() -> layer.heldForces() > 0, "the interval force is held");
+        final CompletableFuture<Void> closed = CompletableFuture.runAsync(journal::close);
+        Thread.sleep(200);
+        assertTrue(!closed.isDone(), "the close waits for the force it cannot finish without");
+        layer.releaseForces();
+        closed.get(30, TimeUnit.SECONDS);
+        try (ShardLog log = ShardLog.open(shardDir, INTERVAL_1MS))
+        {
+            assertEquals(1, log.nextOffset());
+        }
+    }
+
+    @Test
+    void aFailedIntervalForceFailsTheShard() throws Exception
+    {
+        final FaultyFileLayer layer = new FaultyFileLayer();
+        try (Journal journal = Journal.launch(new Journal.Context().directory(dir).fileLayer(layer)))
+        {
+            final int id = journal.registerCompletion(completion);
+            final JournalShard failing = journal.createShard("failing", INTERVAL_1MS);
+            final JournalShard healthy = journal.createShard("healthy", INTERVAL_1MS);
+            layer.failForcesUnder(dir.resolve("failing"));
+            assertEquals(0, append(failing, id, 1), "an interval append completes once written");
+            awaitCondition(failing::isFailed, "the failed force fails the shard");
+            assertEquals(-AppendCompletion.IO_ERROR, append(failing, id, 2), "a failed shard takes no appends");
+            assertEquals(0, append(healthy, id, 3), "the writer goes on with its other shards");
+        }
+    }
+}
