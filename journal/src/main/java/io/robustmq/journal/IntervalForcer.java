@@ -78,9 +78,17 @@ public final class IntervalForcer implements AutoCloseable
         {
             task.run();
         }
-        catch (final RuntimeException ex)
+        catch (final Throwable ex)
         {
-            errorHandler.onError(ex);
+            // The thread must outlive any one force: a shard whose force is queued waits for it.
+            try
+            {
+                errorHandler.onError(ex);
+            }
+            catch (final Throwable ignored)
+            {
+                // Nothing more to do with it.
+            }
         }
     }
 

@@ -1134,9 +1134,18 @@ public final class ShardLog implements AutoCloseable
             }
             finally
             {
+                RuntimeException releaseFailure = null;
                 for (int i = 0; i < count; i++)
                 {
-                    toForce[i].release();
+                    try
+                    {
+                        // The last reference to a retired segment deletes its files, which can fail.
+                        toForce[i].release();
+                    }
+                    catch (final RuntimeException ex)
+                    {
+                        releaseFailure = releaseFailure == null ? ex : releaseFailure;
+                    }
                     toForce[i] = null;
                 }
                 count = 0;
@@ -1144,6 +1153,10 @@ public final class ShardLog implements AutoCloseable
                 {
                     state.set(IDLE);
                     notifyAll();
+                }
+                if (releaseFailure != null)
+                {
+                    throw releaseFailure;
                 }
             }
         }

@@ -123,11 +123,11 @@ class TopologyTest
     void aQueueArgumentNotImplementedYetIsRefusedLoudly()
     {
         final IOException failure = assertThrows(IOException.class, () -> connection.createChannel()
-            .queueDeclare("priorities", true, false, false, Map.of("x-max-priority", 10)));
+            .queueDeclare("lazy", true, false, false, Map.of("x-queue-mode", "lazy")));
         final AMQP.Connection.Close close = (AMQP.Connection.Close)assertInstanceOf(ShutdownSignalException.class,
             failure.getCause()).getReason();
         assertEquals(540, close.getReplyCode());
-        assertEquals("NOT_IMPLEMENTED - queue argument 'x-max-priority' is not implemented yet", close.getReplyText());
+        assertEquals("NOT_IMPLEMENTED - queue argument 'x-queue-mode' is not implemented yet", close.getReplyText());
     }
 
     @Test

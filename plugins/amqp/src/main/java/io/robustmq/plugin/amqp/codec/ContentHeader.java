@@ -36,6 +36,7 @@ public final class ContentHeader
     };
     private static final int HEADERS = 2;
     private static final int DELIVERY_MODE = 3;
+    private static final int PRIORITY = 4;
     private static final int EXPIRATION = 7;
 
     private ContentHeader()
@@ -126,6 +127,16 @@ public final class ContentHeader
     public static int deliveryMode(final ByteBuf properties)
     {
         final int at = propertyAt(properties, DELIVERY_MODE);
+        return at < 0 ? 0 : properties.getUnsignedByte(at);
+    }
+
+    /**
+     * @param properties the property flags and list, as checked by {@link #check}.
+     * @return the message's priority, 0 to 255, or 0 if not given.
+     */
+    public static int priority(final ByteBuf properties)
+    {
+        final int at = propertyAt(properties, PRIORITY);
         return at < 0 ? 0 : properties.getUnsignedByte(at);
     }
 

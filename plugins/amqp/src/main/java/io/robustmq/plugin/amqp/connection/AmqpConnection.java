@@ -606,7 +606,11 @@ public final class AmqpConnection implements FrameListener, ConnectionWire
         cancel(handshakeTimer);
         releaseChannels();
         decoder.discard();
-        decoder.resume(ctx);
+        if (ctx.pipeline().get("amqp-heartbeat") != null)
+        {
+            // Nothing after close-ok, not even a heartbeat.
+            ctx.pipeline().remove("amqp-heartbeat");
+        }
         send(ctx, 0, Methods.connectionCloseOk());
         flushPending = false;
         ctx.flush();

@@ -394,7 +394,7 @@ final class BasicMethods
     {
         for (int i = first; i < targets.size(); i++)
         {
-            final Shard shard = targets.get(i).shard();
+            final Shard shard = targets.get(i).shardFor(stored);
             final int result = shard.append(stored.duplicate(), 1, now, BatchFormat.AMQP_MESSAGE, confirms.callbackId(),
                 correlation);
             if (result == Shard.BACK_PRESSURED)

@@ -176,7 +176,7 @@ final class TopologyMethods
             throw new AmqpError(ReplyCode.ACCESS_REFUSED, "queue name '" + name + "' contains reserved prefix 'amq.*'",
                 QUEUE, 10);
         }
-        QueueArguments.of(name, arguments);
+        final int levels = QueueArguments.of(name, arguments).levels();
         final QueueDef wanted = new QueueDef(name, declare.getDurable(), declare.getAutoDelete(),
             declare.getExclusive() ? connection.id() : "", arguments, "", nodeId);
         if (existing.isPresent())
@@ -186,7 +186,7 @@ final class TopologyMethods
             return reply(TopologyWrites.equivalent(existing.get(), wanted, QUEUE, 10)
                 .thenCompose(ignored -> declareOk(existing.get(), executor)), declare.getNowait());
         }
-        final CompletionStage<Method> created = storage.create(wanted.durable()).thenCompose(topic ->
+        final CompletionStage<Method> created = storage.create(wanted.durable(), levels).thenCompose(topic ->
         {
             final QueueDef queue = new QueueDef(name, wanted.durable(), wanted.autoDelete(), wanted.exclusiveOwner(),
                 arguments, topic, nodeId);

@@ -146,7 +146,7 @@ public final class DeadLetters
         {
             for (final QueueRuntime runtime : targets)
             {
-                final int result = runtime.shard().append(stored.duplicate(), 1, now, BatchFormat.AMQP_MESSAGE,
+                final int result = runtime.shardFor(stored).append(stored.duplicate(), 1, now, BatchFormat.AMQP_MESSAGE,
                     confirms.callbackId(), PublishConfirms.NOBODY);
                 if (result == Shard.SUBMITTED)
                 {

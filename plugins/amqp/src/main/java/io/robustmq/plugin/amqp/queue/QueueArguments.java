@@ -10,7 +10,7 @@ import java.util.Set;
 /**
  * The {@code x-} arguments of queue.declare that shape a queue, checked as RabbitMQ checks them (406
  * for a value it would refuse): message TTL, expiry of an unused queue, length limits and what happens
- * on overflow, dead-lettering, single active consumer. An argument this server does not
+ * on overflow, dead-lettering, single active consumer, priorities. An argument this server does not
  * implement yet is refused loudly (540) rather than taken and ignored; arguments RabbitMQ does not
  * know either are kept and ignored, as RabbitMQ does.
  *
@@ -29,17 +29,47 @@ import java.util.Set;
  *                              their own.
  * @param singleActiveConsumer  {@code x-single-active-consumer}: only the first consumer gets messages,
  *                              the next when it goes.
+ * @param maxPriority           {@code x-max-priority}: the highest message priority the queue orders
+ *                              by, 1 to {@link #MAX_PRIORITY}; 0 for a queue without priorities.
  */
 public record QueueArguments(long messageTtlMs, long expiresMs, long maxLength, long maxLengthBytes,
-    boolean rejectPublish, String deadLetterExchange, String deadLetterRoutingKey, boolean singleActiveConsumer)
+    boolean rejectPublish, String deadLetterExchange, String deadLetterRoutingKey, boolean singleActiveConsumer,
+    int maxPriority)
 {
+    /** The highest x-max-priority RabbitMQ takes. */
+    public static final int MAX_PRIORITY = 255;
+
     /** Arguments RabbitMQ defines that this server does not implement yet. */
     private static final Set<String> NOT_YET = Set.of(
-        "x-max-priority", "x-queue-mode", "x-queue-master-locator", "x-queue-leader-locator", "x-delivery-limit",
+        "x-queue-mode", "x-queue-master-locator", "x-queue-leader-locator", "x-delivery-limit",
         "x-quorum-initial-group-size", "x-max-age", "x-stream-max-segment-size-bytes", "x-consumer-timeout");
 
     /** A queue without any of them. */
-    public static final QueueArguments NONE = new QueueArguments(-1, -1, -1, -1, false, null, null, false);
+    public static final QueueArguments NONE = new QueueArguments(-1, -1, -1, -1, false, null, null, false, 0);
+
+    /**
+     * @return the queue's priority levels: {@link #maxPriority()} + 1, each a shard of its own.
+     */
+    public int levels()
+    {
+        return maxPriority + 1;
+    }
+
+    /**
+     * @param queue a queue.
+     * @return its priority levels (1 if its arguments are not valid: see {@link #of}).
+     */
+    public static int levelsOf(final io.robustmq.plugin.amqp.topology.QueueDef queue)
+    {
+        try
+        {
+            return of(queue.name(), queue.arguments()).levels();
+        }
+        catch (final AmqpError error)
+        {
+            return 1;
+        }
+    }
 
     /**
      * @return true if a length limit applies.
@@ -65,6 +95,7 @@ public record QueueArguments(long messageTtlMs, long expiresMs, long maxLength, 
         String dlx = null;
         String dlrk = null;
         boolean single = false;
+        int maxPriority = 0;
         for (final Map.Entry<String, Object> argument : arguments.entrySet())
         {
             final String key = argument.getKey();
@@ -98,6 +129,16 @@ public record QueueArguments(long messageTtlMs, long expiresMs, long maxLength, 
                         throw invalid(queue, key, "must be drop-head or reject-publish, got '" + value + "'");
                     }
                 }
+                case "x-max-priority" ->
+                {
+                    final Long number = FieldTables.wholeNumber(value);
+                    if (number == null || number < 1 || number > MAX_PRIORITY)
+                    {
+                        throw invalid(queue, key, "must be an integer from 1 to " + MAX_PRIORITY + ", got '" +
+                            FieldTables.show(value) + "'");
+                    }
+                    maxPriority = number.intValue();
+                }
                 case "x-dead-letter-exchange" -> dlx = text(queue, key, value);
                 case "x-dead-letter-routing-key" -> dlrk = text(queue, key, value);
                 case "x-single-active-consumer" ->
@@ -123,7 +164,7 @@ public record QueueArguments(long messageTtlMs, long expiresMs, long maxLength, 
             throw new AmqpError(ReplyCode.PRECONDITION_FAILED, "invalid arg 'x-dead-letter-routing-key' for queue '" +
                 queue + "' in vhost '/': x-dead-letter-exchange is not set", 50, 10);
         }
-        return new QueueArguments(ttl, expires, maxLength, maxBytes, rejectPublish, dlx, dlrk, single);
+        return new QueueArguments(ttl, expires, maxLength, maxBytes, rejectPublish, dlx, dlrk, single, maxPriority);
     }
 
     private static long whole(final String queue, final String key, final Object value, final long least)

@@ -31,7 +31,8 @@ public interface QueueConsumer
      * Deliver a message, on a reservation; it counts against the prefetch until it is settled.
      *
      * @param queue       the queue.
-     * @param offset      the message's offset in the queue's shard (what its acknowledgement names).
+     * @param offset      the message's delivery id in the queue (what its acknowledgement names): its
+     *                    offset in its shard, with its priority level ({@link QueueRuntime#deliveryId}).
      * @param payload     the stored message (see {@link StoredMessage}), retained: the consumer releases it.
      * @param redelivered whether it was delivered before.
      */

@@ -19,20 +19,25 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * One queue on this node while it is in use: its shard, its cursor in the cursor store, its consumers,
- * and where delivery stands.
+ * One queue on this node while it is in use: its shards (one for each priority level; one for a
+ * queue without priorities), their cursors in the cursor store, its consumers, and where delivery
+ * stands. Each level:
  * <pre>
  *   shard:   ... acknowledged | C | delivered, some unacknowledged | next | ready ... | durable offset
  *   requeued: unacknowledged offsets below next that are ready again (nack, reject, a channel closed,
  *             a restart), delivered first, with redelivered set
  * </pre>
+ * The next message is the head of the highest level that has one ready (requeued ones first), as
+ * RabbitMQ's priority queues order them. A delivery is named by its level and its offset in that
+ * level's shard ({@link #deliveryId}); a queue without priorities names it by the offset alone.
+ * <p>
  * Messages go to consumers round robin, to each while it can take one (its prefetch, its channel's
- * flow and socket). An acknowledgement moves the cursor; once the cursor's committed offset is
- * {@link #DELETE_EVERY} past the shard's earliest offset, the consumed head of the shard is deleted,
- * at most once every {@link #DELETE_INTERVAL_MS} (a deletion is recorded durably on the shard's writer,
- * a force that holds the queue's appends back meanwhile; segments go whole, so more often frees
- * nothing more).
- * After a restart, every message delivered and not acknowledged is requeued.
+ * flow and socket). An acknowledgement moves its level's cursor; once the cursor's committed offset
+ * is {@link #DELETE_EVERY} past the shard's earliest offset, the consumed head of the shard is
+ * deleted, at most once every {@link #DELETE_INTERVAL_MS} (a deletion is recorded durably on the
+ * shard's writer, a force that holds the queue's appends back meanwhile; segments go whole, so more
+ * often frees nothing more). After a restart, every message delivered and not acknowledged is
+ * requeued.
  * <p>
  * Threading: everything runs on the queue's event loop ({@link #executor()}); the public methods
  * hand themselves to it when called from elsewhere. The counts are readable from any thread.
@@ -45,30 +50,85 @@ public final class QueueRuntime
     static final long DELETE_EVERY = 1024;
     /** The least time between two deletions of a queue's consumed head. */
     static final long DELETE_INTERVAL_MS = 5_000;
+    /** Bits of a delivery id that hold the offset; the level is above them. */
+    private static final int OFFSET_BITS = 48;
+    private static final long OFFSET_MASK = (1L << OFFSET_BITS) - 1;
     private static final Logger LOG = LoggerFactory.getLogger(QueueRuntime.class);
     private static final long RETRY_MS = 1;
 
+    /**
+     * One priority level: its shard, its cursor, and where delivery stands in it.
+     */
+    private final class Level
+    {
+        private final int priority;
+        private final Shard shard;
+        private final Cursor cursor;
+        private final ShardView view;
+        private final TreeSet<Long> requeued = new TreeSet<>();
+        private final TailListener tail = (appended, durable) -> schedule();
+        /** Offsets below this have been counted in {@link #readyBytes} (for x-max-length-bytes). */
+        private long measuredUpTo;
+        /** The next offset never delivered; volatile for the counts other threads read. */
+        private volatile long next;
+        private long deleting = -1;
+        private long lastDeleteMs = Long.MIN_VALUE / 2;
+        private boolean deleteScheduled;
+
+        private Level(final int priority, final Shard shard, final CursorStore cursors)
+        {
+            this.priority = priority;
+            this.shard = shard;
+            this.cursor = cursors.open(CURSOR_GROUP, shard.name());
+            this.view = shard.newView();
+            this.next = Math.max(cursor.deliveredOffset(), shard.earliestOffset());
+            final long[] page = new long[256];
+            long from = 0;
+            int count;
+            do
+            {
+                count = cursor.unacknowledged(from, page);
+                for (int i = 0; i < count; i++)
+                {
+                    requeued.add(page[i]);
+                    from = page[i] + 1;
+                }
+            }
+            while (count == page.length);
+            this.measuredUpTo = next;
+        }
+
+        /**
+         * @return the offset of this level's next ready message (requeued first), or -1.
+         */
+        private long head()
+        {
+            if (!requeued.isEmpty())
+            {
+                return requeued.first();
+            }
+            return next < shard.durableOffset() ? next : -1;
+        }
+
+        private long ready()
+        {
+            return Math.max(0, shard.durableOffset() - next) + requeued.size();
+        }
+    }
+
     private final QueueDef queue;
-    private final Shard shard;
-    private final Cursor cursor;
+    private final Level[] levels;
     private final EventExecutor executor;
-    private final ShardView view;
     private final List<QueueConsumer> consumers = new ArrayList<>();
-    private final TreeSet<Long> requeued = new TreeSet<>();
-    private final TailListener tail;
     private final Consumer<QueueRuntime> onLastConsumerGone;
     private final QueueMetrics metrics;
     private final QueueArguments arguments;
     private final DeadLetters deadLetters;
     private final java.time.Clock clock;
     private final StoredMessage reading = new StoredMessage();
-    /** Offsets below this have been counted in {@link #readyBytes} (for x-max-length-bytes). */
-    private long measuredUpTo;
     private volatile long readyBytes;
     /** When the queue was last used (a consumer, basic.get, a declaration), epoch ms; x-expires. */
     private volatile long lastUsedMs;
-    /** The next offset never delivered; volatile for the counts other threads read. */
-    private volatile long next;
     private int roundRobin;
     private boolean dispatchScheduled;
     private boolean hadConsumer;
@@ -76,15 +136,13 @@ public final class QueueRuntime
     private boolean closed;
     /** Set once the plugin closes: no timer of the queue's does anything from then on (any thread). */
     private volatile boolean stopped;
-    private long deleting = -1;
-    private long lastDeleteMs = Long.MIN_VALUE / 2;
-    private boolean deleteScheduled;
     private volatile long readyCount;
     private volatile int consumerCount;
+    private volatile int requeuedCount;
 
     /**
      * @param queue              the queue.
-     * @param shard              its shard, open.
+     * @param shards             its shards, one for each priority level, lowest first, open.
      * @param cursors            the node's cursor store.
      * @param executor           the event loop the queue runs on.
      * @param onLastConsumerGone told, on the executor, when the last consumer of an auto-delete
@@ -93,7 +151,7 @@ public final class QueueRuntime
      * @param deadLetters        where rejected, expired and dropped messages go.
      * @param clock              the node's clock (message TTLs).
      */
-    QueueRuntime(final QueueDef queue, final Shard shard, final CursorStore cursors, final EventExecutor executor,
+    QueueRuntime(final QueueDef queue, final Shard[] shards, final CursorStore cursors, final EventExecutor executor,
         final Consumer<QueueRuntime> onLastConsumerGone, final io.micrometer.core.instrument.MeterRegistry registry,
         final DeadLetters deadLetters, final java.time.Clock clock)
     {
@@ -101,40 +159,53 @@ public final class QueueRuntime
         this.deadLetters = deadLetters;
         this.clock = clock;
         this.queue = queue;
-        this.shard = shard;
-        this.cursor = cursors.open(CURSOR_GROUP, shard.name());
         this.executor = executor;
-        this.view = shard.newView();
         this.onLastConsumerGone = onLastConsumerGone;
-        this.next = Math.max(cursor.deliveredOffset(), shard.earliestOffset());
-        final long[] page = new long[256];
-        long from = 0;
-        int count;
-        do
+        this.levels = new Level[shards.length];
+        for (int i = 0; i < shards.length; i++)
         {
-            count = cursor.unacknowledged(from, page);
-            for (int i = 0; i < count; i++)
-            {
-                requeued.add(page[i]);
-                from = page[i] + 1;
-            }
+            levels[i] = new Level(i, shards[i], cursors);
         }
-        while (count == page.length);
-        this.tail = (appended, durable) -> schedule();
-        this.measuredUpTo = next;
         this.lastUsedMs = clock.millis();
         if (arguments.maxLengthBytes() >= 0)
         {
-            for (final long offset : requeued)
+            for (final Level level : levels)
             {
-                readyBytes += Math.max(0, bodySize(offset));
+                for (final long offset : level.requeued)
+                {
+                    readyBytes += Math.max(0, bodySize(level, offset));
+                }
             }
         }
-        shard.addTailListener(tail);
+        for (final Level level : levels)
+        {
+            level.shard.addTailListener(level.tail);
+        }
         updateCounts();
         this.metrics = new QueueMetrics(registry, this);
         // Every queue: a message's own expiration counts even where the queue has no TTL.
         executor.execute(this::expireHead);
+    }
+
+    /**
+     * @param level  a priority level.
+     * @param offset an offset in its shard.
+     * @return the delivery's id: the offset alone at level 0.
+     */
+    static long deliveryId(final int level, final long offset)
+    {
+        return (long)level << OFFSET_BITS | offset;
+    }
+
+    private Level levelOf(final long id)
+    {
+        final int level = (int)(id >>> OFFSET_BITS);
+        return level < levels.length ? levels[level] : null;
+    }
+
+    private static long offsetOf(final long id)
+    {
+        return id & OFFSET_MASK;
     }
 
     private static QueueArguments arguments(final QueueDef queue)
@@ -184,10 +255,18 @@ public final class QueueRuntime
      */
     public boolean refusesPublish(final int bodyBytes)
     {
+        if (!arguments.rejectPublish())
+        {
+            return false;
+        }
         // Appends accepted but not yet durable count too, so pipelined publishers cannot overshoot.
-        final long ready = Math.max(0, shard.nextOffset() - next) + requeuedCount;
-        return arguments.rejectPublish() && (arguments.maxLength() >= 0 && ready >= arguments.maxLength() ||
-            arguments.maxLengthBytes() >= 0 && readyBytes + bodyBytes > arguments.maxLengthBytes());
+        long ready = requeuedCount;
+        for (final Level level : levels)
+        {
+            ready += Math.max(0, level.shard.nextOffset() - level.next);
+        }
+        return arguments.maxLength() >= 0 && ready >= arguments.maxLength() ||
+            arguments.maxLengthBytes() >= 0 && readyBytes + bodyBytes > arguments.maxLengthBytes();
     }
 
     /**
@@ -215,11 +294,26 @@ public final class QueueRuntime
     }
 
     /**
-     * @return the queue's shard.
+     * @param priority a message's priority property (0 if it has none).
+     * @return the shard a message of that priority is appended to: its level's, or the highest
+     * level's for a priority above the queue's maximum (as RabbitMQ treats it).
      */
-    public Shard shard()
+    public Shard shardFor(final int priority)
     {
-        return shard;
+        return levels[Math.min(Math.max(priority, 0), levels.length - 1)].shard;
+    }
+
+    /**
+     * @param stored a message as stored ({@link StoredMessage}).
+     * @return the shard it is appended to: that of its priority's level (any thread).
+     */
+    public Shard shardFor(final ByteBuf stored)
+    {
+        if (levels.length == 1)
+        {
+            return levels[0].shard;
+        }
+        return shardFor(ContentHeader.priority(new StoredMessage().wrap(stored).properties()));
     }
 
     /**
@@ -229,7 +323,12 @@ public final class QueueRuntime
     {
         // Live: a confirm (the append stored) may reach the client before this queue's loop has seen
         // the append, and a count asked for right after must include it.
-        return Math.max(0, shard.durableOffset() - next) + requeuedCount;
+        long ready = requeuedCount;
+        for (final Level level : levels)
+        {
+            ready += Math.max(0, level.shard.durableOffset() - level.next);
+        }
+        return ready;
     }
 
     /**
@@ -245,41 +344,47 @@ public final class QueueRuntime
      */
     public int unacknowledgedCount()
     {
-        return Math.max(0, cursor.unacknowledgedCount() - requeuedCount);
+        int unacknowledged = 0;
+        for (final Level level : levels)
+        {
+            unacknowledged += level.cursor.unacknowledgedCount();
+        }
+        return Math.max(0, unacknowledged - requeuedCount);
     }
-
-    private volatile int requeuedCount;
 
     /**
      * Count the bodies of the messages stored since the last count (x-max-length-bytes).
      */
     private void measureNewMessages()
     {
-        final long durable = shard.durableOffset();
         long bytes = readyBytes;
-        measuredUpTo = Math.max(measuredUpTo, next);
-        while (measuredUpTo < durable)
+        for (final Level level : levels)
         {
-            final int size = bodySize(measuredUpTo);
-            bytes += Math.max(0, size);
-            measuredUpTo++;
+            final long durable = level.shard.durableOffset();
+            level.measuredUpTo = Math.max(level.measuredUpTo, level.next);
+            while (level.measuredUpTo < durable)
+            {
+                final int size = bodySize(level, level.measuredUpTo);
+                bytes += Math.max(0, size);
+                level.measuredUpTo++;
+            }
         }
         readyBytes = bytes;
     }
 
     /**
-     * @return the body size of the message at an offset, or -1 if it is gone.
+     * @return the body size of the message at an offset of a level, or -1 if it is gone.
      */
-    private int bodySize(final long offset)
+    private int bodySize(final Level level, final long offset)
     {
-        final int read = shard.read(offset, Integer.MAX_VALUE, 1, view);
+        final int read = level.shard.read(offset, Integer.MAX_VALUE, 1, level.view);
         try
         {
-            return read > 0 && view.next() ? reading.wrap(view.payload()).body().readableBytes() : -1;
+            return read > 0 && level.view.next() ? reading.wrap(level.view.payload()).body().readableBytes() : -1;
         }
         finally
         {
-            view.release();
+            level.view.release();
         }
     }
 
@@ -289,8 +394,15 @@ public final class QueueRuntime
         {
             measureNewMessages();
         }
-        readyCount = Math.max(0, shard.durableOffset() - next) + requeued.size();
-        requeuedCount = requeued.size();
+        long ready = 0;
+        int requeuedTotal = 0;
+        for (final Level level : levels)
+        {
+            ready += level.ready();
+            requeuedTotal += level.requeued.size();
+        }
+        readyCount = ready;
+        requeuedCount = requeuedTotal;
         consumerCount = consumers.size();
     }
 
@@ -399,23 +511,28 @@ public final class QueueRuntime
     /**
      * An acknowledgement (basic.ack, or basic.reject/nack without requeue: the message is dropped).
      *
-     * @param offset the message's offset.
+     * @param id the delivery's id ({@link #deliveryId}).
      */
-    public void acknowledge(final long offset)
+    public void acknowledge(final long id)
     {
         onLoop(() ->
         {
-            final int result = cursor.acknowledge(offset, false, CursorStore.NO_CALLBACK, 0);
+            final Level level = levelOf(id);
+            if (level == null)
+            {
+                return;
+            }
+            final int result = level.cursor.acknowledge(offsetOf(id), false, CursorStore.NO_CALLBACK, 0);
             if (result == Cursor.BACK_PRESSURED && !closed)
             {
-                executor.schedule(() -> acknowledge(offset), RETRY_MS, TimeUnit.MILLISECONDS);
+                executor.schedule(() -> acknowledge(id), RETRY_MS, TimeUnit.MILLISECONDS);
                 return;
             }
             if (result == Cursor.OK)
             {
                 metrics.acknowledged();
             }
-            deleteConsumedHead();
+            deleteConsumedHead(level);
             schedule();
         });
     }
@@ -424,28 +541,34 @@ public final class QueueRuntime
      * A delivery rejected without requeue (basic.reject, basic.nack): dead-lettered with reason
      * {@code rejected} if the queue says where, then acknowledged.
      *
-     * @param offset the message's offset.
+     * @param id the delivery's id.
      */
-    public void reject(final long offset)
+    public void reject(final long id)
     {
         onLoop(() ->
         {
-            if (arguments.deadLetterExchange() != null && !closed && cursor.isUnacknowledged(offset))
+            final Level level = levelOf(id);
+            if (level == null)
             {
-                final int read = shard.read(offset, Integer.MAX_VALUE, 1, view);
+                return;
+            }
+            final long offset = offsetOf(id);
+            if (arguments.deadLetterExchange() != null && !closed && level.cursor.isUnacknowledged(offset))
+            {
+                final int read = level.shard.read(offset, Integer.MAX_VALUE, 1, level.view);
                 try
                 {
-                    if (read > 0 && view.next())
+                    if (read > 0 && level.view.next())
                     {
-                        deadLetter(view.payload(), "rejected");
+                        deadLetter(level.view.payload(), "rejected");
                     }
                 }
                 finally
                 {
-                    view.release();
+                    level.view.release();
                 }
             }
-            acknowledge(offset);
+            acknowledge(id);
         });
     }
 
@@ -453,19 +576,21 @@ public final class QueueRuntime
      * A message back in the queue, ready again (basic.reject/nack with requeue, basic.recover, a
      * channel closed with it unacknowledged).
      *
-     * @param offset the message's offset.
+     * @param id the delivery's id.
      */
-    public void requeue(final long offset)
+    public void requeue(final long id)
     {
         onLoop(() ->
         {
-            if (!closed && cursor.isUnacknowledged(offset))
+            final Level level = levelOf(id);
+            final long offset = offsetOf(id);
+            if (level != null && !closed && level.cursor.isUnacknowledged(offset))
             {
-                if (arguments.maxLengthBytes() >= 0 && !requeued.contains(offset))
+                if (arguments.maxLengthBytes() >= 0 && !level.requeued.contains(offset))
                 {
-                    readyBytes += Math.max(0, bodySize(offset));
+                    readyBytes += Math.max(0, bodySize(level, offset));
                 }
-                requeued.add(offset);
+                level.requeued.add(offset);
                 updateCounts();
                 schedule();
             }
@@ -483,8 +608,8 @@ public final class QueueRuntime
     /**
      * basic.get: the next ready message, if any.
      *
-     * @param taker given the message (retained: the taker releases it), its offset, whether it is
-     *              redelivered and the messages left; or a null payload if none is ready.
+     * @param taker given the message (retained: the taker releases it), its delivery id, whether it
+     *              is redelivered and the messages left; or a null payload if none is ready.
      * @param noAck whether the taker acknowledges it at once.
      */
     public void get(final GetTaker taker, final boolean noAck)
@@ -494,14 +619,14 @@ public final class QueueRuntime
         {
             while (true)
             {
-                final long offset = closed ? -1 : nextReady();
-                if (offset < 0)
+                final long id = closed ? -1 : nextReady();
+                if (id < 0)
                 {
                     taker.take(null, -1, false, readyCount());
                     return;
                 }
-                final boolean redelivered = requeued.contains(offset);
-                final ByteBuf payload = take(offset, redelivered, noAck);
+                final boolean redelivered = isRequeued(id);
+                final ByteBuf payload = take(id, redelivered, noAck);
                 if (payload == BACK_OFF)
                 {
                     executor.schedule(() -> get(taker, noAck), RETRY_MS, TimeUnit.MILLISECONDS);
@@ -516,7 +641,7 @@ public final class QueueRuntime
                 if (payload != null)
                 {
                     updateCounts();
-                    taker.take(payload, offset, redelivered, readyCount());
+                    taker.take(payload, id, redelivered, readyCount());
                     return;
                 }
                 // Gone or expired: the next one.
@@ -532,11 +657,11 @@ public final class QueueRuntime
     {
         /**
          * @param payload     the stored message, retained, or null if none was ready.
-         * @param offset      its offset.
+         * @param id          its delivery id.
          * @param redelivered whether it was delivered before.
          * @param left        messages still ready.
          */
-        void take(ByteBuf payload, long offset, boolean redelivered, long left);
+        void take(ByteBuf payload, long id, boolean redelivered, long left);
     }
 
     /**
@@ -548,40 +673,57 @@ public final class QueueRuntime
     {
         onLoop(() ->
         {
-            final long durable = shard.durableOffset();
-            long dropped = Math.max(0, durable - next) + requeued.size();
-            for (final long offset : requeued)
+            long dropped = 0;
+            for (final Level level : levels)
             {
-                acknowledge(offset);
-            }
-            requeued.clear();
-            if (durable > next)
-            {
-                if (cursor.delivered(durable - 1, CursorStore.NO_CALLBACK, 0) == Cursor.OK)
+                final long durable = level.shard.durableOffset();
+                dropped += Math.max(0, durable - level.next) + level.requeued.size();
+                for (final long offset : level.requeued)
                 {
-                    acknowledge(durable - 1);
-                    next = durable;
+                    acknowledge(deliveryId(level.priority, offset));
                 }
-                else
+                level.requeued.clear();
+                if (durable > level.next)
                 {
-                    dropped -= durable - next;
+                    if (level.cursor.delivered(durable - 1, CursorStore.NO_CALLBACK, 0) == Cursor.OK)
+                    {
+                        acknowledge(deliveryId(level.priority, durable - 1));
+                        level.next = durable;
+                    }
+                    else
+                    {
+                        dropped -= durable - level.next;
+                    }
                 }
+                level.measuredUpTo = Math.max(level.measuredUpTo, durable);
+                deleteConsumedHead(level);
             }
             readyBytes = 0;
-            measuredUpTo = Math.max(measuredUpTo, durable);
-            deleteConsumedHead();
             updateCounts();
             done.accept(dropped);
         });
     }
 
+    /**
+     * @return the delivery id of the next ready message: the head of the highest level that has one.
+     */
     private long nextReady()
     {
-        if (!requeued.isEmpty())
+        for (int i = levels.length - 1; i >= 0; i--)
         {
-            return requeued.first();
+            final long offset = levels[i].head();
+            if (offset >= 0)
+            {
+                return deliveryId(i, offset);
+            }
         }
-        return next < shard.durableOffset() ? next : -1;
+        return -1;
+    }
+
+    private boolean isRequeued(final long id)
+    {
+        final Level level = levelOf(id);
+        return level != null && level.requeued.contains(offsetOf(id));
     }
 
     /**
@@ -591,19 +733,22 @@ public final class QueueRuntime
      * @return the payload, retained, or null if it is gone (purged, deleted, expired) and was skipped,
      * or {@link #BACK_OFF} or {@link #FULL}.
      */
-    private ByteBuf take(final long offset, final boolean redelivered, final boolean noAck)
+    private ByteBuf take(final long id, final boolean redelivered, final boolean noAck)
     {
-        final int read = shard.read(offset, Integer.MAX_VALUE, 1, view);
+        final Level level = levelOf(id);
+        final long offset = offsetOf(id);
+        final ShardView view = level.view;
+        final int read = level.shard.read(offset, Integer.MAX_VALUE, 1, view);
         if (read <= 0 || !view.next())
         {
             view.release();
             if (redelivered)
             {
-                requeued.remove(offset);
+                level.requeued.remove(offset);
             }
             else
             {
-                next = Math.max(next + 1, shard.earliestOffset());
+                level.next = Math.max(level.next + 1, level.shard.earliestOffset());
             }
             return null;
         }
@@ -612,19 +757,19 @@ public final class QueueRuntime
         view.release();
         if (redelivered)
         {
-            requeued.remove(offset);
+            level.requeued.remove(offset);
         }
         else
         {
-            final int result = cursor.delivered(offset, CursorStore.NO_CALLBACK, 0);
+            final int result = level.cursor.delivered(offset, CursorStore.NO_CALLBACK, 0);
             if (result != Cursor.OK)
             {
                 payload.release();
                 return result == Cursor.BACK_PRESSURED ? BACK_OFF : FULL;
             }
-            next = offset + 1;
+            level.next = offset + 1;
         }
-        if (arguments.maxLengthBytes() >= 0 && (redelivered || offset < measuredUpTo))
+        if (arguments.maxLengthBytes() >= 0 && (redelivered || offset < level.measuredUpTo))
         {
             readyBytes = Math.max(0, readyBytes - reading.wrap(payload).body().readableBytes());
         }
@@ -632,13 +777,13 @@ public final class QueueRuntime
         {
             deadLetter(payload, "expired");
             payload.release();
-            acknowledge(offset);
+            acknowledge(id);
             return null;
         }
         metrics.delivered(redelivered);
         if (noAck)
         {
-            acknowledge(offset);
+            acknowledge(id);
         }
         return payload;
     }
@@ -677,7 +822,8 @@ public final class QueueRuntime
 
     /**
      * Drop ready messages from the head while the queue is over a length limit (x-overflow drop-head,
-     * the default), dead-lettering them with reason {@code maxlen}.
+     * the default), dead-lettering them with reason {@code maxlen}. In a priority queue the head is
+     * the next message a consumer would get, in the highest level that has one (as RabbitMQ drops).
      */
     private void enforceLengthLimit()
     {
@@ -689,13 +835,12 @@ public final class QueueRuntime
         while (arguments.maxLength() >= 0 && readyCount() > arguments.maxLength() ||
             arguments.maxLengthBytes() >= 0 && readyBytes > arguments.maxLengthBytes())
         {
-            final long offset = nextReady();
-            if (offset < 0)
+            final long id = nextReady();
+            if (id < 0)
             {
                 break;
             }
-            final boolean redelivered = requeued.contains(offset);
-            final ByteBuf payload = take(offset, redelivered, false);
+            final ByteBuf payload = take(id, isRequeued(id), false);
             if (payload == BACK_OFF || payload == FULL)
             {
                 executor.schedule(this::schedule, RETRY_MS, TimeUnit.MILLISECONDS);
@@ -705,15 +850,16 @@ public final class QueueRuntime
             {
                 deadLetter(payload, "maxlen");
                 payload.release();
-                acknowledge(offset);
+                acknowledge(id);
             }
             updateCounts();
         }
     }
 
     /**
-     * Expire the messages at the head that are past the queue's TTL, whether or not anyone consumes,
-     * then look again a TTL later (at most a second, at least 10 ms).
+     * Expire the messages at the head of each level that are past the queue's TTL or their own
+     * expiration, whether or not anyone consumes, then look again a TTL later (at most a second, at
+     * least 10 ms).
      */
     private void expireHead()
     {
@@ -721,36 +867,45 @@ public final class QueueRuntime
         {
             return;
         }
+        for (final Level level : levels)
+        {
+            expireLevelHead(level);
+        }
+        updateCounts();
+        final long ttl = arguments.messageTtlMs();
+        executor.schedule(this::expireHead, ttl < 0 ? 1000 : Math.max(10, Math.min(1000, ttl)), TimeUnit.MILLISECONDS);
+    }
+
+    private void expireLevelHead(final Level level)
+    {
         while (true)
         {
-            final long offset = nextReady();
+            final long offset = level.head();
             if (offset < 0)
             {
-                break;
+                return;
             }
-            final int read = shard.read(offset, Integer.MAX_VALUE, 1, view);
-            final boolean expired = read > 0 && view.next() && expired(view.maxTimestamp(), view.payload());
-            view.release();
+            final int read = level.shard.read(offset, Integer.MAX_VALUE, 1, level.view);
+            final boolean expired = read > 0 && level.view.next() &&
+                expired(level.view.maxTimestamp(), level.view.payload());
+            level.view.release();
             if (!expired)
             {
-                break;
+                return;
             }
-            final ByteBuf payload = take(offset, requeued.contains(offset), false);
+            final ByteBuf payload = take(deliveryId(level.priority, offset), level.requeued.contains(offset), false);
             if (payload == BACK_OFF || payload == FULL)
             {
-                break;
+                return;
             }
             if (payload != null)
             {
                 // take() judged it not expired after all (the clock moved): back in the queue.
                 payload.release();
-                requeued.add(offset);
-                break;
+                level.requeued.add(offset);
+                return;
             }
         }
-        updateCounts();
-        final long ttl = arguments.messageTtlMs();
-        executor.schedule(this::expireHead, ttl < 0 ? 1000 : Math.max(10, Math.min(1000, ttl)), TimeUnit.MILLISECONDS);
     }
 
     /** What {@link #take} answers when the cursor store's writer cannot take a delivery now. */
@@ -775,8 +930,8 @@ public final class QueueRuntime
                 schedule();
                 break;
             }
-            final long offset = nextReady();
-            if (offset < 0)
+            final long id = nextReady();
+            if (id < 0)
             {
                 break;
             }
@@ -785,8 +940,8 @@ public final class QueueRuntime
             {
                 break;
             }
-            final boolean redelivered = requeued.contains(offset);
-            final ByteBuf payload = take(offset, redelivered, consumer.noAck());
+            final boolean redelivered = isRequeued(id);
+            final ByteBuf payload = take(id, redelivered, consumer.noAck());
             if (payload == null || payload == BACK_OFF || payload == FULL)
             {
                 consumer.unreserve();
@@ -803,7 +958,7 @@ public final class QueueRuntime
             }
             if (payload != null)
             {
-                consumer.deliver(this, offset, payload, redelivered);
+                consumer.deliver(this, id, payload, redelivered);
                 delivered++;
             }
         }
@@ -831,32 +986,34 @@ public final class QueueRuntime
         return null;
     }
 
-    private void deleteConsumedHead()
+    private void deleteConsumedHead(final Level level)
     {
-        final long committed = Math.min(cursor.committedOffset(), shard.durableOffset());
+        final Shard shard = level.shard;
+        final long committed = Math.min(level.cursor.committedOffset(), shard.durableOffset());
         final long now = clock.millis();
-        if (deleting < 0 && committed - shard.earliestOffset() >= DELETE_EVERY && now - lastDeleteMs < DELETE_INTERVAL_MS &&
-            !deleteScheduled)
+        if (level.deleting < 0 && committed - shard.earliestOffset() >= DELETE_EVERY &&
+            now - level.lastDeleteMs < DELETE_INTERVAL_MS && !level.deleteScheduled)
         {
             // Too soon after the last: once the interval is over, whether or not more is acknowledged.
-            deleteScheduled = true;
+            level.deleteScheduled = true;
             executor.schedule(() ->
             {
-                deleteScheduled = false;
+                level.deleteScheduled = false;
                 if (!closed)
                 {
-                    deleteConsumedHead();
+                    deleteConsumedHead(level);
                 }
-            }, lastDeleteMs + DELETE_INTERVAL_MS - now, TimeUnit.MILLISECONDS);
+            }, level.lastDeleteMs + DELETE_INTERVAL_MS - now, TimeUnit.MILLISECONDS);
             return;
         }
-        if (deleting < 0 && committed - shard.earliestOffset() >= DELETE_EVERY && now - lastDeleteMs >= DELETE_INTERVAL_MS)
+        if (level.deleting < 0 && committed - shard.earliestOffset() >= DELETE_EVERY &&
+            now - level.lastDeleteMs >= DELETE_INTERVAL_MS)
         {
-            lastDeleteMs = now;
-            deleting = committed;
+            level.lastDeleteMs = now;
+            level.deleting = committed;
             shard.deleteBefore(committed).whenComplete((earliest, failure) -> executor.execute(() ->
             {
-                deleting = -1;
+                level.deleting = -1;
                 if (failure != null)
                 {
                     LOG.warn("AMQP: the consumed head of queue '{}' could not be deleted: {}", queue.name(),
@@ -873,7 +1030,10 @@ public final class QueueRuntime
     public void stop()
     {
         stopped = true;
-        shard.removeTailListener(tail);
+        for (final Level level : levels)
+        {
+            level.shard.removeTailListener(level.tail);
+        }
     }
 
     /**
@@ -888,7 +1048,10 @@ public final class QueueRuntime
                 return;
             }
             closed = true;
-            shard.removeTailListener(tail);
+            for (final Level level : levels)
+            {
+                level.shard.removeTailListener(level.tail);
+            }
             metrics.close();
             final List<QueueConsumer> cancelled = new ArrayList<>(consumers);
             consumers.clear();

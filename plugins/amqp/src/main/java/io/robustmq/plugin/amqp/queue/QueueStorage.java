@@ -11,6 +11,8 @@ import io.robustmq.plugin.api.storage.Shard;
 import io.robustmq.plugin.api.storage.ShardId;
 import io.robustmq.plugin.api.storage.Shards;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -20,7 +22,9 @@ import java.util.concurrent.Executor;
 /**
  * Where queues keep their messages: each queue is a topic of one shard, named {@code amqp.q.<uuid>}
  * (a queue's name may be 255 bytes, a topic's only 249 characters; a new uuid for each life of a
- * queue, so a queue deleted and declared again never sees its old messages). A durable queue's
+ * queue, so a queue deleted and declared again never sees its old messages). A priority queue
+ * ({@code x-max-priority} N) has a topic for each priority level: level 0 is {@code amqp.q.<uuid>},
+ * level p {@code amqp.q.<uuid>.p<p>}, each of one shard led by the same node (see {@link #levelTopic}). A durable queue's
  * shard is the journal's; a transient queue's the memory engine's. Neither has retention: a queue's
  * messages go when they are consumed or the queue is deleted, never with age or size.
  * <p>
@@ -53,27 +57,48 @@ public final class QueueStorage
     }
 
     /**
-     * Create a new queue's topic and open its shard.
+     * @param topic a queue's topic (its level 0).
+     * @param level a priority level.
+     * @return the topic of that level.
+     */
+    public static String levelTopic(final String topic, final int level)
+    {
+        return level == 0 ? topic : topic + ".p" + level;
+    }
+
+    /**
+     * Create a new queue's topics, one for each priority level, and open their shards.
      *
      * @param durable whether the queue is durable (the journal) or transient (memory).
-     * @return the topic's name, once its shard is open here.
+     * @param levels  its priority levels: 1 for a queue without priorities.
+     * @return the queue's topic (level 0's), once every shard is open here.
      */
-    public CompletionStage<String> create(final boolean durable)
+    public CompletionStage<String> create(final boolean durable, final int levels)
     {
         final String topic = TOPIC_PREFIX + UUID.randomUUID();
-        return metadata.createTopic(new TopicSpec(topic, 1, durable ? "" : "memory", "", Long.MAX_VALUE, Long.MAX_VALUE)
-                .withPreferredLeader(nodeId))
-            .thenCompose(created -> CompletableFuture.supplyAsync(() -> open(topic), fileWork))
-            .thenApply(shard -> topic);
+        CompletionStage<Void> created = CompletableFuture.completedFuture(null);
+        for (int level = 0; level < levels; level++)
+        {
+            final String levelTopic = levelTopic(topic, level);
+            created = created.thenCompose(ignored -> metadata.createTopic(new TopicSpec(levelTopic, 1,
+                    durable ? "" : "memory", "", Long.MAX_VALUE, Long.MAX_VALUE).withPreferredLeader(nodeId))
+                .thenCompose(info -> CompletableFuture.runAsync(() -> open(levelTopic), fileWork)));
+        }
+        return created.thenApply(ignored -> topic);
     }
 
     /**
      * @param queue a queue.
-     * @return its shard, if it is open on this node.
+     * @return the shards of its levels that are open on this node.
      */
-    public Optional<Shard> find(final QueueDef queue)
+    public List<Shard> find(final QueueDef queue)
     {
-        return shards.find(queue.topic(), 0);
+        final List<Shard> found = new ArrayList<>();
+        for (int level = 0; level < QueueArguments.levelsOf(queue); level++)
+        {
+            shards.find(levelTopic(queue.topic(), level), 0).ifPresent(found::add);
+        }
+        return found;
     }
 
     /**
@@ -96,10 +121,11 @@ public final class QueueStorage
 
     /**
      * @param queue a queue.
-     * @return its shard, opened (on the queue thread) if it was not; fails with 540 if another node
-     * leads it (serving a queue from another node than its leader is not implemented yet).
+     * @return its shards, one for each priority level, lowest first, opened (on the queue thread) if
+     * they were not; fails with 540 if another node leads the queue (serving a queue from another node
+     * than its leader is not implemented yet).
      */
-    public CompletionStage<Shard> open(final QueueDef queue)
+    public CompletionStage<Shard[]> open(final QueueDef queue)
     {
         final int leader = leader(queue);
         if (leader != nodeId)
@@ -108,9 +134,25 @@ public final class QueueStorage
                 "' is " + (leader < 0 ? "on no node that is up" : "on node " + leader + ": connect to that node") +
                 " (serving a queue from another node is not implemented yet)", 50, 10));
         }
-        final Optional<Shard> open = find(queue);
-        return open.isPresent() ? CompletableFuture.completedFuture(open.get()) :
-            CompletableFuture.supplyAsync(() -> open(queue.topic()), fileWork);
+        final Shard[] levels = new Shard[QueueArguments.levelsOf(queue)];
+        boolean allOpen = true;
+        for (int level = 0; level < levels.length; level++)
+        {
+            levels[level] = shards.find(levelTopic(queue.topic(), level), 0).orElse(null);
+            allOpen &= levels[level] != null;
+        }
+        if (allOpen)
+        {
+            return CompletableFuture.completedFuture(levels);
+        }
+        return CompletableFuture.supplyAsync(() ->
+        {
+            for (int level = 0; level < levels.length; level++)
+            {
+                levels[level] = open(levelTopic(queue.topic(), level));
+            }
+            return levels;
+        }, fileWork);
     }
 
     private Shard open(final String topic)
@@ -136,24 +178,34 @@ public final class QueueStorage
     }
 
     /**
-     * Delete a queue's messages and its topic.
+     * Delete a queue's messages and its topics.
      *
      * @param queue the queue (its object already deleted, or being deleted).
-     * @return done once the shard and the topic are gone.
+     * @return done once the shards and the topics are gone.
      */
     public CompletionStage<Void> delete(final QueueDef queue)
     {
-        final Optional<TopicInfo> topic = metadata.topic(queue.topic());
-        return CompletableFuture.runAsync(() ->
+        final List<String> topics = new ArrayList<>();
+        for (int level = 0; level < QueueArguments.levelsOf(queue); level++)
+        {
+            topics.add(levelTopic(queue.topic(), level));
+        }
+        CompletionStage<Void> deleted = CompletableFuture.runAsync(() ->
         {
             for (final ShardId id : shards.list())
             {
-                if (id.topic().equals(queue.topic()))
+                if (topics.contains(id.topic()))
                 {
                     shards.delete(id);
                 }
             }
-        }, fileWork).thenCompose(ignored -> topic.isPresent() ? metadata.deleteTopic(queue.topic())
-            .exceptionally(failure -> null) : CompletableFuture.completedFuture(null));
+        }, fileWork);
+        for (final String topic : topics)
+        {
+            final Optional<TopicInfo> info = metadata.topic(topic);
+            deleted = deleted.thenCompose(ignored -> info.isPresent() ? metadata.deleteTopic(topic)
+                .exceptionally(failure -> null) : CompletableFuture.completedFuture(null));
+        }
+        return deleted;
     }
 }

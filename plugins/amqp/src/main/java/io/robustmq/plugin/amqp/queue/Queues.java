@@ -67,7 +67,7 @@ public final class Queues
         {
             return raced;
         }
-        final CompletionStage<io.robustmq.plugin.api.storage.Shard> opening;
+        final CompletionStage<io.robustmq.plugin.api.storage.Shard[]> opening;
         try
         {
             opening = storage.open(queue);
@@ -78,7 +78,7 @@ public final class Queues
             made.completeExceptionally(ex);
             return made;
         }
-        opening.whenComplete((shard, failure) ->
+        opening.whenComplete((levels, failure) ->
         {
             if (failure != null)
             {
@@ -86,7 +86,7 @@ public final class Queues
                 made.completeExceptionally(failure);
                 return;
             }
-            executor.execute(() -> made.complete(new QueueRuntime(queue, shard, cursors, executor, onLastConsumerGone,
+            executor.execute(() -> made.complete(new QueueRuntime(queue, levels, cursors, executor, onLastConsumerGone,
                 registry, deadLetters, clock)));
         });
         return made;
@@ -129,7 +129,7 @@ public final class Queues
         {
             runtime.thenAccept(QueueRuntime::close);
         }
-        storage.find(queue).ifPresent(shard -> cursors.delete(QueueRuntime.CURSOR_GROUP, shard.name(),
+        storage.find(queue).forEach(shard -> cursors.delete(QueueRuntime.CURSOR_GROUP, shard.name(),
             CursorStore.NO_CALLBACK, 0));
     }
 }
