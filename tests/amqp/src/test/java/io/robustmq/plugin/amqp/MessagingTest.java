@@ -72,6 +72,35 @@ class MessagingTest
     }
 
     @Test
+    void aConsumerThatJoinsWhileMessagesAreReadyIsGivenThem() throws Exception
+    {
+        final Channel publisher = connection.createChannel();
+        publisher.queueDeclare("ready", true, false, false, null);
+        publisher.confirmSelect();
+        for (int i = 0; i < 20; i++)
+        {
+            publisher.basicPublish("", "ready", MessageProperties.PERSISTENT_BASIC, ("m" + i).getBytes(StandardCharsets.UTF_8));
+        }
+        publisher.waitForConfirmsOrDie(10_000);
+        // Each consumer joins a queue with messages ready at once: the queue must not deliver before
+        // its consume-ok, nor drop the consumer for a delivery that raced it (it then starved).
+        for (int round = 0; round < 60; round++)
+        {
+            try (Connection other = node.factory().newConnection())
+            {
+                final Channel channel = other.createChannel();
+                channel.basicQos(10);
+                final BlockingQueue<Long> tags = new LinkedBlockingQueue<>();
+                channel.basicConsume("ready", false, (consumerTag, delivery) ->
+                    tags.add(delivery.getEnvelope().getDeliveryTag()), consumerTag -> { });
+                assertNotNull(tags.poll(10, TimeUnit.SECONDS), "round " + round + ": a delivery");
+                // Close with deliveries unacknowledged: they are ready again for the next round.
+            }
+        }
+        assertEquals(20, publisher.queueDeclarePassive("ready").getMessageCount());
+    }
+
+    @Test
     void aMessageKeepsItsBodyAndPropertiesThroughTheDefaultExchange() throws Exception
     {
         final Channel channel = connection.createChannel();

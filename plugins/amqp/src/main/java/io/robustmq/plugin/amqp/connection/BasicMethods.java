@@ -508,22 +508,25 @@ final class BasicMethods
         {
             final ChannelConsumer consumer = new ChannelConsumer(tag, channel, this, runtime, consume.getNoAck(),
                 channel.consumerPrefetch());
-            return runtime.addConsumer(consumer, consume.getExclusive()).thenApply(ignored ->
+            return runtime.addConsumer(consumer, consume.getExclusive()).thenApplyAsync(ignored ->
             {
-                // Before anything is delivered to it: the queue delivers only after this returns.
-                wire.ctx().executor().execute(() ->
+                // On the connection's loop. The queue delivers nothing to the consumer until it is
+                // started, after consume-ok is written: a client drops (or fails on) a delivery for
+                // a consumer tag it has not been given yet.
+                if (!wire.isOpen(channel))
                 {
-                    if (wire.isOpen(channel))
-                    {
-                        channel.consumers().put(tag, consumer);
-                    }
-                    else
-                    {
-                        runtime.removeConsumer(consumer);
-                    }
-                });
-                return consume.getNowait() ? null : (Method)new AMQImpl.Basic.ConsumeOk(tag);
-            });
+                    runtime.removeConsumer(consumer);
+                    return null;
+                }
+                channel.consumers().put(tag, consumer);
+                if (!consume.getNowait())
+                {
+                    wire.send(channel.number(), new AMQImpl.Basic.ConsumeOk(tag));
+                    wire.flush();
+                }
+                consumer.start();
+                return null;
+            }, wire.ctx().executor());
         });
         return wire.answer(channel.number(), started);
     }

@@ -19,6 +19,8 @@ final class ChannelConsumer implements QueueConsumer
     private final boolean noAck;
     private final int prefetch;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Set on the connection's loop once consume-ok is written: nothing is delivered before. */
+    private volatile boolean started;
 
     /**
      * @param tag      the consumer tag.
@@ -60,10 +62,19 @@ final class ChannelConsumer implements QueueConsumer
         return noAck;
     }
 
+    /**
+     * Its consume-ok is written (or it was nowait): the queue may deliver to it from now on.
+     */
+    void start()
+    {
+        started = true;
+        queue.creditReturned();
+    }
+
     @Override
     public boolean reserve()
     {
-        if (!channel.flowActive() || !basic.writable())
+        if (!started || !channel.flowActive() || !basic.writable())
         {
             return false;
         }
