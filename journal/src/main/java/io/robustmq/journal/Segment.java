@@ -66,8 +66,8 @@ final class Segment
     private boolean sealed;
     /** Guarded by this: a truncation replaced the segment's files; it must not write them again. */
     private boolean abandoned;
-    /** Guarded by this: the end of the frames forced to the device. */
-    private int flushedPosition;
+    /** Written under this: the end of the frames forced to the device; read without it. */
+    private volatile int flushedPosition;
     private int bytesSinceIndexEntry;
 
     private Segment(final FileLayer layer, final long baseOffset, final Path logFile, final MappedFile mapped)
@@ -325,9 +325,10 @@ final class Segment
     }
 
     /**
-     * @return true if every published frame has been forced to the device.
+     * @return true if every published frame has been forced to the device. Takes no lock, so the
+     * writer never waits here for a force running on another thread (it sees false until it ends).
      */
-    synchronized boolean isForced()
+    boolean isForced()
     {
         return flushedPosition == limit();
     }

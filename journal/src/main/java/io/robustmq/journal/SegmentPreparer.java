@@ -14,7 +14,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * each shard's next segment ready: the file allocated, mapped and every page touched, so that a
  * roll is a rename and no append pays for page faults (a shard asks once its active segment is half
  * full, so idle shards cost nothing). Behind the writer, it seals the segment a roll left: forces
- * it and writes its index file, so the roll does not wait for either.
+ * it and writes its index file, so the roll does not wait for either; and it retires the segments
+ * retention or a deletion dropped (unmaps them and deletes their files).
  * <p>
  * Its queue is bounded ({@link #QUEUE_CAPACITY}): when it is full, a preparation is not asked for
  * (the writer creates the segment itself at the roll) and a seal is done on the writer's thread.
@@ -224,6 +225,32 @@ public final class SegmentPreparer implements AutoCloseable
     }
 
     /**
+     * Writer only: retire segments the log no longer holds (unmap them and delete their files once
+     * no reader holds them) in the background: unmapping and deleting a large segment takes tens of
+     * milliseconds that the writer's appends would otherwise wait for. On the caller's thread if the
+     * queue is full, or for a {@link #manual} preparer.
+     *
+     * @param dropped the segments, taken out of the log's segment array.
+     * @param from    the first to retire.
+     * @param to      one past the last.
+     */
+    void retire(final Segment[] dropped, final int from, final int to)
+    {
+        final Segment[] retiring = java.util.Arrays.copyOfRange(dropped, from, to);
+        final Runnable task = () ->
+        {
+            for (final Segment segment : retiring)
+            {
+                segment.retire();
+            }
+        };
+        if (thread == null || !tasks.offer(task))
+        {
+            task.run();
+        }
+    }
+
+    /**
      * Run queued tasks on the calling thread, for a {@link #manual} preparer.
      *
      * @param limit at most this many.
@@ -273,6 +300,7 @@ public final class SegmentPreparer implements AutoCloseable
 
     /**
      * Stop the thread; shards discard their prepared files, and seal what is left, as they close.
+     * Segments still waiting to be retired are retired here, so that none is left mapped.
      */
     @Override
     public void close()
@@ -291,5 +319,6 @@ public final class SegmentPreparer implements AutoCloseable
         {
             Thread.currentThread().interrupt();
         }
+        runTasks(Integer.MAX_VALUE);
     }
 }

@@ -72,6 +72,16 @@ public final class ShardLog implements AutoCloseable
     private int lastRefusal;
     private long lastForceMs;
     private final IntervalForce intervalForce = new IntervalForce();
+    /** Guards the log start offset file: it is written by the writer or the forcing thread. */
+    private final Object startOffsetLock = new Object();
+    /** Guarded by startOffsetLock: the highest log start offset in the file. */
+    private long startOffsetWritten;
+    /** Guarded by startOffsetLock: records handed to the forcing thread and not finished. */
+    private int startOffsetRecords;
+    /** The highest log start offset recorded durably; the writer drops the segments below it. */
+    private volatile long startOffsetRecorded;
+    /** Writer only: segments below this were dropped. */
+    private long droppedBelow;
     private boolean closed;
 
     private ShardLog(
@@ -84,6 +94,9 @@ public final class ShardLog implements AutoCloseable
         final long logStartOffset)
     {
         this.logStartOffset = logStartOffset;
+        this.startOffsetWritten = logStartOffset;
+        this.startOffsetRecorded = logStartOffset;
+        this.droppedBelow = logStartOffset;
         this.layer = layer;
         this.preparer = preparer;
         this.nextSegment = preparer == null ? null : preparer.slot(layer, dir, config.segmentBytes(), config.fileAllocation());
@@ -633,7 +646,7 @@ public final class ShardLog implements AutoCloseable
         }
         try
         {
-            LogStartOffset.write(layer, dir, offset);
+            recordStartOffset(offset);
         }
         catch (final IOException ex)
         {
@@ -641,7 +654,130 @@ public final class ShardLog implements AutoCloseable
         }
         logStartOffset = offset;
         dropSegmentsBelow(offset);
+        droppedBelow = Math.max(droppedBelow, offset);
         return earliestOffset();
+    }
+
+    /**
+     * Writer only: {@link #deleteBefore(long)} with its durable record written on a forcing thread,
+     * so that the writer does not wait for the device (two forces: the file and its directory). The
+     * offsets below are unreadable at once; {@code done} is told once the new start is durable (on
+     * the forcing thread), or why it could not be recorded; the segments that hold nothing at or past
+     * it are deleted by the writer afterwards ({@link #dropRecordedHead}). A crash before
+     * {@code done} leaves the offsets below it gone or still there, never torn.
+     *
+     * @param offset the new earliest offset: at most the durable offset.
+     * @param forcer the forcing thread; if its queue is full, the record is written here.
+     * @param done   told the earliest offset once the new start is durable, or the failure.
+     * @throws IllegalArgumentException if the offset is past the durable offset.
+     */
+    public void deleteBefore(final long offset, final IntervalForcer forcer,
+        final java.util.function.BiConsumer<Long, Throwable> done)
+    {
+        checkWriter();
+        if (offset <= earliestOffset())
+        {
+            done.accept(earliestOffset(), null);
+            return;
+        }
+        if (offset > durableOffset)
+        {
+            throw new IllegalArgumentException("cannot delete below " + offset + ": past the durable offset " +
+                durableOffset + " of shard " + dir);
+        }
+        logStartOffset = offset;
+        synchronized (startOffsetLock)
+        {
+            startOffsetRecords++;
+        }
+        final Runnable record = () ->
+        {
+            Throwable failure = null;
+            try
+            {
+                recordStartOffset(offset);
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                failure = new JournalException("cannot record the log start offset of " + dir + ": " +
+                    ex.getMessage(), ex);
+            }
+            finally
+            {
+                synchronized (startOffsetLock)
+                {
+                    startOffsetRecords--;
+                    startOffsetLock.notifyAll();
+                }
+            }
+            done.accept(failure == null ? earliestOffset() : null, failure);
+        };
+        if (!forcer.submit(record))
+        {
+            record.run();
+        }
+    }
+
+    /**
+     * Write the log start offset durably, unless a later one is already written (records may finish
+     * out of order between the writer and the forcing thread).
+     */
+    private void recordStartOffset(final long offset) throws IOException
+    {
+        synchronized (startOffsetLock)
+        {
+            if (offset <= startOffsetWritten)
+            {
+                return;
+            }
+            LogStartOffset.write(layer, dir, offset);
+            startOffsetWritten = offset;
+            startOffsetRecorded = offset;
+        }
+    }
+
+    /**
+     * Writer only: delete the segments below the last start offset recorded on the forcing thread.
+     *
+     * @return true if it dropped any.
+     */
+    public boolean dropRecordedHead()
+    {
+        final long recorded = startOffsetRecorded;
+        if (recorded <= droppedBelow || closed)
+        {
+            return false;
+        }
+        checkWriter();
+        droppedBelow = recorded;
+        dropSegmentsBelow(recorded);
+        return true;
+    }
+
+    /**
+     * Writer only: return once no log start offset record is running on the forcing thread.
+     */
+    private void awaitStartOffsetRecords()
+    {
+        boolean interrupted = false;
+        synchronized (startOffsetLock)
+        {
+            while (startOffsetRecords > 0)
+            {
+                try
+                {
+                    startOffsetLock.wait();
+                }
+                catch (final InterruptedException ex)
+                {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void dropSegmentsBelow(final long offset)
@@ -655,10 +791,7 @@ public final class ShardLog implements AutoCloseable
         if (below > 0)
         {
             segments = Arrays.copyOfRange(current, below, current.length);
-            for (int i = 0; i < below; i++)
-            {
-                current[i].retire();
-            }
+            retire(current, below);
         }
     }
 
@@ -684,6 +817,7 @@ public final class ShardLog implements AutoCloseable
                 earliestOffset() + " to " + nextOffset());
         }
         force();
+        awaitStartOffsetRecords();
         if (offset == nextOffset())
         {
             return offset;
@@ -767,12 +901,26 @@ public final class ShardLog implements AutoCloseable
         if (deleted > 0)
         {
             segments = Arrays.copyOfRange(current, deleted, current.length);
-            for (int i = 0; i < deleted; i++)
-            {
-                current[i].retire();
-            }
+            retire(current, deleted);
         }
         return deleted;
+    }
+
+    /**
+     * Retire the first segments of an array the log no longer holds: on the preparer's thread if
+     * there is one (unmapping and deleting take long enough to hold appends back), else here.
+     */
+    private void retire(final Segment[] dropped, final int count)
+    {
+        if (preparer != null)
+        {
+            preparer.retire(dropped, 0, count);
+            return;
+        }
+        for (int i = 0; i < count; i++)
+        {
+            dropped[i].retire();
+        }
     }
 
     /**
@@ -991,6 +1139,7 @@ public final class ShardLog implements AutoCloseable
             throw new IllegalStateException("shard " + dir + " must be closed by its writer " + writer.getName());
         }
         closed = true;
+        awaitStartOffsetRecords();
         try
         {
             intervalForce.await();

@@ -225,7 +225,7 @@ public final class Journal implements AutoCloseable
         final int id = nextShardId++;
         final JournalWriter writer = writers[id % writers.length];
         final JournalShard shard = new JournalShard(name, id, log, writer.ring(), () -> completions, writer::execute,
-            writer::wake, writer.payloadChecksums());
+            writer::wake, writer.payloadChecksums(), forcer);
         shards.put(name, shard);
         return shard;
     }

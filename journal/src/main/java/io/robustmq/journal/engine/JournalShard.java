@@ -2,6 +2,7 @@ package io.robustmq.journal.engine;
 
 import io.robustmq.journal.FrameDescriptor;
 import io.robustmq.journal.FrameStamper;
+import io.robustmq.journal.IntervalForcer;
 import io.robustmq.journal.JournalView;
 import io.robustmq.journal.ShardConfig;
 import io.robustmq.journal.ShardLog;
@@ -39,6 +40,7 @@ public final class JournalShard
     private final java.util.function.Supplier<AppendCompletion[]> completions;
     private final java.util.function.Consumer<Runnable> writerCommands;
     private final Runnable wakeWriter;
+    private final IntervalForcer forcer;
     private final ThreadLocal<RingChecksum> payloadChecksums;
     private volatile TailListener[] tailListeners = NO_LISTENERS;
     private volatile FrameStamper[] stampers = new FrameStamper[0];
@@ -53,8 +55,10 @@ public final class JournalShard
         final java.util.function.Supplier<AppendCompletion[]> completions,
         final java.util.function.Consumer<Runnable> writerCommands,
         final Runnable wakeWriter,
-        final ThreadLocal<RingChecksum> payloadChecksums)
+        final ThreadLocal<RingChecksum> payloadChecksums,
+        final IntervalForcer forcer)
     {
+        this.forcer = forcer;
         this.wakeWriter = wakeWriter;
         this.payloadChecksums = payloadChecksums;
         this.writerCommands = writerCommands;
@@ -329,15 +333,56 @@ public final class JournalShard
     }
 
     /**
-     * Make the offsets below a given one unreadable and delete the segments they leave empty, on
-     * the shard's writer thread; see {@link ShardLog#deleteBefore}.
+     * Make the offsets below a given one unreadable and delete the segments they leave empty: the
+     * writer takes it, the journal's forcing thread records the new start durably, and the writer
+     * then deletes the segments (a command it is woken for); see {@link ShardLog#deleteBefore(long, IntervalForcer,
+     * java.util.function.BiConsumer)}. The writer never waits for the device meanwhile.
      *
      * @param offset the new earliest offset, at most the durable offset.
-     * @return completes with the earliest offset now, on the writer's thread.
+     * @return completes with the earliest offset once the new start is durable, on the forcing
+     * thread (or the writer's).
      */
     public CompletableFuture<Long> deleteBefore(final long offset)
     {
-        return onWriter(() -> log.deleteBefore(offset));
+        final CompletableFuture<Long> done = new CompletableFuture<>();
+        if (closed)
+        {
+            done.completeExceptionally(new IllegalStateException("shard " + name + " is closed"));
+            return done;
+        }
+        writerCommands.accept(() ->
+        {
+            if (closed)
+            {
+                done.completeExceptionally(new IllegalStateException("shard " + name + " is closed"));
+                return;
+            }
+            try
+            {
+                log.deleteBefore(offset, forcer, (earliest, failure) ->
+                {
+                    if (failure != null)
+                    {
+                        done.completeExceptionally(failure);
+                        return;
+                    }
+                    // The segments below go on the writer, which this wakes.
+                    writerCommands.accept(() ->
+                    {
+                        if (!closed)
+                        {
+                            log.dropRecordedHead();
+                        }
+                    });
+                    done.complete(earliest);
+                });
+            }
+            catch (final RuntimeException ex)
+            {
+                done.completeExceptionally(ex);
+            }
+        });
+        return done;
     }
 
     private CompletableFuture<Long> onWriter(final java.util.function.LongSupplier operation)

@@ -20,9 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * An {@code interval} shard's periodic force runs on the journal's forcing thread: appends go on
- * while the device is slow to force, the force records the recovery point when it ends, and a force
- * that fails fails the shard as a force on the writer would.
+ * An {@code interval} shard's periodic force, and the durable record of a deletion's new log start,
+ * run on the journal's forcing thread: appends go on while the device is slow, the force records the
+ * recovery point when it ends, and a force that fails fails the shard as a force on the writer would.
  */
 @Timeout(60)
 class IntervalForceTest
@@ -98,6 +98,55 @@ class IntervalForceTest
         {
             assertEquals(101, log.nextOffset());
             assertEquals(0, log.recoveryReport().checkedBytes(), "the close recorded the recovery point");
+        }
+    }
+
+    @Test
+    void appendsGoOnWhileADeletionsRecordIsHeld() throws Exception
+    {
+        final FaultyFileLayer layer = new FaultyFileLayer();
+        final ShardConfig small = new ShardConfig(8192, 4096, Durability.INTERVAL, 60_000, 0, 0);
+        final Path shardDir = dir.resolve("queue");
+        try (Journal journal = Journal.launch(new Journal.Context().directory(dir).fileLayer(layer)))
+        {
+            final int id = journal.registerCompletion(completion);
+            final JournalShard shard = journal.createShard("queue", small);
+            for (long i = 0; i < 200; i++)
+            {
+                assertEquals(i, append(shard, id, i));
+            }
+            final long segments = segmentFiles(shardDir);
+            assertTrue(segments > 2, "several segments: " + segments);
+            layer.holdDurableWritesUnder(shardDir);
+            final CompletableFuture<Long> deleted = shard.deleteBefore(150);
+            awaitCondition(() -> layer.heldForces() > 0, "the log start offset's record is held");
+            assertEquals(150, shard.earliestOffset(), "the offsets below are unreadable at once");
+            for (long i = 200; i < 300; i++)
+            {
+                assertEquals(i, append(shard, id, i), "append " + i + " while the record is held");
+            }
+            assertTrue(!deleted.isDone(), "done only once the new start is durable");
+            layer.releaseForces();
+            assertEquals(150, deleted.get(30, TimeUnit.SECONDS));
+            awaitCondition(() -> !java.nio.file.Files.exists(shardDir.resolve("00000000000000000000.log")),
+                "the first segment, all below the new start, deleted by the writer");
+        }
+        try (ShardLog log = ShardLog.open(shardDir, small))
+        {
+            assertEquals(150, log.earliestOffset(), "the new start was recorded");
+            assertEquals(300, log.nextOffset());
+        }
+    }
+
+    private static long segmentFiles(final Path shardDir)
+    {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(shardDir))
+        {
+            return files.filter(f -> f.toString().endsWith(".log")).count();
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new java.io.UncheckedIOException(ex);
         }
     }
 

@@ -15,6 +15,7 @@ public final class FaultyFileLayer implements FileLayer
 {
     private volatile Path failingDirectory;
     private volatile Path holdingDirectory;
+    private volatile Path holdingWritesDirectory;
     private final AtomicInteger held = new AtomicInteger();
     private final Object gate = new Object();
 
@@ -28,19 +29,29 @@ public final class FaultyFileLayer implements FileLayer
     }
 
     /**
-     * Let every held force go on, and hold no more.
+     * @param directory durable writes of small files (a log start offset, a checkpoint written
+     *                  durably) under it wait from now on until {@link #releaseForces}.
+     */
+    public void holdDurableWritesUnder(final Path directory)
+    {
+        this.holdingWritesDirectory = directory == null ? null : directory.toAbsolutePath();
+    }
+
+    /**
+     * Let every held force and durable write go on, and hold no more.
      */
     public void releaseForces()
     {
         synchronized (gate)
         {
             holdingDirectory = null;
+            holdingWritesDirectory = null;
             gate.notifyAll();
         }
     }
 
     /**
-     * @return forces held so far (waiting now or released since).
+     * @return forces and durable writes held so far (waiting now or released since).
      */
     public int heldForces()
     {
@@ -49,7 +60,12 @@ public final class FaultyFileLayer implements FileLayer
 
     private void holdIfAsked(final Path file)
     {
-        final Path holding = holdingDirectory;
+        holdIf(file, false);
+    }
+
+    private void holdIf(final Path file, final boolean durableWrite)
+    {
+        final Path holding = durableWrite ? holdingWritesDirectory : holdingDirectory;
         if (holding == null || !file.toAbsolutePath().startsWith(holding))
         {
             return;
@@ -57,7 +73,7 @@ public final class FaultyFileLayer implements FileLayer
         held.incrementAndGet();
         synchronized (gate)
         {
-            while (holdingDirectory != null)
+            while ((durableWrite ? holdingWritesDirectory : holdingDirectory) != null)
             {
                 try
                 {
@@ -202,6 +218,7 @@ public final class FaultyFileLayer implements FileLayer
     @Override
     public void writeDurably(final Path file, final ByteBuffer contents) throws IOException
     {
+        holdIf(file, true);
         SYSTEM.writeDurably(file, contents);
     }
 }
