@@ -233,15 +233,36 @@ public final class SegmentPreparer implements AutoCloseable
      * @param dropped the segments, taken out of the log's segment array.
      * @param from    the first to retire.
      * @param to      one past the last.
+     * @param retired told once every one is retired (or failed to be: the first failure is thrown
+     *                after the others are retired).
      */
-    void retire(final Segment[] dropped, final int from, final int to)
+    void retire(final Segment[] dropped, final int from, final int to, final Runnable retired)
     {
         final Segment[] retiring = java.util.Arrays.copyOfRange(dropped, from, to);
         final Runnable task = () ->
         {
-            for (final Segment segment : retiring)
+            RuntimeException first = null;
+            try
             {
-                segment.retire();
+                for (final Segment segment : retiring)
+                {
+                    try
+                    {
+                        segment.retire();
+                    }
+                    catch (final RuntimeException ex)
+                    {
+                        first = first == null ? ex : first;
+                    }
+                }
+            }
+            finally
+            {
+                retired.run();
+            }
+            if (first != null)
+            {
+                throw first;
             }
         };
         if (thread == null || !tasks.offer(task))

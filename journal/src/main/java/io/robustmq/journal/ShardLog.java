@@ -76,12 +76,17 @@ public final class ShardLog implements AutoCloseable
     private final Object startOffsetLock = new Object();
     /** Guarded by startOffsetLock: the highest log start offset in the file. */
     private long startOffsetWritten;
-    /** Guarded by startOffsetLock: records handed to the forcing thread and not finished. */
-    private int startOffsetRecords;
+    /**
+     * Records handed to the forcing thread and not finished; guarded by itself, never held while a
+     * record is written (the writer counts one in without waiting for the device).
+     */
+    private final int[] startOffsetRecords = new int[1];
     /** The highest log start offset recorded durably; the writer drops the segments below it. */
     private volatile long startOffsetRecorded;
     /** Writer only: segments below this were dropped. */
     private long droppedBelow;
+    /** Retirements handed to the preparer and not finished; guarded by itself. */
+    private final int[] pendingRetires = new int[1];
     private boolean closed;
 
     private ShardLog(
@@ -635,7 +640,7 @@ public final class ShardLog implements AutoCloseable
     public long deleteBefore(final long offset)
     {
         checkWriter();
-        if (offset <= earliestOffset())
+        if (offset <= durableEarliestOffset())
         {
             return earliestOffset();
         }
@@ -652,10 +657,19 @@ public final class ShardLog implements AutoCloseable
         {
             throw new JournalException("cannot record the log start offset of " + dir + ": " + ex.getMessage(), ex);
         }
-        logStartOffset = offset;
+        logStartOffset = Math.max(logStartOffset, offset);
         dropSegmentsBelow(offset);
         droppedBelow = Math.max(droppedBelow, offset);
         return earliestOffset();
+    }
+
+    /**
+     * @return the earliest offset a restart would find: the log start offset recorded durably, or
+     * the first segment's base if retention went further.
+     */
+    private long durableEarliestOffset()
+    {
+        return Math.max(startOffsetRecorded, segments[0].baseOffset());
     }
 
     /**
@@ -664,7 +678,8 @@ public final class ShardLog implements AutoCloseable
      * offsets below are unreadable at once; {@code done} is told once the new start is durable (on
      * the forcing thread), or why it could not be recorded; the segments that hold nothing at or past
      * it are deleted by the writer afterwards ({@link #dropRecordedHead}). A crash before
-     * {@code done} leaves the offsets below it gone or still there, never torn.
+     * {@code done} leaves the offsets below it gone or still there, never torn. A record that fails
+     * fails the log (the start already moved in memory), as a failed force does.
      *
      * @param offset the new earliest offset: at most the durable offset.
      * @param forcer the forcing thread; if its queue is full, the record is written here.
@@ -675,9 +690,11 @@ public final class ShardLog implements AutoCloseable
         final java.util.function.BiConsumer<Long, Throwable> done)
     {
         checkWriter();
-        if (offset <= earliestOffset())
+        if (offset <= durableEarliestOffset())
         {
-            done.accept(earliestOffset(), null);
+            // Only what is durable answers at once: a start set in memory and still being recorded
+            // is answered by the record queued behind it (the forcing thread runs them in order).
+            done.accept(durableEarliestOffset(), null);
             return;
         }
         if (offset > durableOffset)
@@ -685,32 +702,39 @@ public final class ShardLog implements AutoCloseable
             throw new IllegalArgumentException("cannot delete below " + offset + ": past the durable offset " +
                 durableOffset + " of shard " + dir);
         }
-        logStartOffset = offset;
-        synchronized (startOffsetLock)
+        logStartOffset = Math.max(logStartOffset, offset);
+        synchronized (startOffsetRecords)
         {
-            startOffsetRecords++;
+            startOffsetRecords[0]++;
         }
         final Runnable record = () ->
         {
             Throwable failure = null;
             try
             {
+                final Throwable earlier = this.failure;
+                if (earlier != null)
+                {
+                    throw new JournalException("shard " + dir + " failed earlier: " + earlier.getMessage(), earlier);
+                }
                 recordStartOffset(offset);
             }
             catch (final IOException | RuntimeException ex)
             {
+                // The start already moved in memory: the log cannot go on as if it were recorded.
+                fail(ex);
                 failure = new JournalException("cannot record the log start offset of " + dir + ": " +
                     ex.getMessage(), ex);
             }
             finally
             {
-                synchronized (startOffsetLock)
+                synchronized (startOffsetRecords)
                 {
-                    startOffsetRecords--;
-                    startOffsetLock.notifyAll();
+                    startOffsetRecords[0]--;
+                    startOffsetRecords.notifyAll();
                 }
             }
-            done.accept(failure == null ? earliestOffset() : null, failure);
+            done.accept(failure == null ? Math.max(offset, startOffsetRecorded) : null, failure);
         };
         if (!forcer.submit(record))
         {
@@ -760,13 +784,13 @@ public final class ShardLog implements AutoCloseable
     private void awaitStartOffsetRecords()
     {
         boolean interrupted = false;
-        synchronized (startOffsetLock)
+        synchronized (startOffsetRecords)
         {
-            while (startOffsetRecords > 0)
+            while (startOffsetRecords[0] > 0)
             {
                 try
                 {
-                    startOffsetLock.wait();
+                    startOffsetRecords.wait();
                 }
                 catch (final InterruptedException ex)
                 {
@@ -818,6 +842,7 @@ public final class ShardLog implements AutoCloseable
         }
         force();
         awaitStartOffsetRecords();
+        awaitRetires();
         if (offset == nextOffset())
         {
             return offset;
@@ -914,12 +939,50 @@ public final class ShardLog implements AutoCloseable
     {
         if (preparer != null)
         {
-            preparer.retire(dropped, 0, count);
+            synchronized (pendingRetires)
+            {
+                pendingRetires[0]++;
+            }
+            preparer.retire(dropped, 0, count, () ->
+            {
+                synchronized (pendingRetires)
+                {
+                    pendingRetires[0]--;
+                    pendingRetires.notifyAll();
+                }
+            });
             return;
         }
         for (int i = 0; i < count; i++)
         {
             dropped[i].retire();
+        }
+    }
+
+    /**
+     * Writer only: return once the segments handed to the preparer are retired (their files gone),
+     * before anything lists or replaces the shard's files.
+     */
+    private void awaitRetires()
+    {
+        boolean interrupted = false;
+        synchronized (pendingRetires)
+        {
+            while (pendingRetires[0] > 0)
+            {
+                try
+                {
+                    pendingRetires.wait();
+                }
+                catch (final InterruptedException ex)
+                {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted)
+        {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -1140,6 +1203,7 @@ public final class ShardLog implements AutoCloseable
         }
         closed = true;
         awaitStartOffsetRecords();
+        awaitRetires();
         try
         {
             intervalForce.await();

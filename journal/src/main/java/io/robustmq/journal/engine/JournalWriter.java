@@ -166,7 +166,15 @@ final class JournalWriter implements Agent, MessageHandler
         Runnable command;
         while ((command = commands.poll()) != null)
         {
-            command.run();
+            try
+            {
+                command.run();
+            }
+            catch (final RuntimeException ex)
+            {
+                // One command's failure (reported) must not drop the commands behind it.
+                errorHandler.onError(ex);
+            }
             count++;
         }
         return count;

@@ -125,16 +125,24 @@ class IntervalForceTest
             {
                 assertEquals(i, append(shard, id, i), "append " + i + " while the record is held");
             }
+            // A repeated or smaller request while the record is held is not answered from memory.
+            final CompletableFuture<Long> again = shard.deleteBefore(120);
+            for (long i = 300; i < 310; i++)
+            {
+                assertEquals(i, append(shard, id, i), "the writer took the second request before this append");
+            }
             assertTrue(!deleted.isDone(), "done only once the new start is durable");
+            assertTrue(!again.isDone(), "a second request too");
             layer.releaseForces();
             assertEquals(150, deleted.get(30, TimeUnit.SECONDS));
+            assertEquals(150, again.get(30, TimeUnit.SECONDS));
             awaitCondition(() -> !java.nio.file.Files.exists(shardDir.resolve("00000000000000000000.log")),
                 "the first segment, all below the new start, deleted by the writer");
         }
         try (ShardLog log = ShardLog.open(shardDir, small))
         {
             assertEquals(150, log.earliestOffset(), "the new start was recorded");
-            assertEquals(300, log.nextOffset());
+            assertEquals(310, log.nextOffset());
         }
     }
 
