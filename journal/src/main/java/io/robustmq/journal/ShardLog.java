@@ -77,16 +77,16 @@ public final class ShardLog implements AutoCloseable
     /** Guarded by startOffsetLock: the highest log start offset in the file. */
     private long startOffsetWritten;
     /**
-     * Records handed to the forcing thread and not finished; guarded by itself, never held while a
-     * record is written (the writer counts one in without waiting for the device).
+     * Records handed to the forcing thread and not finished; never locked while a record is written
+     * (the writer counts one in without waiting for the device).
      */
-    private final int[] startOffsetRecords = new int[1];
+    private final PendingCount startOffsetRecords = new PendingCount();
     /** The highest log start offset recorded durably; the writer drops the segments below it. */
     private volatile long startOffsetRecorded;
     /** Writer only: segments below this were dropped. */
     private long droppedBelow;
-    /** Retirements handed to the preparer and not finished; guarded by itself. */
-    private final int[] pendingRetires = new int[1];
+    /** Retirements handed to the preparer and not finished. */
+    private final PendingCount pendingRetires = new PendingCount();
     private boolean closed;
 
     private ShardLog(
@@ -703,10 +703,7 @@ public final class ShardLog implements AutoCloseable
                 durableOffset + " of shard " + dir);
         }
         logStartOffset = Math.max(logStartOffset, offset);
-        synchronized (startOffsetRecords)
-        {
-            startOffsetRecords[0]++;
-        }
+        startOffsetRecords.add();
         final Runnable record = () ->
         {
             Throwable failure = null;
@@ -728,11 +725,7 @@ public final class ShardLog implements AutoCloseable
             }
             finally
             {
-                synchronized (startOffsetRecords)
-                {
-                    startOffsetRecords[0]--;
-                    startOffsetRecords.notifyAll();
-                }
+                startOffsetRecords.done();
             }
             done.accept(failure == null ? Math.max(offset, startOffsetRecorded) : null, failure);
         };
@@ -778,31 +771,6 @@ public final class ShardLog implements AutoCloseable
         return true;
     }
 
-    /**
-     * Writer only: return once no log start offset record is running on the forcing thread.
-     */
-    private void awaitStartOffsetRecords()
-    {
-        boolean interrupted = false;
-        synchronized (startOffsetRecords)
-        {
-            while (startOffsetRecords[0] > 0)
-            {
-                try
-                {
-                    startOffsetRecords.wait();
-                }
-                catch (final InterruptedException ex)
-                {
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted)
-        {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     private void dropSegmentsBelow(final long offset)
     {
@@ -841,8 +809,8 @@ public final class ShardLog implements AutoCloseable
                 earliestOffset() + " to " + nextOffset());
         }
         force();
-        awaitStartOffsetRecords();
-        awaitRetires();
+        startOffsetRecords.await();
+        pendingRetires.await();
         if (offset == nextOffset())
         {
             return offset;
@@ -939,18 +907,8 @@ public final class ShardLog implements AutoCloseable
     {
         if (preparer != null)
         {
-            synchronized (pendingRetires)
-            {
-                pendingRetires[0]++;
-            }
-            preparer.retire(dropped, 0, count, () ->
-            {
-                synchronized (pendingRetires)
-                {
-                    pendingRetires[0]--;
-                    pendingRetires.notifyAll();
-                }
-            });
+            pendingRetires.add();
+            preparer.retire(dropped, 0, count, pendingRetires::done);
             return;
         }
         for (int i = 0; i < count; i++)
@@ -959,32 +917,6 @@ public final class ShardLog implements AutoCloseable
         }
     }
 
-    /**
-     * Writer only: return once the segments handed to the preparer are retired (their files gone),
-     * before anything lists or replaces the shard's files.
-     */
-    private void awaitRetires()
-    {
-        boolean interrupted = false;
-        synchronized (pendingRetires)
-        {
-            while (pendingRetires[0] > 0)
-            {
-                try
-                {
-                    pendingRetires.wait();
-                }
-                catch (final InterruptedException ex)
-                {
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted)
-        {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     /**
      * @return the offset of the oldest record kept.
@@ -1202,8 +1134,8 @@ public final class ShardLog implements AutoCloseable
             throw new IllegalStateException("shard " + dir + " must be closed by its writer " + writer.getName());
         }
         closed = true;
-        awaitStartOffsetRecords();
-        awaitRetires();
+        startOffsetRecords.await();
+        pendingRetires.await();
         try
         {
             intervalForce.await();
@@ -1400,6 +1332,49 @@ public final class ShardLog implements AutoCloseable
                     {
                         interrupted = true;
                     }
+                }
+            }
+            if (interrupted)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Work handed to another thread and not finished: the writer waits for none of it, except before
+     * it closes or truncates the shard ({@link #await}).
+     */
+    private static final class PendingCount
+    {
+        private int count;
+
+        synchronized void add()
+        {
+            count++;
+        }
+
+        synchronized void done()
+        {
+            count--;
+            notifyAll();
+        }
+
+        /**
+         * Return once none is pending (an interrupt is kept for the caller, not obeyed).
+         */
+        synchronized void await()
+        {
+            boolean interrupted = false;
+            while (count > 0)
+            {
+                try
+                {
+                    wait();
+                }
+                catch (final InterruptedException ex)
+                {
+                    interrupted = true;
                 }
             }
             if (interrupted)

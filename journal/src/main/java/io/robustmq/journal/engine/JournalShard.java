@@ -344,48 +344,34 @@ public final class JournalShard
      */
     public CompletableFuture<Long> deleteBefore(final long offset)
     {
-        final CompletableFuture<Long> done = new CompletableFuture<>();
-        if (closed)
+        return onWriterLater(done -> log.deleteBefore(offset, forcer, (earliest, failure) ->
         {
-            done.completeExceptionally(new IllegalStateException("shard " + name + " is closed"));
-            return done;
-        }
-        writerCommands.accept(() ->
-        {
-            if (closed)
+            if (failure != null)
             {
-                done.completeExceptionally(new IllegalStateException("shard " + name + " is closed"));
+                done.completeExceptionally(failure);
                 return;
             }
-            try
+            // The segments below go on the writer, which this wakes.
+            writerCommands.accept(() ->
             {
-                log.deleteBefore(offset, forcer, (earliest, failure) ->
+                if (!closed)
                 {
-                    if (failure != null)
-                    {
-                        done.completeExceptionally(failure);
-                        return;
-                    }
-                    // The segments below go on the writer, which this wakes.
-                    writerCommands.accept(() ->
-                    {
-                        if (!closed)
-                        {
-                            log.dropRecordedHead();
-                        }
-                    });
-                    done.complete(earliest);
-                });
-            }
-            catch (final RuntimeException ex)
-            {
-                done.completeExceptionally(ex);
-            }
-        });
-        return done;
+                    log.dropRecordedHead();
+                }
+            });
+            done.complete(earliest);
+        }));
     }
 
     private CompletableFuture<Long> onWriter(final java.util.function.LongSupplier operation)
+    {
+        return onWriterLater(done -> done.complete(operation.getAsLong()));
+    }
+
+    /**
+     * Start an operation on the writer's thread that completes its future itself, there or later.
+     */
+    private CompletableFuture<Long> onWriterLater(final java.util.function.Consumer<CompletableFuture<Long>> operation)
     {
         final CompletableFuture<Long> done = new CompletableFuture<>();
         if (closed)
@@ -402,7 +388,7 @@ public final class JournalShard
             }
             try
             {
-                done.complete(operation.getAsLong());
+                operation.accept(done);
             }
             catch (final RuntimeException ex)
             {

@@ -4,15 +4,12 @@ import io.robustmq.journal.Durability;
 import io.robustmq.journal.JournalView;
 import io.robustmq.journal.ShardConfig;
 import io.robustmq.journal.fs.FaultyFileLayer;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,35 +27,11 @@ class ShardFailureTest
     @TempDir
     Path dir;
 
-    private final Map<Long, CompletableFuture<Long>> outcomes = new ConcurrentHashMap<>();
-
-    private CompletableFuture<Long> outcome(final long correlationId)
-    {
-        return outcomes.computeIfAbsent(correlationId, id -> new CompletableFuture<>());
-    }
-
-    private final AppendCompletion completion = new AppendCompletion()
-    {
-        @Override
-        public void onAppended(final long correlationId, final long baseOffset)
-        {
-            outcome(correlationId).complete(baseOffset);
-        }
-
-        @Override
-        public void onFailed(final long correlationId, final int reason)
-        {
-            outcome(correlationId).complete((long)-reason);
-        }
-    };
+    private final AppendOutcomes completion = new AppendOutcomes();
 
     private long append(final JournalShard shard, final int completionId, final long correlationId) throws Exception
     {
-        final byte[] payload = new byte[100];
-        new UnsafeBuffer(payload).putLong(0, correlationId);
-        assertEquals(JournalShard.SUBMITTED,
-            shard.append(new UnsafeBuffer(payload), 0, payload.length, 1, 0, 0, completionId, correlationId));
-        return outcome(correlationId).get(30, TimeUnit.SECONDS);
+        return completion.append(shard, completionId, correlationId);
     }
 
     @Test

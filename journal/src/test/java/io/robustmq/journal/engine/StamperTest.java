@@ -17,9 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,12 +38,7 @@ class StamperTest
     @TempDir
     Path dir;
 
-    private final Map<Long, CompletableFuture<Long>> outcomes = new ConcurrentHashMap<>();
-
-    private CompletableFuture<Long> outcome(final long correlationId)
-    {
-        return outcomes.computeIfAbsent(correlationId, id -> new CompletableFuture<>());
-    }
+    private final AppendOutcomes outcomes = new AppendOutcomes();
 
     /** Kafka-like: a big-endian base offset at 0 and the append time at 8; refuses a marked batch. */
     private static final class OffsetStamper implements FrameStamper
@@ -83,20 +75,7 @@ class StamperTest
         final List<byte[]> accepted = new ArrayList<>();
         try (Journal journal = Journal.launch(new Journal.Context().directory(dir)))
         {
-            final int id = journal.registerCompletion(new AppendCompletion()
-            {
-                @Override
-                public void onAppended(final long correlationId, final long baseOffset)
-                {
-                    outcome(correlationId).complete(baseOffset);
-                }
-
-                @Override
-                public void onFailed(final long correlationId, final int reason)
-                {
-                    outcome(correlationId).complete((long)-reason);
-                }
-            });
+            final int id = journal.registerCompletion(outcomes);
             final JournalShard shard = journal.createShard("stamped", config);
             shard.stamper(FORMAT, new OffsetStamper());
             assertThrows(IllegalStateException.class, () -> shard.stamper(FORMAT, new OffsetStamper()),
@@ -114,7 +93,7 @@ class StamperTest
                 payload[16] = (byte)(refuse ? REFUSE : 1);
                 assertEquals(JournalShard.SUBMITTED, shard.append(new UnsafeBuffer(payload), 0, payload.length, 2, i,
                     FORMAT, id, i));
-                final long result = outcome(i).get(30, TimeUnit.SECONDS);
+                final long result = outcomes.outcome(i).get(30, TimeUnit.SECONDS);
                 if (refuse)
                 {
                     assertEquals(-REASON, result, "the stamper's reason reaches the producer");
