@@ -249,6 +249,13 @@ public final class TopologyWrites
         {
             return refused;
         }
+        final String name = binding.objectName();
+        if (topology.bindingsFrom(binding.source()).stream().anyMatch(existing -> existing.objectName().equals(name)))
+        {
+            // Already bound: done, as RabbitMQ does, without a write through the cluster (clients
+            // such as PerfTest bind again on every start, and a commit can take long on a busy disk).
+            return CompletableFuture.completedFuture(null);
+        }
         return metadata.putObject(Entities.OWNER, Entities.BINDING, binding.objectName(), Entities.encode(binding),
             ObjectInfo.ANY).handle((stored, failure) -> failure == null ?
                 topology.awaitSeen(Entities.BINDING, binding.objectName(), stored.version()) :
