@@ -84,7 +84,20 @@ public final class QueueStorage
                     durable ? "" : "memory", "", Long.MAX_VALUE, Long.MAX_VALUE).withPreferredLeader(nodeId))
                 .thenCompose(info -> CompletableFuture.runAsync(() -> open(levelTopic), fileWork)));
         }
-        return created.thenApply(ignored -> topic);
+        return created.handle((ignored, failure) ->
+        {
+            if (failure == null)
+            {
+                return CompletableFuture.completedFuture(topic);
+            }
+            // The levels made before the one that failed would be left with no queue naming them.
+            final List<String> made = new ArrayList<>();
+            for (int level = 0; level < levels; level++)
+            {
+                made.add(levelTopic(topic, level));
+            }
+            return deleteTopics(made).thenCompose(done -> CompletableFuture.<String>failedFuture(failure));
+        }).thenCompose(stage -> stage);
     }
 
     /**
@@ -135,6 +148,20 @@ public final class QueueStorage
                 " (serving a queue from another node is not implemented yet)", 50, 10));
         }
         final Shard[] levels = new Shard[QueueArguments.levelsOf(queue)];
+        for (int level = 1; level < levels.length; level++)
+        {
+            final int levelLeader = metadata.shard(levelTopic(queue.topic(), level), 0)
+                .map(io.robustmq.plugin.api.metadata.ShardInfo::leader).orElse(-1);
+            if (levelLeader != nodeId)
+            {
+                // A level placed elsewhere (its node was down when the level was created, or a
+                // failover moved it): refused loudly rather than served from an empty local shard.
+                return CompletableFuture.failedFuture(new AmqpError(ReplyCode.NOT_IMPLEMENTED, "queue '" +
+                    queue.name() + "' has its priority level " + level + " on " + (levelLeader < 0 ?
+                    "no node that is up" : "node " + levelLeader) + ", not with its other levels on node " + nodeId +
+                    " (serving a queue from several nodes is not implemented yet)", 50, 10));
+            }
+        }
         boolean allOpen = true;
         for (int level = 0; level < levels.length; level++)
         {
@@ -190,6 +217,14 @@ public final class QueueStorage
         {
             topics.add(levelTopic(queue.topic(), level));
         }
+        return deleteTopics(topics);
+    }
+
+    /**
+     * Delete topics and their shards here; a topic that does not exist is skipped.
+     */
+    private CompletionStage<Void> deleteTopics(final List<String> topics)
+    {
         CompletionStage<Void> deleted = CompletableFuture.runAsync(() ->
         {
             for (final ShardId id : shards.list())
