@@ -58,6 +58,8 @@ final class BasicMethods
     private final Topology topology;
     private final Queues queues;
     private final PublishConfirms confirms;
+    /** Reads each message delivered, on the connection's loop only. */
+    private final StoredMessage delivering = new StoredMessage();
     private final Clock clock;
     private final long maxMessageBytes;
     private final Set<String> routed = new LinkedHashSet<>();
@@ -602,9 +604,9 @@ final class BasicMethods
             {
                 channel.deliveries().put(tag, new Delivery(consumer.queue(), offset, consumer));
             }
-            final StoredMessage message = new StoredMessage().wrap(payload);
-            wire.write(Content.frames(wire.ctx().alloc(), channel.number(), new AMQImpl.Basic.Deliver(consumer.tag(), tag,
-                redelivered, message.exchange(), message.routingKey()), message.properties(), message.body(),
+            final StoredMessage message = delivering.wrap(payload);
+            wire.write(Content.deliver(wire.ctx().alloc(), channel.number(), consumer.encodedTag(), tag, redelivered,
+                payload, message.exchangeAt(), message.routingKeyAt(), message.properties(), message.body(),
                 wire.frameMax()));
             wire.flushSoon();
         }

@@ -19,6 +19,8 @@ final class ChannelConsumer implements QueueConsumer
     private final boolean noAck;
     private final int prefetch;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** The tag as basic.deliver carries it, encoded once. */
+    private final byte[] encodedTag;
     /** Set on the connection's loop once consume-ok is written: nothing is delivered before. */
     private volatile boolean started;
 
@@ -34,6 +36,7 @@ final class ChannelConsumer implements QueueConsumer
         final boolean noAck, final int prefetch)
     {
         this.tag = tag;
+        this.encodedTag = io.robustmq.plugin.amqp.codec.Content.shortString(tag);
         this.channel = channel;
         this.basic = basic;
         this.queue = queue;
@@ -44,6 +47,11 @@ final class ChannelConsumer implements QueueConsumer
     String tag()
     {
         return tag;
+    }
+
+    byte[] encodedTag()
+    {
+        return encodedTag;
     }
 
     QueueRuntime queue()

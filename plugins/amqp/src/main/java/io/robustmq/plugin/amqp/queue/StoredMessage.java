@@ -93,6 +93,30 @@ public final class StoredMessage
     }
 
     /**
+     * @return where the exchange's name is in the payload, as a short string (its length octet).
+     */
+    public int exchangeAt()
+    {
+        return payload.readerIndex() + 1;
+    }
+
+    /**
+     * @return where the routing key is in the payload, as a short string (its length octet).
+     */
+    public int routingKeyAt()
+    {
+        return routingKeyAt;
+    }
+
+    /**
+     * @return the stored message it reads.
+     */
+    public ByteBuf payload()
+    {
+        return payload;
+    }
+
+    /**
      * @return its routing key.
      */
     public String routingKey()
