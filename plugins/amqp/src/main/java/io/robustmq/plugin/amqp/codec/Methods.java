@@ -31,6 +31,10 @@ public final class Methods
     private static final int CONNECTION_CLOSE = 50;
     private static final int CONNECTION_CLOSE_OK = 51;
     private static final int CHANNEL_CLOSE_OK = 41;
+    private static final int BASIC = 60;
+    private static final int BASIC_ACK = 80;
+    /** basic.ack's payload: class and method ids, the delivery tag, the bits. */
+    private static final int BASIC_ACK_BYTES = 2 + 2 + 8 + 1;
 
     /**
      * What connection.start-ok says.
@@ -68,6 +72,36 @@ public final class Methods
     public static Method read(final ByteBuf payload) throws AmqpError
     {
         return MethodCodec.read(payload);
+    }
+
+    /**
+     * @param payload a method frame's payload.
+     * @return true if it is a well-formed basic.ack (class 60, method 80, a delivery tag and the
+     * multiple bit, nothing more): {@link #basicAckDeliveryTag} and {@link #basicAckMultiple} read it.
+     */
+    public static boolean isBasicAck(final ByteBuf payload)
+    {
+        final int at = payload.readerIndex();
+        return payload.readableBytes() == BASIC_ACK_BYTES && payload.getUnsignedShort(at) == BASIC &&
+            payload.getUnsignedShort(at + 2) == BASIC_ACK;
+    }
+
+    /**
+     * @param payload a basic.ack's payload ({@link #isBasicAck}).
+     * @return its delivery tag.
+     */
+    public static long basicAckDeliveryTag(final ByteBuf payload)
+    {
+        return payload.getLong(payload.readerIndex() + 4);
+    }
+
+    /**
+     * @param payload a basic.ack's payload ({@link #isBasicAck}).
+     * @return its multiple bit.
+     */
+    public static boolean basicAckMultiple(final ByteBuf payload)
+    {
+        return (payload.getByte(payload.readerIndex() + 12) & 1) != 0;
     }
 
     /**

@@ -386,6 +386,12 @@ public final class AmqpConnection implements FrameListener, ConnectionWire
             throw new AmqpError(ReplyCode.UNEXPECTED_FRAME, "expected content " + (open.publishing().hasHeader() ?
                 "body" : "header for class 60") + ", got a method frame instead");
         }
+        if (open != null && Methods.isBasicAck(payload))
+        {
+            // A consumer's acknowledgement, one a message: read in place, without a method object.
+            basic.onAck(open, Methods.basicAckDeliveryTag(payload), Methods.basicAckMultiple(payload));
+            return true;
+        }
         final com.rabbitmq.client.impl.Method method = Methods.read(payload);
         if (open == null)
         {

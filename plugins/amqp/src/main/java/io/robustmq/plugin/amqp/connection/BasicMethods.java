@@ -107,6 +107,18 @@ final class BasicMethods
     }
 
     /**
+     * basic.ack, read in place by the connection.
+     *
+     * @param channel     the channel.
+     * @param deliveryTag the delivery tag.
+     * @param multiple    whether every delivery up to it is acknowledged.
+     */
+    void onAck(final AmqpChannel channel, final long deliveryTag, final boolean multiple) throws AmqpError
+    {
+        settle(channel, deliveryTag, multiple, false, 80);
+    }
+
+    /**
      * Answer a basic, confirm or tx method.
      *
      * @return true to go on reading; false while an answer is awaited.
@@ -120,7 +132,7 @@ final class BasicMethods
         }
         if (method instanceof AMQImpl.Basic.Ack ack)
         {
-            settle(channel, ack.getDeliveryTag(), ack.getMultiple(), false, 80);
+            onAck(channel, ack.getDeliveryTag(), ack.getMultiple());
             return true;
         }
         if (method instanceof AMQImpl.Basic.Nack nack)
