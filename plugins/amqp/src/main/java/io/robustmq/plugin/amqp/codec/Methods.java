@@ -33,6 +33,7 @@ public final class Methods
     private static final int CHANNEL_CLOSE_OK = 41;
     private static final int BASIC = 60;
     private static final int BASIC_ACK = 80;
+    private static final int BASIC_PUBLISH = 40;
     /** basic.ack's payload: class and method ids, the delivery tag, the bits. */
     private static final int BASIC_ACK_BYTES = 2 + 2 + 8 + 1;
 
@@ -72,6 +73,24 @@ public final class Methods
     public static Method read(final ByteBuf payload) throws AmqpError
     {
         return MethodCodec.read(payload);
+    }
+
+    /**
+     * @param payload a method frame's payload.
+     * @return true if it is a well-formed basic.publish (class 60, method 40, the reserved short, the
+     * exchange and routing key as short strings, the bits, nothing more): {@link PublishReader} reads it.
+     */
+    public static boolean isBasicPublish(final ByteBuf payload)
+    {
+        final int at = payload.readerIndex();
+        final int end = payload.writerIndex();
+        if (end - at < 4 + 2 + 1 + 1 + 1 || payload.getUnsignedShort(at) != BASIC ||
+            payload.getUnsignedShort(at + 2) != BASIC_PUBLISH)
+        {
+            return false;
+        }
+        final int routingKeyAt = at + 6 + 1 + payload.getUnsignedByte(at + 6);
+        return routingKeyAt < end && routingKeyAt + 1 + payload.getUnsignedByte(routingKeyAt) + 1 == end;
     }
 
     /**

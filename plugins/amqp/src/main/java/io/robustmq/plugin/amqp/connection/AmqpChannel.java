@@ -29,6 +29,16 @@ final class AmqpChannel
     /**
      * @param number the channel's number, 1 to the negotiated channel-max.
      */
+    private final io.robustmq.plugin.amqp.codec.PublishReader publishReader = new io.robustmq.plugin.amqp.codec.PublishReader();
+
+    /**
+     * @return what reads this channel's basic.publish methods in place (the connection's loop only).
+     */
+    io.robustmq.plugin.amqp.codec.PublishReader publishReader()
+    {
+        return publishReader;
+    }
+
     AmqpChannel(final int number)
     {
         this.number = number;

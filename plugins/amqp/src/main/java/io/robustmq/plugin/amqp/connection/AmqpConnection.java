@@ -12,6 +12,7 @@ import io.robustmq.plugin.amqp.codec.FrameListener;
 import io.robustmq.plugin.amqp.codec.Frames;
 import io.robustmq.plugin.amqp.codec.Login;
 import io.robustmq.plugin.amqp.codec.Methods;
+import io.robustmq.plugin.amqp.codec.PublishReader;
 import io.robustmq.plugin.amqp.codec.ReplyCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -390,6 +391,12 @@ public final class AmqpConnection implements FrameListener, ConnectionWire
         {
             // A consumer's acknowledgement, one a message: read in place, without a method object.
             basic.onAck(open, Methods.basicAckDeliveryTag(payload), Methods.basicAckMultiple(payload));
+            return true;
+        }
+        if (open != null && Methods.isBasicPublish(payload))
+        {
+            final PublishReader publish = open.publishReader().read(payload);
+            basic.onPublish(open, publish.exchange(), publish.routingKey(), publish.mandatory(), publish.immediate());
             return true;
         }
         final com.rabbitmq.client.impl.Method method = Methods.read(payload);

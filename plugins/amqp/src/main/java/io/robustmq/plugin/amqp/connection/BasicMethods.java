@@ -196,21 +196,36 @@ final class BasicMethods
 
     private void onPublish(final AmqpChannel channel, final AMQImpl.Basic.Publish publish) throws AmqpError
     {
-        if (publish.getImmediate())
+        onPublish(channel, publish.getExchange(), publish.getRoutingKey(), publish.getMandatory(), publish.getImmediate());
+    }
+
+    /**
+     * basic.publish: its content follows.
+     *
+     * @param channel    the channel.
+     * @param exchange   the exchange named.
+     * @param routingKey the routing key.
+     * @param mandatory  whether a message no queue takes comes back.
+     * @param immediate  refused (540), as RabbitMQ 3 refuses it.
+     */
+    void onPublish(final AmqpChannel channel, final String exchange, final String routingKey, final boolean mandatory,
+        final boolean immediate) throws AmqpError
+    {
+        if (immediate)
         {
             throw new AmqpError(ReplyCode.NOT_IMPLEMENTED, "immediate=true", BASIC, 40);
         }
-        final Optional<ExchangeDef> exchange = topology.exchange(publish.getExchange());
-        if (exchange.isEmpty())
+        final Optional<ExchangeDef> found = topology.exchange(exchange);
+        if (found.isEmpty())
         {
-            throw new AmqpError(ReplyCode.NOT_FOUND, "no exchange '" + publish.getExchange() + "' in vhost '/'", BASIC, 40);
+            throw new AmqpError(ReplyCode.NOT_FOUND, "no exchange '" + exchange + "' in vhost '/'", BASIC, 40);
         }
-        if (exchange.get().internal())
+        if (found.get().internal())
         {
             throw new AmqpError(ReplyCode.ACCESS_REFUSED, "cannot publish to internal exchange '" +
-                publish.getExchange() + "' in vhost '/'", BASIC, 40);
+                exchange + "' in vhost '/'", BASIC, 40);
         }
-        channel.publishing(new Publishing(publish.getExchange(), publish.getRoutingKey(), publish.getMandatory()));
+        channel.publishing(new Publishing(exchange, routingKey, mandatory));
     }
 
     /**
