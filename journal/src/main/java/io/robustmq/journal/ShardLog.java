@@ -11,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32C;
 
 /**
@@ -71,22 +70,18 @@ public final class ShardLog implements AutoCloseable
     private Thread writer;
     private int lastRefusal;
     private long lastForceMs;
-    private final IntervalForce intervalForce = new IntervalForce();
-    /** Guards the log start offset file: it is written by the writer or the forcing thread. */
-    private final Object startOffsetLock = new Object();
-    /** Guarded by startOffsetLock: the highest log start offset in the file. */
-    private long startOffsetWritten;
+    private final IntervalForce intervalForce;
+    /** The log start offset file, written by the writer or the forcing thread. */
+    private final LogStartRecord startRecord;
     /**
      * Records handed to the forcing thread and not finished; never locked while a record is written
      * (the writer counts one in without waiting for the device).
      */
-    private final PendingCount startOffsetRecords = new PendingCount();
-    /** The highest log start offset recorded durably; the writer drops the segments below it. */
-    private volatile long startOffsetRecorded;
+    private final PendingWork startOffsetRecords = new PendingWork();
     /** Writer only: segments below this were dropped. */
     private long droppedBelow;
     /** Retirements handed to the preparer and not finished. */
-    private final PendingCount pendingRetires = new PendingCount();
+    private final PendingWork pendingRetires = new PendingWork();
     private boolean closed;
 
     private ShardLog(
@@ -99,8 +94,8 @@ public final class ShardLog implements AutoCloseable
         final long logStartOffset)
     {
         this.logStartOffset = logStartOffset;
-        this.startOffsetWritten = logStartOffset;
-        this.startOffsetRecorded = logStartOffset;
+        this.startRecord = new LogStartRecord(layer, dir, logStartOffset);
+        this.intervalForce = new IntervalForce(this, layer, dir);
         this.droppedBelow = logStartOffset;
         this.layer = layer;
         this.preparer = preparer;
@@ -601,10 +596,14 @@ public final class ShardLog implements AutoCloseable
             throw new JournalException("shard " + dir + " failed earlier: " + failure.getMessage(), failure);
         }
         lastForceMs = nowMs;
-        if (!intervalForce.take())
+        if (rolledCount == 0 && !directoryChanged && active.isForced())
         {
             return false;
         }
+        intervalForce.take(rolled, rolledCount, active, directoryChanged);
+        Arrays.fill(rolled, 0, rolledCount, null);
+        rolledCount = 0;
+        directoryChanged = false;
         if (!forcer.submit(intervalForce))
         {
             intervalForce.run();
@@ -618,6 +617,15 @@ public final class ShardLog implements AutoCloseable
     boolean isIntervalForceDone()
     {
         return !intervalForce.isBusy();
+    }
+
+    /**
+     * @return the recovery point's file, for a force running elsewhere ({@link IntervalForce}); the
+     * writer replaces it only after waiting for that force.
+     */
+    Checkpoint checkpoint()
+    {
+        return checkpoint;
     }
 
     private void writeCheckpoint()
@@ -651,7 +659,7 @@ public final class ShardLog implements AutoCloseable
         }
         try
         {
-            recordStartOffset(offset);
+            startRecord.write(offset);
         }
         catch (final IOException ex)
         {
@@ -669,7 +677,7 @@ public final class ShardLog implements AutoCloseable
      */
     private long durableEarliestOffset()
     {
-        return Math.max(startOffsetRecorded, segments[0].baseOffset());
+        return Math.max(startRecord.recorded(), segments[0].baseOffset());
     }
 
     /**
@@ -714,7 +722,7 @@ public final class ShardLog implements AutoCloseable
                 {
                     throw new JournalException("shard " + dir + " failed earlier: " + earlier.getMessage(), earlier);
                 }
-                recordStartOffset(offset);
+                startRecord.write(offset);
             }
             catch (final IOException | RuntimeException ex)
             {
@@ -727,29 +735,11 @@ public final class ShardLog implements AutoCloseable
             {
                 startOffsetRecords.done();
             }
-            done.accept(failure == null ? Math.max(offset, startOffsetRecorded) : null, failure);
+            done.accept(failure == null ? Math.max(offset, startRecord.recorded()) : null, failure);
         };
         if (!forcer.submit(record))
         {
             record.run();
-        }
-    }
-
-    /**
-     * Write the log start offset durably, unless a later one is already written (records may finish
-     * out of order between the writer and the forcing thread).
-     */
-    private void recordStartOffset(final long offset) throws IOException
-    {
-        synchronized (startOffsetLock)
-        {
-            if (offset <= startOffsetWritten)
-            {
-                return;
-            }
-            LogStartOffset.write(layer, dir, offset);
-            startOffsetWritten = offset;
-            startOffsetRecorded = offset;
         }
     }
 
@@ -760,7 +750,7 @@ public final class ShardLog implements AutoCloseable
      */
     public boolean dropRecordedHead()
     {
-        final long recorded = startOffsetRecorded;
+        final long recorded = startRecord.recorded();
         if (recorded <= droppedBelow || closed)
         {
             return false;
@@ -1174,212 +1164,6 @@ public final class ShardLog implements AutoCloseable
             for (final Segment segment : segments)
             {
                 segment.release();
-            }
-        }
-    }
-
-    /**
-     * One shard's force handed to the {@link IntervalForcer}: at most one at a time, reused. The
-     * writer fills it ({@link #take}); the forcer runs it, unless the writer needs it finished
-     * first and finds it still queued, in which case the writer runs it itself ({@link #await}).
-     */
-    private final class IntervalForce implements Runnable
-    {
-        private static final int IDLE = 0;
-        private static final int QUEUED = 1;
-        private static final int RUNNING = 2;
-
-        private final AtomicInteger state = new AtomicInteger(IDLE);
-        private Segment[] toForce = new Segment[4];
-        private int count;
-        private boolean syncDirectory;
-        private long checkpointBaseOffset;
-        private long checkpointNextOffset;
-        private int checkpointPosition;
-
-        boolean isBusy()
-        {
-            return state.get() != IDLE;
-        }
-
-        /**
-         * Writer only, while idle: take what was appended since the last force (the segments rolled
-         * past, the active one, the directory if segments were created) and the recovery point
-         * that covers it.
-         *
-         * @return false if there is nothing to force.
-         */
-        boolean take()
-        {
-            if (rolledCount == 0 && !directoryChanged && active.isForced())
-            {
-                return false;
-            }
-            count = 0;
-            if (toForce.length < rolledCount + 1)
-            {
-                toForce = new Segment[rolledCount + 1];
-            }
-            for (int i = 0; i < rolledCount; i++)
-            {
-                if (rolled[i].tryRetain())
-                {
-                    toForce[count++] = rolled[i];
-                }
-                rolled[i] = null;
-            }
-            rolledCount = 0;
-            if (active.tryRetain())
-            {
-                toForce[count++] = active;
-            }
-            syncDirectory = directoryChanged;
-            directoryChanged = false;
-            checkpointBaseOffset = active.baseOffset();
-            checkpointNextOffset = active.nextOffset();
-            checkpointPosition = active.limit();
-            state.set(QUEUED);
-            return true;
-        }
-
-        /**
-         * Force what was taken, in order, then the directory, then record the recovery point. Does
-         * nothing if another thread is already running it or it ran.
-         *
-         * @throws JournalException if a force fails; the log is then failed.
-         */
-        @Override
-        public void run()
-        {
-            if (!state.compareAndSet(QUEUED, RUNNING))
-            {
-                return;
-            }
-            try
-            {
-                boolean forced = false;
-                for (int i = 0; i < count; i++)
-                {
-                    forced |= toForce[i].force();
-                }
-                if (syncDirectory)
-                {
-                    layer.syncDirectory(dir);
-                    forced = true;
-                }
-                if (forced && failure == null)
-                {
-                    checkpoint.write(checkpointBaseOffset, checkpointNextOffset, checkpointPosition);
-                }
-            }
-            catch (final IOException | UncheckedIOException | JournalException ex)
-            {
-                fail(ex);
-                throw new JournalException("cannot force shard " + dir + ": " + ex.getMessage(), ex);
-            }
-            finally
-            {
-                RuntimeException releaseFailure = null;
-                for (int i = 0; i < count; i++)
-                {
-                    try
-                    {
-                        // The last reference to a retired segment deletes its files, which can fail.
-                        toForce[i].release();
-                    }
-                    catch (final RuntimeException ex)
-                    {
-                        releaseFailure = releaseFailure == null ? ex : releaseFailure;
-                    }
-                    toForce[i] = null;
-                }
-                count = 0;
-                synchronized (this)
-                {
-                    state.set(IDLE);
-                    notifyAll();
-                }
-                if (releaseFailure != null)
-                {
-                    throw releaseFailure;
-                }
-            }
-        }
-
-        /**
-         * Writer only: return once no force of this log is queued or running; one still queued is
-         * run here.
-         *
-         * @throws JournalException if a force run here fails.
-         */
-        void await()
-        {
-            if (state.get() == IDLE)
-            {
-                return;
-            }
-            run();
-            boolean interrupted = false;
-            synchronized (this)
-            {
-                while (state.get() != IDLE)
-                {
-                    try
-                    {
-                        wait();
-                    }
-                    catch (final InterruptedException ex)
-                    {
-                        interrupted = true;
-                    }
-                }
-            }
-            if (interrupted)
-            {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /**
-     * Work handed to another thread and not finished: the writer waits for none of it, except before
-     * it closes or truncates the shard ({@link #await}).
-     */
-    private static final class PendingCount
-    {
-        private int count;
-
-        synchronized void add()
-        {
-            count++;
-        }
-
-        synchronized void done()
-        {
-            count--;
-            notifyAll();
-        }
-
-        /**
-         * Return once none is pending (an interrupt is kept for the caller, not obeyed).
-         */
-        synchronized void await()
-        {
-            boolean interrupted = false;
-            while (count > 0)
-            {
-                try
-                {
-                    wait();
-                }
-                catch (final InterruptedException ex)
-                {
-                    interrupted = true;
-                }
-            }
-            if (interrupted)
-            {
-                Thread.currentThread().interrupt();
             }
         }
     }

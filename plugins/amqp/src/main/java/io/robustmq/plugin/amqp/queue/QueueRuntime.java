@@ -8,13 +8,11 @@ import io.robustmq.plugin.api.cursor.Cursor;
 import io.robustmq.plugin.api.cursor.CursorStore;
 import io.robustmq.plugin.api.storage.Shard;
 import io.robustmq.plugin.api.storage.ShardView;
-import io.robustmq.plugin.api.storage.TailListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -56,68 +54,8 @@ public final class QueueRuntime
     private static final Logger LOG = LoggerFactory.getLogger(QueueRuntime.class);
     private static final long RETRY_MS = 1;
 
-    /**
-     * One priority level: its shard, its cursor, and where delivery stands in it.
-     */
-    private final class Level
-    {
-        private final int priority;
-        private final Shard shard;
-        private final Cursor cursor;
-        private final ShardView view;
-        private final TreeSet<Long> requeued = new TreeSet<>();
-        private final TailListener tail = (appended, durable) -> schedule();
-        /** Offsets below this have been counted in {@link #readyBytes} (for x-max-length-bytes). */
-        private long measuredUpTo;
-        /** The next offset never delivered; volatile for the counts other threads read. */
-        private volatile long next;
-        private long deleting = -1;
-        private long lastDeleteMs = Long.MIN_VALUE / 2;
-        private boolean deleteScheduled;
-
-        private Level(final int priority, final Shard shard, final CursorStore cursors)
-        {
-            this.priority = priority;
-            this.shard = shard;
-            this.cursor = cursors.open(CURSOR_GROUP, shard.name());
-            this.view = shard.newView();
-            this.next = Math.max(cursor.deliveredOffset(), shard.earliestOffset());
-            final long[] page = new long[256];
-            long from = 0;
-            int count;
-            do
-            {
-                count = cursor.unacknowledged(from, page);
-                for (int i = 0; i < count; i++)
-                {
-                    requeued.add(page[i]);
-                    from = page[i] + 1;
-                }
-            }
-            while (count == page.length);
-            this.measuredUpTo = next;
-        }
-
-        /**
-         * @return the offset of this level's next ready message (requeued first), or -1.
-         */
-        private long head()
-        {
-            if (!requeued.isEmpty())
-            {
-                return requeued.first();
-            }
-            return next < shard.durableOffset() ? next : -1;
-        }
-
-        private long ready()
-        {
-            return Math.max(0, shard.durableOffset() - next) + requeued.size();
-        }
-    }
-
     private final QueueDef queue;
-    private final Level[] levels;
+    private final QueueLevel[] levels;
     private final EventExecutor executor;
     private final List<QueueConsumer> consumers = new ArrayList<>();
     private final Consumer<QueueRuntime> onLastConsumerGone;
@@ -136,7 +74,6 @@ public final class QueueRuntime
     private boolean closed;
     /** Set once the plugin closes: no timer of the queue's does anything from then on (any thread). */
     private volatile boolean stopped;
-    private volatile long readyCount;
     private volatile int consumerCount;
     private volatile int requeuedCount;
 
@@ -161,15 +98,15 @@ public final class QueueRuntime
         this.queue = queue;
         this.executor = executor;
         this.onLastConsumerGone = onLastConsumerGone;
-        this.levels = new Level[shards.length];
+        this.levels = new QueueLevel[shards.length];
         for (int i = 0; i < shards.length; i++)
         {
-            levels[i] = new Level(i, shards[i], cursors);
+            levels[i] = new QueueLevel(i, shards[i], cursors, this::schedule);
         }
         this.lastUsedMs = clock.millis();
         if (arguments.maxLengthBytes() >= 0)
         {
-            for (final Level level : levels)
+            for (final QueueLevel level : levels)
             {
                 for (final long offset : level.requeued)
                 {
@@ -177,7 +114,7 @@ public final class QueueRuntime
                 }
             }
         }
-        for (final Level level : levels)
+        for (final QueueLevel level : levels)
         {
             level.shard.addTailListener(level.tail);
         }
@@ -197,7 +134,7 @@ public final class QueueRuntime
         return (long)level << OFFSET_BITS | offset;
     }
 
-    private Level levelOf(final long id)
+    private QueueLevel levelOf(final long id)
     {
         final int level = (int)(id >>> OFFSET_BITS);
         return level < levels.length ? levels[level] : null;
@@ -261,7 +198,7 @@ public final class QueueRuntime
         }
         // Appends accepted but not yet durable count too, so pipelined publishers cannot overshoot.
         long ready = requeuedCount;
-        for (final Level level : levels)
+        for (final QueueLevel level : levels)
         {
             ready += Math.max(0, level.shard.nextOffset() - level.next);
         }
@@ -324,7 +261,7 @@ public final class QueueRuntime
         // Live: a confirm (the append stored) may reach the client before this queue's loop has seen
         // the append, and a count asked for right after must include it.
         long ready = requeuedCount;
-        for (final Level level : levels)
+        for (final QueueLevel level : levels)
         {
             ready += Math.max(0, level.shard.durableOffset() - level.next);
         }
@@ -345,7 +282,7 @@ public final class QueueRuntime
     public int unacknowledgedCount()
     {
         int unacknowledged = 0;
-        for (final Level level : levels)
+        for (final QueueLevel level : levels)
         {
             unacknowledged += level.cursor.unacknowledgedCount();
         }
@@ -358,7 +295,7 @@ public final class QueueRuntime
     private void measureNewMessages()
     {
         long bytes = readyBytes;
-        for (final Level level : levels)
+        for (final QueueLevel level : levels)
         {
             final long durable = level.shard.durableOffset();
             level.measuredUpTo = Math.max(level.measuredUpTo, level.next);
@@ -375,7 +312,7 @@ public final class QueueRuntime
     /**
      * @return the body size of the message at an offset of a level, or -1 if it is gone.
      */
-    private int bodySize(final Level level, final long offset)
+    private int bodySize(final QueueLevel level, final long offset)
     {
         final int read = level.shard.read(offset, Integer.MAX_VALUE, 1, level.view);
         try
@@ -394,14 +331,11 @@ public final class QueueRuntime
         {
             measureNewMessages();
         }
-        long ready = 0;
         int requeuedTotal = 0;
-        for (final Level level : levels)
+        for (final QueueLevel level : levels)
         {
-            ready += level.ready();
             requeuedTotal += level.requeued.size();
         }
-        readyCount = ready;
         requeuedCount = requeuedTotal;
         consumerCount = consumers.size();
     }
@@ -517,7 +451,7 @@ public final class QueueRuntime
     {
         onLoop(() ->
         {
-            final Level level = levelOf(id);
+            final QueueLevel level = levelOf(id);
             if (level == null)
             {
                 return;
@@ -547,7 +481,7 @@ public final class QueueRuntime
     {
         onLoop(() ->
         {
-            final Level level = levelOf(id);
+            final QueueLevel level = levelOf(id);
             if (level == null)
             {
                 return;
@@ -582,7 +516,7 @@ public final class QueueRuntime
     {
         onLoop(() ->
         {
-            final Level level = levelOf(id);
+            final QueueLevel level = levelOf(id);
             final long offset = offsetOf(id);
             if (level != null && !closed && level.cursor.isUnacknowledged(offset))
             {
@@ -674,7 +608,7 @@ public final class QueueRuntime
         onLoop(() ->
         {
             long dropped = 0;
-            for (final Level level : levels)
+            for (final QueueLevel level : levels)
             {
                 final long durable = level.shard.durableOffset();
                 dropped += Math.max(0, durable - level.next) + level.requeued.size();
@@ -722,7 +656,7 @@ public final class QueueRuntime
 
     private boolean isRequeued(final long id)
     {
-        final Level level = levelOf(id);
+        final QueueLevel level = levelOf(id);
         return level != null && level.requeued.contains(offsetOf(id));
     }
 
@@ -735,7 +669,7 @@ public final class QueueRuntime
      */
     private ByteBuf take(final long id, final boolean redelivered, final boolean noAck)
     {
-        final Level level = levelOf(id);
+        final QueueLevel level = levelOf(id);
         final long offset = offsetOf(id);
         final ShardView view = level.view;
         final int read = level.shard.read(offset, Integer.MAX_VALUE, 1, view);
@@ -867,7 +801,7 @@ public final class QueueRuntime
         {
             return;
         }
-        for (final Level level : levels)
+        for (final QueueLevel level : levels)
         {
             expireLevelHead(level);
         }
@@ -876,7 +810,7 @@ public final class QueueRuntime
         executor.schedule(this::expireHead, ttl < 0 ? 1000 : Math.max(10, Math.min(1000, ttl)), TimeUnit.MILLISECONDS);
     }
 
-    private void expireLevelHead(final Level level)
+    private void expireLevelHead(final QueueLevel level)
     {
         while (true)
         {
@@ -986,7 +920,7 @@ public final class QueueRuntime
         return null;
     }
 
-    private void deleteConsumedHead(final Level level)
+    private void deleteConsumedHead(final QueueLevel level)
     {
         final Shard shard = level.shard;
         final long committed = Math.min(level.cursor.committedOffset(), shard.durableOffset());
@@ -1030,7 +964,7 @@ public final class QueueRuntime
     public void stop()
     {
         stopped = true;
-        for (final Level level : levels)
+        for (final QueueLevel level : levels)
         {
             level.shard.removeTailListener(level.tail);
         }
@@ -1048,7 +982,7 @@ public final class QueueRuntime
                 return;
             }
             closed = true;
-            for (final Level level : levels)
+            for (final QueueLevel level : levels)
             {
                 level.shard.removeTailListener(level.tail);
             }
